@@ -16,10 +16,10 @@ type Paper struct {
 	// ID is the canonical arXiv id without a version suffix ("2401.01335",
 	// "hep-th/9901001"), or a derived id ("x-…", see DerivedID) for papers
 	// that have none.
-	ID       string    `json:"id"`
-	Title    string    `json:"title"`
-	Abstract string    `json:"abstract,omitempty"`
-	Authors  []string  `json:"authors"`
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Abstract string   `json:"abstract,omitempty"`
+	Authors  []string `json:"authors"`
 	// Published is the first (v1) publication time; zero when unknown.
 	Published time.Time `json:"published,omitzero"`
 	// Upvotes are Hugging Face's cumulative upvotes; 0 when unknown.

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Engine answers /papers commands and runs the work behind the command line:
+// today's batch, search, TL;DRs, fetching and importing. It holds no state of
+// its own beyond its collaborators, so one Engine serves every adapter at once.
+type Engine struct {
+	Store Store
+	// Source fetches batches; nil when fetching is not configured.
+	Source Source
+	// Summarizer asks an LLM for TL;DRs; nil means NopSummarizer.
+	Summarizer Summarizer
+	// Location is the timezone that decides what "today" is in chat;
+	// nil means UTC.
+	Location *time.Location
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Logger receives warnings (an LLM that failed, a cache write that
+	// failed); nil means slog.Default().
+	Logger *slog.Logger
+	// PageSize is how many papers one reply shows; 0 means 10.
+	PageSize int
+	// SummaryTimeout bounds one LLM call; 0 means 20 s.
+	SummaryTimeout time.Duration
+}
+
+// Handle answers one command. Errors are *Error values with a code and a
+// message for the user (render them with ErrorReply) or, for failures the
+// user cannot fix, plain errors that ErrorReply shows as "Internal error.".
+func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
+	switch cmd.Name {
+	case CmdToday:
+		return e.handleToday(ctx, cmd)
+	case CmdSearch:
+		return e.handleSearch(ctx, cmd)
+	case CmdTLDR:
+		return e.handleTLDR(ctx, cmd)
+	case CmdAbstract:
+		return e.handleAbstract(ctx, cmd)
+	case CmdSubscribe, CmdUnsubscribe, CmdStatus:
+		return Reply{}, Errorf(EUNAVAILABLE, "Subscriptions are not available in this version of paperboy yet; use /papers today for now.")
+	case CmdHelp, "":
+		return Help(), nil
+	default:
+		return Reply{}, Errorf(EINVALID, "Unknown command %q. %s", shorten(cmd.Name, 40), commandList)
+	}
+}
+
+// Help returns the list of commands.
+func Help() Reply {
+	return Reply{
+		Title: "paperboy: the day's machine-learning papers",
+		Text: "/papers today [YYYY-MM-DD] — the day's papers, most upvoted first\n" +
+			"/papers search <words> — search every stored paper (an arXiv id or link finds that paper)\n" +
+			"/papers tldr <arXiv id or link> — a one-line summary, with where it came from\n" +
+			"/papers abstract <arXiv id or link> — the full abstract\n" +
+			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
+			"/papers help — this list",
+		Ephemeral: true,
+	}
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) location() *time.Location {
+	if e.Location != nil {
+		return e.Location
+	}
+	return time.UTC
+}
+
+func (e *Engine) logger() *slog.Logger {
+	if e.Logger != nil {
+		return e.Logger
+	}
+	return slog.Default()
+}
+
+func (e *Engine) summarizer() Summarizer {
+	if e.Summarizer != nil {
+		return e.Summarizer
+	}
+	return NopSummarizer{}
+}
+
+func (e *Engine) pageSize() int {
+	if e.PageSize > 0 {
+		return e.PageSize
+	}
+	return 10
+}
+
+// lookup resolves what a user typed to name a paper into a stored paper.
+func (e *Engine) lookup(ctx context.Context, ref string) (Paper, error) {
+	if ref == "" {
+		return Paper{}, Errorf(EINVALID, "Name a paper: an arXiv id like 2401.01335 or an arxiv.org or huggingface.co/papers link.")
+	}
+	id, ok := ParsePaperRef(ref)
+	if !ok {
+		return Paper{}, Errorf(EINVALID, "%q is not an arXiv id or paper link; use an id like 2401.01335 or an arxiv.org or huggingface.co/papers link.", shorten(ref, 80))
+	}
+	return e.Store.Paper(ctx, id)
+}

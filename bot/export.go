@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Export is one line of paperboy's own JSON Lines export: a Paper, and the
+// day of the batch it was exported from, if any.
+type Export struct {
+	Paper
+	Date string `json:"date,omitempty"`
+}
+
+// WriteExport writes one paper as a line of the export format.
+func WriteExport(w io.Writer, p Paper, date string) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(Export{Paper: p, Date: date})
+}
+
+// maxLine bounds one JSON Lines record; longer lines are skipped.
+const maxLine = 8 << 20
+
+// ParseExport reads paperboy's own JSON Lines export. A line that is not a
+// valid paper (bad JSON, no usable id, no title) is reported to skip and the
+// rest is read; only a read error stops it.
+func ParseExport(r io.Reader, emit func(Item) error, skip func(Skip)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if len(strings.TrimSpace(string(line))) > 0 {
+			if it, reason := decodeExport(line); reason != "" {
+				skip(Skip{Where: fmt.Sprintf("line %d", n), Reason: reason})
+			} else if err := emit(it); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", n, err)
+		}
+	}
+}
+
+// readLine reads one line without its newline. A line longer than maxLine is
+// returned cut short (and then fails to decode), never buffered whole.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) <= maxLine {
+			line = append(line, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return line, err
+	}
+}
+
+func decodeExport(line []byte) (Item, string) {
+	var e Export
+	if err := json.Unmarshal(line, &e); err != nil {
+		return Item{}, "not a JSON object: " + shorten(err.Error(), 80)
+	}
+	id, ok := ParsePaperRef(e.ID)
+	if !ok {
+		return Item{}, fmt.Sprintf("id %q is not an arXiv id or a paperboy id", shorten(e.ID, 40))
+	}
+	e.ID = id
+	if strings.TrimSpace(e.Title) == "" {
+		return Item{}, "no title"
+	}
+	if e.Date != "" {
+		d, err := ParseDate(e.Date)
+		if err != nil {
+			return Item{}, fmt.Sprintf("date %q is not YYYY-MM-DD", shorten(e.Date, 20))
+		}
+		e.Date = d
+	}
+	return Item{Paper: e.Paper, Date: e.Date}, ""
+}

@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// TLDR returns a one-line summary of the paper named by ref (an arXiv id or
+// link). The error has code EINVALID when ref names no paper and ENOTFOUND
+// when the paper is not stored; once the paper is found, a summary always
+// comes back (see Summary).
+func (e *Engine) TLDR(ctx context.Context, ref string) (Paper, Summary, error) {
+	p, err := e.lookup(ctx, ref)
+	if err != nil {
+		return Paper{}, Summary{}, err
+	}
+	return p, e.Summary(ctx, p), nil
+}
+
+// Summary returns the TL;DR of p from the first source that has one:
+//
+//  1. the cache, for the configured model and prompt version;
+//  2. the LLM, when one is configured, if its answer passes CheckTLDR
+//     (the answer is then cached);
+//  3. Hugging Face's ai_summary;
+//  4. the first informative sentence of the abstract.
+//
+// It never returns an empty summary and never caches a fallback as an LLM
+// answer: an LLM that is down or misbehaves only costs the LLM's line.
+func (e *Engine) Summary(ctx context.Context, p Paper) Summary {
+	if s, ok := e.llmSummary(ctx, p); ok {
+		return s
+	}
+	if s, ok := hfSummary(p); ok {
+		return s
+	}
+	return extractiveSummary(p)
+}
+
+// quickSummary returns a summary that costs no LLM call: a cached LLM
+// answer, or Hugging Face's. Lists use it; TL;DR requests use Summary.
+func (e *Engine) quickSummary(ctx context.Context, p Paper) (Summary, bool) {
+	if model, prompt := e.summarizer().Version(); model != "" {
+		s, err := e.Store.Summary(ctx, SummaryKey{PaperID: p.ID, Model: model, PromptVersion: prompt})
+		if err == nil {
+			s.Cached = true
+			return s, true
+		}
+	}
+	return hfSummary(p)
+}
+
+// llmSummary is steps 1 and 2 of Summary.
+func (e *Engine) llmSummary(ctx context.Context, p Paper) (Summary, bool) {
+	sum := e.summarizer()
+	model, prompt := sum.Version()
+	if model == "" {
+		return Summary{}, false
+	}
+	key := SummaryKey{PaperID: p.ID, Model: model, PromptVersion: prompt}
+	if s, err := e.Store.Summary(ctx, key); err == nil {
+		s.Cached = true
+		return s, true
+	} else if ErrorCode(err) != ENOTFOUND {
+		e.logger().Warn("read tldr cache", "paper_id", p.ID, "error", err)
+	}
+	callCtx, cancel := context.WithTimeout(ctx, e.summaryTimeout())
+	defer cancel()
+	answer, err := sum.Summarize(callCtx, p)
+	if err != nil {
+		e.logger().Warn("llm tldr failed; falling back", "paper_id", p.ID, "model", model, "error", err)
+		return Summary{}, false
+	}
+	text, err := CheckTLDR(answer)
+	if err != nil {
+		e.logger().Warn("llm tldr rejected; falling back", "paper_id", p.ID, "model", model, "reason", ErrorMessage(err))
+		return Summary{}, false
+	}
+	s := Summary{SummaryKey: key, Text: text, Source: SourceLLM, Created: e.now().UTC()}
+	if err := e.Store.SaveSummary(ctx, s); err != nil {
+		e.logger().Warn("cache tldr", "paper_id", p.ID, "error", err)
+	}
+	return s, true
+}
+
+func (e *Engine) summaryTimeout() time.Duration {
+	if e.SummaryTimeout > 0 {
+		return e.SummaryTimeout
+	}
+	return 20 * time.Second
+}
+
+// hfSummary is Hugging Face's own one-sentence summary, when the paper has one.
+func hfSummary(p Paper) (Summary, bool) {
+	text := Truncate(CleanTitle(p.AISummary), 400)
+	if text == "" {
+		return Summary{}, false
+	}
+	key := SummaryKey{PaperID: p.ID, Model: p.AISummaryModel}
+	return Summary{SummaryKey: key, Text: text, Source: SourceHF}, true
+}
+
+// extractiveSummary is the last resort: the abstract's first informative
+// sentence, or the title when there is no abstract, so it is never empty.
+func extractiveSummary(p Paper) Summary {
+	text := Extractive(p.Abstract)
+	if text == "" {
+		text = Truncate(CleanTitle(p.Title), 300)
+	}
+	if text == "" {
+		text = "No abstract available."
+	}
+	return Summary{SummaryKey: SummaryKey{PaperID: p.ID}, Text: text, Source: SourceExtractive}
+}
+
+func (e *Engine) handleTLDR(ctx context.Context, cmd Command) (Reply, error) {
+	p, s, err := e.TLDR(ctx, cmd.Args)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Cards: []Card{NewCard(0, p).WithSummary(s)}, Ephemeral: true}, nil
+}
+
+func (e *Engine) handleAbstract(ctx context.Context, cmd Command) (Reply, error) {
+	p, err := e.lookup(ctx, cmd.Args)
+	if err != nil {
+		return Reply{}, err
+	}
+	c := NewCard(0, p)
+	c.Abstract = Truncate(CleanAbstract(p.Abstract), MaxAbstractLen)
+	if c.Abstract == "" {
+		c.Abstract = "No abstract available."
+	}
+	return Reply{Cards: []Card{c}, Ephemeral: true}, nil
+}

@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// TL;DR limits. The prompt asks for at most 30 words; CheckTLDR allows some
+// slack before it throws an answer away.
+const (
+	maxTLDRWords = 40
+	maxTLDRRunes = 400
+)
+
+// CheckTLDR validates an LLM's answer and returns it as a clean one-liner.
+// Quotes and whitespace around it and a leading "TL;DR:" label are removed;
+// what is left must be one line and one sentence (a final period is fine;
+// abbreviations and decimals do not end sentences) of 1 to 40 words, with no
+// mention (@everyone, <@123>, <!here>…), no link, no markup (**, __, `, #
+// headings, > quotes, <tags>, | tables) and no refusal or chat boilerplate.
+// LLM output is untrusted: it is checked both as received and after
+// CleanTitle, so that hidden characters cannot smuggle a mention through.
+// A rejection is an EINVALID *Error whose message gives the reason.
+func CheckTLDR(s string) (string, error) {
+	raw := trimTLDR(s)
+	if raw == "" {
+		return "", Errorf(EINVALID, "The TL;DR is empty.")
+	}
+	if strings.ContainsAny(raw, "\n\r\v\f\u0085\u2028\u2029") {
+		return "", Errorf(EINVALID, "The TL;DR has more than one line.")
+	}
+	clean := trimTLDR(CleanTitle(raw))
+	if clean == "" {
+		return "", Errorf(EINVALID, "The TL;DR is empty.")
+	}
+	for _, text := range []string{raw, clean} {
+		if err := checkUnsafe(text); err != nil {
+			return "", err
+		}
+	}
+	if err := checkShape(clean); err != nil {
+		return "", err
+	}
+	return clean, nil
+}
+
+// trimTLDR removes surrounding whitespace and quotes and a leading label.
+func trimTLDR(s string) string {
+	s = trimQuotes(s)
+	if loc := tldrLabel.FindStringIndex(s); loc != nil {
+		s = trimQuotes(s[loc[1]:])
+	}
+	return s
+}
+
+var tldrLabel = regexp.MustCompile(`(?i)^(?:tl;?\s?dr|tl-dr|summary|one-line summary)\s*[:.\-–—]\s*`)
+
+// trimQuotes removes whitespace and pairs of quotes around s.
+func trimQuotes(s string) string {
+	for {
+		s = strings.TrimSpace(s)
+		first, n := utf8.DecodeRuneInString(s)
+		last, m := utf8.DecodeLastRuneInString(s)
+		if len(s) < n+m || !isQuote(first) || !isQuote(last) {
+			return s
+		}
+		s = s[n : len(s)-m]
+	}
+}
+
+func isQuote(r rune) bool { return strings.ContainsRune(`"'“”‘’«»„`, r) }
+
+// Patterns of text that must not reach a chat. Mentions: Discord's @everyone,
+// @here, @name and <@id>, <@&role>, <#channel>; Slack's <!here>,
+// <!channel>, <!everyone> and <!subteam^id>. Links: schemes, www., markdown
+// links and bare domains, which Slack turns into links by itself.
+var (
+	mentionPattern = regexp.MustCompile(`@[\pL\pN_.-]|<[@#!]`)
+	linkPattern    = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://|\bwww\.|\[[^\]]*\]\(|` +
+		`\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|app|edu|gov|me|info|` +
+		`xyz|gg|ly|so|sh|to|tv|us|uk|de|cn|ru|fr|jp|link|site|online|page|biz|cc|ml|gl)\b|` +
+		`\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/`)
+	markupPattern = regexp.MustCompile("\\*\\*|__|`|~~|\\||^#|^>|^[-*+•]\\s|" +
+		`</?[A-Za-z][^<>]*>|(?:^|[\s(])[*_][^\s*_](?:[^*_]*[^\s*_])?[*_](?:$|[\s.,;:!?)])`)
+	refusalPattern = regexp.MustCompile(`(?i)^(?:sure\b|certainly\b|of course\b|here is\b|` +
+		`here's\b|okay\b|ok\b|i cannot\b|i can't\b|i can not\b|i'm sorry\b|i am sorry\b|sorry\b|` +
+		`i'm unable\b|i am unable\b|i apologi[sz]e\b|unfortunately\b|i don't\b|i do not\b)|` +
+		`\bas an ai\b|\bas a (?:large )?language model\b|\bignore (?:all |any )?previous\b|` +
+		`\bsystem prompt\b`)
+)
+
+// checkUnsafe rejects text that could ping, link or format in a chat, and
+// boilerplate that is not a summary.
+func checkUnsafe(s string) error {
+	switch {
+	case mentionPattern.MatchString(s):
+		return Errorf(EINVALID, "The TL;DR contains a mention or an e-mail address.")
+	case linkPattern.MatchString(s):
+		return Errorf(EINVALID, "The TL;DR contains a link.")
+	case markupPattern.MatchString(s):
+		return Errorf(EINVALID, "The TL;DR contains markup (**, __, `, #, >, <tag> or |).")
+	case refusalPattern.MatchString(s):
+		return Errorf(EINVALID, "The TL;DR is a refusal or boilerplate, not a summary.")
+	}
+	return nil
+}
+
+// checkShape enforces one sentence of 1 to maxTLDRWords words.
+func checkShape(s string) error {
+	if n := utf8.RuneCountInString(s); n > maxTLDRRunes {
+		return Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
+	}
+	if n := len(sentences(s)); n != 1 {
+		return Errorf(EINVALID, "The TL;DR must be one sentence; it has %d.", n)
+	}
+	if n := len(strings.Fields(s)); n > maxTLDRWords {
+		return Errorf(EINVALID, "The TL;DR is too long: %d words, at most %d.", n, maxTLDRWords)
+	}
+	return nil
+}
