@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -83,6 +84,7 @@ func TestCleanTitle(t *testing.T) {
 		{"MoneyEscaped", `\$OneMillion-Bench: Can Agents Earn`, "$OneMillion-Bench: Can Agents Earn"},
 		{"MoneyRange", `between $5 and $10`, "between $5 and $10"},
 		{"MoneyDash", `$5-$10 per run`, "$5-$10 per run"},
+		{"MoneyAfterDigits", `Only 1$/query, or 2$/query`, "Only 1$/query, or 2$/query"},
 		{"MoneyTwo", `from $200k, 1$ each`, "from $200k, 1$ each"},
 		{"MoneyAndMath", `costs $8.1 per run with $\epsilon$-DP`, "costs $8.1 per run with ε-DP"},
 		// Invisible and control characters; markup is left alone.
@@ -96,6 +98,8 @@ func TestCleanTitle(t *testing.T) {
 		{"Unicode", "μLO, τ-bench, γ-MoD, Top-nσ, FürElise, LLäMmlein, Gödel", "μLO, τ-bench, γ-MoD, Top-nσ, FürElise, LLäMmlein, Gödel"},
 		{"UnbalancedBraces", `a {b and c} d} {e`, "a {b and c} d} {e"},
 		{"TrailingBackslash", `a \`, "a"},
+		{"AccentOnURL", `$\hat https://x.org/a$ \'https://y.org`, "$https://x.org/a$ https://y.org"},
+		{"ScriptOnURL", `$x^{https://x.org}$ and $x^https://y.org$`, "x^(https://x.org) and $x^https://y.org$"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,6 +363,37 @@ func TestExtractiveRealFixtures(t *testing.T) {
 		case !strings.HasSuffix(got, ".") && !strings.HasSuffix(got, "…") && !strings.HasSuffix(got, "?"):
 			t.Errorf("%s: not a whole sentence: %q", p.ID, got)
 		}
+	}
+}
+
+// TestCleanHostileInputs feeds the cleaners untrusted text shaped to make a
+// naive parser quadratic or deeply recursive. Each must stay fast.
+func TestCleanHostileInputs(t *testing.T) {
+	const n = 20000
+	tests := map[string]string{
+		"NestedBraces":  strings.Repeat("{", n) + strings.Repeat("}", n),
+		"UnclosedParen": strings.Repeat(`\(`, n),
+		"UnclosedBrack": strings.Repeat(`\[x`, n),
+		"Dollars":       strings.Repeat("$a ", n),
+		"DollarNoClose": "$x" + strings.Repeat("a", 3*n),
+		"Accents":       strings.Repeat(`\hat`, n),
+		"Optional":      strings.Repeat(`\sqrt[`, n),
+		"Marks":         "a" + strings.Repeat("\u0301", n),
+		"Sentences":     strings.Repeat("A b. ", n),
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			out := CleanAbstract(in)
+			Extractive(in)
+			CheckTLDR(in)
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v", d)
+			}
+			if !utf8.ValidString(out) || len(out) > 2*len(in) {
+				t.Fatalf("bad output of %d bytes", len(out))
+			}
+		})
 	}
 }
 

@@ -28,6 +28,7 @@ func TestCheckTLDR(t *testing.T) {
 		{name: "OKInvisibleStripped", in: "Proposes\u200b a\u202e new\u2066 optimizer.", want: "Proposes a new optimizer."},
 		{name: "OKFortyWords", in: strings.Repeat("word ", 39) + "end.", want: strings.Repeat("word ", 39) + "end."},
 		{name: "OKComparison", in: "Cuts latency to <1 ms while keeping 99% accuracy.", want: "Cuts latency to <1 ms while keeping 99% accuracy."},
+		{name: "OKMetricAt", in: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval.", want: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval."},
 		// Shape.
 		{name: "ErrEmpty", in: "  ", reason: "empty"},
 		{name: "ErrEmptyQuotes", in: `""`, reason: "empty"},
@@ -50,7 +51,7 @@ func TestCheckTLDR(t *testing.T) {
 		{name: "ErrSlackEveryone", in: "Proposes X <!everyone>.", reason: "mention"},
 		{name: "ErrSlackSubteam", in: "Proposes X <!subteam^S123|team>.", reason: "mention"},
 		{name: "ErrHiddenMention", in: "@\u200beveryone proposes X.", reason: "mention"},
-		{name: "ErrEmail", in: "Write to first.last@example.org for weights.", reason: "mention"},
+		{name: "ErrEmail", in: "Write to first.last@example.org for weights.", reason: "link"},
 		// Links.
 		{name: "ErrHTTPS", in: "Proposes X, code at https://github.com/a/b.", reason: "link"},
 		{name: "ErrHTTP", in: "Proposes X, see http://evil.test now.", reason: "link"},
@@ -116,4 +117,24 @@ func TestCheckTLDRAcceptsExtractive(t *testing.T) {
 			t.Errorf("%s: CheckTLDR(%q): %v", p.ID, tldr, err)
 		}
 	}
+}
+
+// FuzzCheckTLDR checks that what CheckTLDR accepts obeys its own rules:
+// one line, at most 40 words, no mention, and accepted again unchanged.
+func FuzzCheckTLDR(f *testing.F) {
+	for _, s := range []string{"TL;DR: \"Fine answer.\"", "@\u200beveryone", "Beats $5 and $10 e.g. here.", `$\alpha$ wins.`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := CheckTLDR(s)
+		if err != nil {
+			return
+		}
+		if strings.Contains(got, "\n") || len(strings.Fields(got)) > maxTLDRWords || mentionPattern.MatchString(got) {
+			t.Fatalf("CheckTLDR(%q) accepted %q", s, got)
+		}
+		if again, err := CheckTLDR(got); err != nil || again != got {
+			t.Fatalf("CheckTLDR(%q)=%q, but CheckTLDR(%q)=%q, %v", s, got, got, again, err)
+		}
+	})
 }

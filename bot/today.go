@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -20,6 +22,10 @@ func (e *Engine) Today(ctx context.Context, date string) (Batch, error) {
 	if ErrorCode(err) == ENOTFOUND {
 		return Batch{}, Errorf(ENOTFOUND, "No papers stored for %s or before; run `paperboy fetch` or `paperboy import`.", day)
 	}
+	// Upvotes keep rising after a batch is ranked, and a paper listed on
+	// two days carries its latest count on both: order by the current
+	// count, keeping the stored rank among equals (arXiv has no upvotes).
+	slices.SortStableFunc(b.Papers, func(x, y Paper) int { return cmp.Compare(y.Upvotes, x.Upvotes) })
 	return b, err
 }
 

@@ -1,0 +1,303 @@
+// Package summarize asks an OpenAI-compatible chat completions endpoint
+// (OpenAI, Ollama, vLLM, llama.cpp server) for one-line TL;DRs of papers.
+//
+// A Client implements bot.Summarizer. It only asks: the engine in package bot
+// owns the cache, checks each answer with bot.CheckTLDR and falls back to
+// Hugging Face's summary or the abstract when the LLM fails. The Client bounds
+// how many calls are in flight, makes one call per paper however many users
+// ask at once, retries once on 429, 5xx and timeouts, and keeps its API key
+// out of every error and log line.
+package summarize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/sync/singleflight"
+
+	"paperboy/bot"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultTimeout        = 30 * time.Second
+	DefaultMaxConcurrency = 2
+	DefaultMaxTokens      = 80
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the server's API root, version path included:
+	// http://localhost:11434/v1 (Ollama), http://host:8000/v1 (vLLM),
+	// http://host:8080/v1 (llama.cpp), https://api.openai.com/v1.
+	BaseURL string
+	// APIKey is sent as a bearer token when set; local servers need none. It
+	// never appears in errors or logs.
+	APIKey string
+	// Model is the model name the server knows ("llama3.1:8b", "gpt-4o-mini").
+	Model string
+	// Timeout bounds each HTTP attempt (default 30s).
+	Timeout time.Duration
+	// MaxConcurrency bounds the calls in flight at once (default 2).
+	MaxConcurrency int
+	// MaxTokens bounds the answer's length (default 80).
+	MaxTokens int
+	// Logger receives debug lines about each attempt (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// LogValue logs the configuration with its API key redacted.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", hostOf(c.BaseURL)),
+		slog.Any("api_key", secret(c.APIKey)),
+		slog.String("model", c.Model),
+		slog.Duration("timeout", c.Timeout),
+		slog.Int("max_concurrency", c.MaxConcurrency),
+		slog.Int("max_tokens", c.MaxTokens),
+	)
+}
+
+// String formats the configuration with its API key redacted, for %v and %s.
+func (c Config) String() string {
+	return fmt.Sprintf("{BaseURL:%s APIKey:%v Model:%s Timeout:%v MaxConcurrency:%d MaxTokens:%d}",
+		hostOf(c.BaseURL), secret(c.APIKey), c.Model, c.Timeout, c.MaxConcurrency, c.MaxTokens)
+}
+
+// GoString formats the configuration with its API key redacted, for %#v.
+func (c Config) GoString() string { return "summarize.Config" + c.String() }
+
+// secret is a value that must not be shown. Every way of printing it gives
+// "REDACTED" (or "" when it is empty, so that a missing key shows as such).
+type secret string
+
+// LogValue implements slog.LogValuer.
+func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// GoString implements fmt.GoStringer, for %#v.
+func (s secret) GoString() string { return s.String() }
+
+// String implements fmt.Stringer.
+func (s secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// Client asks an LLM for TL;DRs. It is safe for concurrent use.
+type Client struct {
+	api       *openai.Client
+	model     string
+	host      string // where errors say the LLM is: host[:port], never a path
+	timeout   time.Duration
+	maxTokens int
+	apiKey    secret // kept only to scrub it from upstream messages
+	logger    *slog.Logger
+	sem       *semaphore.Weighted
+	queued    atomic.Int32 // calls waiting for a slot
+	flight    singleflight.Group
+
+	// sleep waits between attempts; tests replace it to skip the wait.
+	sleep func(ctx context.Context, d time.Duration) error
+	// joined, when set, is called once a caller has joined a paper's call.
+	joined func(paperID string)
+}
+
+var _ bot.Summarizer = (*Client)(nil)
+
+// New returns a Client for cfg. BaseURL must be an http or https URL and
+// Model must be set; zero Timeout, MaxConcurrency and MaxTokens get defaults.
+func New(cfg Config) (*Client, error) {
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if err := checkBaseURL(base); err != nil {
+		return nil, err
+	}
+	model := strings.TrimSpace(cfg.Model)
+	if model == "" {
+		return nil, errors.New("model is required, e.g. llama3.1:8b or gpt-4o-mini")
+	}
+	if cfg.Timeout < 0 || cfg.MaxConcurrency < 0 || cfg.MaxTokens < 0 {
+		return nil, errors.New("timeout, max_concurrency and max_tokens must not be negative")
+	}
+	cfg.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
+	cfg.MaxConcurrency = orDefault(cfg.MaxConcurrency, DefaultMaxConcurrency)
+	cfg.MaxTokens = orDefault(cfg.MaxTokens, DefaultMaxTokens)
+
+	oc := openai.DefaultConfig(cfg.APIKey) // no Authorization header when empty
+	oc.BaseURL = base
+	oc.HTTPClient = &http.Client{ // go-openai's default client has no timeout
+		Timeout:   cfg.Timeout,
+		Transport: hintTransport{base: http.DefaultTransport},
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Client{
+		api:       openai.NewClientWithConfig(oc),
+		model:     model,
+		host:      hostOf(base),
+		timeout:   cfg.Timeout,
+		maxTokens: cfg.MaxTokens,
+		apiKey:    secret(cfg.APIKey),
+		logger:    logger,
+		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
+		sleep:     sleepCtx,
+	}, nil
+}
+
+// checkBaseURL rejects what is not an http(s) URL, without echoing it: a
+// base URL can carry credentials.
+func checkBaseURL(base string) error {
+	if base == "" {
+		return errors.New("base_url is required, e.g. http://localhost:11434/v1")
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("base_url must be an http or https URL, e.g. http://localhost:11434/v1")
+	}
+	return nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// hostOf returns the host[:port] of a URL, never its user info, path or query.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "the configured URL"
+	}
+	return u.Host
+}
+
+// Version returns the model and PromptVersion, which key the TL;DR cache.
+func (c *Client) Version() (model, prompt string) { return c.model, PromptVersion }
+
+// Summarize asks the LLM for a TL;DR of p and returns its answer as received
+// (a leading <think>…</think> block aside); the engine validates it with
+// bot.CheckTLDR. Callers asking about the same paper at once share one call.
+// A caller whose ctx ends first gets ctx.Err() at once, while the shared call
+// goes on for the others, bounded by its own deadline. Other errors are
+// EUNAVAILABLE *bot.Errors that name the server's host and nothing more.
+func (c *Client) Summarize(ctx context.Context, p bot.Paper) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	key := p.ID
+	if key == "" {
+		key = bot.DerivedID(p.Title)
+	}
+	detached := context.WithoutCancel(ctx) // keeps values, not cancellation
+	ch := c.flight.DoChan(key, func() (any, error) { return c.shared(detached, p) })
+	if c.joined != nil {
+		c.joined(key)
+	}
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	}
+}
+
+// shared is the one call for a paper: it waits for a slot among
+// MaxConcurrency, then asks, each step bounded by the call's budget.
+func (c *Client) shared(ctx context.Context, p bot.Paper) (string, error) {
+	wait, cancel := context.WithTimeout(ctx, c.budget())
+	defer cancel()
+	c.queued.Add(1)
+	err := c.sem.Acquire(wait, 1)
+	c.queued.Add(-1)
+	if err != nil {
+		return "", bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s is busy: too many TL;DRs are waiting for it.", c.host)
+	}
+	defer c.sem.Release(1)
+	callCtx, cancelCall := context.WithTimeout(ctx, c.budget())
+	defer cancelCall()
+	return c.ask(callCtx, p)
+}
+
+// budget bounds one shared call: every attempt and the waits between them.
+func (c *Client) budget() time.Duration {
+	return maxAttempts*c.timeout + maxRetryWait
+}
+
+// ask makes up to maxAttempts attempts.
+func (c *Client) ask(ctx context.Context, p bot.Paper) (string, error) {
+	req := c.request(p)
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		answer, hinted, err := c.call(ctx, req)
+		log := c.logger.With("paper_id", p.ID, "model", c.model, "attempt", attempt,
+			"duration", time.Since(start).Round(time.Millisecond))
+		if err == nil {
+			log.Debug("llm answered")
+			return answer, nil
+		}
+		delay, retry := retryDelay(ctx, err, attempt, hinted)
+		log.Debug("llm attempt failed", "error", c.describe(err), "retry", retry)
+		if !retry || c.sleep(ctx, delay) != nil {
+			return "", c.userError(err)
+		}
+	}
+}
+
+// call makes one attempt and returns the answer, or the error and the wait
+// the server asked for (Retry-After).
+func (c *Client) call(ctx context.Context, req openai.ChatCompletionRequest) (string, time.Duration, error) {
+	hint := new(retryHint)
+	resp, err := c.api.CreateChatCompletion(context.WithValue(ctx, hintKey{}, hint), req)
+	if err != nil {
+		return "", hint.after, err
+	}
+	if len(resp.Choices) == 0 {
+		return "", 0, errEmpty
+	}
+	answer := stripThinking(resp.Choices[0].Message.Content)
+	if answer == "" {
+		return "", 0, errEmpty
+	}
+	return answer, 0, nil
+}
+
+// stripThinking drops the <think>…</think> block that local reasoning models
+// (DeepSeek-R1, QwQ) put before their answer in the content itself.
+func stripThinking(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "<think>") {
+		if _, after, ok := strings.Cut(s, "</think>"); ok {
+			s = strings.TrimSpace(after)
+		}
+	}
+	return s
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

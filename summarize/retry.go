@@ -1,0 +1,161 @@
+package summarize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+
+	"paperboy/bot"
+)
+
+// Retry policy: a TL;DR is worth one more try, not a long wait.
+const (
+	maxAttempts  = 2
+	retryBackoff = 500 * time.Millisecond // plus up to 50% jitter
+	maxRetryWait = 10 * time.Second       // a longer Retry-After is not waited for
+)
+
+// errEmpty is an answer without text: no choices, or empty content.
+var errEmpty = errors.New("empty answer")
+
+// retryDelay says whether a failed attempt is worth another and how long to
+// wait first: the server's Retry-After when it sent one, else a short
+// backoff with jitter.
+func retryDelay(ctx context.Context, err error, attempt int, hinted time.Duration) (time.Duration, bool) {
+	if attempt >= maxAttempts || ctx.Err() != nil || !retryable(err) {
+		return 0, false
+	}
+	if hinted > maxRetryWait {
+		return 0, false
+	}
+	if hinted > 0 {
+		return hinted, true
+	}
+	return retryBackoff + rand.N(retryBackoff/2), true
+}
+
+// retryable reports whether err is transient: 429, a 5xx, or a transport
+// failure such as a timeout or a refused connection.
+func retryable(err error) bool {
+	if errors.Is(err, errEmpty) {
+		return false
+	}
+	switch code := httpStatus(err); {
+	case code == http.StatusTooManyRequests || code >= 500:
+		return true
+	case code != 0:
+		return false
+	}
+	var ue *url.Error
+	return errors.As(err, &ue)
+}
+
+// httpStatus returns the HTTP status of an error from go-openai, or 0 when
+// there was no response. *openai.RequestError must be checked first: for a
+// body like {"error":"model not found"} it wraps an empty *openai.APIError
+// whose status is 0.
+func httpStatus(err error) int {
+	var re *openai.RequestError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode
+	}
+	var ae *openai.APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatusCode
+	}
+	return 0
+}
+
+// userError turns a failure into the EUNAVAILABLE error callers get. It
+// names the host and the status only: never a path, the key or a body.
+func (c *Client) userError(err error) error {
+	code := httpStatus(err)
+	var ue *url.Error
+	switch {
+	case errors.Is(err, errEmpty):
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s returned an empty answer.", c.host)
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s refused the request: HTTP %d; check the API key.", c.host, code)
+	case code == http.StatusNotFound:
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer: HTTP 404; check the base URL (it usually ends in /v1) and the model name.", c.host)
+	case code != 0:
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer: HTTP %d.", c.host, code)
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()):
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer within %s.", c.host, c.timeout)
+	case ue != nil:
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s could not be reached.", c.host)
+	}
+	return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s sent an answer that could not be read.", c.host)
+}
+
+// describe is err for the debug log: the status and the server's message, or
+// the transport failure without the URL; never the body, never the key.
+func (c *Client) describe(err error) string {
+	var (
+		re *openai.RequestError
+		ae *openai.APIError
+		ue *url.Error
+		s  string
+	)
+	switch {
+	case errors.As(err, &re):
+		s = "HTTP " + strconv.Itoa(re.HTTPStatusCode)
+		if errors.As(re.Err, &ae) && ae.Message != "" {
+			s += ": " + ae.Message
+		}
+	case errors.As(err, &ae):
+		s = fmt.Sprintf("HTTP %d: %s", ae.HTTPStatusCode, ae.Message)
+	case errors.As(err, &ue):
+		s = ue.Op + ": " + ue.Err.Error()
+	default:
+		s = err.Error()
+	}
+	if c.apiKey != "" {
+		s = strings.ReplaceAll(s, string(c.apiKey), "REDACTED")
+	}
+	return bot.Truncate(s, 200)
+}
+
+// hintKey carries a *retryHint in a request's context to hintTransport.
+type hintKey struct{}
+
+// retryHint receives the Retry-After of the last response. go-openai's
+// errors do not keep response headers.
+type retryHint struct{ after time.Duration }
+
+// hintTransport records Retry-After into the request's retryHint. RoundTrip
+// runs in the caller's goroutine, so the hint is read there without a race.
+type hintTransport struct{ base http.RoundTripper }
+
+// RoundTrip implements http.RoundTripper.
+func (t hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if hint, ok := r.Context().Value(hintKey{}).(*retryHint); ok && err == nil {
+		hint.after = retryAfter(resp.Header, time.Now())
+	}
+	return resp, err
+}
+
+// retryAfter reads OpenAI's retry-after-ms, or Retry-After in seconds or as
+// an HTTP date. It is 0 when absent or unreadable.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
+		return time.Duration(ms * float64(time.Millisecond))
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
