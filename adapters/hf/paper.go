@@ -14,12 +14,20 @@ import (
 	"paperboy/bot"
 )
 
-// Limits past which a record is taken to be garbage rather than a paper.
-// Real arXiv titles stay under 300 characters and abstracts under 1,920.
+// Limits past which a title or abstract is cut. Real arXiv titles stay
+// under 300 characters and abstracts under 1,920; anything far longer is
+// garbage, but the paper is still kept rather than lost.
 const (
-	maxTitleBytes    = 2000
-	maxAbstractBytes = 20000
+	maxTitleRunes    = 1000
+	maxAbstractRunes = 20000
 )
+
+// legacyDayOffset shifts an item's outer publishedAt onto its Daily Papers
+// day in data from before 2025-03, which has no submittedOnDailyAt. Then
+// publishedAt was the time the paper was added to the list: 01:00–04:00 UTC
+// on the day itself in the 2024-05-27 fixture, 22:00–23:59 UTC the evening
+// before in the 2025-01-27 one. Two hours forward puts both on their day.
+const legacyDayOffset = 2 * time.Hour
 
 // hfPaperURL is the prefix of a paper's Hugging Face page.
 const hfPaperURL = "https://huggingface.co/papers/"
@@ -27,11 +35,12 @@ const hfPaperURL = "https://huggingface.co/papers/"
 // wireItem is one element of a /api/daily_papers array. Fields are raw so
 // that a wrong type in one of them never rejects the whole item.
 type wireItem struct {
-	Paper     json.RawMessage `json:"paper"`
-	Title     json.RawMessage `json:"title"`
-	Summary   json.RawMessage `json:"summary"`
-	Thumbnail json.RawMessage `json:"thumbnail"`
-	MediaURL  json.RawMessage `json:"mediaUrl"`
+	Paper       json.RawMessage `json:"paper"`
+	Title       json.RawMessage `json:"title"`
+	Summary     json.RawMessage `json:"summary"`
+	Thumbnail   json.RawMessage `json:"thumbnail"`
+	MediaURL    json.RawMessage `json:"mediaUrl"`
+	PublishedAt json.RawMessage `json:"publishedAt"`
 }
 
 // wirePaper is the "paper" object of an item, and the body of
@@ -62,6 +71,7 @@ type wireAuthor struct {
 // missing paper fields.
 type fallback struct {
 	title, summary, thumbnail string
+	day                       string // the item's day when the paper has no submittedOnDailyAt
 }
 
 // decodeItem turns one daily_papers element into an Item. On failure it
@@ -87,6 +97,9 @@ func decodeItem(n int, raw json.RawMessage) (bot.Item, *bot.Skip) {
 		summary:   jsonString(w.Summary),
 		thumbnail: firstNonEmpty(webURL(jsonString(w.Thumbnail)), webURL(jsonString(w.MediaURL))),
 	}
+	if t := jsonTime(w.PublishedAt); !t.IsZero() && t.Before(schemaWithDailyAt) {
+		fb.day = dayOf(t.Add(legacyDayOffset))
+	}
 	return decodePaper(where, w.Paper, fb)
 }
 
@@ -109,11 +122,13 @@ func decodePaper(where string, raw json.RawMessage, fb fallback) (bot.Item, *bot
 		Title:    firstNonEmpty(jsonString(w.Title), fb.title),
 		Abstract: firstNonEmpty(jsonString(w.Summary), fb.summary),
 	}
-	if reason := checkText(p); reason != "" {
-		return bot.Item{}, &bot.Skip{Where: where, Reason: reason}
+	if p.Title == "" {
+		return bot.Item{}, &bot.Skip{Where: where, Reason: "paper has no title"}
 	}
+	p.Title = bot.Truncate(p.Title, maxTitleRunes)
+	p.Abstract = bot.Truncate(p.Abstract, maxAbstractRunes)
 	fillFields(&p, w, fb)
-	return bot.Item{Paper: p, Date: dayOf(jsonTime(w.SubmittedOnDailyAt))}, nil
+	return bot.Item{Paper: p, Date: firstNonEmpty(dayOf(jsonTime(w.SubmittedOnDailyAt)), fb.day)}, nil
 }
 
 // fillFields sets a paper's optional fields from the wire paper.
@@ -167,18 +182,9 @@ func paperID(raw json.RawMessage) (id, reason string) {
 	return id, ""
 }
 
-// checkText returns why a paper's title or abstract make it unusable, or "".
-func checkText(p bot.Paper) string {
-	switch {
-	case p.Title == "":
-		return "paper has no title"
-	case len(p.Title) > maxTitleBytes:
-		return fmt.Sprintf("title is %d bytes long (the limit is %d); not a real title", len(p.Title), maxTitleBytes)
-	case len(p.Abstract) > maxAbstractBytes:
-		return fmt.Sprintf("abstract is %d bytes long (the limit is %d); not a real abstract", len(p.Abstract), maxAbstractBytes)
-	}
-	return ""
-}
+// schemaWithDailyAt is when HF started sending submittedOnDailyAt; before
+// it, the outer publishedAt gives the day (see legacyDayOffset).
+var schemaWithDailyAt = time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC)
 
 // authorNames returns the names of the visible authors, in order. Elements
 // may be author objects or, leniently, plain strings.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"paperboy/adapters/hf"
 	"paperboy/bot"
@@ -75,8 +76,9 @@ func TestParseDailyPapers_Fixtures(t *testing.T) {
 		count int
 		date  string // Item.Date of every item
 	}{
-		{"daily_papers_2024-05-27.json", 13, ""},
-		{"daily_papers_2025-01-27.json", 4, ""},
+		// Before 2025-03 the day comes from the outer publishedAt.
+		{"daily_papers_2024-05-27.json", 13, "2024-05-27"},
+		{"daily_papers_2025-01-27.json", 4, "2025-01-27"},
 		{"daily_papers_2026-08-13.json", 20, "2026-08-13"},
 		{"daily_papers_2026-08-19.json", 26, "2026-08-19"},
 	}
@@ -165,8 +167,8 @@ func TestParseDailyPapers_LegacySchema(t *testing.T) {
 	if got, want := p.Thumbnail, "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2405.15738.png"; got != want {
 		t.Fatalf("Thumbnail=%q, want %q (from mediaUrl)", got, want)
 	}
-	if got, want := it.Date, ""; got != want {
-		t.Fatalf("Date=%q, want %q: no submittedOnDailyAt before 2025-03", got, want)
+	if got, want := it.Date, "2024-05-27"; got != want {
+		t.Fatalf("Date=%q, want %q: from the outer publishedAt before 2025-03", got, want)
 	}
 	// paper.title is read, not the outer title, and stays raw.
 	if got, want := p.Title, "ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal\n  Models"; got != want {
@@ -230,8 +232,8 @@ func hostileInput() (string, []string) {
 		`null`,                        // 2
 		`"just a string"`,             // 3
 		`{"title":"No paper object"}`, // 4
-		`{"paper":{"id":2503.0213,"title":"Numeric id"}}`,                             // 5
-		`{"paper":{"id":"2608.00002","title":"` + strings.Repeat("x", 20<<10) + `"}}`, // 6
+		`{"paper":{"id":2503.0213,"title":"Numeric id"}}`,                              // 5
+		`{"paper":{"id":"2608.00002","title":"` + strings.Repeat("x ", 10<<10) + `"}}`, // 6: kept, title cut
 		// 7: 700 authors and a mass mention; survives, raw.
 		`{"paper":{"id":"2608.00003","title":"@everyone <b>Big</b> news","upvotes":5,"authors":[` +
 			strings.Join(authors, ",") + `]}}`,
@@ -254,7 +256,7 @@ func hostileInput() (string, []string) {
 		`{"paper":{"id":"2608.00008","title":""}}`, // 17
 	}
 	return "[" + strings.Join(items, ",\n") + "]",
-		[]string{"2608.00001", "2608.00003", "2608.00004", "2608.00005", "2608.00006", "2608.00007"}
+		[]string{"2608.00001", "2608.00002", "2608.00003", "2608.00004", "2608.00005", "2608.00006", "2608.00007"}
 }
 
 func TestParseDailyPapers_Hostile(t *testing.T) {
@@ -271,7 +273,7 @@ func TestParseDailyPapers_Hostile(t *testing.T) {
 		t.Fatalf("ids=%q, want %q", got, want)
 	}
 	wantSkips := []string{
-		"item 2", "item 3", "item 4", "item 5 (2503.0213)", "item 6 (2608.00002)",
+		"item 2", "item 3", "item 4", "item 5 (2503.0213)",
 		"item 8 (2608.00001)", "item 9 (not-an-id)", "item 14", "item 15", "item 16", "item 17 (2608.00008)",
 	}
 	if got, want := len(res.skips), len(wantSkips); got != want {
@@ -286,6 +288,9 @@ func TestParseDailyPapers_Hostile(t *testing.T) {
 		}
 	}
 	checkHostileItems(t, res)
+	if got := utf8.RuneCountInString(MustItem(t, res, "2608.00002").Paper.Title); got > 1000 {
+		t.Fatalf("20 kB title kept at %d runes, want it cut to at most 1000", got)
+	}
 }
 
 // checkHostileItems checks the fields of the items that survive
