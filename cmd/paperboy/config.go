@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is paperboy's configuration, read from one YAML file. Every key is
+// described in config.example.yaml. Packages never see Config: Main copies
+// the fields each one needs.
+type Config struct {
+	Database string    `yaml:"database"`
+	Timezone string    `yaml:"timezone"`
+	Log      LogConfig `yaml:"log"`
+	HTTP     struct {
+		Listen string `yaml:"listen"`
+	} `yaml:"http"`
+	Source        SourceConfig         `yaml:"source"`
+	Summarize     SummarizeConfig      `yaml:"summarize"`
+	Discord       DiscordConfig        `yaml:"discord"`
+	Slack         SlackConfig          `yaml:"slack"`
+	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+}
+
+// LogConfig sets the log level (debug, info, warn, error) and format (text, json).
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// SourceConfig chooses where daily batches come from.
+type SourceConfig struct {
+	Kind string `yaml:"kind"`
+	HF   struct {
+		BaseURL string `yaml:"base_url"`
+		Token   Secret `yaml:"token"`
+	} `yaml:"hf"`
+	Arxiv struct {
+		BaseURL    string   `yaml:"base_url"`
+		RSSURL     string   `yaml:"rss_url"`
+		Categories []string `yaml:"categories"`
+	} `yaml:"arxiv"`
+}
+
+// SummarizeConfig points at an OpenAI-compatible endpoint for TL;DRs.
+type SummarizeConfig struct {
+	BaseURL        string        `yaml:"base_url"`
+	APIKey         Secret        `yaml:"api_key"`
+	Model          string        `yaml:"model"`
+	Timeout        time.Duration `yaml:"timeout"`
+	MaxConcurrency int           `yaml:"max_concurrency"`
+}
+
+// DiscordConfig configures the Discord adapter.
+type DiscordConfig struct {
+	Token         Secret   `yaml:"token"`
+	ApplicationID string   `yaml:"application_id"`
+	PublicKey     string   `yaml:"public_key"`
+	Mode          string   `yaml:"mode"`
+	APIBaseURL    string   `yaml:"api_base_url"`
+	GuildIDs      []string `yaml:"guild_ids"`
+}
+
+// SlackConfig configures the Slack adapter.
+type SlackConfig struct {
+	BotToken      Secret   `yaml:"bot_token"`
+	AppToken      Secret   `yaml:"app_token"`
+	SigningSecret Secret   `yaml:"signing_secret"`
+	Mode          string   `yaml:"mode"`
+	APIURL        string   `yaml:"api_url"`
+	Admins        []string `yaml:"admins"`
+}
+
+// SubscriptionConfig is one channel that gets the daily batch.
+type SubscriptionConfig struct {
+	Platform   string   `yaml:"platform"`
+	Channel    string   `yaml:"channel"`
+	Schedule   string   `yaml:"schedule"`
+	Timezone   string   `yaml:"timezone"`
+	Top        int      `yaml:"top"`
+	MinUpvotes int      `yaml:"min_upvotes"`
+	Include    []string `yaml:"include"`
+	Exclude    []string `yaml:"exclude"`
+	Style      string   `yaml:"style"`
+}
+
+// Secret is a token or key. It prints as REDACTED in logs and formatted
+// errors, so a config value can never leak through either.
+type Secret string
+
+// LogValue implements slog.LogValuer.
+func (Secret) LogValue() slog.Value { return slog.StringValue("REDACTED") }
+
+// String implements fmt.Stringer.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// DefaultConfig returns the embedded defaults: a local SQLite file, Hugging
+// Face as the source, no LLM, no chat platform (so `run` uses the console).
+func DefaultConfig() Config {
+	var c Config
+	c.Database = "paperboy.db"
+	c.Timezone = "UTC"
+	c.Log.Level, c.Log.Format = "info", "text"
+	c.Source.Kind = "hf"
+	c.Summarize.Timeout = 30 * time.Second
+	c.Summarize.MaxConcurrency = 2
+	c.Discord.Mode = "gateway"
+	c.Slack.Mode = "socket"
+	return c
+}
+
+// ParseConfig reads YAML over DefaultConfig. When expandEnv is set,
+// ${VAR} and $VAR are replaced from the environment first, so that secrets
+// stay out of the file. Unknown keys are errors: a typo must not silently
+// leave a default in place.
+func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Config, error) {
+	if expandEnv {
+		data = []byte(os.Expand(string(data), getenv))
+	}
+	c := DefaultConfig()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty file decodes as io.EOF and means "all defaults".
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, errors.New(oneLine(err.Error()))
+	}
+	return c, nil
+}
+
+// Validate reports every problem of the configuration at once, each naming
+// its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		bad("timezone", "unknown timezone %q; use an IANA name like Europe/Berlin", c.Timezone)
+	}
+	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
+		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	if !oneOf(c.Log.Format, "text", "json") {
+		bad("log.format", "%q is not one of text, json", c.Log.Format)
+	}
+	if !oneOf(c.Source.Kind, "hf", "arxiv") {
+		bad("source.kind", "%q is not one of hf, arxiv", c.Source.Kind)
+	}
+	checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
+	checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
+	checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
+	if c.Source.Kind == "arxiv" && len(c.Source.Arxiv.Categories) == 0 {
+		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
+	}
+	c.validateSummarize(bad)
+	c.validateChat(bad)
+	for i, s := range c.Subscriptions {
+		s.validate(fmt.Sprintf("subscriptions[%d]", i), bad)
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) validateSummarize(bad func(key, format string, args ...any)) {
+	s := c.Summarize
+	checkURL(bad, "summarize.base_url", s.BaseURL)
+	if s.BaseURL != "" && s.Model == "" {
+		bad("summarize.model", "required when summarize.base_url is set, e.g. llama3.1:8b or gpt-4o-mini")
+	}
+	if s.Timeout <= 0 {
+		bad("summarize.timeout", "must be a positive duration like 30s")
+	}
+	if s.MaxConcurrency < 1 {
+		bad("summarize.max_concurrency", "must be at least 1")
+	}
+}
+
+func (c Config) validateChat(bad func(key, format string, args ...any)) {
+	if !oneOf(c.Discord.Mode, "gateway", "http") {
+		bad("discord.mode", "%q is not one of gateway, http", c.Discord.Mode)
+	}
+	checkURL(bad, "discord.api_base_url", c.Discord.APIBaseURL)
+	if !oneOf(c.Slack.Mode, "socket", "http") {
+		bad("slack.mode", "%q is not one of socket, http", c.Slack.Mode)
+	}
+	checkURL(bad, "slack.api_url", c.Slack.APIURL)
+}
+
+func (s SubscriptionConfig) validate(key string, bad func(key, format string, args ...any)) {
+	if !oneOf(s.Platform, "discord", "slack") {
+		bad(key+".platform", "%q is not one of discord, slack", s.Platform)
+	}
+	if strings.TrimSpace(s.Channel) == "" {
+		bad(key+".channel", "required: the channel id to post to")
+	}
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			bad(key+".timezone", "unknown timezone %q", s.Timezone)
+		}
+	}
+	if s.Top < 0 || s.MinUpvotes < 0 {
+		bad(key, "top and min_upvotes must not be negative")
+	}
+	if s.Style != "" && !oneOf(s.Style, "thread", "digest", "inline") {
+		bad(key+".style", "%q is not one of thread, digest, inline", s.Style)
+	}
+}
+
+func checkURL(bad func(key, format string, args ...any), key, raw string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		bad(key, "%q is not an http(s) URL", raw)
+	}
+}
+
+func oneOf(s string, allowed ...string) bool {
+	for _, a := range allowed {
+		if s == a {
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine joins the lines of a multi-line message, so errors stay one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"paperboy/adapters/arxiv"
+	"paperboy/adapters/hf"
+	"paperboy/bot"
+	"paperboy/store"
+	"paperboy/summarize"
+)
+
+// defaultConfigFile is read when it exists and no other file is named.
+const defaultConfigFile = "paperboy.yaml"
+
+// loadConfig finds, reads and validates the configuration. A file named by
+// --config or $PAPERBOY_CONFIG must exist; without either, ./paperboy.yaml
+// is read if present, and the embedded defaults are used otherwise.
+func (m *Main) loadConfig(o *options) (Config, error) {
+	path, explicit := o.config, true
+	if path == "" {
+		path = m.Getenv("PAPERBOY_CONFIG")
+	}
+	if path == "" {
+		path, explicit = defaultConfigFile, false
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		data = nil
+	case errors.Is(err, fs.ErrNotExist):
+		return Config{}, usageErrorf("config file %s does not exist; copy config.example.yaml there or leave --config out to use the defaults", path)
+	case err != nil:
+		return Config{}, usageErrorf("read config: %v", err)
+	}
+	c, err := ParseConfig(data, !o.noExpand, m.Getenv)
+	if err != nil {
+		return Config{}, usageErrorf("config %s: %v", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, usageErrorf("config %s: %s", path, oneLine(err.Error()))
+	}
+	switch {
+	case o.db != "":
+		c.Database = o.db
+	case m.Getenv("PAPERBOY_DB") != "":
+		c.Database = m.Getenv("PAPERBOY_DB")
+	}
+	return c, nil
+}
+
+// newLogger builds the process's logger: text or JSON on stderr, at the
+// configured level, which $LOG_LEVEL overrides.
+func (m *Main) newLogger(c Config) *slog.Logger {
+	level := c.Log.Level
+	if env := m.Getenv("LOG_LEVEL"); env != "" {
+		level = env
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if c.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+}
+
+// app is what most commands need: the configuration, a logger, the open
+// database and an engine wired to the configured source and summarizer.
+type app struct {
+	cfg    Config
+	log    *slog.Logger
+	db     *store.DB
+	engine *bot.Engine
+}
+
+// setup loads the configuration and opens everything a command needs.
+func (m *Main) setup(o *options) (*app, error) {
+	c, err := m.loadConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	log := m.newLogger(c)
+	db, err := store.Open(c.Database)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", c.Database, err)
+	}
+	m.closers = append(m.closers, db.Close)
+	loc, _ := time.LoadLocation(c.Timezone) // checked by Validate
+	sum, err := newSummarizer(c, log)
+	if err != nil {
+		return nil, err
+	}
+	e := &bot.Engine{
+		Store:      db,
+		Source:     newSource(c, log),
+		Summarizer: sum,
+		Location:   loc,
+		Logger:     log,
+	}
+	if c.Summarize.Timeout > 0 {
+		e.SummaryTimeout = c.Summarize.Timeout
+	}
+	return &app{cfg: c, log: log, db: db, engine: e}, nil
+}
+
+// newSource returns the configured paper source.
+func newSource(c Config, log *slog.Logger) bot.Source {
+	if c.Source.Kind == "arxiv" {
+		src := arxiv.New(c.Source.Arxiv.BaseURL, c.Source.Arxiv.Categories)
+		if c.Source.Arxiv.RSSURL != "" {
+			src.RSSURL = c.Source.Arxiv.RSSURL
+		}
+		src.Logger = log.With("source", "arxiv")
+		return src
+	}
+	src := hf.New(c.Source.HF.BaseURL)
+	src.Token = string(c.Source.HF.Token)
+	src.Logger = log.With("source", "hf")
+	return src
+}
+
+// newSummarizer returns the LLM client, or bot.NopSummarizer when
+// summarize.base_url is not set.
+func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
+	s := c.Summarize
+	if strings.TrimSpace(s.BaseURL) == "" {
+		return bot.NopSummarizer{}, nil
+	}
+	client, err := summarize.New(summarize.Config{
+		BaseURL:        s.BaseURL,
+		APIKey:         string(s.APIKey),
+		Model:          s.Model,
+		Timeout:        s.Timeout,
+		MaxConcurrency: s.MaxConcurrency,
+		Logger:         log.With("component", "summarize"),
+	})
+	if err != nil {
+		return nil, usageErrorf("summarize: %v", err)
+	}
+	return client, nil
+}

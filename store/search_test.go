@@ -1,0 +1,256 @@
+package store_test
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+	"paperboy/store"
+)
+
+// loadFixture reads a Hugging Face daily_papers file (the fields search
+// needs) as a ranked list of papers.
+func loadFixture(tb testing.TB, path string) []bot.Paper {
+	tb.Helper()
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var items []struct {
+		Paper struct {
+			ID          string    `json:"id"`
+			Title       string    `json:"title"`
+			Summary     string    `json:"summary"`
+			Upvotes     int       `json:"upvotes"`
+			PublishedAt time.Time `json:"publishedAt"`
+			Authors     []struct {
+				Name string `json:"name"`
+			} `json:"authors"`
+		} `json:"paper"`
+	}
+	if err := json.Unmarshal(buf, &items); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	papers := make([]bot.Paper, len(items))
+	for i, it := range items {
+		p := bot.Paper{ID: it.Paper.ID, Title: it.Paper.Title, Abstract: it.Paper.Summary,
+			Upvotes: it.Paper.Upvotes, Published: it.Paper.PublishedAt}
+		for _, a := range it.Paper.Authors {
+			p.Authors = append(p.Authors, a.Name)
+		}
+		p.FillLinks()
+		papers[i] = p
+	}
+	return papers
+}
+
+// mustOpenSearchDB returns a database with the two fixture days and 400
+// synthetic papers around them, enough documents for bm25 to rank sensibly.
+func mustOpenSearchDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db := MustOpenDB(tb)
+	mustSave(tb, db, bot.Batch{Papers: bottest.Corpus(7, 400)})
+	mustSave(tb, db, bot.Batch{Date: "2026-08-13", Source: "hf", Papers: loadFixture(tb, "testdata/daily_papers_2026-08-13.json")})
+	mustSave(tb, db, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: loadFixture(tb, "testdata/daily_papers_2026-08-19.json")})
+	return db
+}
+
+func TestDB_Search(t *testing.T) {
+	db := mustOpenSearchDB(t)
+
+	t.Run("Relevance", func(t *testing.T) {
+		tests := []struct {
+			query string
+			want  string // in the top 3
+		}{
+			{"red teaming", "2608.00677"},
+			{"flow matching", "2608.05811"},
+			{"autoformalization", "2608.14221"},
+			{"graph neural networks", "2608.16097"},
+			{"discrete diffusion", "2608.10615"},
+			{"reflection removal", "2608.11562"},
+			{"hand visibility", "2608.11574"},
+			{"prompt injection harness", "2608.16393"},
+			{"test-time adaptation", "2608.10708"},
+			{"superintelligence", "2608.17271"},
+			{"edge MoE serving", "2608.16157"},
+			{"memory substrates", "2608.15008"},
+			{"Junwei Zhou", "2608.17271"}, // an author
+			{"superintelligence junw", "2608.17271"},
+			// Partial last words: the Porter index alone finds nothing for these.
+			{"discrete diffusi", "2608.10615"},
+			{"autoformaliz", "2608.14221"},
+			{"hierarchical langu", "2608.15454"},
+			{"graph neural netw", "2608.16097"},
+			{"video representation learni", "2608.12313"},
+			// No paper has every word: any-word fallback.
+			{"graph quokka", "2608.16097"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.query, func(t *testing.T) {
+				ids := searchIDs(t, db, tt.query)
+				if i := slices.Index(ids, tt.want); i < 0 || i > 2 {
+					t.Fatalf("%s at %d in %v, want top 3", tt.want, i, ids[:min(len(ids), 10)])
+				}
+			})
+		}
+	})
+
+	t.Run("Ranking", func(t *testing.T) {
+		hits, err := db.Search(ctx, bot.Query{Text: "agents", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) < 20 {
+			t.Fatalf("%d hits for agents, want at least 20", len(hits))
+		}
+		for i, h := range hits {
+			if h.Score <= 0 {
+				t.Fatalf("hit %d: Score=%v, want > 0", i, h.Score)
+			}
+			if i > 0 && h.Score > hits[i-1].Score {
+				t.Fatalf("hit %d: Score %v above the previous %v", i, h.Score, hits[i-1].Score)
+			}
+		}
+	})
+
+	t.Run("Paging", func(t *testing.T) {
+		all := searchIDs(t, db, "models")
+		if len(all) < 30 {
+			t.Fatalf("%d hits, want at least 30", len(all))
+		}
+		var paged []string
+		for offset := 0; offset < 30; offset += 10 {
+			hits, err := db.Search(ctx, bot.Query{Text: "models", Offset: offset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) != 10 {
+				t.Fatalf("page at %d has %d hits, want the default 10", offset, len(hits))
+			}
+			for _, h := range hits {
+				paged = append(paged, h.Paper.ID)
+			}
+		}
+		if !slices.Equal(paged, all[:30]) {
+			t.Fatalf("pages %v\ndiffer from %v", paged, all[:30])
+		}
+		hits, err := db.Search(ctx, bot.Query{Text: "graph neural", Offset: 1000})
+		if err != nil || len(hits) != 0 {
+			t.Fatalf("page past the end: %d hits, %v", len(hits), err)
+		}
+	})
+
+	t.Run("Limit", func(t *testing.T) {
+		hits, err := db.Search(ctx, bot.Query{Text: "the", Limit: 1000})
+		if err != nil || len(hits) != 100 {
+			t.Fatalf("%d hits (%v), want the maximum 100", len(hits), err)
+		}
+	})
+
+	t.Run("Hit", func(t *testing.T) {
+		hits, err := db.Search(ctx, bot.Query{Text: "superintelligence"})
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("no hits: %v", err)
+		}
+		p := hits[0].Paper
+		if p.ID != "2608.17271" || len(p.Authors) < 20 || p.Authors[0] != "Junwei Zhou" || p.Upvotes != 38 ||
+			p.ArxivURL == "" || p.Published.IsZero() {
+			t.Fatalf("hit paper incomplete: %+v", p)
+		}
+	})
+}
+
+// hostile are inputs that break a naive FTS5 query, or try to.
+var hostile = []string{
+	"self-supervised", "gpt-4", "c++", "3.5", "AND", "OR", "NOT", "NEAR(", "NEAR(a b, 2)",
+	`"unbalanced`, `"`, `""`, "*", "*foo", "foo*", "title:", "author:smith", "title:learning",
+	"{title abstract}:learn", "^x", "x^2", "a NOT b", "foo AND", "AND/OR", "(", "()", "a)",
+	"-negative", "e-mail", "+", ".", ",", ":", "50%", "#tag", "@user", "'single'", "--", "^",
+	"", " ", "\t\n ", "a\x00b", "\x00", "learning\x00", "\xff\xfe", "diff\xffusion", "é\xc3",
+	strings.Repeat("a", 10240), strings.Repeat("attention ", 1024), strings.Repeat("x y ", 2560),
+	strings.Repeat(`"(`, 5000), "🚀", "🚀 diffusion 🔥", "日本語", "機械学習 モデル", "naïve résumé",
+	"'); DROP TABLE papers;--", "\"; DELETE FROM papers; --", "1 OR 1=1", "' OR ''='",
+	"papers_fts MATCH 'x'", "rank", "bm25(papers_fts)", "x-0123456789abcdef", "2608.17271",
+	"NEAR", "near", "not", "and or not", `say "hi"`, "\\", "a\\\"b", "%_", "ą", "Ⅻ", "١٢٣",
+}
+
+func TestDB_Search_Hostile(t *testing.T) {
+	db := mustOpenSearchDB(t)
+	for _, text := range hostile {
+		for _, q := range []bot.Query{{Text: text}, {Text: text, Limit: 3, Offset: 2}} {
+			if _, err := db.Search(ctx, q); err != nil {
+				t.Errorf("Search(%.40q): %v", text, err)
+			}
+		}
+	}
+	if got := countSearch(t, db, "graph"); got == 0 {
+		t.Fatal("papers gone after the hostile queries")
+	}
+}
+
+func TestMatchExpr(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"", ""},
+		{"   ", ""},
+		{"*", ""},
+		{"-- ( ) \"", ""},
+		{"🚀🔥", ""},
+		{"\x00", ""},
+		{"diffusion", `"diffusion"*`},
+		{"diffusion models", `"diffusion" AND "models"*`},
+		{"self-supervised", `"self-supervised"*`},
+		{"gpt-4", `"gpt-4"`},
+		{"c++", `"c++"`},
+		{"3.5", `"3.5"`},
+		{"AND", `"AND"*`},
+		{"OR", `"OR"`},
+		{"NOT b", `"NOT" AND "b"`},
+		{"NEAR(", `"NEAR("`},
+		{`"unbalanced`, `"""unbalanced"*`},
+		{`say "hi"`, `"say" AND """hi"""`},
+		{"*foo", `"*foo"*`},
+		{"title:", `"title:"`},
+		{"author:smith", `"author:smith"*`},
+		{"^x", `"^x"`},
+		{"a\x00b", `"a" AND "b"`},
+		{"\xff\xfelearning", `"learning"*`},
+		{"日本語", `"日本語"*`},
+		{"'); DROP TABLE papers;--", `"DROP" AND "TABLE" AND "papers;--"`},
+		{"the The THE model", `"the" AND "model"*`},
+		{"a b c d e f g h i j", `"a" AND "b" AND "c" AND "d" AND "e" AND "f" AND "g" AND "h"`},
+		{strings.Repeat("a", 10240), `"` + strings.Repeat("a", 64) + `"*`},
+		{strings.Repeat("é", 100), `"` + strings.Repeat("é", 32) + `"*`},
+	}
+	for _, tt := range tests {
+		if got := store.MatchExpr(tt.text); got != tt.want {
+			t.Errorf("MatchExpr(%.40q)=%s, want %s", tt.text, got, tt.want)
+		}
+	}
+	for _, text := range hostile {
+		expr := store.MatchExpr(text)
+		if !utf8Valid(expr) || strings.ContainsRune(expr, 0) || strings.Count(expr, `"`)%2 != 0 {
+			t.Errorf("MatchExpr(%.40q)=%.80q: not a clean expression", text, expr)
+		}
+	}
+}
+
+// utf8Valid reports whether s is valid UTF-8.
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+func TestDB_Search_Empty(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, text := range []string{"", "   ", "*", "🚀", "diffusion"} {
+		hits, err := db.Search(ctx, bot.Query{Text: text})
+		if err != nil || len(hits) != 0 {
+			t.Fatalf("Search(%q) on an empty database: %d hits, %v", text, len(hits), err)
+		}
+	}
+}

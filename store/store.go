@@ -1,0 +1,215 @@
+// Package store keeps paperboy's papers, day batches and TL;DR cache in
+// SQLite, through GORM and the pure-Go driver github.com/glebarez/sqlite, and
+// implements bot.Store. Full-text search uses SQLite's FTS5; nothing outside
+// this package sees FTS5 syntax, so the store can move to PostgreSQL later.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"golang.org/x/sync/semaphore"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"paperboy/bot"
+)
+
+// migrationFS holds the schema as append-only SQL files, applied in name order.
+//
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeLayout is how timestamps are stored: RFC 3339 in UTC with a fixed
+// width, so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// maxConns bounds the connection pool. WAL lets readers run beside the one
+// writer; more connections than cores only add page caches (each up to 64 MiB).
+const maxConns = 4
+
+// maxSearches bounds the searches running at once (see Search).
+const maxSearches = 2
+
+var _ bot.Store = (*DB)(nil)
+
+// DB is a paperboy database: one SQLite file. It is safe for concurrent use.
+type DB struct {
+	// Now returns the current time, used for created_at, updated_at and
+	// fetched_at. Open sets it to time.Now; tests may replace it before use.
+	Now func() time.Time
+
+	gorm     *gorm.DB
+	sql      *sql.DB
+	searches *semaphore.Weighted // bounds concurrent searches
+	running  sync.WaitGroup      // searches still running, awaited by Close
+}
+
+// Open opens the SQLite database at path, creating it if needed, and brings
+// its schema up to date. Opening an up-to-date database changes nothing.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	g, err := gorm.Open(sqlite.Open(dsn(path)), &gorm.Config{
+		// Writes that need a transaction open one themselves; reads must not,
+		// because _txlock=immediate makes every BEGIN take the write lock.
+		SkipDefaultTransaction: true,
+		// Errors are returned to the caller, who decides what to log.
+		Logger: logger.Discard,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
+	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches)}
+	if err := db.migrate(context.Background()); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// dsn returns the driver's data source name for a database file. Pragmas
+// are per connection, so they go in the DSN, which the driver applies to
+// every new pooled connection; a one-off PRAGMA would reach only one of them.
+func dsn(file string) string {
+	// SQLite decodes %HH in URI filenames; escape what would end the path.
+	file = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
+	pragmas := []string{
+		// WAL: readers (searches, /papers today) never block the writer or
+		// each other, and commits are cheaper than with a rollback journal.
+		"_pragma=journal_mode(WAL)",
+		// Wait up to 5 s for a lock instead of failing at once with
+		// SQLITE_BUSY, e.g. when an import and the daily fetch overlap.
+		"_pragma=busy_timeout(5000)",
+		// NORMAL is durable across application crashes in WAL mode and only
+		// risks the last commits on power loss, for far fewer fsyncs.
+		"_pragma=synchronous(NORMAL)",
+		// SQLite ignores REFERENCES unless told otherwise, per connection;
+		// batch_papers relies on them (cascade on delete).
+		"_pragma=foreign_keys(1)",
+		// 64 MiB page cache instead of the 2 MiB default: FTS posting lists
+		// of common words stay in memory between searches.
+		"_pragma=cache_size(-65536)",
+		// Transactions start with BEGIN IMMEDIATE: a writer takes the write
+		// lock up front, so busy_timeout applies, instead of failing with
+		// SQLITE_BUSY when a read transaction tries to upgrade. Never add
+		// _time_format: the driver then silently ignores _txlock.
+		"_txlock=immediate",
+	}
+	return "file:" + file + "?" + strings.Join(pragmas, "&")
+}
+
+// Close waits for searches still running in the background, then closes
+// the database.
+func (db *DB) Close() error {
+	db.running.Wait()
+	// PRAGMA optimize refreshes the query planner's statistics where they
+	// are stale; SQLite recommends it before closing a long-lived connection.
+	_, optErr := db.sql.Exec("PRAGMA optimize")
+	if err := errors.Join(optErr, db.sql.Close()); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// now returns the current time as stored.
+func (db *DB) now() string {
+	return formatTime(db.Now())
+}
+
+// formatTime returns t as stored, or "" for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime parses a stored time; "" and garbage give the zero time.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// migrate creates the migrations table and applies every embedded migration
+// not yet recorded there, in name order.
+func (db *DB) migrate(ctx context.Context) error {
+	err := db.gorm.WithContext(ctx).Exec(`CREATE TABLE IF NOT EXISTS migrations (
+		name       TEXT NOT NULL PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	)`).Error
+	if err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", path.Base(name), err)
+		}
+	}
+	return nil
+}
+
+// migrateFile applies one migration in its own transaction, unless it is
+// already recorded. The check runs inside the transaction, which holds the
+// write lock, so two processes opening the same file cannot both apply it.
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	ddl, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	base := path.Base(name)
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("migrations").Where("name = ?", base).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := tx.Exec(string(ddl)).Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", base, db.now()).Error
+	})
+}
+
+// Optimize merges the full-text indexes' segments and truncates the WAL.
+// Call it after a large import; searches are faster afterwards. It takes
+// seconds per 100k papers and blocks other writers meanwhile.
+func (db *DB) Optimize(ctx context.Context) error {
+	for _, q := range []string{
+		"INSERT INTO papers_fts(papers_fts) VALUES ('optimize')",
+		"INSERT INTO papers_words(papers_words) VALUES ('optimize')",
+		"PRAGMA wal_checkpoint(TRUNCATE)",
+	} {
+		if _, err := db.sql.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/glebarez/sqlite" // registers the "sqlite" driver for rawDB
+
+	"paperboy/bot"
+	"paperboy/store"
+)
+
+// MustOpenDB opens a new database in a temporary directory and closes it
+// when the test ends. Its clock is fixed.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "paperboy.db"))
+}
+
+// mustOpenPath opens the database at path and closes it when the test ends.
+func mustOpenPath(tb testing.TB, path string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = func() time.Time { return time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC) }
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+// MustCloseDB closes db.
+func MustCloseDB(tb testing.TB, db *store.DB) {
+	tb.Helper()
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// rawDB opens the database file at path directly, to inspect the schema.
+func rawDB(tb testing.TB, path string) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// queryString runs a one-value query.
+func queryString(tb testing.TB, db *sql.DB, q string) string {
+	tb.Helper()
+	var s string
+	if err := db.QueryRow(q).Scan(&s); err != nil {
+		tb.Fatalf("%s: %v", q, err)
+	}
+	return s
+}
+
+// ctx is the context of test calls.
+var ctx = context.Background()
+
+func TestOpen(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "paperboy.db")
+		db, err := store.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustCloseDB(t, db)
+		raw := rawDB(t, path)
+		if got, want := queryString(t, raw, "PRAGMA journal_mode"), "wal"; got != want {
+			t.Errorf("journal_mode=%q, want %q", got, want)
+		}
+		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql"; got != want {
+			t.Errorf("migrations=%q, want %q", got, want)
+		}
+	})
+
+	t.Run("Twice", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "paperboy.db")
+		MustCloseDB(t, mustOpenDBNoCleanup(t, path))
+		raw := rawDB(t, path)
+		const schema = "SELECT group_concat(type || ' ' || name, ',') FROM (SELECT * FROM sqlite_schema ORDER BY name)"
+		before := queryString(t, raw, schema)
+		applied := queryString(t, raw, "SELECT group_concat(name || applied_at, ',') FROM migrations")
+		db := mustOpenDBNoCleanup(t, path)
+		db.Now = func() time.Time { return time.Now().Add(time.Hour) } // a re-run would record a new time
+		MustCloseDB(t, db)
+		if after := queryString(t, raw, schema); after != before {
+			t.Errorf("schema changed on reopen:\n%s\n%s", before, after)
+		}
+		if again := queryString(t, raw, "SELECT group_concat(name || applied_at, ',') FROM migrations"); again != applied {
+			t.Errorf("migrations=%q after reopen, want %q", again, applied)
+		}
+		for _, trigger := range []string{"papers_ai", "papers_ad", "papers_au_fts", "papers_au_words"} {
+			if !strings.Contains(before, "trigger "+trigger) {
+				t.Errorf("trigger %s missing from schema %s", trigger, before)
+			}
+		}
+	})
+
+	t.Run("OddPath", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "a b?c#d%e")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		MustCloseDB(t, mustOpenDBNoCleanup(t, filepath.Join(dir, "paperboy.db")))
+		if _, err := os.Stat(filepath.Join(dir, "paperboy.db")); err != nil {
+			t.Fatalf("database not where asked: %v", err)
+		}
+	})
+
+	t.Run("ErrEmptyPath", func(t *testing.T) {
+		if _, err := store.Open(""); err == nil {
+			t.Fatal("Open(\"\") gave no error")
+		}
+	})
+}
+
+// mustOpenDBNoCleanup opens path; the caller closes it.
+func mustOpenDBNoCleanup(tb testing.TB, path string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// TestSQLiteVersion guards the modernc.org/sqlite pin in go.mod: glebarez's
+// own dependency would give SQLite 3.41, markedly slower for FTS5.
+func TestSQLiteVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.db")
+	raw := rawDB(t, path)
+	version := queryString(t, raw, "SELECT sqlite_version()")
+	parts := strings.Split(version, ".")
+	major, _ := strconv.Atoi(parts[0])
+	minor, _ := strconv.Atoi(parts[1])
+	if major < 3 || major == 3 && minor < 54 {
+		t.Errorf("sqlite_version()=%s, want >= 3.54 (is modernc.org/sqlite still pinned in go.mod?)", version)
+	}
+	rows, err := raw.Query("PRAGMA compile_options")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var fts5 bool
+	for rows.Next() {
+		var opt string
+		if err := rows.Scan(&opt); err != nil {
+			t.Fatal(err)
+		}
+		fts5 = fts5 || opt == "ENABLE_FTS5"
+	}
+	if !fts5 {
+		t.Error("compile_options lack ENABLE_FTS5")
+	}
+}
+
+// TestTriggersSurviveReopen checks that the FTS sync triggers are there
+// after a reopen: a paper stored then is findable, and updates re-index.
+func TestTriggersSurviveReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paperboy.db")
+	MustCloseDB(t, mustOpenDBNoCleanup(t, path))
+	db := mustOpenPath(t, path)
+	p := bot.Paper{ID: "2608.99999", Title: "Quokka Alignment for Marsupial Agents", Abstract: "We study quokkas."}
+	if _, err := db.SaveBatch(ctx, bot.Batch{Papers: []bot.Paper{p}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, db, "quokka marsupial"); len(got) != 1 || got[0] != p.ID {
+		t.Fatalf("search after reopen = %v, want [%s]", got, p.ID)
+	}
+	p.Title = "Wombat Alignment"
+	if _, err := db.SaveBatch(ctx, bot.Batch{Papers: []bot.Paper{p}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, db, "marsupial"); len(got) != 0 {
+		t.Errorf("old title still indexed: %v", got)
+	}
+	if got := searchIDs(t, db, "wombat"); len(got) != 1 {
+		t.Errorf("new title not indexed: %v", got)
+	}
+}
+
+// searchIDs returns the ids of the hits of a search for text.
+func searchIDs(tb testing.TB, db *store.DB, text string) []string {
+	tb.Helper()
+	hits, err := db.Search(ctx, bot.Query{Text: text, Limit: 100})
+	if err != nil {
+		tb.Fatalf("Search(%q): %v", text, err)
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Paper.ID
+	}
+	return ids
+}
