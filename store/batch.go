@@ -19,7 +19,7 @@ import (
 // 64 rows × 18 columns stays far below SQLite's 32766 bound parameters.
 const rowsPerStatement = 64
 
-// upsertSQL is the start of the papers upsert; valuesSQL rows and
+// upsertSQL is the start of the papers upsert; one upsertRow per paper and
 // upsertTail follow. On conflict, a field is replaced only when the new copy
 // has it, so an arXiv record never wipes what Hugging Face added (links,
 // ai_summary, keywords), and upvotes keep the maximum: HF's count is
@@ -112,7 +112,11 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
+		// ErrTxDone: database/sql already rolled back on ctx cancellation.
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -23,6 +23,8 @@ const (
 	minPrefix = 3
 	// maxCompletions caps the whole words a partial last word expands to.
 	maxCompletions = 6
+	// maxOffset bounds paging: FTS5 ranks offset+limit hits per page.
+	maxOffset = 10000
 )
 
 // Search runs a free-text search over every stored paper's title, abstract
@@ -32,14 +34,15 @@ const (
 // bm25 still ranking those with more of the words first. The last word may
 // be unfinished ("diffusi"), so search-as-you-type works. Hits are ordered
 // by relevance (bm25, title matches weighted highest), ties by newer
-// publication. Text with nothing searchable in it gives no hits and no error.
+// publication. Text with nothing searchable in it, or an Offset past
+// maxOffset, gives no hits and no error.
 //
 // The driver cannot interrupt a running SELECT, so Search returns as soon as
 // ctx is done, leaving the query to finish in the background; at most
 // maxSearches queries run at once, the others wait.
 func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	terms := queryTerms(q.Text)
-	if len(terms) == 0 {
+	if len(terms) == 0 || q.Offset > maxOffset {
 		return nil, nil
 	}
 	limit, offset := q.Limit, max(q.Offset, 0)

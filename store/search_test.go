@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -150,6 +152,14 @@ func TestDB_Search(t *testing.T) {
 		hits, err := db.Search(ctx, bot.Query{Text: "the", Limit: 1000})
 		if err != nil || len(hits) != 100 {
 			t.Fatalf("%d hits (%v), want the maximum 100", len(hits), err)
+		}
+	})
+
+	t.Run("ErrCanceled", func(t *testing.T) {
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := db.Search(canceled, bot.Query{Text: "agents"}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err=%v, want context.Canceled", err)
 		}
 	})
 

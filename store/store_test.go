@@ -50,7 +50,7 @@ func MustCloseDB(tb testing.TB, db *store.DB) {
 // rawDB opens the database file at path directly, to inspect the schema.
 func rawDB(tb testing.TB, path string) *sql.DB {
 	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -206,4 +206,34 @@ func searchIDs(tb testing.TB, db *store.DB, text string) []string {
 		ids[i] = h.Paper.ID
 	}
 	return ids
+}
+
+// TestFTSIntegrity checks that the triggers keep both full-text indexes
+// exactly in step with papers through inserts, refreshes and deletes.
+func TestFTSIntegrity(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paperboy.db")
+	db := mustOpenPath(t, path)
+	papers := loadFixture(t, "testdata/daily_papers_2026-08-19.json")
+	mustSave(t, db, bot.Batch{Date: "2026-08-19", Papers: papers})
+	for i := range papers {
+		papers[i].Title += " (revised)"
+		papers[i].Upvotes++
+	}
+	mustSave(t, db, bot.Batch{Date: "2026-08-19", Papers: papers})
+	raw := rawDB(t, path)
+	if _, err := raw.Exec("DELETE FROM papers WHERE paper_id = ?", papers[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"papers_fts", "papers_words"} {
+		q := "INSERT INTO " + table + "(" + table + ", rank) VALUES ('integrity-check', 1)"
+		if _, err := raw.Exec(q); err != nil {
+			t.Errorf("%s: %v", table, err)
+		}
+	}
+	if got := countSearch(t, db, "revised"); got != len(papers)-1 {
+		t.Errorf("%d papers found by their new title, want %d", got, len(papers)-1)
+	}
+	if b, err := db.Batch(ctx, "2026-08-19"); err != nil || len(b.Papers) != len(papers)-1 {
+		t.Errorf("batch has %d papers (err %v) after a delete, want %d", len(b.Papers), err, len(papers)-1)
+	}
 }
