@@ -89,13 +89,14 @@ func init() {
 		"search":  searchCommand,
 		"tldr":    tldrCommand,
 		"post":    postCommand,
+		"export":  exportCommand,
 		"version": versionCommand,
 		"help":    helpCommand,
 	}
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "export", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {

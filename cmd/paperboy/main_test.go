@@ -379,3 +379,22 @@ func TestMain_RunConsole(t *testing.T) {
 		t.Errorf("stderr does not say the sample was loaded: %s", r.stderr)
 	}
 }
+
+func TestMain_ExportRoundTrip(t *testing.T) {
+	env := importedDB(t)
+	dir := t.TempDir()
+	all, day := filepath.Join(dir, "all.jsonl"), filepath.Join(dir, "day.jsonl")
+	mustRun(t, env, "export", all)
+	mustRun(t, env, "export", "--date", "2026-08-19", day)
+	fresh := map[string]string{"PAPERBOY_DB": filepath.Join(dir, "fresh.db")}
+	r := mustRun(t, fresh, "import", all, day)
+	if !strings.Contains(r.stdout, "(paperboy JSON Lines): 149 added, 0 updated, 0 skipped") ||
+		!strings.Contains(r.stdout, "0 added, 26 updated") {
+		t.Fatalf("import of the export: %q", r.stdout)
+	}
+	before := mustRun(t, env, "today", "--date", "2026-08-19", "--json").stdout
+	after := mustRun(t, fresh, "today", "--date", "2026-08-19", "--json").stdout
+	if before != after {
+		t.Fatalf("the day's batch differs after export and import:\n%s\nvs\n%s", before, after)
+	}
+}
