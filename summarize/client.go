@@ -272,6 +272,9 @@ func (c *Client) call(ctx context.Context, req openai.ChatCompletionRequest) (st
 	if len(resp.Choices) == 0 {
 		return "", 0, errEmpty
 	}
+	if resp.Choices[0].FinishReason == openai.FinishReasonLength {
+		return "", 0, errCutOff
+	}
 	answer := stripThinking(resp.Choices[0].Message.Content)
 	if answer == "" {
 		return "", 0, errEmpty

@@ -404,6 +404,9 @@ func TestSummarizeErrors(t *testing.T) {
 		{"Unauthorized", status(401, `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`), 1, "refused the request: HTTP 401; check the API key.", "Incorrect"},
 		{"EmptyChoices", status(200, `{"id":"x","object":"chat.completion","choices":[],"usage":{}}`), 1, "returned an empty answer.", ""},
 		{"EmptyContent", answer("  "), 1, "returned an empty answer.", ""},
+		{"CutOffByTokenLimit", status(200, `{"id":"x","object":"chat.completion","choices":[{"index":0,`+
+			`"message":{"role":"assistant","content":"The paper shows that"},"finish_reason":"length"}]}`), 1,
+			"ran out of tokens before finishing its answer.", ""},
 		{"OnlyThinking", answer("<think>hmm</think>"), 1, "returned an empty answer.", "hmm"},
 		{"NotJSON", status(200, `<html>hello</html>`), 1, "sent an answer that could not be read.", "hello"},
 	}

@@ -26,6 +26,10 @@ const (
 // errEmpty is an answer without text: no choices, or empty content.
 var errEmpty = errors.New("empty answer")
 
+// errCutOff is an answer the token limit ended mid-way (finish_reason
+// "length"): its first words may still pass as a sentence, so it is refused.
+var errCutOff = errors.New("answer cut off by the token limit")
+
 // retryDelay says whether a failed attempt is worth another and how long to
 // wait first: the server's Retry-After when it sent one, else a short
 // backoff with jitter.
@@ -45,7 +49,7 @@ func retryDelay(ctx context.Context, err error, attempt int, hinted time.Duratio
 // retryable reports whether err is transient: 429, a 5xx, or a transport
 // failure such as a timeout or a refused connection.
 func retryable(err error) bool {
-	if errors.Is(err, errEmpty) {
+	if errors.Is(err, errEmpty) || errors.Is(err, errCutOff) {
 		return false
 	}
 	switch code := httpStatus(err); {
@@ -82,6 +86,8 @@ func (c *Client) userError(err error) error {
 	switch {
 	case errors.Is(err, errEmpty):
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s returned an empty answer.", c.host)
+	case errors.Is(err, errCutOff):
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s ran out of tokens before finishing its answer.", c.host)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s refused the request: HTTP %d; check the API key.", c.host, code)
 	case code == http.StatusNotFound:
