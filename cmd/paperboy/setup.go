@@ -101,7 +101,7 @@ func (m *Main) setup(o *options) (*app, error) {
 	}
 	e := &bot.Engine{
 		Store:      db,
-		Source:     newSource(c, log),
+		Source:     newSource(c, log, 0),
 		Summarizer: sum,
 		Location:   loc,
 		Logger:     log,
@@ -112,19 +112,26 @@ func (m *Main) setup(o *options) (*app, error) {
 	return &app{cfg: c, log: log, db: db, engine: e}, nil
 }
 
-// newSource returns the configured paper source.
-func newSource(c Config, log *slog.Logger) bot.Source {
+// newSource returns the configured paper source. attempts > 0 overrides
+// how many times it tries a request.
+func newSource(c Config, log *slog.Logger, attempts int) bot.Source {
 	if c.Source.Kind == "arxiv" {
 		src := arxiv.New(c.Source.Arxiv.BaseURL, c.Source.Arxiv.Categories)
 		if c.Source.Arxiv.RSSURL != "" {
 			src.RSSURL = c.Source.Arxiv.RSSURL
 		}
 		src.Logger = log.With("source", "arxiv")
+		if attempts > 0 {
+			src.MaxAttempts = attempts
+		}
 		return src
 	}
 	src := hf.New(c.Source.HF.BaseURL)
 	src.Token = string(c.Source.HF.Token)
 	src.Logger = log.With("source", "hf")
+	if attempts > 0 {
+		src.MaxAttempts = attempts
+	}
 	return src
 }
 
