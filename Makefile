@@ -6,10 +6,15 @@ build:
 	CGO_ENABLED=0 go build -ldflags "-s -w -X main.version=$(VERSION)" -o bin/paperboy ./cmd/paperboy
 
 test:
-	go test -count=1 ./...
+	go test -race -count=1 ./...
 
 lint:
 	.ci/lint
 
+# The commands behind docs/benchmarks.md (several minutes; builds a 100k-paper database).
 bench:
-	go test -run '^$$' -bench . -benchtime 1x ./...
+	go test -run '^$$' -bench ImportJSONL -benchtime 1x ./cmd/paperboy/
+	go test -run '^$$' -bench Search -benchtime=500x ./store/
+	go test -run '^$$' -bench 'SaveBatch|Summary' -benchtime=40x ./store/
+	go test -run '^$$' -bench TLDRCacheHit -benchtime 20000x ./cmd/paperboy/
+	go test -run '^$$' -bench ParseSnapshot -benchtime 2s ./adapters/arxiv/
