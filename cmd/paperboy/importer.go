@@ -44,18 +44,26 @@ func runImport(ctx context.Context, m *Main, o *options, files []string) error {
 	if err != nil {
 		return err
 	}
-	var failed []error
+	failed := 0
 	for _, name := range files {
-		if err := m.importFile(ctx, a, name, o.date); err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
+		err := m.importFile(ctx, a, name, o.date)
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return err
+		case len(files) == 1:
+			// A file that cannot be read is a failure (exit 1), not bad usage.
+			return fmt.Errorf("%s: %s", name, errorLine(err))
+		default:
 			fmt.Fprintf(m.Stderr, "paperboy: %s: %s\n", name, errorLine(err))
-			failed = append(failed, err)
+			failed++
 		}
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d files could not be imported", len(failed), len(files))
+	switch {
+	case failed == len(files):
+		return fmt.Errorf("none of the %d files could be imported (see above)", failed)
+	case failed > 0:
+		return fmt.Errorf("%d of %d files could not be imported (see above); the others were", failed, len(files))
 	}
 	return nil
 }
@@ -94,7 +102,11 @@ func (m *Main) openInput(name string) (io.Reader, func() error, error) {
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", name, errors.Unwrap(err))
+		return nil, nil, errors.Unwrap(err) // the *PathError's cause; the caller names the file
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, nil, errors.New("is a directory; name the files to import")
 	}
 	return f, f.Close, nil
 }
@@ -114,7 +126,7 @@ func detectFormat(br *bufio.Reader) (string, parseFunc, error) {
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	switch {
 	case len(trimmed) == 0:
-		return "", nil, bot.Errorf(bot.EINVALID, "The input is empty.")
+		return "", nil, errors.New("empty; nothing to import")
 	case trimmed[0] == '[':
 		return "HF daily_papers JSON", hf.ParseDailyPapers, nil
 	case trimmed[0] == '{':
@@ -126,9 +138,9 @@ func detectFormat(br *bufio.Reader) (string, parseFunc, error) {
 		if bytes.Contains(head, []byte("<feed")) {
 			return "arXiv Atom", arxiv.ParseAtom, nil
 		}
-		return "", nil, bot.Errorf(bot.EINVALID, "XML that is neither an arXiv Atom feed nor an arXiv RSS listing.")
+		return "", nil, errors.New("markup that is neither an arXiv Atom feed nor an arXiv RSS listing (an HTML page?); see paperboy help import")
 	case !utf8.Valid(trimmed[:validPrefix(trimmed)]) || bytes.IndexByte(trimmed, 0) >= 0:
-		return "", nil, bot.Errorf(bot.EINVALID, "Not a format paperboy can import (binary data); see paperboy help import.")
+		return "", nil, errors.New("binary data, not a format paperboy can import; see paperboy help import")
 	default:
 		return "pasted Daily Papers page", hf.ParsePage, nil
 	}

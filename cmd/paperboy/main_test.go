@@ -398,3 +398,44 @@ func TestMain_ExportRoundTrip(t *testing.T) {
 		t.Fatalf("the day's batch differs after export and import:\n%s\nvs\n%s", before, after)
 	}
 }
+
+func TestMain_ImportBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PAPERBOY_DB": filepath.Join(dir, "test.db")}
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	tests := []struct {
+		name, file, want string
+	}{
+		{"Empty", write("empty.json", " \n"), "empty; nothing to import"},
+		{"Binary", write("bin.dat", "\x7fELF\x00\x01\x02"), "binary data"},
+		{"HTML", write("page.xml", "<html><body>hi</body></html>"), "neither an arXiv Atom feed nor an arXiv RSS listing"},
+		{"Directory", dir, "is a directory"},
+		{"NotJSONArray", write("broken.json", "[{"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMain(t, env, "", "import", tt.file)
+			if tt.want == "" { // a broken array: the reader reports it; nothing is lost because nothing was valid
+				if r.code == 0 && !strings.Contains(r.stderr, "warning:") {
+					t.Fatalf("exit 0 and no warning for %s", tt.file)
+				}
+				return
+			}
+			if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want 1 and one line containing %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+	t.Run("OneBadAmongGood", func(t *testing.T) {
+		r := runMain(t, env, "", "import", filepath.Join(dir, "empty.json"), "sample/daily_papers_2026-08-13.json")
+		if r.code != 1 || !strings.Contains(r.stdout, "20 added") || !strings.Contains(r.stderr, "1 of 2 files") {
+			t.Fatalf("exit %d, stdout %q, stderr %q; want the good file imported and exit 1", r.code, r.stdout, r.stderr)
+		}
+	})
+}
