@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Post styles of a subscription.
+const (
+	// StyleThread posts a header and the papers in a thread under it.
+	StyleThread = "thread"
+	// StyleDigest posts all papers in one message (split only at limits).
+	StyleDigest = "digest"
+	// StyleInline posts a header and the papers as messages in the channel.
+	StyleInline = "inline"
+)
+
+// Where a subscription comes from. Config-file entries win over chat edits
+// for the same channel.
+const (
+	OriginConfig = "config"
+	OriginChat   = "chat"
+)
+
+// Subscription is one channel that gets the daily batch.
+type Subscription struct {
+	Platform string // "discord" or "slack"
+	Channel  string
+	// Schedule is a 5-field cron expression ("0 9 * * 1-5") in Timezone.
+	Schedule string
+	Timezone string
+	// Filters, applied in this order: keywords in, keywords out, minimum
+	// upvotes, then at most Top papers (0 means all).
+	Include    []string
+	Exclude    []string
+	MinUpvotes int
+	Top        int
+	Style      string
+	Origin     string
+	// Since is the first batch date the channel gets: a new subscription
+	// starts with the next batch, not with everything stored.
+	Since   string
+	Created time.Time
+}
+
+// Filter returns the papers of a batch this subscription gets, in order.
+// Keywords match case-insensitively as substrings of the cleaned title,
+// abstract and HF keywords; a paper must match one Include keyword (when
+// there are any) and no Exclude keyword.
+func (s Subscription) Filter(papers []Paper) []Paper {
+	var out []Paper
+	for _, p := range papers {
+		if p.Upvotes < s.MinUpvotes || !s.matches(p) {
+			continue
+		}
+		out = append(out, p)
+		if s.Top > 0 && len(out) == s.Top {
+			break
+		}
+	}
+	return out
+}
+
+func (s Subscription) matches(p Paper) bool {
+	if len(s.Include) == 0 && len(s.Exclude) == 0 {
+		return true
+	}
+	text := strings.ToLower(CleanTitle(p.Title) + " " + CleanTitle(p.Abstract) + " " + strings.Join(p.Keywords, " "))
+	for _, kw := range s.Exclude {
+		if kw = strings.ToLower(strings.TrimSpace(kw)); kw != "" && strings.Contains(text, kw) {
+			return false
+		}
+	}
+	if len(s.Include) == 0 {
+		return true
+	}
+	for _, kw := range s.Include {
+		if kw = strings.ToLower(strings.TrimSpace(kw)); kw != "" && strings.Contains(text, kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// Subscriptions stores the channels that get the daily batch. store.DB
+// implements it.
+type Subscriptions interface {
+	// Subscriptions returns every subscription, ordered by platform and
+	// channel.
+	Subscriptions(ctx context.Context) ([]Subscription, error)
+
+	// Subscription returns one channel's subscription. The error has code
+	// ENOTFOUND when the channel has none.
+	Subscription(ctx context.Context, platform, channel string) (Subscription, error)
+
+	// SaveSubscription creates or replaces the channel's subscription.
+	SaveSubscription(ctx context.Context, s Subscription) error
+
+	// DeleteSubscription removes the channel's subscription. The error has
+	// code ENOTFOUND when the channel has none.
+	DeleteSubscription(ctx context.Context, platform, channel string) error
+}
