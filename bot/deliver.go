@@ -44,19 +44,24 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, b Batch) (Del
 	if !ok {
 		return Delivery{}, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
-	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}
+	return d.deliver(ctx, chat, sub, b.Date, func() []Post { return d.Plan(ctx, sub, b) })
+}
+
+// deliver runs the protocol for one delivery; plan makes its posts once the
+// claim is held, so a delivery sent already costs no TL;DRs.
+func (d *Deliverer) deliver(ctx context.Context, chat Chat, sub Subscription, date string, plan func() []Post) (Delivery, error) {
+	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date}
 	del, err := d.Ledger.Claim(ctx, k, d.Owner, d.Engine.now().Add(d.lease()))
 	if err != nil || del.State == DeliverySent {
 		return del, err
 	}
-	posts := d.Plan(ctx, sub, b)
-	if err := d.send(ctx, chat, &del, posts); err != nil {
+	if err := d.send(ctx, chat, &del, plan()); err != nil {
 		next := d.Engine.now().Add(retryDelay(del.Attempts))
 		if ferr := d.Ledger.Finish(ctx, k, d.Owner, DeliveryFailed, err.Error(), next); ferr != nil {
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)
 		}
 		del.State, del.LastError, del.NextRetry = DeliveryFailed, err.Error(), next
-		return del, fmt.Errorf("deliver %s to %s %s: %w", b.Date, sub.Platform, sub.Channel, err)
+		return del, fmt.Errorf("deliver %s to %s %s: %w", date, sub.Platform, sub.Channel, err)
 	}
 	if err := d.Ledger.Finish(ctx, k, d.Owner, DeliverySent, "", time.Time{}); err != nil {
 		return del, fmt.Errorf("finish delivery: %w", err)

@@ -1,0 +1,261 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Schedule says when deliveries are due. cmd/paperboy makes them from
+// cron expressions; bot needs only the next time after t.
+type Schedule interface {
+	Next(t time.Time) time.Time
+}
+
+// Scheduler delivers each subscription's batches when they are due: on its
+// schedule, once, and after downtime as one catch-up digest. It keeps no
+// state of its own: the Ledger says what was sent, so a restart, or a
+// second process on the same database, picks up exactly where it should.
+type Scheduler struct {
+	Deliverer     *Deliverer
+	Subscriptions Subscriptions
+	// ParseSchedule turns a subscription's cron expression and timezone
+	// into a Schedule.
+	ParseSchedule func(spec, timezone string) (Schedule, error)
+	// DefaultSchedule and DefaultTimezone apply to subscriptions that set
+	// none: "0 9 * * 1-5" (weekdays 09:00) and UTC unless set.
+	DefaultSchedule string
+	DefaultTimezone string
+	// CatchUp is how far back missed deliveries are still made; 0 means
+	// three days.
+	CatchUp time.Duration
+	// SameDay posts, at a scheduled time, that calendar day's batch (arXiv,
+	// whose listing is out the evening before) instead of the previous
+	// weekday's (Hugging Face, whose list fills during the UTC day).
+	SameDay bool
+	// Concurrency bounds the deliveries in flight per platform; 0 means 8.
+	Concurrency int
+	Logger      *slog.Logger
+	// After is time.After; tests replace it.
+	After func(time.Duration) <-chan time.Time
+}
+
+// Run delivers until ctx ends, then returns nil. Between rounds it sleeps
+// until the next scheduled time, and at most five minutes, so failed
+// deliveries are retried when their backoff ends.
+func (s *Scheduler) Run(ctx context.Context) error {
+	for {
+		next := s.Tick(ctx)
+		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.after(wait):
+		}
+	}
+}
+
+// Tick makes every delivery that is due and not made yet, and returns when
+// the next scheduled one is due.
+func (s *Scheduler) Tick(ctx context.Context) time.Time {
+	now := s.now()
+	next := now.Add(time.Hour)
+	subs, err := s.Subscriptions.Subscriptions(ctx)
+	if err != nil {
+		s.logger().Error("list subscriptions", "error", err)
+		return now.Add(time.Minute)
+	}
+	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+	slots := map[string]chan struct{}{}
+	var wg sync.WaitGroup
+	for _, sub := range subs {
+		sch, err := s.schedule(sub)
+		if err != nil {
+			s.logger().Warn("bad schedule; skipping subscription", "platform", sub.Platform, "channel", sub.Channel, "error", err)
+			continue
+		}
+		if n := sch.Next(now); n.Before(next) {
+			next = n
+		}
+		dates := s.pending(ctx, sub, s.dueDates(sub, sch, now), now)
+		if len(dates) == 0 {
+			continue
+		}
+		if slots[sub.Platform] == nil {
+			slots[sub.Platform] = make(chan struct{}, s.concurrency())
+		}
+		slot := slots[sub.Platform]
+		slot <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slot }()
+			s.deliver(ctx, sub, dates, batches)
+		})
+	}
+	wg.Wait()
+	return next
+}
+
+// dueDates returns the batch dates whose scheduled times fell within the
+// catch-up window up to now, oldest first, none before the subscription's
+// start.
+func (s *Scheduler) dueDates(sub Subscription, sch Schedule, now time.Time) []string {
+	var dates []string
+	for t := sch.Next(now.Add(-s.catchUp())); !t.After(now); t = sch.Next(t) {
+		d := s.batchDate(t)
+		if d < sub.Since || (len(dates) > 0 && dates[len(dates)-1] == d) {
+			continue
+		}
+		dates = append(dates, d)
+	}
+	return dates
+}
+
+// pending keeps the due dates newer than the channel's newest sent
+// delivery. It returns none while one of them is being delivered elsewhere
+// or waits for its retry, so the channel never gets days out of order.
+func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []string, now time.Time) []string {
+	var out []string
+	for _, date := range dates {
+		del, err := s.Deliverer.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date})
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			out = append(out, date)
+		case err != nil:
+			s.logger().Error("read delivery", "channel", sub.Channel, "date", date, "error", err)
+			return nil
+		case del.State == DeliverySent:
+			out = out[:0] // older days are covered by this one
+		case del.State == DeliveryFailed && del.NextRetry.After(now),
+			del.State == DeliveryPending && del.ClaimedUntil.After(now):
+			return nil
+		default:
+			out = append(out, date)
+		}
+	}
+	return out
+}
+
+// deliver sends the channel its due batches: one delivery, or a catch-up
+// digest when it missed several.
+func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache) {
+	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel)
+	var bs []Batch
+	for _, date := range dates {
+		b, err := batches.get(ctx, date)
+		switch ErrorCode(err) {
+		case "":
+			bs = append(bs, b)
+		case ENOBATCH:
+			log.Info("no batch to deliver", "date", date, "reason", ErrorMessage(err))
+		default:
+			log.Warn("no batch yet; will retry", "date", date, "error", err)
+			return
+		}
+	}
+	if len(bs) == 0 {
+		return
+	}
+	del, err := s.Deliverer.CatchUp(ctx, sub, bs)
+	switch {
+	case ErrorCode(err) == ECONFLICT:
+		log.Debug("delivery held by another process", "date", del.Date)
+	case err != nil:
+		log.Error("delivery failed", "date", del.Date, "attempts", del.Attempts, "next_retry", del.NextRetry, "error", err)
+	default:
+		log.Info("delivered", "date", del.Date, "days", len(bs))
+	}
+}
+
+// batchDate is the batch a delivery at t posts: t's calendar day in its
+// own timezone with SameDay, else the weekday before it.
+func (s *Scheduler) batchDate(t time.Time) string {
+	if s.SameDay {
+		return t.Format(DateLayout)
+	}
+	d := t.AddDate(0, 0, -1)
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d.Format(DateLayout)
+}
+
+func (s *Scheduler) schedule(sub Subscription) (Schedule, error) {
+	spec, tz := sub.Schedule, sub.Timezone
+	if spec == "" {
+		spec = s.DefaultSchedule
+	}
+	if spec == "" {
+		spec = "0 9 * * 1-5"
+	}
+	if tz == "" {
+		tz = s.DefaultTimezone
+	}
+	return s.ParseSchedule(spec, tz)
+}
+
+func (s *Scheduler) now() time.Time { return s.Deliverer.Engine.now() }
+
+func (s *Scheduler) catchUp() time.Duration {
+	if s.CatchUp > 0 {
+		return s.CatchUp
+	}
+	return 72 * time.Hour
+}
+
+func (s *Scheduler) concurrency() int {
+	if s.Concurrency > 0 {
+		return s.Concurrency
+	}
+	return 8
+}
+
+func (s *Scheduler) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+func (s *Scheduler) after(d time.Duration) <-chan time.Time {
+	if s.After != nil {
+		return s.After(d)
+	}
+	return time.After(d)
+}
+
+// batchCache fetches each day's batch once per round, shared by every
+// subscription that needs it.
+type batchCache struct {
+	engine *Engine
+	mu     sync.Mutex
+	got    map[string]*batchEntry
+}
+
+type batchEntry struct {
+	once  sync.Once
+	batch Batch
+	err   error
+}
+
+// get returns the day's batch: fresh from the source (the list grows
+// during the day), or the stored one when the source fails.
+func (c *batchCache) get(ctx context.Context, date string) (Batch, error) {
+	c.mu.Lock()
+	e, ok := c.got[date]
+	if !ok {
+		e = &batchEntry{}
+		c.got[date] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		e.batch, _, e.err = c.engine.Fetch(ctx, date)
+		if e.err == nil || ErrorCode(e.err) == ENOBATCH {
+			return
+		}
+		if b, err := c.engine.Today(ctx, date); err == nil && b.Date == date {
+			e.batch, e.err = b, nil
+		}
+	})
+	return e.batch, e.err
+}

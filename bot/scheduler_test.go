@@ -1,0 +1,141 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+)
+
+// weekdaysAt9 is the default schedule, "0 9 * * 1-5" in UTC, written out.
+type weekdaysAt9 struct{}
+
+func (weekdaysAt9) Next(t time.Time) time.Time {
+	t = t.UTC()
+	n := time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, time.UTC)
+	for !n.After(t) || n.Weekday() == time.Saturday || n.Weekday() == time.Sunday {
+		n = n.AddDate(0, 0, 1)
+	}
+	return n
+}
+
+// subs is an in-memory bot.Subscriptions.
+type subs []bot.Subscription
+
+func (s subs) Subscriptions(context.Context) ([]bot.Subscription, error) { return s, nil }
+func (s subs) Subscription(context.Context, string, string) (bot.Subscription, error) {
+	return bot.Subscription{}, bot.Errorf(bot.ENOTFOUND, "none")
+}
+func (s subs) SaveSubscription(context.Context, bot.Subscription) error { return nil }
+func (s subs) DeleteSubscription(context.Context, string, string) error { return nil }
+
+// schedulerFixture returns a scheduler whose clock is *now, whose source
+// has a batch of three papers for every weekday unless down, and the chat.
+func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss subs) (*bot.Scheduler, *bottest.Chat) {
+	t.Helper()
+	src := &bottest.Source{FetchFunc: func(_ context.Context, date string) (bot.Batch, error) {
+		if *down {
+			return bot.Batch{}, bot.Errorf(bot.EUNAVAILABLE, "source down")
+		}
+		if bot.IsWeekend(date) {
+			return bot.Batch{}, bot.Errorf(bot.ENOBATCH, "weekend")
+		}
+		var papers []bot.Paper
+		for i := range 3 {
+			papers = append(papers, bot.Paper{ID: fmt.Sprintf("%s.%05d", strings.ReplaceAll(date[2:7], "-", ""), i+1+10*int(date[9]-'0')),
+				Title: "Paper " + date, Upvotes: 10 - i, Abstract: "We study things carefully and report results."})
+		}
+		return bot.Batch{Date: date, Source: "fake", Papers: papers}, nil
+	}}
+	clock := func() time.Time { return *now }
+	chat := &bottest.Chat{}
+	engine := &bot.Engine{Store: bottest.NewStore(), Source: src, Now: clock}
+	s := &bot.Scheduler{
+		Deliverer: &bot.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
+			Chats: map[string]bot.Chat{"slack": chat}, Owner: "p1"},
+		Subscriptions: ss,
+		ParseSchedule: func(string, string) (bot.Schedule, error) { return weekdaysAt9{}, nil },
+	}
+	return s, chat
+}
+
+func TestScheduler_OnSchedule(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 8, 59, 0, 0, time.UTC), false // Tue, before 09:00
+	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}})
+	if next := s.Tick(ctx); !next.Equal(time.Date(2026, 8, 18, 9, 0, 0, 0, time.UTC)) || len(chat.Messages()) != 0 {
+		t.Fatalf("before 09:00: next=%v, %d messages; want nothing sent and 09:00 next", next, len(chat.Messages()))
+	}
+	now = now.Add(2 * time.Minute)
+	s.Tick(ctx)
+	s.Tick(ctx)
+	msgs := chat.Messages()
+	if len(msgs) != 1 || msgs[0].Key != "paperboy:2026-08-17" {
+		t.Fatalf("messages %+v, want one post of Monday's batch", msgs)
+	}
+}
+
+func TestScheduler_CatchUp(t *testing.T) {
+	ctx := context.Background()
+	// Down since Thursday; it is Tuesday 09:30. Thu, Fri, Mon and Tue
+	// deliveries were due: Wed, Thu, Fri and Mon batches.
+	now, down := time.Date(2026, 8, 18, 9, 30, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleThread, Since: "2026-08-01"}})
+	s.CatchUp = 6 * 24 * time.Hour
+	s.Tick(ctx)
+	msgs := chat.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want one catch-up digest", len(msgs))
+	}
+	if got := msgs[0].Reply.Title; !strings.HasPrefix(got, "While I was away: 4 days, 12 papers — the top 10 by upvotes") {
+		t.Fatalf("title %q", got)
+	}
+	if got := len(msgs[0].Reply.Cards); got != 10 {
+		t.Fatalf("%d cards, want 10", got)
+	}
+	now = now.Add(time.Hour)
+	s.Tick(ctx)
+	if got := len(chat.Messages()); got != 1 {
+		t.Fatalf("%d messages after another round, want still 1", got)
+	}
+}
+
+func TestScheduler_SourceDownThenUp(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), true
+	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}})
+	s.Tick(ctx)
+	if got := len(chat.Messages()); got != 0 {
+		t.Fatalf("%d messages while the source is down", got)
+	}
+	down = false
+	now = now.Add(5 * time.Minute)
+	s.Tick(ctx)
+	if msgs := chat.Messages(); len(msgs) != 1 || msgs[0].Key != "paperboy:2026-08-17" {
+		t.Fatalf("after recovery: %+v, want Monday's batch once", msgs)
+	}
+}
+
+func TestScheduler_ManyChannels(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	var ss subs
+	for i := range 50 {
+		ss = append(ss, bot.Subscription{Platform: "slack", Channel: fmt.Sprintf("C%d", i), Style: bot.StyleThread, Since: "2026-08-17"})
+	}
+	s, chat := schedulerFixture(t, &now, &down, ss)
+	s.Tick(ctx)
+	s.Tick(ctx)
+	for _, sub := range ss {
+		if n := chat.Copies(sub.Channel, "paperboy:2026-08-17"); n != 1 {
+			t.Fatalf("channel %s got %d headers, want 1", sub.Channel, n)
+		}
+	}
+	if got, want := len(chat.Messages()), 50*4; got != want {
+		t.Fatalf("%d messages, want %d", got, want)
+	}
+}
