@@ -27,6 +27,9 @@ type Engine struct {
 	PageSize int
 	// SummaryTimeout bounds one LLM call; 0 means 20 s.
 	SummaryTimeout time.Duration
+	// Channels enables /papers subscribe, unsubscribe and status; nil
+	// where there is no chat platform.
+	Channels *Channels
 }
 
 // Handle answers one command. Errors are *Error values with a code and a
@@ -42,8 +45,12 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleTLDR(ctx, cmd)
 	case CmdAbstract:
 		return e.handleAbstract(ctx, cmd)
-	case CmdSubscribe, CmdUnsubscribe, CmdStatus:
-		return Reply{}, Errorf(EUNAVAILABLE, "Subscriptions are not available in this version of paperboy yet; use /papers today for now.")
+	case CmdSubscribe:
+		return e.handleSubscribe(ctx, cmd)
+	case CmdUnsubscribe:
+		return e.handleUnsubscribe(ctx, cmd)
+	case CmdStatus:
+		return e.handleStatus(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:

@@ -39,6 +39,25 @@ type Scheduler struct {
 	Logger      *slog.Logger
 	// After is time.After; tests replace it.
 	After func(time.Duration) <-chan time.Time
+
+	startOnce sync.Once
+	starts    chan Subscription
+}
+
+// Start asks Run to deliver the latest batch to a new subscription now,
+// instead of waiting for its first scheduled time. It never blocks; when
+// Run is not running, or too many are queued, the request is dropped and
+// the subscription starts on schedule.
+func (s *Scheduler) Start(sub Subscription) {
+	select {
+	case s.queue() <- sub:
+	default:
+	}
+}
+
+func (s *Scheduler) queue() chan Subscription {
+	s.startOnce.Do(func() { s.starts = make(chan Subscription, 64) })
+	return s.starts
 }
 
 // Run delivers until ctx ends, then returns nil. Between rounds it sleeps
@@ -52,6 +71,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-s.after(wait):
+		case sub := <-s.queue():
+			batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+			s.deliver(ctx, sub, []string{sub.Since}, batches)
 		}
 	}
 }
@@ -102,7 +124,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 func (s *Scheduler) dueDates(sub Subscription, sch Schedule, now time.Time) []string {
 	var dates []string
 	for t := sch.Next(now.Add(-s.catchUp())); !t.After(now); t = sch.Next(t) {
-		d := s.batchDate(t)
+		d := s.BatchDate(t)
 		if d < sub.Since || (len(dates) > 0 && dates[len(dates)-1] == d) {
 			continue
 		}
@@ -167,9 +189,9 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 	}
 }
 
-// batchDate is the batch a delivery at t posts: t's calendar day in its
+// BatchDate is the batch a delivery at t posts: t's calendar day in its
 // own timezone with SameDay, else the weekday before it.
-func (s *Scheduler) batchDate(t time.Time) string {
+func (s *Scheduler) BatchDate(t time.Time) string {
 	if s.SameDay {
 		return t.Format(DateLayout)
 	}

@@ -23,19 +23,21 @@ func (weekdaysAt9) Next(t time.Time) time.Time {
 	return n
 }
 
-// subs is an in-memory bot.Subscriptions.
-type subs []bot.Subscription
-
-func (s subs) Subscriptions(context.Context) ([]bot.Subscription, error) { return s, nil }
-func (s subs) Subscription(context.Context, string, string) (bot.Subscription, error) {
-	return bot.Subscription{}, bot.Errorf(bot.ENOTFOUND, "none")
+// subs makes a bot.Subscriptions holding ss.
+func subs(t *testing.T, ss ...bot.Subscription) *bottest.Subscriptions {
+	t.Helper()
+	store := &bottest.Subscriptions{}
+	for _, sub := range ss {
+		if err := store.SaveSubscription(context.Background(), sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return store
 }
-func (s subs) SaveSubscription(context.Context, bot.Subscription) error { return nil }
-func (s subs) DeleteSubscription(context.Context, string, string) error { return nil }
 
 // schedulerFixture returns a scheduler whose clock is *now, whose source
 // has a batch of three papers for every weekday unless down, and the chat.
-func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss subs) (*bot.Scheduler, *bottest.Chat) {
+func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss *bottest.Subscriptions) (*bot.Scheduler, *bottest.Chat) {
 	t.Helper()
 	src := &bottest.Source{FetchFunc: func(_ context.Context, date string) (bot.Batch, error) {
 		if *down {
@@ -66,7 +68,7 @@ func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss subs) (*bot.S
 func TestScheduler_OnSchedule(t *testing.T) {
 	ctx := context.Background()
 	now, down := time.Date(2026, 8, 18, 8, 59, 0, 0, time.UTC), false // Tue, before 09:00
-	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}})
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
 	if next := s.Tick(ctx); !next.Equal(time.Date(2026, 8, 18, 9, 0, 0, 0, time.UTC)) || len(chat.Messages()) != 0 {
 		t.Fatalf("before 09:00: next=%v, %d messages; want nothing sent and 09:00 next", next, len(chat.Messages()))
 	}
@@ -84,7 +86,7 @@ func TestScheduler_CatchUp(t *testing.T) {
 	// Down since Thursday; it is Tuesday 09:30. Thu, Fri, Mon and Tue
 	// deliveries were due: Wed, Thu, Fri and Mon batches.
 	now, down := time.Date(2026, 8, 18, 9, 30, 0, 0, time.UTC), false
-	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleThread, Since: "2026-08-01"}})
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleThread, Since: "2026-08-01"}))
 	s.CatchUp = 6 * 24 * time.Hour
 	s.Tick(ctx)
 	msgs := chat.Messages()
@@ -107,7 +109,7 @@ func TestScheduler_CatchUp(t *testing.T) {
 func TestScheduler_SourceDownThenUp(t *testing.T) {
 	ctx := context.Background()
 	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), true
-	s, chat := schedulerFixture(t, &now, &down, subs{{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}})
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
 	s.Tick(ctx)
 	if got := len(chat.Messages()); got != 0 {
 		t.Fatalf("%d messages while the source is down", got)
@@ -123,11 +125,11 @@ func TestScheduler_SourceDownThenUp(t *testing.T) {
 func TestScheduler_ManyChannels(t *testing.T) {
 	ctx := context.Background()
 	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
-	var ss subs
+	var ss []bot.Subscription
 	for i := range 50 {
 		ss = append(ss, bot.Subscription{Platform: "slack", Channel: fmt.Sprintf("C%d", i), Style: bot.StyleThread, Since: "2026-08-17"})
 	}
-	s, chat := schedulerFixture(t, &now, &down, ss)
+	s, chat := schedulerFixture(t, &now, &down, subs(t, ss...))
 	s.Tick(ctx)
 	s.Tick(ctx)
 	for _, sub := range ss {

@@ -1,0 +1,258 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Channels is what the engine needs for /papers subscribe, unsubscribe and
+// status: the subscriptions, the ledger, and how schedules work. Nil on the
+// Engine means subscriptions are not available (the console).
+type Channels struct {
+	Subscriptions Subscriptions
+	Ledger        Ledger
+	// ParseSchedule and the defaults are the Scheduler's.
+	ParseSchedule   func(spec, timezone string) (Schedule, error)
+	DefaultSchedule string
+	DefaultTimezone string
+	// BatchDate is the batch a delivery at t posts (Scheduler.BatchDate).
+	BatchDate func(t time.Time) string
+	// Start asks for the latest batch to go to a new subscription now
+	// (Scheduler.Start); nil ignores "now".
+	Start func(Subscription)
+}
+
+// subscribeUsage lists the options of /papers subscribe.
+const subscribeUsage = "Options: top=N, min=N (upvotes), include=word,word, exclude=word,word, " +
+	"style=thread|digest|inline, at=HH:MM, days=weekdays|daily, tz=Area/City, now. " +
+	"Example: /papers subscribe top=10 include=diffusion,reasoning at=09:30 tz=Europe/Berlin"
+
+func (e *Engine) handleSubscribe(ctx context.Context, cmd Command) (Reply, error) {
+	ch, old, err := e.channelSub(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	if old.Origin == OriginConfig {
+		return Reply{}, Errorf(EFORBIDDEN, "This channel's subscription comes from the config file, which wins over chat; change it there.")
+	}
+	sub, now, err := parseSubscribe(cmd, ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	sch, err := ch.ParseSchedule(sub.Schedule, sub.Timezone)
+	if err != nil {
+		return Reply{}, Errorf(EINVALID, "That schedule does not work: %s. %s", ErrorMessage(err), subscribeUsage)
+	}
+	sub.Created = e.now().UTC()
+	sub.Since = ch.BatchDate(sch.Next(e.now()))
+	if now {
+		sub.Since = ch.BatchDate(e.now().In(locationOf(sub.Timezone)))
+	}
+	if err := ch.Subscriptions.SaveSubscription(ctx, sub); err != nil {
+		return Reply{}, fmt.Errorf("save subscription: %w", err)
+	}
+	if now && ch.Start != nil {
+		ch.Start(sub)
+	}
+	r := Reply{Title: "Subscribed", Text: describeSub(sub, sch, e.now())}
+	if now {
+		r.Text += "\nSending the latest batch now."
+	}
+	return r, nil
+}
+
+func (e *Engine) handleUnsubscribe(ctx context.Context, cmd Command) (Reply, error) {
+	ch, old, err := e.channelSub(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	switch {
+	case old.Channel == "":
+		return Reply{}, Errorf(ENOTFOUND, "This channel has no subscription.")
+	case old.Origin == OriginConfig:
+		return Reply{}, Errorf(EFORBIDDEN, "This channel's subscription comes from the config file; remove it there.")
+	}
+	if err := ch.Subscriptions.DeleteSubscription(ctx, cmd.Platform, cmd.Channel); err != nil {
+		return Reply{}, fmt.Errorf("delete subscription: %w", err)
+	}
+	return Reply{Title: "Unsubscribed", Text: "This channel no longer gets the daily papers."}, nil
+}
+
+// channelSub checks that subscriptions are available and the user may
+// change them, and returns the channel's current subscription, if any.
+func (e *Engine) channelSub(ctx context.Context, cmd Command) (*Channels, Subscription, error) {
+	ch := e.Channels
+	if ch == nil || ch.Subscriptions == nil {
+		return nil, Subscription{}, Errorf(EUNAVAILABLE, "Subscriptions need a chat platform; this one has none.")
+	}
+	if cmd.Name != CmdStatus && !cmd.Admin {
+		return nil, Subscription{}, Errorf(EFORBIDDEN, "Only channel admins can change this channel's subscription.")
+	}
+	old, err := ch.Subscriptions.Subscription(ctx, cmd.Platform, cmd.Channel)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, Subscription{}, fmt.Errorf("read subscription: %w", err)
+	}
+	return ch, old, nil
+}
+
+// parseSubscribe reads the options of /papers subscribe.
+func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
+	sub := Subscription{Platform: cmd.Platform, Channel: cmd.Channel, Style: StyleThread, Origin: OriginChat,
+		Schedule: ch.DefaultSchedule, Timezone: ch.DefaultTimezone}
+	at, days, now := "", "", false
+	for _, f := range strings.Fields(cmd.Args) {
+		key, val, _ := strings.Cut(f, "=")
+		var err error
+		switch strings.ToLower(key) {
+		case "now":
+			now = true
+		case "top":
+			sub.Top, err = count(val)
+		case "min", "min_upvotes":
+			sub.MinUpvotes, err = count(val)
+		case "include":
+			sub.Include = words(val)
+		case "exclude":
+			sub.Exclude = words(val)
+		case "style":
+			sub.Style = strings.ToLower(val)
+			if sub.Style != StyleThread && sub.Style != StyleDigest && sub.Style != StyleInline {
+				err = fmt.Errorf("style is thread, digest or inline")
+			}
+		case "at":
+			at = val
+		case "days":
+			days = strings.ToLower(val)
+		case "tz", "timezone":
+			sub.Timezone = val
+		default:
+			err = fmt.Errorf("unknown option %q", shorten(key, 30))
+		}
+		if err != nil {
+			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
+		}
+	}
+	if at != "" || days != "" {
+		spec, err := cronSpec(at, days)
+		if err != nil {
+			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
+		}
+		sub.Schedule = spec
+	}
+	return sub, now, nil
+}
+
+// cronSpec turns at=HH:MM and days=weekdays|daily into a cron expression.
+func cronSpec(at, days string) (string, error) {
+	if at == "" {
+		at = "09:00"
+	}
+	t, err := time.Parse("15:04", at)
+	if err != nil {
+		return "", fmt.Errorf("at=%s is not a time like 09:30", shorten(at, 20))
+	}
+	dow := "1-5"
+	switch days {
+	case "", "weekdays":
+	case "daily", "everyday":
+		dow = "*"
+	default:
+		return "", fmt.Errorf("days is weekdays or daily")
+	}
+	return fmt.Sprintf("%d %d * * %s", t.Minute(), t.Hour(), dow), nil
+}
+
+func count(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1000 {
+		return 0, fmt.Errorf("%q is not a number from 0 to 1000", shorten(s, 20))
+	}
+	return n, nil
+}
+
+func words(s string) []string {
+	var out []string
+	for _, w := range strings.Split(s, ",") {
+		if w = strings.TrimSpace(w); w != "" && len(out) < 20 {
+			out = append(out, shorten(w, 50))
+		}
+	}
+	return out
+}
+
+func locationOf(tz string) *time.Location {
+	if loc, err := time.LoadLocation(tz); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// describeSub says in one paragraph what a channel gets and when.
+func describeSub(sub Subscription, sch Schedule, now time.Time) string {
+	var filters []string
+	if sub.Top > 0 {
+		filters = append(filters, fmt.Sprintf("top %d", sub.Top))
+	}
+	if sub.MinUpvotes > 0 {
+		filters = append(filters, fmt.Sprintf("at least %d upvotes", sub.MinUpvotes))
+	}
+	if len(sub.Include) > 0 {
+		filters = append(filters, "about "+strings.Join(sub.Include, ", "))
+	}
+	if len(sub.Exclude) > 0 {
+		filters = append(filters, "not about "+strings.Join(sub.Exclude, ", "))
+	}
+	if len(filters) == 0 {
+		filters = append(filters, "every paper")
+	}
+	next := sch.Next(now)
+	return fmt.Sprintf("Schedule: %s (%s), style %s, %s.\nNext delivery: %s.",
+		sub.Schedule, sub.Timezone, sub.Style, strings.Join(filters, ", "), next.Format("Mon 2 Jan 15:04 MST"))
+}
+
+func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
+	ch, sub, err := e.channelSub(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	if sub.Channel == "" {
+		return Reply{Title: "Status", Text: "This channel has no subscription. Admins can add one with /papers subscribe.", Ephemeral: true}, nil
+	}
+	sch, err := ch.ParseSchedule(sub.Schedule, sub.Timezone)
+	if err != nil {
+		return Reply{}, Errorf(EINVALID, "This channel's schedule %q does not work: %s", sub.Schedule, ErrorMessage(err))
+	}
+	from := "chat"
+	if sub.Origin == OriginConfig {
+		from = "the config file, which wins over chat"
+	}
+	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s", from, describeSub(sub, sch, e.now()), e.lastDelivery(ctx, ch, sub))
+	return Reply{Title: "Status", Text: text, Ephemeral: true}, nil
+}
+
+// lastDelivery describes the newest delivery to the channel in the last
+// two weeks.
+func (e *Engine) lastDelivery(ctx context.Context, ch *Channels, sub Subscription) string {
+	day := e.now()
+	for range 14 {
+		date := day.Format(DateLayout)
+		day = day.AddDate(0, 0, -1)
+		del, err := ch.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date})
+		if err != nil {
+			continue
+		}
+		switch del.State {
+		case DeliverySent:
+			return fmt.Sprintf("Last delivery: %s, sent (%s).", FormatDay(date), plural(len(del.Items), "message"))
+		case DeliveryFailed:
+			return fmt.Sprintf("Last delivery: %s, failed after %s: %s Next try %s.", FormatDay(date),
+				plural(del.Attempts, "attempt"), shorten(del.LastError, 200), del.NextRetry.Format("Mon 15:04 MST"))
+		default:
+			return fmt.Sprintf("Last delivery: %s, in progress.", FormatDay(date))
+		}
+	}
+	return "No delivery in the last two weeks."
+}

@@ -1,0 +1,159 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+)
+
+// cronAt is a schedule for tests: every day at the given hour, UTC. It
+// stands in for the cron parser that cmd/paperboy wires.
+type cronAt struct{ hour int }
+
+func (c cronAt) Next(t time.Time) time.Time {
+	n := time.Date(t.Year(), t.Month(), t.Day(), c.hour, 0, 0, 0, time.UTC)
+	if !n.After(t) {
+		n = n.AddDate(0, 0, 1)
+	}
+	return n
+}
+
+func channelsEngine(t *testing.T) (*bot.Engine, *bottest.Subscriptions, *[]bot.Subscription) {
+	t.Helper()
+	subs := &bottest.Subscriptions{}
+	var started []bot.Subscription
+	e := &bot.Engine{
+		Store: bottest.NewStore(),
+		Now:   func() time.Time { return time.Date(2026, 8, 18, 12, 0, 0, 0, time.UTC) },
+		Channels: &bot.Channels{
+			Subscriptions: subs,
+			Ledger:        &bottest.Ledger{Now: time.Now},
+			ParseSchedule: func(spec, tz string) (bot.Schedule, error) {
+				if strings.HasPrefix(spec, "bad") {
+					return nil, bot.Errorf(bot.EINVALID, "bad cron")
+				}
+				return cronAt{9}, nil
+			},
+			DefaultSchedule: "0 9 * * 1-5",
+			DefaultTimezone: "UTC",
+			BatchDate:       (&bot.Scheduler{}).BatchDate,
+			Start:           func(s bot.Subscription) { started = append(started, s) },
+		},
+	}
+	return e, subs, &started
+}
+
+func TestEngine_Subscribe(t *testing.T) {
+	ctx := context.Background()
+	admin := bot.Command{Platform: "slack", Channel: "C1", User: "U1", Admin: true}
+	t.Run("OK", func(t *testing.T) {
+		e, subs, started := channelsEngine(t)
+		cmd := admin
+		cmd.Name, cmd.Args = bot.CmdSubscribe, "top=5 include=diffusion,reasoning exclude=survey style=digest at=07:30 days=daily tz=Europe/Berlin"
+		r, err := e.Handle(ctx, cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := subs.Subscription(ctx, "slack", "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sub.Top != 5 || sub.Style != bot.StyleDigest || sub.Schedule != "30 7 * * *" || sub.Timezone != "Europe/Berlin" ||
+			len(sub.Include) != 2 || sub.Exclude[0] != "survey" || sub.Origin != bot.OriginChat {
+			t.Fatalf("saved %+v", sub)
+		}
+		if got, want := sub.Since, "2026-08-18"; got != want {
+			t.Fatalf("Since=%s, want %s: the next scheduled batch (Wed 09:00 posts Tuesday's)", got, want)
+		}
+		if !strings.Contains(r.Text, "top 5") || !strings.Contains(r.Text, "Next delivery") {
+			t.Fatalf("reply %q does not state the settings", r.Text)
+		}
+		if len(*started) != 0 {
+			t.Fatal("started a delivery without now")
+		}
+	})
+	t.Run("Now", func(t *testing.T) {
+		e, _, started := channelsEngine(t)
+		cmd := admin
+		cmd.Name, cmd.Args = bot.CmdSubscribe, "now"
+		if _, err := e.Handle(ctx, cmd); err != nil {
+			t.Fatal(err)
+		}
+		if len(*started) != 1 || (*started)[0].Since != "2026-08-17" {
+			t.Fatalf("started %+v, want Monday's batch now", *started)
+		}
+	})
+	t.Run("ErrForbidden", func(t *testing.T) {
+		e, _, _ := channelsEngine(t)
+		cmd := admin
+		cmd.Name, cmd.Admin = bot.CmdSubscribe, false
+		if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN {
+			t.Fatalf("err=%v, want EFORBIDDEN", err)
+		}
+	})
+	t.Run("ConfigWins", func(t *testing.T) {
+		e, subs, _ := channelsEngine(t)
+		subs.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: "C1", Origin: bot.OriginConfig, Schedule: "0 9 * * *"})
+		for _, name := range []string{bot.CmdSubscribe, bot.CmdUnsubscribe} {
+			cmd := admin
+			cmd.Name = name
+			if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN || !strings.Contains(bot.ErrorMessage(err), "config file") {
+				t.Fatalf("%s: err=%v, want EFORBIDDEN naming the config file", name, err)
+			}
+		}
+		cmd := admin
+		cmd.Name, cmd.Admin = bot.CmdStatus, false
+		r, err := e.Handle(ctx, cmd)
+		if err != nil || !strings.Contains(r.Text, "config file") {
+			t.Fatalf("status: %q %v, want it to say the config file applies", r.Text, err)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		e, _, _ := channelsEngine(t)
+		for _, args := range []string{"top=x", "top=-1", "style=banner", "at=25:00", "days=fortnightly", "colour=red"} {
+			cmd := admin
+			cmd.Name, cmd.Args = bot.CmdSubscribe, args
+			if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EINVALID || !strings.Contains(bot.ErrorMessage(err), "Options:") {
+				t.Fatalf("%s: err=%v, want EINVALID with the options", args, err)
+			}
+		}
+	})
+}
+
+func TestEngine_UnsubscribeAndStatus(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := channelsEngine(t)
+	cmd := bot.Command{Platform: "discord", Channel: "D1", Admin: true}
+	run := func(name string) (bot.Reply, error) {
+		c := cmd
+		c.Name = name
+		return e.Handle(ctx, c)
+	}
+	if r, err := run(bot.CmdStatus); err != nil || !strings.Contains(r.Text, "no subscription") {
+		t.Fatalf("status before: %q %v", r.Text, err)
+	}
+	if _, err := run(bot.CmdSubscribe); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := run(bot.CmdStatus); err != nil || !strings.Contains(r.Text, "set in chat") || !strings.Contains(r.Text, "No delivery") {
+		t.Fatalf("status after: %q %v", r.Text, err)
+	}
+	if _, err := run(bot.CmdUnsubscribe); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(bot.CmdUnsubscribe); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("second unsubscribe: err=%v, want ENOTFOUND", err)
+	}
+}
+
+func TestEngine_SubscribeWithoutPlatform(t *testing.T) {
+	e := &bot.Engine{Store: bottest.NewStore()}
+	_, err := e.Handle(context.Background(), bot.Command{Name: bot.CmdSubscribe, Admin: true})
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE {
+		t.Fatalf("err=%v, want EUNAVAILABLE", err)
+	}
+}
