@@ -83,7 +83,7 @@ func TestOpen(t *testing.T) {
 		if got, want := queryString(t, raw, "PRAGMA journal_mode"), "wal"; got != want {
 			t.Errorf("journal_mode=%q, want %q", got, want)
 		}
-		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql"; got != want {
+		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql,0002_delivery.sql"; got != want {
 			t.Errorf("migrations=%q, want %q", got, want)
 		}
 	})

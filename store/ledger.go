@@ -1,0 +1,325 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"paperboy/bot"
+)
+
+var _ bot.Ledger = (*DB)(nil)
+
+// maxLastError bounds the stored error of a failed delivery, in characters:
+// enough for a status line, not a whole upstream response body.
+const maxLastError = 500
+
+// deliveryColumns are the deliveries columns a deliveryRow scans, in order.
+const deliveryColumns = `platform, channel, date, state, owner, claimed_until,
+	attempts, next_retry, last_error, thread, updated_at`
+
+// deliveryRow is a row of the deliveries table being scanned.
+type deliveryRow struct {
+	d                       bot.Delivery
+	claimedUntil, nextRetry sql.NullString
+	updated                 string
+}
+
+// dest returns the scan destinations of deliveryColumns.
+func (r *deliveryRow) dest() []any {
+	return []any{&r.d.Platform, &r.d.Channel, &r.d.Date, &r.d.State, &r.d.Owner, &r.claimedUntil,
+		&r.d.Attempts, &r.nextRetry, &r.d.LastError, &r.d.Thread, &r.updated}
+}
+
+// delivery returns the scanned row, with an empty Items map.
+func (r *deliveryRow) delivery() bot.Delivery {
+	d := r.d
+	d.ClaimedUntil = parseTime(r.claimedUntil.String)
+	d.NextRetry = parseTime(r.nextRetry.String)
+	d.Updated = parseTime(r.updated)
+	d.Items = map[string][]string{}
+	return d
+}
+
+// querier runs queries on a *sql.DB or in a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Claim takes the delivery for owner until the given time, creating its row
+// as pending when there is none, and counts the attempt. It returns the row
+// as claimed, with the items recorded so far. A sent delivery is returned
+// as it is, unclaimed. The check and the claim run in one write
+// transaction, so of several processes racing for a delivery exactly one
+// wins. The error has code ECONFLICT when another owner holds an unexpired
+// claim, and EINVALID for an incomplete key, an empty owner, or an until
+// that is not after the database's clock (Now).
+func (db *DB) Claim(ctx context.Context, k bot.DeliveryKey, owner string, until time.Time) (bot.Delivery, error) {
+	k, err := checkClaim(k, owner)
+	if err != nil {
+		return bot.Delivery{}, err
+	}
+	now := db.Now()
+	if !parseTime(formatTime(until)).After(now) {
+		return bot.Delivery{}, bot.Errorf(bot.EINVALID, "A claim on %s for %s must end after %s, not at %s.",
+			k.Date, where(k), formatTime(now), formatTime(until))
+	}
+	var d bot.Delivery
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		d, err = claim(ctx, tx, k, owner, until, now)
+		return err
+	})
+	if err != nil {
+		return bot.Delivery{}, fmt.Errorf("claim delivery: %w", err)
+	}
+	return d, nil
+}
+
+// claim is Claim inside its transaction.
+func claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+	old, found, err := getDelivery(ctx, tx, k)
+	switch {
+	case err != nil:
+		return bot.Delivery{}, err
+	case !found:
+		return insertDelivery(ctx, tx, k, owner, until, now)
+	case old.State == bot.DeliverySent:
+		return old, nil
+	case old.Owner != "" && old.Owner != owner && old.ClaimedUntil.After(now):
+		return bot.Delivery{}, bot.Errorf(bot.ECONFLICT, "Another paperboy process is delivering %s to %s.", k.Date, where(k))
+	}
+	d, err := takeDelivery(ctx, tx, k, owner, until, now)
+	if err != nil {
+		return bot.Delivery{}, err
+	}
+	d.Items = old.Items
+	return d, nil
+}
+
+// insertDelivery creates the row of a first claim.
+func insertDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+	var r deliveryRow
+	err := tx.QueryRowContext(ctx, `INSERT INTO deliveries
+		(platform, channel, date, state, owner, claimed_until, attempts, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING `+deliveryColumns,
+		k.Platform, k.Channel, k.Date, bot.DeliveryPending, owner, formatTime(until), formatTime(now),
+	).Scan(r.dest()...)
+	if err != nil {
+		return bot.Delivery{}, fmt.Errorf("insert delivery: %w", err)
+	}
+	return r.delivery(), nil
+}
+
+// takeDelivery claims an existing row for owner and counts the attempt.
+// The last error and next retry of a failed attempt stay for status until
+// the delivery finishes again.
+func takeDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+	var r deliveryRow
+	err := tx.QueryRowContext(ctx, `UPDATE deliveries
+		SET state = ?, owner = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
+		WHERE platform = ? AND channel = ? AND date = ? RETURNING `+deliveryColumns,
+		bot.DeliveryPending, owner, formatTime(until), formatTime(now), k.Platform, k.Channel, k.Date,
+	).Scan(r.dest()...)
+	if err != nil {
+		return bot.Delivery{}, fmt.Errorf("take delivery: %w", err)
+	}
+	return r.delivery(), nil
+}
+
+// Record stores the confirmed message ids of one post of a claimed
+// delivery, replacing an earlier record of the same item, and its thread
+// when sent.Thread is not "". The error has code ECONFLICT when owner does
+// not hold an unexpired claim on the delivery, and EINVALID for an
+// incomplete key, an empty owner or an empty item.
+func (db *DB) Record(ctx context.Context, k bot.DeliveryKey, owner, item string, sent bot.Sent) error {
+	k, err := checkClaim(k, owner)
+	if err != nil {
+		return err
+	}
+	if item == "" {
+		return bot.Errorf(bot.EINVALID, "A recorded post of %s to %s needs a key.", k.Date, where(k))
+	}
+	now := db.Now()
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkOwner(ctx, tx, k, owner, now, true); err != nil {
+			return err
+		}
+		return recordItem(ctx, tx, k, item, sent, now)
+	})
+	if err != nil {
+		return fmt.Errorf("record delivery: %w", err)
+	}
+	return nil
+}
+
+// recordItem upserts one item's ids and sets the delivery's thread when
+// sent has one.
+func recordItem(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, item string, sent bot.Sent, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_items (platform, channel, date, item, ids, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (platform, channel, date, item) DO UPDATE SET
+		ids = excluded.ids, recorded_at = excluded.recorded_at`,
+		k.Platform, k.Channel, k.Date, item, encodeList(sent.IDs), formatTime(now))
+	if err != nil {
+		return fmt.Errorf("save item: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE deliveries
+		SET thread = COALESCE(NULLIF(?, ''), thread), updated_at = ?
+		WHERE platform = ? AND channel = ? AND date = ?`,
+		sent.Thread, formatTime(now), k.Platform, k.Channel, k.Date)
+	if err != nil {
+		return fmt.Errorf("save thread: %w", err)
+	}
+	return nil
+}
+
+// Finish ends owner's claim on the delivery: sent, which clears the last
+// error and the next retry, or failed with lastError (cut to 500
+// characters) and the time of the next retry. An owner whose claim expired
+// may still finish while nobody else has claimed the delivery: the
+// transaction sees that nobody did. The error has code ECONFLICT when owner
+// no longer holds the claim, and EINVALID for an incomplete key, an empty
+// owner or a state other than sent and failed.
+func (db *DB) Finish(ctx context.Context, k bot.DeliveryKey, owner, state, lastError string, nextRetry time.Time) error {
+	k, err := checkClaim(k, owner)
+	if err != nil {
+		return err
+	}
+	if state != bot.DeliverySent && state != bot.DeliveryFailed {
+		return bot.Errorf(bot.EINVALID, "A delivery finishes as %s or %s, not %q.", bot.DeliverySent, bot.DeliveryFailed, state)
+	}
+	if state == bot.DeliverySent {
+		lastError, nextRetry = "", time.Time{}
+	}
+	now := db.Now()
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkOwner(ctx, tx, k, owner, now, false); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries
+			SET state = ?, owner = '', claimed_until = NULL, last_error = ?, next_retry = ?, updated_at = ?
+			WHERE platform = ? AND channel = ? AND date = ?`,
+			state, cutRunes(lastError, maxLastError), nullTime(nextRetry), formatTime(now),
+			k.Platform, k.Channel, k.Date)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("finish delivery: %w", err)
+	}
+	return nil
+}
+
+// checkOwner returns an ECONFLICT error unless owner holds the delivery's
+// claim, and, when live is set, the claim has not expired by now.
+func checkOwner(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, now time.Time, live bool) error {
+	var held string
+	var until sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT owner, claimed_until FROM deliveries
+		WHERE platform = ? AND channel = ? AND date = ?`, k.Platform, k.Channel, k.Date).Scan(&held, &until)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("get claim: %w", err)
+	}
+	if err != nil || held != owner || live && !parseTime(until.String).After(now) {
+		return bot.Errorf(bot.ECONFLICT, "This paperboy process no longer holds the delivery of %s to %s.", k.Date, where(k))
+	}
+	return nil
+}
+
+// Delivery returns the row for k with its recorded items. The error has
+// code ENOTFOUND when there is none, and EINVALID for an incomplete key.
+func (db *DB) Delivery(ctx context.Context, k bot.DeliveryKey) (bot.Delivery, error) {
+	k, err := checkKey(k)
+	if err != nil {
+		return bot.Delivery{}, err
+	}
+	d, found, err := getDelivery(ctx, db.sql, k)
+	if err != nil {
+		return bot.Delivery{}, fmt.Errorf("get delivery: %w", err)
+	}
+	if !found {
+		return bot.Delivery{}, bot.Errorf(bot.ENOTFOUND, "Nothing was delivered or claimed for %s to %s.", k.Date, where(k))
+	}
+	return d, nil
+}
+
+// getDelivery reads the row for k with its items in one statement, so that
+// outside a transaction too it sees one consistent state. It reports false
+// when there is no row.
+func getDelivery(ctx context.Context, q querier, k bot.DeliveryKey) (bot.Delivery, bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deliveryColumns+`, item, ids
+		FROM deliveries LEFT JOIN delivery_items USING (platform, channel, date)
+		WHERE platform = ? AND channel = ? AND date = ?`, k.Platform, k.Channel, k.Date)
+	if err != nil {
+		return bot.Delivery{}, false, fmt.Errorf("query delivery: %w", err)
+	}
+	defer rows.Close()
+	var d bot.Delivery
+	found := false
+	for rows.Next() {
+		var r deliveryRow
+		var item, ids sql.NullString
+		if err := rows.Scan(append(r.dest(), &item, &ids)...); err != nil {
+			return bot.Delivery{}, false, fmt.Errorf("scan delivery: %w", err)
+		}
+		if !found {
+			d, found = r.delivery(), true
+		}
+		if item.Valid {
+			d.Items[item.String] = decodeList(ids.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return bot.Delivery{}, false, fmt.Errorf("query delivery: %w", err)
+	}
+	return d, found, nil
+}
+
+// checkKey returns k with its date normalized, or an EINVALID error when a
+// part is missing or the date is not a date.
+func checkKey(k bot.DeliveryKey) (bot.DeliveryKey, error) {
+	if k.Platform == "" || k.Channel == "" {
+		return k, bot.Errorf(bot.EINVALID, "A delivery needs a platform and a channel.")
+	}
+	date, err := bot.ParseDate(k.Date)
+	if err != nil {
+		return k, err
+	}
+	k.Date = date
+	return k, nil
+}
+
+// checkClaim is checkKey for a call made by owner, who must be named.
+func checkClaim(k bot.DeliveryKey, owner string) (bot.DeliveryKey, error) {
+	if owner == "" {
+		return k, bot.Errorf(bot.EINVALID, "A delivery claim needs an owner.")
+	}
+	return checkKey(k)
+}
+
+// where names the channel of k for messages: "slack channel C123".
+func where(k bot.DeliveryKey) string {
+	return k.Platform + " channel " + k.Channel
+}
+
+// nullTime returns t as stored, or NULL for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+// cutRunes returns s cut to at most n characters (runes); search's
+// truncate counts bytes.
+func cutRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
