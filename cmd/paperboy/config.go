@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"paperboy/bot"
 )
 
 // Config is paperboy's configuration, read from one YAML file. Every key is
@@ -28,7 +30,18 @@ type Config struct {
 	Summarize     SummarizeConfig      `yaml:"summarize"`
 	Discord       DiscordConfig        `yaml:"discord"`
 	Slack         SlackConfig          `yaml:"slack"`
+	Delivery      DeliveryConfig       `yaml:"delivery"`
 	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+}
+
+// DeliveryConfig sets how daily posts go out.
+type DeliveryConfig struct {
+	// Schedule is the cron expression of subscriptions that set none.
+	Schedule string `yaml:"schedule"`
+	// CatchUp is how far back missed deliveries are still made, as one digest.
+	CatchUp time.Duration `yaml:"catch_up"`
+	// Concurrency bounds the channels posted to at once, per platform.
+	Concurrency int `yaml:"concurrency"`
 }
 
 // LogConfig sets the log level (debug, info, warn, error) and format (text, json).
@@ -118,6 +131,9 @@ func DefaultConfig() Config {
 	c.Source.Kind = "hf"
 	c.Summarize.Timeout = 30 * time.Second
 	c.Summarize.MaxConcurrency = 2
+	c.Delivery.Schedule = "0 9 * * 1-5"
+	c.Delivery.CatchUp = 72 * time.Hour
+	c.Delivery.Concurrency = 8
 	c.Discord.Mode = "gateway"
 	c.Slack.Mode = "socket"
 	return c
@@ -168,6 +184,7 @@ func (c Config) Validate() error {
 	}
 	c.validateSummarize(bad)
 	c.validateChat(bad)
+	c.validateDelivery(bad)
 	for i, s := range c.Subscriptions {
 		s.validate(fmt.Sprintf("subscriptions[%d]", i), bad)
 	}
@@ -188,15 +205,59 @@ func (c Config) validateSummarize(bad func(key, format string, args ...any)) {
 	}
 }
 
+func (c Config) validateDelivery(bad func(key, format string, args ...any)) {
+	if _, err := parseSchedule(c.Delivery.Schedule, "UTC"); err != nil {
+		bad("delivery.schedule", "%s", bot.ErrorMessage(err))
+	}
+	if c.Delivery.CatchUp < 0 || c.Delivery.CatchUp > 30*24*time.Hour {
+		bad("delivery.catch_up", "must be between 0s and 720h")
+	}
+	if c.Delivery.Concurrency < 1 {
+		bad("delivery.concurrency", "must be at least 1")
+	}
+	seen := map[[2]string]bool{}
+	for i, s := range c.Subscriptions {
+		k := [2]string{s.Platform, s.Channel}
+		if seen[k] {
+			bad(fmt.Sprintf("subscriptions[%d]", i), "channel %s %s is listed twice", s.Platform, s.Channel)
+		}
+		seen[k] = true
+	}
+}
+
 func (c Config) validateChat(bad func(key, format string, args ...any)) {
-	if !oneOf(c.Discord.Mode, "gateway", "http") {
-		bad("discord.mode", "%q is not one of gateway, http", c.Discord.Mode)
+	d := c.Discord
+	if !oneOf(d.Mode, "gateway", "http") {
+		bad("discord.mode", "%q is not one of gateway, http", d.Mode)
 	}
-	checkURL(bad, "discord.api_base_url", c.Discord.APIBaseURL)
-	if !oneOf(c.Slack.Mode, "socket", "http") {
-		bad("slack.mode", "%q is not one of socket, http", c.Slack.Mode)
+	checkURL(bad, "discord.api_base_url", d.APIBaseURL)
+	if d.Token != "" && d.ApplicationID == "" {
+		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
 	}
-	checkURL(bad, "slack.api_url", c.Slack.APIURL)
+	if d.Token != "" && d.Mode == "http" {
+		if d.PublicKey == "" {
+			bad("discord.public_key", "required when discord.mode is http: the application's public key (hex)")
+		}
+		if c.HTTP.Listen == "" {
+			bad("http.listen", "required when discord.mode is http: Discord posts interactions to /discord/interactions")
+		}
+	}
+	s := c.Slack
+	if !oneOf(s.Mode, "socket", "http") {
+		bad("slack.mode", "%q is not one of socket, http", s.Mode)
+	}
+	checkURL(bad, "slack.api_url", s.APIURL)
+	if s.BotToken != "" && s.Mode == "socket" && s.AppToken == "" {
+		bad("slack.app_token", "required when slack.mode is socket: an app-level token (xapp-…) with connections:write")
+	}
+	if s.BotToken != "" && s.Mode == "http" {
+		if s.SigningSecret == "" {
+			bad("slack.signing_secret", "required when slack.mode is http: from the app's Basic Information page")
+		}
+		if c.HTTP.Listen == "" {
+			bad("http.listen", "required when slack.mode is http: Slack posts to /slack/commands and /slack/interactions")
+		}
+	}
 }
 
 func (s SubscriptionConfig) validate(key string, bad func(key, format string, args ...any)) {
@@ -209,6 +270,11 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	if s.Timezone != "" {
 		if _, err := time.LoadLocation(s.Timezone); err != nil {
 			bad(key+".timezone", "unknown timezone %q", s.Timezone)
+		}
+	}
+	if s.Schedule != "" {
+		if _, err := parseSchedule(s.Schedule, "UTC"); err != nil {
+			bad(key+".schedule", "%s", bot.ErrorMessage(err))
 		}
 	}
 	if s.Top < 0 || s.MinUpvotes < 0 {
