@@ -1,0 +1,332 @@
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"paperboy/bot"
+)
+
+// Modes of receiving interactions.
+const (
+	ModeGateway = "gateway"
+	ModeHTTP    = "http"
+)
+
+// Defaults of the Config durations.
+const (
+	DefaultDeferAfter   = 1500 * time.Millisecond
+	DefaultReplyTimeout = 30 * time.Second
+)
+
+// callTimeout bounds one HTTP attempt of a REST call; retries get their own.
+const callTimeout = 15 * time.Second
+
+var _ bot.Chat = (*Adapter)(nil)
+
+// Handler answers commands; *bot.Engine satisfies it.
+type Handler interface {
+	Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error)
+}
+
+// Config configures an Adapter. Token, ApplicationID and, in HTTP mode,
+// PublicKey are required; everything else has a default.
+type Config struct {
+	// Token is the bot token, with or without the "Bot " prefix. It is never
+	// logged or put in an error.
+	Token string
+	// ApplicationID is the application's id (a snowflake).
+	ApplicationID string
+	// PublicKey is the application's hex Ed25519 public key, which signs
+	// HTTP interactions. Required in HTTP mode.
+	PublicKey string
+	// Mode is ModeGateway (the default when "") or ModeHTTP.
+	Mode string
+	// APIBaseURL sends REST calls (and so the gateway URL that REST
+	// returns) to a compatible server instead of https://discord.com.
+	APIBaseURL string
+	// GuildIDs are guilds to register /papers in as well, where it is
+	// available at once (global commands can take a while to appear).
+	GuildIDs []string
+	// Logger receives the adapter's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// HTTPClient makes the REST calls; nil means a client with a timeout.
+	HTTPClient *http.Client
+	// DeferAfter is how long an interaction may take before it is deferred
+	// and answered by editing; 0 means DefaultDeferAfter.
+	DeferAfter time.Duration
+	// ReplyTimeout bounds an interaction's whole answer; after it the user
+	// gets an apology instead. 0 means DefaultReplyTimeout.
+	ReplyTimeout time.Duration
+	// Now returns the current time, for checking interaction timestamps;
+	// nil means time.Now.
+	Now func() time.Time
+}
+
+// String describes the config without its token.
+func (c Config) String() string {
+	return fmt.Sprintf("discord.Config{Token:%s ApplicationID:%s Mode:%s APIBaseURL:%s GuildIDs:%v}",
+		redacted(c.Token), c.ApplicationID, c.Mode, c.APIBaseURL, c.GuildIDs)
+}
+
+// LogValue logs the config without its token.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("token", redacted(c.Token)),
+		slog.String("application_id", c.ApplicationID),
+		slog.String("mode", c.Mode),
+		slog.String("api_base_url", c.APIBaseURL),
+		slog.Any("guild_ids", c.GuildIDs),
+	)
+}
+
+func redacted(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// Adapter is paperboy's Discord bot: it serves /papers interactions and
+// implements bot.Chat. It is safe for concurrent use.
+type Adapter struct {
+	cfg       Config
+	h         Handler
+	log       *slog.Logger
+	session   *discordgo.Session
+	publicKey ed25519.PublicKey
+	token     string // without "Bot ", for scrubbing errors
+	now       func() time.Time
+	// sleep waits between retries; tests replace it to skip the wall clock.
+	sleep func(ctx context.Context, d time.Duration) error
+
+	mu      sync.Mutex
+	closing bool
+	work    sync.WaitGroup // answers still being worked on
+	botID   string         // the bot's user id, looked up once
+}
+
+// New validates cfg and returns an Adapter that answers commands with h.
+func New(cfg Config, h Handler) (*Adapter, error) {
+	if cfg.Mode == "" {
+		cfg.Mode = ModeGateway
+	}
+	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	key, err := validate(cfg, h)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: cfg.Token, now: cfg.Now, sleep: sleepCtx}
+	a.cfg.DeferAfter = orDefault(cfg.DeferAfter, DefaultDeferAfter)
+	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.log = cfg.Logger
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	a.log = a.log.With("adapter", "discord")
+	a.session, err = newSession(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	return a, nil
+}
+
+// validate checks cfg and decodes the public key.
+func validate(cfg Config, h Handler) (ed25519.PublicKey, error) {
+	var errs []error
+	if cfg.Token == "" {
+		errs = append(errs, errors.New("token is empty"))
+	}
+	if !isSnowflake(cfg.ApplicationID) {
+		errs = append(errs, fmt.Errorf("application id %q is not a Discord id (digits only)", cfg.ApplicationID))
+	}
+	if cfg.Mode != ModeGateway && cfg.Mode != ModeHTTP {
+		errs = append(errs, fmt.Errorf("mode %q is not one of gateway, http", cfg.Mode))
+	}
+	key, err := decodePublicKey(cfg.PublicKey)
+	if err != nil || (key == nil && cfg.Mode == ModeHTTP) {
+		errs = append(errs, fmt.Errorf("public key: must be the application's 64 hex digits in http mode"))
+	}
+	if cfg.APIBaseURL != "" {
+		if u, err := url.Parse(cfg.APIBaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, fmt.Errorf("api base url %q is not an http(s) URL", cfg.APIBaseURL))
+		}
+	}
+	for _, g := range cfg.GuildIDs {
+		if !isSnowflake(g) {
+			errs = append(errs, fmt.Errorf("guild id %q is not a Discord id", g))
+		}
+	}
+	if h == nil {
+		errs = append(errs, errors.New("no handler"))
+	}
+	return key, errors.Join(errs...)
+}
+
+// decodePublicKey decodes a hex Ed25519 public key; "" gives nil.
+func decodePublicKey(s string) (ed25519.PublicKey, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, errors.New("bad public key")
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+func isSnowflake(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// newSession makes the discordgo session: no intents, no state cache, and
+// discordgo's own retries off, because call retries with its own policy.
+func newSession(cfg Config) (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	s.Identify.Intents = discordgo.IntentsNone
+	s.StateEnabled = false
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
+	client := &http.Client{Timeout: 2 * callTimeout}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		client = &c
+	}
+	if cfg.APIBaseURL != "" {
+		target, _ := url.Parse(cfg.APIBaseURL) // checked by validate
+		client.Transport = rewrite{target: target, next: client.Transport}
+	}
+	s.Client = client
+	return s, nil
+}
+
+// invitePermissions are what the bot needs in a channel: see it, read its
+// history (Find), post with embeds, start a thread from the daily post and
+// post in it.
+const invitePermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
+
+// InviteURL returns the link that adds the bot to a server, with the bot and
+// applications.commands scopes and the permissions it needs.
+func (a *Adapter) InviteURL() string {
+	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ApplicationID) +
+		"&permissions=" + strconv.FormatInt(int64(invitePermissions), 10) + "&scope=bot%20applications.commands"
+}
+
+// Run serves until ctx ends and returns nil then. In gateway mode it opens
+// the session, registers the commands and answers interactions; in HTTP mode
+// it registers the commands and waits (InteractionsHandler does the
+// serving). A bad token is an error; other registration failures are logged,
+// since the commands from an earlier start still work. Before returning it
+// waits for answers in progress, which ReplyTimeout bounds.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.drain()
+	if a.cfg.Mode == ModeHTTP {
+		if err := a.registerAtStart(ctx); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		return nil
+	}
+	return a.runGateway(ctx)
+}
+
+// runGateway holds the gateway session open until ctx ends.
+func (a *Adapter) runGateway(ctx context.Context) error {
+	base := context.WithoutCancel(ctx)
+	remove := a.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		a.track(func() { a.serveGateway(base, ic.Interaction) })
+	})
+	defer remove()
+	if err := a.session.Open(); err != nil {
+		return fmt.Errorf("open discord gateway: %w", a.scrub(err))
+	}
+	a.log.Info("connected to the discord gateway")
+	err := a.registerAtStart(ctx)
+	if err == nil {
+		<-ctx.Done()
+	}
+	if cerr := a.session.Close(); cerr != nil {
+		a.log.Warn("close discord gateway", "error", a.scrub(cerr))
+	}
+	return err
+}
+
+// registerAtStart registers the commands, failing only on a rejected token.
+func (a *Adapter) registerAtStart(ctx context.Context) error {
+	err := a.RegisterCommands(ctx)
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	if s := statusOf(err); s == http.StatusUnauthorized || s == http.StatusForbidden {
+		return err
+	}
+	a.log.Warn("register commands failed; the commands registered before still work", "error", err)
+	return nil
+}
+
+// track runs fn as an answer in progress unless the adapter is shutting
+// down, and reports whether it ran.
+func (a *Adapter) track(fn func()) bool {
+	a.mu.Lock()
+	if a.closing {
+		a.mu.Unlock()
+		return false
+	}
+	a.work.Add(1)
+	a.mu.Unlock()
+	defer a.work.Done()
+	fn()
+	return true
+}
+
+// goTrack runs fn in a goroutine tracked like track, and reports whether
+// it started it.
+func (a *Adapter) goTrack(fn func()) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closing {
+		return false
+	}
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		fn()
+	}()
+	return true
+}
+
+// drain stops taking new work and waits for the work in progress.
+func (a *Adapter) drain() {
+	a.mu.Lock()
+	a.closing = true
+	a.mu.Unlock()
+	a.work.Wait()
+}

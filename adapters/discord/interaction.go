@@ -1,0 +1,218 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"paperboy/bot"
+)
+
+// interactionDeadline is how long Discord waits for the first response.
+const interactionDeadline = 3 * time.Second
+
+// errTooSlow is what users see when ReplyTimeout passes.
+var errTooSlow = bot.Errorf(bot.EUNAVAILABLE, "Sorry, that took too long. Please try again in a moment.")
+
+// response is an interaction response. Data is a *message, *choices or nil.
+type response struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data any                               `json:"data,omitempty"`
+}
+
+// choices is the data of an autocomplete response.
+type choices struct {
+	Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+}
+
+// ackFunc sends the first response to an interaction: a REST callback in
+// gateway mode, the HTTP response in HTTP mode. It returns once Discord has
+// it (as far as can be known), so edits and follow-ups may come after.
+type ackFunc func(ctx context.Context, resp response) error
+
+// request is what an interaction asks for: a command, and for a button
+// its verb (bot.ActionRun or bot.ActionShare; "" for a slash command).
+type request struct {
+	cmd  bot.Command
+	verb string
+}
+
+// serve answers one interaction, calling ack exactly once.
+func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, ack ackFunc) {
+	switch i.Type {
+	case discordgo.InteractionPing:
+		a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponsePong})
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		a.ack(ctx, i, ack, a.autocomplete(ctx, i))
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+		a.answer(ctx, i, ack)
+	default:
+		err := bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
+		a.ack(ctx, i, ack, messageResponse(a.render(request{}, bot.ErrorReply(err))[0]))
+	}
+}
+
+// ack sends the first response and logs a failure.
+func (a *Adapter) ack(ctx context.Context, i *discordgo.Interaction, ack ackFunc, resp response) bool {
+	if err := ack(ctx, resp); err != nil {
+		a.log.Warn("answer interaction", "interaction_id", i.ID, "error", err)
+		return false
+	}
+	return true
+}
+
+// messageResponse shows m as the interaction's reply.
+func messageResponse(m message) response {
+	return response{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &m}
+}
+
+// answer runs a command or button. It replies directly when the handler
+// answers within DeferAfter; otherwise it defers, then edits the deferred
+// reply with the answer, or with an apology once ReplyTimeout has passed.
+func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction, ack ackFunc) {
+	req, err := a.parse(i)
+	if err != nil {
+		a.ack(ctx, i, ack, messageResponse(a.render(req, bot.ErrorReply(err))[0]))
+		return
+	}
+	hctx, cancel := context.WithTimeout(ctx, a.cfg.ReplyTimeout)
+	defer cancel()
+	done := make(chan bot.Reply, 1)
+	if !a.goTrack(func() { done <- a.handle(hctx, req.cmd) }) {
+		done <- bot.ErrorReply(bot.Errorf(bot.EUNAVAILABLE, "paperboy is restarting; please try again in a minute."))
+	}
+	timer := time.NewTimer(a.cfg.DeferAfter)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		msgs := a.render(req, r)
+		if a.ack(ctx, i, ack, messageResponse(msgs[0])) {
+			a.followUp(ctx, i, msgs[1:])
+		}
+	case <-timer.C:
+		a.deferred(ctx, hctx, i, req, done, ack)
+	}
+}
+
+// deferred sends a deferred response, waits for the answer or the reply
+// timeout, and shows what came.
+func (a *Adapter) deferred(ctx, hctx context.Context, i *discordgo.Interaction, req request, done <-chan bot.Reply, ack ackFunc) {
+	ephemeral := expectEphemeral(req)
+	wait := &message{AllowedMentions: noMentions()}
+	if ephemeral {
+		wait.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if !a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: wait}) {
+		return
+	}
+	var r bot.Reply
+	select {
+	case r = <-done:
+	case <-hctx.Done():
+	}
+	if hctx.Err() != nil && (r.Error || len(r.Cards)+len(r.Title)+len(r.Text) == 0) {
+		a.log.Warn("command timed out", "command", req.cmd.Name, "timeout", a.cfg.ReplyTimeout)
+		r = bot.ErrorReply(errTooSlow)
+	}
+	a.finish(ctx, i, ephemeral, a.render(req, r))
+}
+
+// handle runs the handler and turns an error, or a panic, into an error
+// reply. Only internal errors are logged: the others are the user's to fix.
+func (a *Adapter) handle(ctx context.Context, cmd bot.Command) (r bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("command panicked", "command", cmd.Name, "panic", fmt.Sprint(p))
+			r = bot.ErrorReply(fmt.Errorf("panic: %v", p))
+		}
+	}()
+	r, err := a.h.Handle(ctx, cmd)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.EINTERNAL {
+			a.log.Error("command failed", "command", cmd.Name, "error", err)
+		}
+		return bot.ErrorReply(err)
+	}
+	return r
+}
+
+// expectEphemeral guesses, before the answer exists, whether it will be
+// ephemeral: the deferred "thinking…" message must be made one way or the
+// other. A wrong guess is repaired by finish.
+func expectEphemeral(req request) bool {
+	switch {
+	case req.verb == bot.ActionRun:
+		return true
+	case req.verb == bot.ActionShare:
+		return false
+	default:
+		return req.cmd.Name != bot.CmdToday
+	}
+}
+
+// render shows a reply to an interaction. Errors are always ephemeral; a
+// button's answer is for the presser alone, except "Share to channel",
+// which is for everyone; an ephemeral search gets a "Share" button.
+func (a *Adapter) render(req request, r bot.Reply) []message {
+	v := view{ephemeral: r.Ephemeral || r.Error}
+	switch req.verb {
+	case bot.ActionRun:
+		v.ephemeral = true
+	case bot.ActionShare:
+		v.ephemeral = r.Error
+	}
+	if req.cmd.Name == bot.CmdSearch && v.ephemeral && req.verb != bot.ActionShare {
+		share := bot.Command{Name: req.cmd.Name, Args: req.cmd.Args, Page: req.cmd.Page}
+		v.share = &share
+	}
+	return renderReply(r, v)
+}
+
+// finish shows the answer of a deferred interaction: it edits the deferred
+// message and sends the rest as follow-ups. When the answer's visibility
+// differs from the deferred message's (a public "thinking…" that ends in an
+// error), it deletes the deferred message and sends everything as
+// follow-ups instead, since an edit cannot change the visibility.
+func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, ephemeral bool, msgs []message) {
+	endpoint := discordgo.EndpointWebhookMessage(a.cfg.ApplicationID, i.Token, "@original")
+	bucket := tokenBucket("webhook", i.Token)
+	if (msgs[0].Flags&discordgo.MessageFlagsEphemeral != 0) == ephemeral {
+		edit := msgs[0]
+		edit.Flags = 0 // an edit keeps the message's flags
+		err := a.call(ctx, "edit response", i.Token, func(opts ...discordgo.RequestOption) error {
+			_, err := a.session.RequestWithBucketID("PATCH", endpoint, edit, bucket, opts...)
+			return err
+		})
+		if err != nil {
+			a.log.Warn("edit deferred response", "interaction_id", i.ID, "error", err)
+			return
+		}
+		a.followUp(ctx, i, msgs[1:])
+		return
+	}
+	err := a.call(ctx, "delete response", i.Token, func(opts ...discordgo.RequestOption) error {
+		_, err := a.session.RequestWithBucketID("DELETE", endpoint, nil, bucket, opts...)
+		return err
+	})
+	if err != nil {
+		a.log.Warn("delete deferred response", "interaction_id", i.ID, "error", err)
+	}
+	a.followUp(ctx, i, msgs)
+}
+
+// followUp sends the further messages of a split answer.
+func (a *Adapter) followUp(ctx context.Context, i *discordgo.Interaction, msgs []message) {
+	endpoint := discordgo.EndpointWebhookToken(a.cfg.ApplicationID, i.Token) + "?wait=true"
+	for n, m := range msgs {
+		err := a.call(ctx, "follow-up", i.Token, func(opts ...discordgo.RequestOption) error {
+			_, err := a.session.RequestWithBucketID("POST", endpoint, m, tokenBucket("webhook", i.Token), opts...)
+			return err
+		})
+		if err != nil {
+			a.log.Warn("send follow-up", "interaction_id", i.ID, "part", n+1, "of", len(msgs), "error", err)
+			return
+		}
+	}
+}

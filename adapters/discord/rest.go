@@ -1,0 +1,165 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"hash/fnv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Retry policy of call. discordgo v0.29.0 would retry a 429 forever,
+// sleeping without looking at ctx and holding the route's bucket, and retry a
+// 502 at once; both are turned off (newSession) and replaced by this.
+const (
+	// maxRateLimited is how many 429s in a row one call waits out.
+	maxRateLimited = 20
+	// maxRetryAfter is the longest retry_after a call waits for; a longer
+	// one fails the call, and the caller tries again later.
+	maxRetryAfter = 2 * time.Minute
+	// maxFailures is how many 5xx or network errors one call retries.
+	maxFailures = 3
+	// firstBackoff is the wait after the first failure; it doubles.
+	firstBackoff = 500 * time.Millisecond
+)
+
+// call runs one REST request, fn, under the retry policy: every attempt gets
+// discordgo.WithContext with its own deadline; a 429 waits retry_after and
+// tries again; a 5xx or network error is retried maxFailures times with
+// backoff; a 4xx fails at once. secret is a token in the request's URL (an
+// interaction token), scrubbed from the error like the bot token.
+func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
+	limited, failed := 0, 0
+	for {
+		actx, cancel := context.WithTimeout(ctx, callTimeout)
+		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
+		cancel()
+		if err == nil {
+			return nil
+		}
+		wait, ok := retryAfter(ctx, err, &limited, &failed)
+		if !ok {
+			return &restError{op: op, msg: a.scrub(err, secret).Error(), err: err}
+		}
+		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", a.scrub(err, secret))
+		if serr := a.sleep(ctx, wait); serr != nil {
+			return &restError{op: op, msg: a.scrub(err, secret).Error() + " (then " + serr.Error() + ")", err: serr}
+		}
+	}
+}
+
+// retryAfter decides whether err is worth another attempt and after how
+// long, counting 429s and failures.
+func retryAfter(ctx context.Context, err error, limited, failed *int) (time.Duration, bool) {
+	if ctx.Err() != nil {
+		return 0, false
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
+		*limited++
+		wait := max(rl.RetryAfter, 50*time.Millisecond)
+		return wait, *limited <= maxRateLimited && wait <= maxRetryAfter
+	}
+	if s := statusOf(err); s != 0 && s < 500 {
+		return 0, false
+	}
+	*failed++
+	return firstBackoff << (*failed - 1), *failed <= maxFailures
+}
+
+// statusOf returns the HTTP status of a Discord error response, or 0.
+func statusOf(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
+}
+
+// discordCode returns Discord's JSON error code of an error response, or 0.
+func discordCode(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Message != nil {
+		return re.Message.Code
+	}
+	return 0
+}
+
+// restError is a failed REST call. Its message has every token scrubbed;
+// Unwrap gives the original error for errors.Is and errors.As.
+type restError struct {
+	op, msg string
+	err     error
+}
+
+func (e *restError) Error() string { return e.op + ": " + e.msg }
+func (e *restError) Unwrap() error { return e.err }
+
+// scrub returns err with the bot token and any of secrets replaced, for
+// messages that quote a URL (interaction and webhook URLs carry tokens).
+func (a *Adapter) scrub(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, s := range append(secrets, a.token) {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "REDACTED")
+		}
+	}
+	return errors.New(msg)
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tokenBucket names the rate-limit bucket for a request with an interaction
+// token. discordgo keeps every bucket forever and holds a bucket's lock for
+// the length of a request: one bucket per token would grow without bound,
+// one for all would queue every user behind the slowest. 16 shared slots
+// bound both.
+func tokenBucket(kind, token string) string {
+	h := fnv.New32a()
+	h.Write([]byte(token))
+	return "paperboy/" + kind + "/" + strconv.Itoa(int(h.Sum32()%16))
+}
+
+// rewrite is an http.RoundTripper that sends requests for discord.com to
+// another server: discordgo fixes most of its endpoint URLs at init, so the
+// transport is where they can be moved.
+type rewrite struct {
+	target *url.URL
+	next   http.RoundTripper
+}
+
+// RoundTrip sends r to the target server, keeping its path under the
+// target's path.
+func (rt rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := rt.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if host := r.URL.Hostname(); host != "discord.com" && host != "discordapp.com" {
+		return next.RoundTrip(r)
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme, r2.URL.Host = rt.target.Scheme, rt.target.Host
+	r2.URL.Path = strings.TrimSuffix(rt.target.Path, "/") + r.URL.Path
+	r2.URL.RawPath = ""
+	r2.Host = ""
+	return next.RoundTrip(r2)
+}
