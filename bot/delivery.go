@@ -64,6 +64,10 @@ type Ledger interface {
 	// Delivery returns the row for k. The error has code ENOTFOUND when
 	// there is none.
 	Delivery(ctx context.Context, k DeliveryKey) (Delivery, error)
+
+	// LastDelivery returns the channel's row with the newest batch date.
+	// The error has code ENOTFOUND when the channel has none.
+	LastDelivery(ctx context.Context, platform, channel string) (Delivery, error)
 }
 
 // ECONFLICT means someone else holds the thing: another process is

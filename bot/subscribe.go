@@ -233,26 +233,23 @@ func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
 	return Reply{Title: "Status", Text: text, Ephemeral: true}, nil
 }
 
-// lastDelivery describes the newest delivery to the channel in the last
-// two weeks.
+// lastDelivery describes the channel's newest delivery.
 func (e *Engine) lastDelivery(ctx context.Context, ch *Channels, sub Subscription) string {
-	day := e.now()
-	for range 14 {
-		date := day.Format(DateLayout)
-		day = day.AddDate(0, 0, -1)
-		del, err := ch.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date})
-		if err != nil {
-			continue
-		}
-		switch del.State {
-		case DeliverySent:
-			return fmt.Sprintf("Last delivery: %s, sent (%s).", FormatDay(date), plural(len(del.Items), "message"))
-		case DeliveryFailed:
-			return fmt.Sprintf("Last delivery: %s, failed after %s: %s Next try %s.", FormatDay(date),
-				plural(del.Attempts, "attempt"), shorten(del.LastError, 200), del.NextRetry.Format("Mon 15:04 MST"))
-		default:
-			return fmt.Sprintf("Last delivery: %s, in progress.", FormatDay(date))
-		}
+	del, err := ch.Ledger.LastDelivery(ctx, sub.Platform, sub.Channel)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return "Nothing delivered yet."
+	case err != nil:
+		return "Last delivery: unknown (" + ErrorMessage(err) + ")."
 	}
-	return "No delivery in the last two weeks."
+	date := FormatDay(del.Date)
+	switch del.State {
+	case DeliverySent:
+		return fmt.Sprintf("Last delivery: %s, sent (%s).", date, plural(len(del.Items), "message"))
+	case DeliveryFailed:
+		return fmt.Sprintf("Last delivery: %s, failed after %s: %s Next try %s.", date,
+			plural(del.Attempts, "attempt"), shorten(del.LastError, 200), del.NextRetry.Format("Mon 15:04 MST"))
+	default:
+		return fmt.Sprintf("Last delivery: %s, in progress.", date)
+	}
 }

@@ -139,7 +139,7 @@ func TestEngine_UnsubscribeAndStatus(t *testing.T) {
 	if _, err := run(bot.CmdSubscribe); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := run(bot.CmdStatus); err != nil || !strings.Contains(r.Text, "set in chat") || !strings.Contains(r.Text, "No delivery") {
+	if r, err := run(bot.CmdStatus); err != nil || !strings.Contains(r.Text, "set in chat") || !strings.Contains(r.Text, "Nothing delivered yet") {
 		t.Fatalf("status after: %q %v", r.Text, err)
 	}
 	if _, err := run(bot.CmdUnsubscribe); err != nil {

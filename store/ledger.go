@@ -323,3 +323,18 @@ func cutRunes(s string, n int) string {
 	}
 	return s
 }
+
+// LastDelivery returns the channel's delivery with the newest batch date.
+// The error has code ENOTFOUND when the channel has none.
+func (db *DB) LastDelivery(ctx context.Context, platform, channel string) (bot.Delivery, error) {
+	var date string
+	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(date), '') FROM deliveries WHERE platform = ? AND channel = ?`,
+		platform, channel).Scan(&date)
+	if err != nil {
+		return bot.Delivery{}, fmt.Errorf("last delivery: %w", err)
+	}
+	if date == "" {
+		return bot.Delivery{}, bot.Errorf(bot.ENOTFOUND, "Nothing was delivered to %s %s yet.", platform, channel)
+	}
+	return db.Delivery(ctx, bot.DeliveryKey{Platform: platform, Channel: channel, Date: date})
+}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -426,5 +427,26 @@ func benchDeliver(b *testing.B, db *store.DB, n int) {
 	}
 	if err := db.Finish(ctx, k, "bench", bot.DeliverySent, "", time.Time{}); err != nil {
 		b.Fatal(err)
+	}
+}
+
+func TestLastDelivery(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if _, err := db.LastDelivery(ctx, "slack", "C1"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("err=%v, want ENOTFOUND", err)
+	}
+	for _, date := range []string{"2026-08-18", "2026-08-20", "2026-08-19"} {
+		k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date}
+		if _, err := db.Claim(ctx, k, "me", db.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := db.LastDelivery(ctx, "slack", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Date, "2026-08-20"; got != want {
+		t.Fatalf("Date=%s, want %s", got, want)
 	}
 }

@@ -88,6 +88,22 @@ func (l *Ledger) Delivery(_ context.Context, k bot.DeliveryKey) (bot.Delivery, e
 	return copyDelivery(d), nil
 }
 
+// LastDelivery returns the channel's row with the newest date.
+func (l *Ledger) LastDelivery(_ context.Context, platform, channel string) (bot.Delivery, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var last *bot.Delivery
+	for k, d := range l.rows {
+		if k.Platform == platform && k.Channel == channel && (last == nil || k.Date > last.Date) {
+			last = d
+		}
+	}
+	if last == nil {
+		return bot.Delivery{}, bot.Errorf(bot.ENOTFOUND, "no delivery")
+	}
+	return copyDelivery(last), nil
+}
+
 // Expire ends every claim, as if the leases ran out (the owner died).
 func (l *Ledger) Expire() {
 	l.mu.Lock()

@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// DeliveryCounts returns how many deliveries are in each state, for metrics.
+func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.sql.QueryContext(ctx, "SELECT state, count(*) FROM deliveries GROUP BY state")
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count deliveries: %w", err)
+		}
+		counts[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	return counts, nil
+}
