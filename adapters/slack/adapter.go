@@ -1,0 +1,301 @@
+// Package slack connects paperboy to Slack workspaces: the /papers slash
+// command and its buttons, over Socket Mode or signed HTTP requests, and the
+// daily post (bot.Chat).
+//
+// It only translates. An inbound request is verified, parsed into a
+// bot.Command, answered by a Handler (the bot.Engine), and the bot.Reply is
+// rendered as Block Kit within Slack's limits, with paper text escaped so that
+// it can never ping anyone. Slash commands and button presses are
+// acknowledged at once and answered through their response_url, so Slack's
+// 3-second deadline never shows the user an error.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"paperboy/bot"
+)
+
+var _ bot.Chat = (*Adapter)(nil)
+
+// Handler answers one command. *bot.Engine satisfies it.
+type Handler interface {
+	Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error)
+}
+
+// Modes of receiving commands.
+const (
+	// ModeSocket receives commands over a Socket Mode websocket, opened with
+	// the app-level token: no public URL is needed.
+	ModeSocket = "socket"
+	// ModeHTTP receives commands as signed POST requests on
+	// CommandsHandler and InteractionsHandler.
+	ModeHTTP = "http"
+)
+
+// DefaultAPIURL is Slack's Web API.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// DefaultReplyTimeout bounds the answer to one command when
+// Config.ReplyTimeout is zero. It leaves room for one LLM call (the engine
+// gives one 20 s).
+const DefaultReplyTimeout = 25 * time.Second
+
+// Config configures an Adapter. BotToken, AppToken and SigningSecret are
+// secrets: String and LogValue redact them, and no error or log line of this
+// package contains them.
+type Config struct {
+	BotToken      string // xoxb-…, for the Web API
+	AppToken      string // xapp-…, for Socket Mode
+	SigningSecret string // verifies HTTP-mode requests
+
+	// Mode is ModeSocket (the default when "") or ModeHTTP.
+	Mode string
+	// APIURL points the Web API at a compatible server; "" means
+	// DefaultAPIURL. A trailing slash is added when missing.
+	APIURL string
+	// Admins are user ids allowed to subscribe and unsubscribe channels, in
+	// addition to the workspace's admins and owners.
+	Admins []string
+	// Logger receives the adapter's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// HTTPClient makes every outbound request (Web API, response_url); nil
+	// means a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// ReplyTimeout is the hard overall bound for answering a command; then
+	// the user gets a polite message instead. 0 means DefaultReplyTimeout.
+	ReplyTimeout time.Duration
+	// Now returns the current time; nil means time.Now. It checks request
+	// timestamps and paces posts.
+	Now func() time.Time
+	// Sleep waits for d or until ctx ends, whichever comes first, returning
+	// ctx.Err() in the second case; nil means a timer. Waits for rate limits
+	// and retries go through it, so tests can skip them.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// String describes the configuration with its secrets redacted.
+func (c Config) String() string {
+	return fmt.Sprintf("slack.Config{Mode:%q APIURL:%q BotToken:%s AppToken:%s SigningSecret:%s Admins:%d ReplyTimeout:%s}",
+		c.Mode, redactURL(c.APIURL), redact(c.BotToken), redact(c.AppToken), redact(c.SigningSecret), len(c.Admins), c.ReplyTimeout)
+}
+
+// GoString is String, so that %#v redacts the secrets too.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue logs the configuration with its secrets redacted.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("mode", c.Mode),
+		slog.String("api_url", redactURL(c.APIURL)),
+		slog.String("bot_token", redact(c.BotToken)),
+		slog.String("app_token", redact(c.AppToken)),
+		slog.String("signing_secret", redact(c.SigningSecret)),
+		slog.Int("admins", len(c.Admins)),
+	)
+}
+
+func redact(secret string) string {
+	if secret == "" {
+		return `""`
+	}
+	return "REDACTED"
+}
+
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "REDACTED"
+}
+
+// Adapter is paperboy in one Slack workspace. It is safe for concurrent use.
+type Adapter struct {
+	cfg     Config
+	h       Handler
+	api     *slackgo.Client
+	log     *slog.Logger
+	http    *http.Client
+	admins  map[string]bool
+	replays replayCache
+	pacer   pacer
+	self    identity
+
+	bg   context.Context // in-flight work; cancelled when Run returns
+	stop context.CancelFunc
+
+	mu     sync.Mutex
+	closed bool
+	work   sync.WaitGroup
+}
+
+// New returns an Adapter that sends commands to h. It checks the
+// configuration for the mode: Socket Mode needs the bot and app tokens, HTTP
+// mode the bot token and the signing secret.
+func New(cfg Config, h Handler) (*Adapter, error) {
+	cfg, err := withDefaults(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if h == nil {
+		return nil, errors.New("slack: no command handler")
+	}
+	a := &Adapter{cfg: cfg, h: h, http: cfg.HTTPClient, admins: make(map[string]bool)}
+	a.log = cfg.Logger.With("adapter", "slack")
+	for _, id := range cfg.Admins {
+		a.admins[strings.TrimSpace(id)] = true
+	}
+	opts := []slackgo.Option{slackgo.OptionAPIURL(cfg.APIURL), slackgo.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
+	}
+	a.api = slackgo.New(cfg.BotToken, opts...)
+	a.bg, a.stop = context.WithCancel(context.Background())
+	return a, nil
+}
+
+// withDefaults validates cfg and fills in its defaults.
+func withDefaults(cfg Config) (Config, error) {
+	var errs []error
+	need := func(v, what string) {
+		if strings.TrimSpace(v) == "" {
+			errs = append(errs, fmt.Errorf("slack: %s mode needs %s", cfg.Mode, what))
+		}
+	}
+	cfg.Mode = strings.ToLower(strings.TrimSpace(cfg.Mode))
+	switch cfg.Mode {
+	case "", ModeSocket:
+		cfg.Mode = ModeSocket
+		need(cfg.BotToken, "a bot token (xoxb-…)")
+		need(cfg.AppToken, "an app-level token (xapp-…)")
+		if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+			errs = append(errs, errors.New("slack: the app-level token must start with xapp-"))
+		}
+	case ModeHTTP:
+		need(cfg.BotToken, "a bot token (xoxb-…)")
+		need(cfg.SigningSecret, "a signing secret")
+	default:
+		errs = append(errs, fmt.Errorf("slack: mode %q is neither %q nor %q", cfg.Mode, ModeSocket, ModeHTTP))
+	}
+	api, err := apiURL(cfg.APIURL)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg.APIURL = api
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.ReplyTimeout <= 0 {
+		cfg.ReplyTimeout = DefaultReplyTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// apiURL checks a Web API base URL and gives it the trailing slash that
+// slack-go needs (it appends method names).
+func apiURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultAPIURL, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("slack: api url %q is not an http(s) URL", redactURL(s))
+	}
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s, nil
+}
+
+// Run serves until ctx ends and returns nil then. In Socket Mode it holds
+// the websocket (reconnecting as Slack asks); in HTTP mode the requests
+// arrive on CommandsHandler and InteractionsHandler, and Run only waits.
+// Before returning it refuses new requests, gives the answers in flight up
+// to ShutdownGrace to finish, then cancels them and waits for them. Run is
+// called once.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.shutdown()
+	a.log.Info("slack adapter running", "mode", a.cfg.Mode)
+	if a.cfg.Mode == ModeHTTP {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runSocket(ctx)
+}
+
+// ShutdownGrace is how long Run lets answers in flight finish once its
+// context ends.
+const ShutdownGrace = 5 * time.Second
+
+// shutdown refuses new work, lets what is in flight finish within
+// ShutdownGrace, then cancels the rest and waits for it.
+func (a *Adapter) shutdown() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		a.work.Wait()
+		close(done)
+	}()
+	grace := time.NewTimer(ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		a.log.Warn("cancelling answers still in flight")
+	}
+	a.stop()
+	<-done
+}
+
+// spawn runs fn in a goroutine that Run waits for, with a context that
+// Run cancels. It reports false, and runs nothing, once Run has returned.
+func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		fn(a.bg)
+	}()
+	return true
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
