@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-
-	"paperboy/bot"
 )
 
 var fetchCommand = &command{
@@ -30,53 +28,6 @@ var fetchCommand = &command{
 		fmt.Fprintf(m.Stdout, "%s from %s: %d papers (%d new, %d updated)\n", b.Date, b.Source, len(b.Papers), res.Added, res.Updated)
 		return nil
 	},
-}
-
-var postCommand = &command{
-	usage: "post [--date YYYY-MM-DD] [--dry-run] [--json]",
-	help:  "Deliver the day's batch to every subscribed channel now; --dry-run prints what would be sent.",
-	flags: func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.date, "date", "", "the day, YYYY-MM-DD (default: today in the configured timezone)")
-		fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be sent; send nothing")
-		fs.BoolVar(&o.json, "json", false, "print JSON (with --dry-run)")
-	},
-	run: runPost,
-}
-
-// runPost reports what would be delivered. Delivery itself (subscriptions,
-// the ledger, the chat adapters) is not part of this version, so post says
-// so instead of pretending: with no subscriptions nothing is sent.
-func runPost(ctx context.Context, m *Main, o *options, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf("post takes no arguments; got %q", strings.Join(args, " "))
-	}
-	a, err := m.setup(o)
-	if err != nil {
-		return err
-	}
-	day, err := a.engine.Day(o.date)
-	if err != nil {
-		return err
-	}
-	b, err := a.engine.Today(ctx, day)
-	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-		return err
-	}
-	papers := 0
-	if b.Date == day {
-		papers = len(b.Papers)
-	}
-	if o.json {
-		return writeJSON(m.Stdout, struct {
-			Date       string `json:"date"`
-			DryRun     bool   `json:"dry_run"`
-			Papers     int    `json:"papers"`
-			Deliveries []any  `json:"deliveries"`
-			Note       string `json:"note"`
-		}{day, o.dryRun, papers, []any{}, "no subscriptions yet"})
-	}
-	fmt.Fprintf(m.Stdout, "%s: %d papers; no subscriptions yet, nothing to send\n", day, papers)
-	return nil
 }
 
 var versionCommand = &command{

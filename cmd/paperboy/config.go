@@ -42,6 +42,10 @@ type DeliveryConfig struct {
 	CatchUp time.Duration `yaml:"catch_up"`
 	// Concurrency bounds the channels posted to at once, per platform.
 	Concurrency int `yaml:"concurrency"`
+	// Lease is how long a process's claim on a delivery holds. After a
+	// crash, another process (or the restarted one) resumes it once the
+	// claim has expired.
+	Lease time.Duration `yaml:"lease"`
 }
 
 // LogConfig sets the log level (debug, info, warn, error) and format (text, json).
@@ -134,6 +138,7 @@ func DefaultConfig() Config {
 	c.Delivery.Schedule = "0 9 * * 1-5"
 	c.Delivery.CatchUp = 72 * time.Hour
 	c.Delivery.Concurrency = 8
+	c.Delivery.Lease = 10 * time.Minute
 	c.Discord.Mode = "gateway"
 	c.Slack.Mode = "socket"
 	return c
@@ -214,6 +219,9 @@ func (c Config) validateDelivery(bad func(key, format string, args ...any)) {
 	}
 	if c.Delivery.Concurrency < 1 {
 		bad("delivery.concurrency", "must be at least 1")
+	}
+	if c.Delivery.Lease < time.Second {
+		bad("delivery.lease", "must be at least 1s; 10m suits most setups")
 	}
 	seen := map[[2]string]bool{}
 	for i, s := range c.Subscriptions {

@@ -12,7 +12,8 @@ import (
 
 var exportCommand = &command{
 	usage: "export [--date YYYY-MM-DD] [FILE]",
-	help: "Write stored papers as JSON Lines (to FILE, or stdout): every paper, or with --date that day's batch.\n" +
+	help: "Write stored papers as JSON Lines: every paper, or with --date that day's batch.\n" +
+		"FILE defaults to stdout. " +
 		"`paperboy import` reads the file back, batches included.",
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.date, "date", "", "export only this day's batch, YYYY-MM-DD")

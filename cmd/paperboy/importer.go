@@ -19,8 +19,8 @@ import (
 
 var importCommand = &command{
 	usage: "import [--date YYYY-MM-DD] FILE...",
-	help: "Load papers from files ('-' is stdin). The format is detected from the content: HF daily_papers JSON,\n" +
-		"an HF paper JSON, arXiv API Atom, arXiv RSS/Atom listing, a pasted Daily Papers page, or JSON Lines\n" +
+	help: "Load papers from files ('-' is stdin), detecting each file's format from its content.\n" +
+		"Formats: HF daily_papers JSON, an HF paper JSON, arXiv API Atom, arXiv RSS/Atom listing, a pasted Daily Papers page, or JSON Lines\n" +
 		"(arXiv metadata snapshot, or paperboy's export). --date files every paper into that day's batch;\n" +
 		"without it, HF's submittedOnDailyAt (or the RSS announcement day) decides.",
 	flags: func(fs *flag.FlagSet, o *options) {

@@ -90,13 +90,15 @@ func init() {
 		"tldr":    tldrCommand,
 		"post":    postCommand,
 		"export":  exportCommand,
+		"status":  statusCommand,
+		"discord": discordCommand,
 		"version": versionCommand,
 		"help":    helpCommand,
 	}
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "export", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {

@@ -439,3 +439,20 @@ func TestMain_ImportBadFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestREADME_SlackManifest keeps the manifest shown in the README the same
+// as adapters/slack/manifest.yaml.
+func TestREADME_SlackManifest(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := os.ReadFile("../../adapters/slack/manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(manifest[strings.Index(string(manifest), "display_information:"):])
+	if !strings.Contains(string(readme), body) {
+		t.Fatal("README.md's Slack manifest differs from adapters/slack/manifest.yaml; copy the file's YAML into the README")
+	}
+}

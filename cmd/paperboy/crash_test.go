@@ -1,0 +1,142 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// keyPattern finds a post key in a message body sent to Discord.
+var keyPattern = regexp.MustCompile(`paperboy:2026-08-19(?::[0-9.]+)?`)
+
+// killingDiscord is a fake Discord that, on its kill-th new message, stores
+// the message and then kills the paperboy process before answering: the
+// platform has the post, the process never learns it.
+type killingDiscord struct {
+	fakeDiscord
+	mu      sync.Mutex
+	kill    int
+	process *os.Process
+	keys    map[string]int // "channel key" → messages carrying that post key
+}
+
+func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	isPost := r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/messages")
+	if isPost {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		channel := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[3]
+		if strings.HasPrefix(channel, "9") { // a thread; only the thread-style channel has them
+			channel = "222222222222222222"
+		}
+		k.mu.Lock()
+		seen := map[string]bool{}
+		for _, key := range keyPattern.FindAllString(string(body), -1) {
+			if !seen[key] {
+				seen[key] = true
+				k.keys[channel+" "+key]++
+			}
+		}
+		n := len(k.fakeDiscord.messages) + 1
+		k.mu.Unlock()
+		if n == k.kill && k.process != nil {
+			k.fakeDiscord.ServeHTTP(httptest.NewRecorder(), r) // stored, answer lost
+			k.process.Kill()
+			return
+		}
+	}
+	k.fakeDiscord.ServeHTTP(w, r)
+}
+
+// TestMain_KillDuringFanOut kills `paperboy post` (SIGKILL) right after the
+// platform accepted its 1st, 2nd, … message, restarts it, and checks that
+// every post of the batch reached each channel exactly once.
+func TestMain_KillDuringFanOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "paperboy")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, kill := range []int{1, 2, 3, 14, 27, 28, 40} {
+		t.Run(fmt.Sprintf("AfterMessage%d", kill), func(t *testing.T) { killAndResume(t, bin, kill) })
+	}
+}
+
+func killAndResume(t *testing.T, bin string, kill int) {
+	fake := &killingDiscord{kill: kill, keys: map[string]int{}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, `
+discord:
+  token: test-token
+  application_id: "111111111111111111"
+  api_base_url: `+srv.URL+`
+delivery:
+  lease: 1s
+subscriptions:
+  - {platform: discord, channel: "222222222222222222"}
+  - {platform: discord, channel: "333333333333333333", style: inline, top: 12}
+`)
+	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + filepath.Join(dir, "p.db"), "HOME=" + dir}
+	run := func(args ...string) (*exec.Cmd, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
+		return cmd, cmd.Start()
+	}
+	imp, err := run("import", "sample/daily_papers_2026-08-19.json")
+	if err != nil || imp.Wait() != nil {
+		t.Fatalf("import: %v", err)
+	}
+	first, err := run("post", "--date", "2026-08-19")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.mu.Lock()
+	fake.process = first.Process
+	fake.mu.Unlock()
+	first.Wait()
+	if ws, ok := first.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatalf("the first run was not killed at message %d: %v", kill, first.ProcessState)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for { // the dead process's 1 s claim must expire before anyone resumes
+		again, err := run("post", "--date", "2026-08-19")
+		if err != nil {
+			t.Fatal(err)
+		}
+		werr := again.Wait()
+		if werr == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the delivery never resumed: %v\n%s%s", werr, again.Stdout, again.Stderr)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if got, want := len(fake.keys), (1+26)+(1+12); got != want {
+		t.Fatalf("%d distinct posts, want %d: %v", got, want, fake.keys)
+	}
+	for key, n := range fake.keys {
+		if n != 1 {
+			t.Fatalf("%s posted %d times", key, n)
+		}
+	}
+}

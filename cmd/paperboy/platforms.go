@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"paperboy/adapters/discord"
+	"paperboy/adapters/slack"
+	"paperboy/bot"
+)
+
+// platforms holds the configured chat adapters; either may be nil.
+type platforms struct {
+	discord *discord.Adapter
+	slack   *slack.Adapter
+}
+
+// handler is what the adapters call: the engine, possibly metered.
+type handler interface {
+	Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error)
+}
+
+// newPlatforms builds an adapter for each platform that has a token.
+func newPlatforms(a *app, h handler) (*platforms, error) {
+	p := &platforms{}
+	if a.cfg.Discord.Token != "" {
+		d, err := newDiscord(a, h)
+		if err != nil {
+			return nil, err
+		}
+		p.discord = d
+	}
+	if a.cfg.Slack.BotToken != "" {
+		s, err := slack.New(slack.Config{
+			BotToken:      string(a.cfg.Slack.BotToken),
+			AppToken:      string(a.cfg.Slack.AppToken),
+			SigningSecret: string(a.cfg.Slack.SigningSecret),
+			Mode:          a.cfg.Slack.Mode,
+			APIURL:        a.cfg.Slack.APIURL,
+			Admins:        a.cfg.Slack.Admins,
+			Logger:        a.log,
+		}, h)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		p.slack = s
+	}
+	return p, nil
+}
+
+func newDiscord(a *app, h handler) (*discord.Adapter, error) {
+	d, err := discord.New(discord.Config{
+		Token:         string(a.cfg.Discord.Token),
+		ApplicationID: a.cfg.Discord.ApplicationID,
+		PublicKey:     a.cfg.Discord.PublicKey,
+		Mode:          a.cfg.Discord.Mode,
+		APIBaseURL:    a.cfg.Discord.APIBaseURL,
+		GuildIDs:      a.cfg.Discord.GuildIDs,
+		Logger:        a.log,
+	}, h)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return d, nil
+}
+
+func (p *platforms) none() bool { return p.discord == nil && p.slack == nil }
+
+// runs returns the long-running loops of the configured adapters.
+func (p *platforms) runs() []func(context.Context) error {
+	var runs []func(context.Context) error
+	if p.discord != nil {
+		runs = append(runs, p.discord.Run)
+	}
+	if p.slack != nil {
+		runs = append(runs, p.slack.Run)
+	}
+	return runs
+}
+
+// chats returns the configured platforms as bot.Chats, by name.
+func (p *platforms) chats(met *metrics) map[string]bot.Chat {
+	chats := map[string]bot.Chat{}
+	if p.discord != nil {
+		chats["discord"] = p.discord
+	}
+	if p.slack != nil {
+		chats["slack"] = p.slack
+	}
+	if met != nil {
+		for name, c := range chats {
+			chats[name] = meteredChat{c, name, met}
+		}
+	}
+	return chats
+}
+
+// mount adds the adapters' HTTP endpoints (signature-checked by each) to mux.
+func (p *platforms) mount(mux *http.ServeMux) {
+	if p.discord != nil {
+		mux.Handle("POST /discord/interactions", p.discord.InteractionsHandler())
+	}
+	if p.slack != nil {
+		mux.Handle("POST /slack/commands", p.slack.CommandsHandler())
+		mux.Handle("POST /slack/interactions", p.slack.InteractionsHandler())
+	}
+}
+
+// newScheduler wires the delivery engine to the platforms and gives the
+// engine /papers subscribe, unsubscribe and status.
+func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
+	sched := &bot.Scheduler{
+		Deliverer: &bot.Deliverer{
+			Engine: a.engine, Ledger: a.db, Chats: p.chats(met), Owner: processOwner(), Lease: a.cfg.Delivery.Lease,
+			Logger: a.log.With("component", "delivery"),
+		},
+		Subscriptions:   a.db,
+		ParseSchedule:   parseSchedule,
+		DefaultSchedule: a.cfg.Delivery.Schedule,
+		DefaultTimezone: a.cfg.Timezone,
+		CatchUp:         a.cfg.Delivery.CatchUp,
+		SameDay:         a.cfg.Source.Kind == "arxiv",
+		Concurrency:     a.cfg.Delivery.Concurrency,
+		Logger:          a.log.With("component", "scheduler"),
+	}
+	a.engine.Channels = &bot.Channels{
+		Subscriptions: a.db, Ledger: a.db, ParseSchedule: parseSchedule,
+		DefaultSchedule: a.cfg.Delivery.Schedule, DefaultTimezone: a.cfg.Timezone,
+		BatchDate: sched.BatchDate, Start: sched.Start,
+	}
+	return sched
+}
+
+// processOwner names this process in delivery claims: host, pid and start
+// time, so two processes (or a restarted one) never share a claim.
+func processOwner() string {
+	host, _ := os.Hostname()
+	return strings.Join([]string{host, strconv.Itoa(os.Getpid()), strconv.FormatInt(time.Now().UnixNano(), 36)}, ":")
+}
+
+var discordCommand = &command{
+	usage: "discord register | invite-url",
+	help: "Register /papers with Discord, or print the URL that invites the bot to a server.\n" +
+		"`register` (re)registers /papers globally and in discord.guild_ids (run also does it at start);\n" +
+		"`invite-url` prints the URL that adds the bot with the permissions it needs.",
+	run: runDiscord,
+}
+
+func runDiscord(ctx context.Context, m *Main, o *options, args []string) error {
+	if len(args) != 1 || (args[0] != "register" && args[0] != "invite-url") {
+		return usageErrorf("discord takes one of: register, invite-url")
+	}
+	a, err := m.setup(o)
+	if err != nil {
+		return err
+	}
+	if a.cfg.Discord.Token == "" {
+		return usageErrorf("discord.token is not set; see the README's Discord section")
+	}
+	d, err := newDiscord(a, a.engine)
+	if err != nil {
+		return err
+	}
+	if args[0] == "invite-url" {
+		fmt.Fprintln(m.Stdout, d.InviteURL())
+		return nil
+	}
+	if err := d.RegisterCommands(ctx); err != nil {
+		return fmt.Errorf("register commands: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "registered /papers globally%s\n", guildNote(a.cfg.Discord.GuildIDs))
+	return nil
+}
+
+func guildNote(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " and in guilds " + strings.Join(ids, ", ")
+}
