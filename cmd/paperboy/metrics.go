@@ -38,6 +38,14 @@ func newMetrics(db *store.DB) *metrics {
 			Help:    "Time to answer a /papers command, by command and result code.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 1.5, 2.5, 5, 10, 30}}, []string{"command", "code"}),
 	}
+	// Known label values start at 0, so a dashboard sees the series (and a
+	// rate of 0) before the first event.
+	for _, r := range []string{"hit", "miss"} {
+		m.cache.WithLabelValues(r)
+	}
+	for _, r := range []string{"ok", "error"} {
+		m.llmCalls.WithLabelValues(r)
+	}
 	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		deliveryCollector{db})
