@@ -43,19 +43,7 @@ func runPost(ctx context.Context, m *Main, o *options, args []string) error {
 	if len(args) > 0 {
 		return usageErrorf("post takes no arguments; got %q", strings.Join(args, " "))
 	}
-	a, err := m.setup(o)
-	if err != nil {
-		return err
-	}
-	p, err := newPlatforms(a, a.engine)
-	if err != nil {
-		return err
-	}
-	sched := newScheduler(a, p, nil)
-	if err := syncSubscriptions(ctx, a, a.db, sched); err != nil {
-		return err
-	}
-	subs, err := a.db.Subscriptions(ctx)
+	a, sched, subs, err := m.setupDelivery(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -67,6 +55,29 @@ func runPost(ctx context.Context, m *Main, o *options, args []string) error {
 		return m.printPlan(ctx, a, sched.Deliverer, subs, b, o.json)
 	}
 	return m.deliverAll(ctx, a, sched.Deliverer, subs, b, o.json)
+}
+
+// setupDelivery is setup for the commands that deliver or report on
+// deliveries: the platforms, the scheduler wired to them, and the
+// subscriptions, with the config file's synced in first.
+func (m *Main) setupDelivery(ctx context.Context, o *options) (*app, *bot.Scheduler, []bot.Subscription, error) {
+	a, err := m.setup(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := newPlatforms(a, a.engine)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sched := newScheduler(a, p, nil)
+	if err := syncSubscriptions(ctx, a, a.db, sched); err != nil {
+		return nil, nil, nil, err
+	}
+	subs, err := a.db.Subscriptions(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("list subscriptions: %w", err)
+	}
+	return a, sched, subs, nil
 }
 
 // postBatch returns the batch to post: the day asked for, which must be
@@ -168,19 +179,7 @@ var statusCommand = &command{
 	usage: "status",
 	help:  "Every subscription: its settings, where they come from, the last delivery and the next one.",
 	run: func(ctx context.Context, m *Main, o *options, args []string) error {
-		a, err := m.setup(o)
-		if err != nil {
-			return err
-		}
-		p, err := newPlatforms(a, a.engine)
-		if err != nil {
-			return err
-		}
-		sched := newScheduler(a, p, nil)
-		if err := syncSubscriptions(ctx, a, a.db, sched); err != nil {
-			return err
-		}
-		subs, err := a.db.Subscriptions(ctx)
+		a, _, subs, err := m.setupDelivery(ctx, o)
 		if err != nil {
 			return err
 		}
