@@ -43,7 +43,7 @@ func EncodeAction(verb string, cmd Command) (string, bool) {
 // come back from the platform and must be treated as user input.
 func DecodeAction(id string) (verb string, cmd Command, err error) {
 	bad := Errorf(EINVALID, "That button is no longer valid; run the command again.")
-	if len(id) > MaxActionLen {
+	if len(id) > MaxActionLen || !utf8.ValidString(id) {
 		return "", Command{}, bad
 	}
 	parts := strings.SplitN(id, " ", 5)
