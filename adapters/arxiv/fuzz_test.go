@@ -41,6 +41,8 @@ func FuzzParseRSS(f *testing.F) {
 }
 
 func FuzzParseSnapshot(f *testing.F) {
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return arxiv.ParseSnapshot(r, e, s) },
+	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error {
+		return arxiv.ParseSnapshot(r, e, s)
+	},
 		"snapshot.jsonl")
 }

@@ -32,7 +32,9 @@ func fuzzParser(f *testing.F, parse func(r *bytes.Reader, emit func(bot.Item) er
 
 func FuzzParseDailyPapers(f *testing.F) {
 	f.Add([]byte(`[{"paper":{"id":"2608.00001","title":"T"}},null,{"paper":{"id":2608.1}}]`))
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return hf.ParseDailyPapers(r, e, s) },
+	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error {
+		return hf.ParseDailyPapers(r, e, s)
+	},
 		"daily_papers_2025-01-27.json")
 }
 
