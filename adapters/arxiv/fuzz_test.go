@@ -2,6 +2,7 @@ package arxiv_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 // fuzzParser checks the promise every importer makes: whatever the input,
 // no panic, and every paper it emits has a canonical id and a title.
-func fuzzParser(f *testing.F, parse func(r *bytes.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error, seeds ...string) {
+func fuzzParser(f *testing.F, parse func(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error, seeds ...string) {
 	for _, name := range seeds {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
@@ -31,18 +32,16 @@ func fuzzParser(f *testing.F, parse func(r *bytes.Reader, emit func(bot.Item) er
 }
 
 func FuzzParseAtom(f *testing.F) {
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return arxiv.ParseAtom(r, e, s) },
+	fuzzParser(f, arxiv.ParseAtom,
 		"api_query_idlist_astro-ph_0601001_2026-05-11.xml", "api_query_idlist_abc_http400_2026-04-12.xml")
 }
 
 func FuzzParseRSS(f *testing.F) {
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return arxiv.ParseRSS(r, e, s) },
+	fuzzParser(f, arxiv.ParseRSS,
 		"rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_excerpt.xml")
 }
 
 func FuzzParseSnapshot(f *testing.F) {
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error {
-		return arxiv.ParseSnapshot(r, e, s)
-	},
+	fuzzParser(f, arxiv.ParseSnapshot,
 		"snapshot.jsonl")
 }

@@ -2,6 +2,7 @@ package hf_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 // fuzzParser checks the promise every importer makes: whatever the input,
 // no panic, and every paper it emits has a canonical id and a title.
-func fuzzParser(f *testing.F, parse func(r *bytes.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error, seeds ...string) {
+func fuzzParser(f *testing.F, parse func(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error, seeds ...string) {
 	for _, name := range seeds {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
@@ -32,18 +33,16 @@ func fuzzParser(f *testing.F, parse func(r *bytes.Reader, emit func(bot.Item) er
 
 func FuzzParseDailyPapers(f *testing.F) {
 	f.Add([]byte(`[{"paper":{"id":"2608.00001","title":"T"}},null,{"paper":{"id":2608.1}}]`))
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error {
-		return hf.ParseDailyPapers(r, e, s)
-	},
+	fuzzParser(f, hf.ParseDailyPapers,
 		"daily_papers_2025-01-27.json")
 }
 
 func FuzzParsePaper(f *testing.F) {
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return hf.ParsePaper(r, e, s) },
+	fuzzParser(f, hf.ParsePaper,
 		"paper_2608.12313.json")
 }
 
 func FuzzParsePage(f *testing.F) {
 	f.Add([]byte("Daily Papers\n\nA Title\n\nAn abstract that ends here.\n"))
-	fuzzParser(f, func(r *bytes.Reader, e func(bot.Item) error, s func(bot.Skip)) error { return hf.ParsePage(r, e, s) })
+	fuzzParser(f, hf.ParsePage)
 }
