@@ -45,5 +45,6 @@ func (d *Deliverer) CatchUp(ctx context.Context, sub Subscription, batches []Bat
 		}
 		return []Post{{Key: "paperboy:" + newest, Reply: header}}
 	}
-	return d.deliver(ctx, chat, sub, newest, plan)
+	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: newest}
+	return d.deliver(ctx, chat, k, sub.Channel, plan)
 }

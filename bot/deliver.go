@@ -44,24 +44,25 @@ func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, b Batch) (Del
 	if !ok {
 		return Delivery{}, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
-	return d.deliver(ctx, chat, sub, b.Date, func() []Post { return d.Plan(ctx, sub, b) })
+	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}
+	return d.deliver(ctx, chat, k, sub.Channel, func() []Post { return d.Plan(ctx, sub, b) })
 }
 
-// deliver runs the protocol for one delivery; plan makes its posts once the
-// claim is held, so a delivery sent already costs no TL;DRs.
-func (d *Deliverer) deliver(ctx context.Context, chat Chat, sub Subscription, date string, plan func() []Post) (Delivery, error) {
-	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date}
+// deliver runs the protocol for the ledger row k, posting to channel; plan
+// makes the posts once the claim is held, so a delivery sent already costs
+// no TL;DRs.
+func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func() []Post) (Delivery, error) {
 	del, err := d.Ledger.Claim(ctx, k, d.Owner, d.Engine.now().Add(d.lease()))
 	if err != nil || del.State == DeliverySent {
 		return del, err
 	}
-	if err := d.send(ctx, chat, &del, plan()); err != nil {
+	if err := d.send(ctx, chat, channel, &del, plan()); err != nil {
 		next := d.Engine.now().Add(retryDelay(del.Attempts))
 		if ferr := d.Ledger.Finish(ctx, k, d.Owner, DeliveryFailed, err.Error(), next); ferr != nil {
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)
 		}
 		del.State, del.LastError, del.NextRetry = DeliveryFailed, err.Error(), next
-		return del, fmt.Errorf("deliver %s to %s %s: %w", date, sub.Platform, sub.Channel, err)
+		return del, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, err)
 	}
 	if err := d.Ledger.Finish(ctx, k, d.Owner, DeliverySent, "", time.Time{}); err != nil {
 		return del, fmt.Errorf("finish delivery: %w", err)
@@ -70,8 +71,8 @@ func (d *Deliverer) deliver(ctx context.Context, chat Chat, sub Subscription, da
 	return del, nil
 }
 
-// send posts what the delivery has not recorded yet, in order.
-func (d *Deliverer) send(ctx context.Context, chat Chat, del *Delivery, posts []Post) error {
+// send posts to channel what the delivery has not recorded yet, in order.
+func (d *Deliverer) send(ctx context.Context, chat Chat, channel string, del *Delivery, posts []Post) error {
 	look := del.Attempts > 1 // an earlier attempt may have sent without recording
 	for i, p := range posts {
 		if _, done := del.Items[p.Key]; done {
@@ -84,14 +85,14 @@ func (d *Deliverer) send(ctx context.Context, chat Chat, del *Delivery, posts []
 		sent, found := Sent{}, false
 		if look {
 			var err error
-			if sent, found, err = chat.Find(ctx, del.Channel, thread, p.Key); err != nil {
+			if sent, found, err = chat.Find(ctx, channel, thread, p.Key); err != nil {
 				return fmt.Errorf("look for %s: %w", p.Key, err)
 			}
 			look = false // only the first unrecorded post can have been sent
 		}
 		if !found {
 			var err error
-			if sent, err = chat.Send(ctx, del.Channel, thread, p); err != nil {
+			if sent, err = chat.Send(ctx, channel, thread, p); err != nil {
 				return fmt.Errorf("send %s: %w", p.Key, err)
 			}
 		}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -36,6 +37,9 @@ type Scheduler struct {
 	SameDay bool
 	// Concurrency bounds the deliveries in flight per platform; 0 means 8.
 	Concurrency int
+	// NotifyEmpty posts a one-line notice on a due day without a batch
+	// (a holiday, an empty day), instead of staying silent.
+	NotifyEmpty bool
 	Logger      *slog.Logger
 	// After is time.After; tests replace it.
 	After func(time.Duration) <-chan time.Time
@@ -73,7 +77,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-s.after(wait):
 		case sub := <-s.queue():
 			batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-			s.deliver(ctx, sub, []string{sub.Since}, batches)
+			s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
 		}
 	}
 }
@@ -107,11 +111,11 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		if slots[sub.Platform] == nil {
 			slots[sub.Platform] = make(chan struct{}, s.concurrency())
 		}
-		slot := slots[sub.Platform]
+		slot, nextRun := slots[sub.Platform], sch.Next(now)
 		slot <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slot }()
-			s.deliver(ctx, sub, dates, batches)
+			s.deliver(ctx, sub, dates, batches, nextRun)
 		})
 	}
 	wg.Wait()
@@ -159,8 +163,10 @@ func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []strin
 }
 
 // deliver sends the channel its due batches: one delivery, or a catch-up
-// digest when it missed several.
-func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache) {
+// digest when it missed several. A day the source cannot give yet gets one
+// notice and is retried next round; a day without a batch gets one notice
+// when NotifyEmpty is set.
+func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time) {
 	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel)
 	var bs []Batch
 	for _, date := range dates {
@@ -170,8 +176,13 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 			bs = append(bs, b)
 		case ENOBATCH:
 			log.Info("no batch to deliver", "date", date, "reason", ErrorMessage(err))
+			if s.NotifyEmpty {
+				s.notify(ctx, sub, date, fmt.Sprintf("No new papers for %s: %s%s", FormatDay(date), ErrorMessage(err), nextNote(next)))
+			}
 		default:
 			log.Warn("no batch yet; will retry", "date", date, "error", err)
+			s.notify(ctx, sub, date, fmt.Sprintf("The papers for %s are late: the paper source is not answering. "+
+				"They will be posted here once it recovers.", FormatDay(date)))
 			return
 		}
 	}
@@ -187,6 +198,20 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 	default:
 		log.Info("delivered", "date", del.Date, "days", len(bs))
 	}
+}
+
+// notify sends a notice once, logging what fails.
+func (s *Scheduler) notify(ctx context.Context, sub Subscription, date, text string) {
+	if _, err := s.Deliverer.Notify(ctx, sub, date, text); err != nil && ErrorCode(err) != ECONFLICT {
+		s.logger().Warn("notice failed", "platform", sub.Platform, "channel", sub.Channel, "date", date, "error", err)
+	}
+}
+
+func nextNote(next time.Time) string {
+	if next.IsZero() {
+		return ""
+	}
+	return " Next delivery: " + next.Format("Mon 2 Jan 15:04 MST") + "."
 }
 
 // BatchDate is the batch a delivery at t posts: t's calendar day in its

@@ -111,14 +111,37 @@ func TestScheduler_SourceDownThenUp(t *testing.T) {
 	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), true
 	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
 	s.Tick(ctx)
-	if got := len(chat.Messages()); got != 0 {
-		t.Fatalf("%d messages while the source is down", got)
+	now = now.Add(5 * time.Minute)
+	s.Tick(ctx) // still down: no second notice
+	msgs := chat.Messages()
+	if len(msgs) != 1 || msgs[0].Key != "paperboy:2026-08-17:notice" || !strings.Contains(msgs[0].Reply.Text, "late") {
+		t.Fatalf("while the source is down: %+v, want one notice", msgs)
 	}
 	down = false
 	now = now.Add(5 * time.Minute)
 	s.Tick(ctx)
-	if msgs := chat.Messages(); len(msgs) != 1 || msgs[0].Key != "paperboy:2026-08-17" {
-		t.Fatalf("after recovery: %+v, want Monday's batch once", msgs)
+	if msgs := chat.Messages(); len(msgs) != 2 || msgs[1].Key != "paperboy:2026-08-17" {
+		t.Fatalf("after recovery: %+v, want Monday's batch once after the notice", msgs)
+	}
+}
+
+func TestScheduler_NotifyEmpty(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	s.Deliverer.Engine.Source = &bottest.Source{FetchFunc: func(context.Context, string) (bot.Batch, error) {
+		return bot.Batch{}, bot.Errorf(bot.ENOBATCH, "Hugging Face has published nothing for that day.")
+	}}
+	s.Tick(ctx)
+	if got := len(chat.Messages()); got != 0 {
+		t.Fatalf("%d messages on an empty day without NotifyEmpty, want silence (the default)", got)
+	}
+	s.NotifyEmpty = true
+	s.Tick(ctx)
+	s.Tick(ctx)
+	msgs := chat.Messages()
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Reply.Text, "No new papers for Mon 17 Aug 2026") || !strings.Contains(msgs[0].Reply.Text, "Next delivery") {
+		t.Fatalf("messages %+v, want one 'No new papers' notice with the next delivery", msgs)
 	}
 }
 

@@ -42,6 +42,8 @@ type DeliveryConfig struct {
 	CatchUp time.Duration `yaml:"catch_up"`
 	// Concurrency bounds the channels posted to at once, per platform.
 	Concurrency int `yaml:"concurrency"`
+	// NotifyEmpty posts "No new papers" on a due day without a batch.
+	NotifyEmpty bool `yaml:"notify_empty"`
 	// Lease is how long a process's claim on a delivery holds. After a
 	// crash, another process (or the restarted one) resumes it once the
 	// claim has expired.

@@ -126,6 +126,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 		CatchUp:         a.cfg.Delivery.CatchUp,
 		SameDay:         a.cfg.Source.Kind == "arxiv",
 		Concurrency:     a.cfg.Delivery.Concurrency,
+		NotifyEmpty:     a.cfg.Delivery.NotifyEmpty,
 		Logger:          a.log.With("component", "scheduler"),
 	}
 	a.engine.Channels = &bot.Channels{
