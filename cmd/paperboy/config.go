@@ -135,7 +135,9 @@ func DefaultConfig() Config {
 	c.Timezone = "UTC"
 	c.Log.Level, c.Log.Format = "info", "text"
 	c.Source.Kind = "hf"
-	c.Summarize.Timeout = 30 * time.Second
+	// Below the chat adapters' reply deadlines (25-30 s), so a hanging LLM
+	// ends in a fallback TL;DR rather than an apology.
+	c.Summarize.Timeout = 15 * time.Second
 	c.Summarize.MaxConcurrency = 2
 	c.Delivery.Schedule = "0 9 * * 1-5"
 	c.Delivery.CatchUp = 72 * time.Hour

@@ -49,12 +49,12 @@ var todayCommand = &command{
 // which stored batch the papers come from.
 func todayJSON(day string, b bot.Batch) any {
 	type paper struct {
-		ID      string   `json:"id"`
-		Title   string   `json:"title"`
-		Authors []string `json:"authors"`
-		URL     string   `json:"url"`
-		Upvotes int      `json:"upvotes"`
-		TLDR    string   `json:"ai_summary,omitempty"`
+		ID        string   `json:"id"`
+		Title     string   `json:"title"`
+		Authors   []string `json:"authors"`
+		URL       string   `json:"url"`
+		Upvotes   int      `json:"upvotes"`
+		AISummary string   `json:"ai_summary,omitempty"`
 	}
 	papers := []paper{}
 	if b.Date == day {
