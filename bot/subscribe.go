@@ -23,6 +23,9 @@ type Channels struct {
 	// Start asks for the latest batch to go to a new subscription now
 	// (Scheduler.Start); nil ignores "now".
 	Start func(Subscription)
+	// Health describes the source, the LLM and the platforms in a line, for
+	// status; nil leaves it out.
+	Health func() string
 }
 
 // subscribeUsage lists the options of /papers subscribe.
@@ -230,6 +233,9 @@ func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
 		from = "the config file, which wins over chat"
 	}
 	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s", from, describeSub(sub, sch, e.now()), e.lastDelivery(ctx, ch, sub))
+	if ch.Health != nil {
+		text += "\n" + ch.Health()
+	}
 	return Reply{Title: "Status", Text: text, Ephemeral: true}, nil
 }
 

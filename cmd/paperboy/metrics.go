@@ -14,6 +14,7 @@ import (
 // the engine's collaborators (source, summarizer, store, chats, handler)
 // in cmd, so bot stays free of any metrics library.
 type metrics struct {
+	health     health
 	reg        *prometheus.Registry
 	fetches    *prometheus.CounterVec
 	llmCalls   *prometheus.CounterVec
@@ -91,6 +92,7 @@ type meteredSource struct {
 func (s meteredSource) Fetch(ctx context.Context, date string) (bot.Batch, error) {
 	b, err := s.Source.Fetch(ctx, date)
 	s.m.fetches.WithLabelValues(s.Name(), resultOf(err)).Inc()
+	s.m.health.record("source "+s.Name(), err)
 	return b, err
 }
 
@@ -102,6 +104,9 @@ type meteredSummarizer struct {
 func (s meteredSummarizer) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	text, err := s.Summarizer.Summarize(ctx, p)
 	s.m.llmCalls.WithLabelValues(resultOf(err)).Inc()
+	if model, _ := s.Version(); model != "" {
+		s.m.health.record("llm", err)
+	}
 	return text, err
 }
 
@@ -130,6 +135,7 @@ type meteredChat struct {
 func (c meteredChat) Send(ctx context.Context, channel, thread string, p bot.Post) (bot.Sent, error) {
 	sent, err := c.Chat.Send(ctx, channel, thread, p)
 	c.m.sends.WithLabelValues(c.platform, resultOf(err)).Inc()
+	c.m.health.record(c.platform, err)
 	return sent, err
 }
 

@@ -134,6 +134,9 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 		DefaultSchedule: a.cfg.Delivery.Schedule, DefaultTimezone: a.cfg.Timezone,
 		BatchDate: sched.BatchDate, Start: sched.Start,
 	}
+	if met != nil {
+		a.engine.Channels.Health = met.health.String
+	}
 	return sched
 }
 
