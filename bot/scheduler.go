@@ -93,7 +93,16 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		return now.Add(time.Minute)
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-	slots := map[string]chan struct{}{}
+	// Each platform has its own queue and its own Concurrency workers, so
+	// one platform never waits for another's slots. (Subscriptions come
+	// sorted by platform: with one loop blocking on a full platform, Slack
+	// would get nothing to do until the last Discord delivery had started.)
+	type job struct {
+		sub   Subscription
+		dates []string
+		next  time.Time
+	}
+	queues := map[string]chan job{}
 	var wg sync.WaitGroup
 	for _, sub := range subs {
 		sch, err := s.schedule(sub)
@@ -108,15 +117,22 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		if len(dates) == 0 {
 			continue
 		}
-		if slots[sub.Platform] == nil {
-			slots[sub.Platform] = make(chan struct{}, s.concurrency())
+		q := queues[sub.Platform]
+		if q == nil {
+			q = make(chan job, len(subs)) // room for every job: sending never blocks
+			queues[sub.Platform] = q
+			for range s.concurrency() {
+				wg.Go(func() {
+					for j := range q {
+						s.deliver(ctx, j.sub, j.dates, batches, j.next)
+					}
+				})
+			}
 		}
-		slot, nextRun := slots[sub.Platform], sch.Next(now)
-		slot <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slot }()
-			s.deliver(ctx, sub, dates, batches, nextRun)
-		})
+		q <- job{sub: sub, dates: dates, next: sch.Next(now)}
+	}
+	for _, q := range queues {
+		close(q)
 	}
 	wg.Wait()
 	return next

@@ -164,3 +164,31 @@ func TestScheduler_ManyChannels(t *testing.T) {
 		t.Fatalf("%d messages, want %d", got, want)
 	}
 }
+
+// TestScheduler_PlatformsDoNotWait checks that Concurrency is per platform:
+// while Discord's one slot is busy, Slack's deliveries still go out.
+func TestScheduler_PlatformsDoNotWait(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, slack := schedulerFixture(t, &now, &down, subs(t,
+		bot.Subscription{Platform: "discord", Channel: "D1", Style: bot.StyleDigest, Since: "2026-08-17"},
+		bot.Subscription{Platform: "discord", Channel: "D2", Style: bot.StyleDigest, Since: "2026-08-17"},
+		bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"},
+	))
+	s.Concurrency = 1
+	slackSent := make(chan struct{})
+	slack.SendFunc = func(string, string, bot.Post) error { close(slackSent); return nil }
+	discord := &bottest.Chat{SendFunc: func(string, string, bot.Post) error {
+		select { // Discord's first delivery holds its only slot until Slack has posted
+		case <-slackSent:
+			return nil
+		case <-time.After(10 * time.Second): // a guard against hanging, not a timing
+			return fmt.Errorf("slack never posted while discord's slot was busy")
+		}
+	}}
+	s.Deliverer.Chats["discord"] = discord
+	s.Tick(ctx)
+	if got, want := len(discord.Messages())+len(slack.Messages()), 3; got != want {
+		t.Fatalf("%d messages, want %d: Slack's delivery waited for Discord's slot", got, want)
+	}
+}

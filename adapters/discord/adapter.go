@@ -213,7 +213,7 @@ func newSession(cfg Config) (*discordgo.Session, error) {
 	s.StateEnabled = false
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
-	client := &http.Client{Timeout: 2 * callTimeout}
+	client := &http.Client{Timeout: 2 * callTimeout, Transport: newTransport()}
 	if cfg.HTTPClient != nil {
 		c := *cfg.HTTPClient
 		client = &c
@@ -222,6 +222,8 @@ func newSession(cfg Config) (*discordgo.Session, error) {
 		target, _ := url.Parse(cfg.APIBaseURL) // checked by validate
 		client.Transport = rewrite{target: target, next: client.Transport}
 	}
+	// Every request, whoever makes it, keeps Discord's global limit.
+	client.Transport = limitedTransport{limiter: newGlobalLimiter(), next: client.Transport}
 	s.Client = client
 	return s, nil
 }

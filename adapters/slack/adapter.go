@@ -129,6 +129,7 @@ type Adapter struct {
 	admins  map[string]bool
 	replays replayCache
 	pacer   pacer
+	gate    postGate
 	self    identity
 
 	bg   context.Context // in-flight work; cancelled when Run returns
@@ -196,7 +197,7 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: newTransport()}
 	}
 	if cfg.ReplyTimeout <= 0 {
 		cfg.ReplyTimeout = DefaultReplyTimeout
@@ -208,6 +209,19 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Sleep = sleep
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// newTransport is http.DefaultTransport with room for more idle connections
+// per host: with its default of 2, a fan-out with a few posts in flight opens
+// (and TLS-handshakes) a new connection for most requests.
+func newTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // apiURL checks a Web API base URL and gives it the trailing slash that

@@ -112,3 +112,14 @@ func (a *Adapter) pace(ctx context.Context, channel string) error {
 	}
 	return ctx.Err()
 }
+
+// repace makes channel's next post wait postInterval from now, in case this
+// one goes later than pace had booked it.
+func (a *Adapter) repace(channel string) {
+	next := a.cfg.Now().Add(postInterval)
+	a.pacer.mu.Lock()
+	if a.pacer.next != nil && a.pacer.next[channel].Before(next) {
+		a.pacer.next[channel] = next
+	}
+	a.pacer.mu.Unlock()
+}

@@ -103,11 +103,19 @@ func (a *Adapter) postPart(ctx context.Context, channel, thread string, m messag
 		if err := a.pace(ctx, channel); err != nil {
 			return "", err
 		}
+		if err := a.gateWait(ctx); err != nil {
+			return "", err
+		}
+		a.repace(channel) // the gate may have held the post past its paced time
 		ts, err := a.postMessage(ctx, channel, thread, m, mk)
 		if err == nil {
+			a.gate.accept(a.cfg.Now())
 			return ts, nil
 		}
 		wait, ok := rateLimitWait(err)
+		if ok {
+			a.gate.limited(a.cfg.Now(), wait)
+		}
 		switch {
 		case ok && limited < maxRateLimitWaits:
 			limited++

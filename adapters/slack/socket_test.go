@@ -131,6 +131,11 @@ func TestSocketMode(t *testing.T) {
 			t.Errorf("no ack for %s among %s", id, inbound)
 		}
 	}
+	// The share's ack comes before its work starts: wait for it (bounded)
+	// before shutting down, which refuses work not yet started.
+	for deadline := time.Now().Add(waitLimit); len(env.rec.commands()) < 3 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	if got := len(env.rec.commands()); got != 3 {
 		t.Errorf("%d commands ran, want search, tldr and the shared search", got)
 	}

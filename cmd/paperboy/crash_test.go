@@ -30,6 +30,7 @@ type killingDiscord struct {
 	kill    int
 	process *os.Process
 	keys    map[string]int // "channel key" → messages carrying that post key
+	posts   int            // message posts so far, counted here: fakeDiscord's own list has its own lock
 }
 
 func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -49,11 +50,12 @@ func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				k.keys[channel+" "+key]++
 			}
 		}
-		n := len(k.fakeDiscord.messages) + 1
+		k.posts++
+		n, process := k.posts, k.process
 		k.mu.Unlock()
-		if n == k.kill && k.process != nil {
+		if n == k.kill && process != nil {
 			k.fakeDiscord.ServeHTTP(httptest.NewRecorder(), r) // stored, answer lost
-			k.process.Kill()
+			process.Kill()
 			return
 		}
 	}

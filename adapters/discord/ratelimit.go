@@ -1,0 +1,174 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Discord's global rate limit: a bot may make 50 REST requests a second
+// across all routes; interaction responses and follow-ups (/interactions/…,
+// /webhooks/…) do not count. Discord says so only once it is exceeded (a
+// 429 with "global": true), and discordgo does not keep it, so a fan-out to
+// many channels would learn it one 429 at a time, and too many 429s get a
+// bot's IP banned for an hour. The session's transport keeps it instead:
+// at most globalLimit requests leave in any globalWindow+globalMargin, the
+// margin so that requests the network delays unevenly still fall into
+// separate windows on Discord's side. The per-route buckets are discordgo's
+// job: it reads their X-RateLimit-* headers and waits before a request
+// that would exceed one.
+const (
+	globalLimit  = 50
+	globalWindow = time.Second
+	globalMargin = 20 * time.Millisecond
+	// maxGlobalBody is how much of a 429's body is read for retry_after.
+	maxGlobalBody = 64 << 10
+)
+
+// globalLimiter keeps the global limit: a sliding window over the start
+// times of the last globalLimit requests, and a pause after a global 429.
+type globalLimiter struct {
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+
+	mu     sync.Mutex
+	booked [globalLimit]time.Time // start times of the last globalLimit requests, a ring
+	oldest int                    // the ring's oldest entry
+	paused time.Time              // nothing starts before this
+	pauses int                    // global 429s so far that moved paused
+}
+
+func newGlobalLimiter() *globalLimiter {
+	return &globalLimiter{now: time.Now, sleep: sleepCtx}
+}
+
+// wait books the earliest start that keeps the limit and waits for it. A
+// global 429 that arrives meanwhile cancels the booking, and it books anew.
+func (l *globalLimiter) wait(ctx context.Context) error {
+	for {
+		now := l.now()
+		l.mu.Lock()
+		at := later(now, l.booked[l.oldest].Add(globalWindow+globalMargin), l.paused)
+		l.booked[l.oldest] = at
+		l.oldest = (l.oldest + 1) % globalLimit
+		pauses := l.pauses
+		l.mu.Unlock()
+		if d := at.Sub(now); d > 0 {
+			if err := l.sleep(ctx, d); err != nil {
+				return err
+			}
+		}
+		l.mu.Lock()
+		stale := l.pauses != pauses
+		l.mu.Unlock()
+		if !stale {
+			return ctx.Err()
+		}
+	}
+}
+
+// pause stops every request for d, as a global 429's retry_after asks.
+// Discord's window is spent until then and a new one starts, so the
+// bookings are forgotten: the requests waiting book again, from the end of
+// the pause.
+func (l *globalLimiter) pause(d time.Duration) {
+	until := l.now().Add(min(d, maxRetryAfter))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until.After(l.paused) {
+		l.paused, l.booked, l.pauses = until, [globalLimit]time.Time{}, l.pauses+1
+	}
+}
+
+// later returns the latest of ts.
+func later(t time.Time, ts ...time.Time) time.Time {
+	for _, u := range ts {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
+}
+
+// limitedTransport is the session's http.RoundTripper: it waits for the
+// global limit before each request that counts against it, and pauses them
+// all when Discord answers with a global 429.
+type limitedTransport struct {
+	limiter *globalLimiter
+	next    http.RoundTripper
+}
+
+func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if !exemptFromGlobal(r.URL.Path) {
+		if err := t.limiter.wait(r.Context()); err != nil {
+			if r.Body != nil {
+				r.Body.Close() // a RoundTripper closes the body, even on errors
+			}
+			return nil, err
+		}
+	}
+	resp, err := next.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		if d, ok := globalRetryAfter(resp); ok {
+			t.limiter.pause(d)
+		}
+	}
+	return resp, err
+}
+
+// exemptFromGlobal reports whether a request path is one of the interaction
+// endpoints, which the global limit does not cover.
+func exemptFromGlobal(path string) bool {
+	return strings.Contains(path, "/interactions/") || strings.Contains(path, "/webhooks/")
+}
+
+// globalRetryAfter reads a 429: whether it is the global limit (the
+// X-RateLimit-Global header, X-RateLimit-Scope: global, or "global": true
+// in the body) and its retry_after. The body is put back for discordgo.
+func globalRetryAfter(resp *http.Response) (time.Duration, bool) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxGlobalBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return 0, false
+	}
+	var rl struct {
+		RetryAfter float64 `json:"retry_after"`
+		Global     bool    `json:"global"`
+	}
+	parsed := json.Unmarshal(body, &rl) == nil
+	global := resp.Header.Get("X-RateLimit-Global") != "" || strings.EqualFold(resp.Header.Get("X-RateLimit-Scope"), "global") || rl.Global
+	if !global {
+		return 0, false
+	}
+	if parsed && rl.RetryAfter > 0 {
+		return time.Duration(rl.RetryAfter * float64(time.Second)), true
+	}
+	if s, err := strconv.ParseFloat(resp.Header.Get("Retry-After"), 64); err == nil && s > 0 {
+		return time.Duration(s * float64(time.Second)), true
+	}
+	return time.Second, true
+}
+
+// newTransport is http.DefaultTransport with room for more idle connections
+// per host: with its default of 2, a fan-out with a few deliveries in
+// flight opens (and TLS-handshakes) a new connection for most requests.
+func newTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}

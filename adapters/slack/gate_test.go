@@ -1,0 +1,115 @@
+package slack
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestPostGate(t *testing.T) {
+	k := &testKit{now: testStart}
+	a := &Adapter{cfg: Config{Now: k.Now, Sleep: k.Sleep}}
+	ctx := context.Background()
+	// posts returns how many posts start before the first that waits, and
+	// that wait.
+	posts := func() (int, time.Duration) {
+		n := len(k.all())
+		for i := 0; ; i++ {
+			if err := a.gateWait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if w := k.all(); len(w) > n {
+				return i, w[n]
+			}
+		}
+	}
+
+	// Before any 429 the gate holds nothing back.
+	for range 40 {
+		if err := a.gateWait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a.gate.accept(k.Now())
+	}
+	if w := k.all(); len(w) != 0 {
+		t.Fatalf("waits %v before any 429", w)
+	}
+
+	// A 429 with Retry-After 2 s: every post waits it out, then they go
+	// at the 40 a second Slack accepted before it.
+	a.gate.limited(k.Now(), 2*time.Second)
+	a.gate.limited(k.Now(), time.Second) // a second 429 of the same burst changes nothing
+	if n, w := posts(); n != 0 || w != 2*time.Second {
+		t.Fatalf("%d posts, then a wait of %v; want the pause of 2s at once", n, w)
+	}
+	if n, w := posts(); n != 0 || w != 25*time.Millisecond {
+		t.Fatalf("%d more posts, then a wait of %v; want the next 1/40 s later", n, w)
+	}
+
+	// The rate rises by a twentieth a second without a 429: 20 s on, it is
+	// about twice as fast.
+	k.Sleep(ctx, 20*time.Second)
+	a.gateWait(ctx)
+	if n, w := posts(); n != 0 || w > 13*time.Millisecond || w < 12*time.Millisecond {
+		t.Fatalf("%d posts, then a wait of %v; want about 1/80 s", n, w)
+	}
+
+	// A minute without a 429 and the gate forgets the rate.
+	k.Sleep(ctx, gateForget)
+	n := len(k.all())
+	for range 200 {
+		a.gateWait(ctx)
+	}
+	if w := k.all(); len(w) != n {
+		t.Fatalf("waits %v a minute after the last 429", w[n:])
+	}
+}
+
+func TestPostGate_LearnsAtLeastOne(t *testing.T) {
+	k := &testKit{now: testStart}
+	a := &Adapter{cfg: Config{Now: k.Now, Sleep: k.Sleep}}
+	a.gate.limited(k.Now(), time.Second) // a 429 before any post was accepted
+	for range 3 {
+		a.gateWait(context.Background())
+	}
+	if w := k.all(); len(w) != 3 || w[0] != time.Second || w[1] != time.Second || w[2] >= time.Second || w[2] < 900*time.Millisecond {
+		t.Fatalf("waits %v, want the pause, then about one post a second", w)
+	}
+}
+
+func TestPostGate_PauseWhileWaiting(t *testing.T) {
+	k := &testKit{now: testStart}
+	a := &Adapter{cfg: Config{Now: k.Now}}
+	a.gate.limited(k.Now(), time.Second)
+	paused := false
+	a.cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		if !paused { // another post's 429 comes while this one waits
+			paused = true
+			a.gate.limited(k.Now(), 5*time.Second)
+		}
+		return k.Sleep(ctx, d)
+	}
+	a.gateWait(context.Background())
+	if got := k.Now().Sub(testStart); got != 5*time.Second {
+		t.Fatalf("the post went at +%v, want at the end of the second pause, +5s", got)
+	}
+}
+
+// TestSend_FeedsTheGate checks that Send reports its 429s and accepted
+// posts to the gate, which then holds every channel's posts.
+func TestSend_FeedsTheGate(t *testing.T) {
+	a, fake, k := newSendAdapter(t)
+	fake.fail(failure{status: 429, retryAfter: "3"})
+	head, _ := dailyPosts(t, 0)
+	start := k.Now()
+	if _, err := a.Send(context.Background(), "C1", "", head); err != nil {
+		t.Fatal(err)
+	}
+	if a.gate.limit != 1 || !a.gate.paused.Equal(start.Add(3*time.Second)) {
+		t.Fatalf("after a 429 the gate allows %v a second, paused %v; want 1 and Retry-After 3s",
+			a.gate.limit, a.gate.paused.Sub(start))
+	}
+	if len(a.gate.accepted) != 1 {
+		t.Fatalf("%d accepted posts noted, want 1", len(a.gate.accepted))
+	}
+}
