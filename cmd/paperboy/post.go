@@ -150,11 +150,18 @@ func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, subs []
 	}
 	results := make([]bot.Delivery, len(subs))
 	errs := make([]error, len(subs))
-	sem := make(chan struct{}, a.cfg.Delivery.Concurrency)
+	// One semaphore per platform, so one platform's slow channels never
+	// hold back the other's.
+	sems := map[string]chan struct{}{}
 	var wg sync.WaitGroup
 	for i, sub := range subs {
-		sem <- struct{}{}
+		sem := sems[sub.Platform]
+		if sem == nil {
+			sem = make(chan struct{}, a.cfg.Delivery.Concurrency)
+			sems[sub.Platform] = sem
+		}
 		wg.Go(func() {
+			sem <- struct{}{}
 			defer func() { <-sem }()
 			results[i], errs[i] = d.Deliver(ctx, sub, b)
 		})
