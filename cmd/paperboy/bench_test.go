@@ -120,3 +120,29 @@ func BenchmarkTLDRCacheHit(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }
+
+// benchEngine returns an engine over a real SQLite store of n synthetic
+// papers, with an LLM whose answers are already cached for the first
+// `cached` papers, for the chat-command benchmarks.
+func benchEngine(b *testing.B, n, cached int) (*bot.Engine, []bot.Paper) {
+	b.Helper()
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	papers := bottest.Corpus(1, n)
+	for chunk := range slices.Chunk(papers, 1000) {
+		if _, err := db.SaveBatch(ctx, bot.Batch{Papers: chunk}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e := &bot.Engine{Store: db, Summarizer: &bottest.Summarizer{Model: "m", Prompt: "v1", Answer: "A fine summary."}}
+	for _, p := range papers[:cached] { // fills the TL;DR cache
+		if _, _, err := e.TLDR(ctx, p.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return e, papers[:cached]
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,16 +10,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"paperboy/adapters/discord"
-	"paperboy/bot"
 	"paperboy/bot/bottest"
-	"paperboy/store"
 )
 
 // BenchmarkDiscordInteraction measures the server-side handling time of a
@@ -33,23 +29,7 @@ import (
 //
 //	go test -run '^$' -bench DiscordInteraction -benchtime 2000x ./cmd/paperboy/
 func BenchmarkDiscordInteraction(b *testing.B) {
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	papers := bottest.Corpus(1, 10000)
-	if _, err := db.SaveBatch(ctx, bot.Batch{Papers: papers}); err != nil {
-		b.Fatal(err)
-	}
-	engine := &bot.Engine{Store: db, Summarizer: &bottest.Summarizer{Model: "m", Prompt: "v1", Answer: "A fine summary."}}
-	cached := papers[:1000]
-	for _, p := range cached { // fills the TL;DR cache
-		if _, _, err := engine.TLDR(ctx, p.ID); err != nil {
-			b.Fatal(err)
-		}
-	}
+	engine, cached := benchEngine(b, 10000, 1000)
 	handler, priv := benchAdapter(b, engine)
 
 	b.Run("Search", func(b *testing.B) {

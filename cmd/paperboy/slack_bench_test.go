@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"paperboy/adapters/slack"
 	"paperboy/bot"
 	"paperboy/bot/bottest"
-	"paperboy/store"
 )
 
 // BenchmarkSlackCommand measures the server-side handling time of a signed
@@ -33,26 +30,8 @@ import (
 //
 //	go test -run '^$' -bench SlackCommand -benchtime 500x ./cmd/paperboy/
 func BenchmarkSlackCommand(b *testing.B) {
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	papers := bottest.Corpus(1, 10000)
-	for chunk := range slices.Chunk(papers, 1000) {
-		if _, err := db.SaveBatch(ctx, bot.Batch{Papers: chunk}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	sum := &bottest.Summarizer{Model: "m", Prompt: "v1", Answer: "A fine summary."}
-	e := &bot.Engine{Store: db, Summarizer: sum}
-	cached := papers[:500]
-	for _, p := range cached { // fill the TL;DR cache
-		if _, _, err := e.TLDR(ctx, p.ID); err != nil {
-			b.Fatal(err)
-		}
-	}
+	e, cached := benchEngine(b, 10000, 500)
+	sum := e.Summarizer.(*bottest.Summarizer)
 	bench := newSlackBench(b, e)
 	queries := searchQueries(500)
 	b.Run("search", func(b *testing.B) {
