@@ -150,3 +150,33 @@ subscriptions:
 		t.Fatalf("status does not show the sent delivery from the config file:\n%s", out)
 	}
 }
+
+func TestMain_PostToSlack(t *testing.T) {
+	fake := newLimitedSlack(100)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, `
+slack:
+  bot_token: xoxb-test
+  app_token: xapp-test
+  api_url: `+srv.URL+`/
+subscriptions:
+  - {platform: slack, channel: C1, style: digest, top: 5}
+`)
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": filepath.Join(dir, "p.db")}
+	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	mustRun(t, env, "post", "--date", "2026-08-19")
+	fake.mu.Lock()
+	first := fake.posted["C1"]
+	fake.mu.Unlock()
+	if first < 1 || first > 2 {
+		t.Fatalf("the digest took %d messages, want 1 (2 at most, if split)", first)
+	}
+	mustRun(t, env, "post", "--date", "2026-08-19") // a restart: the ledger says it is sent
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if fake.posted["C1"] != first {
+		t.Fatalf("a second post sent %d more messages", fake.posted["C1"]-first)
+	}
+}
