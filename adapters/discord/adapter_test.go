@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 func TestNew(t *testing.T) {
@@ -233,7 +234,7 @@ func TestScrub_TransportError(t *testing.T) {
 	// A transport error quotes the URL, and webhook URLs carry the
 	// interaction token: the logs must not show it (newEnv checks).
 	gate := make(chan struct{})
-	slow := handlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
+	slow := bottest.HandlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 		<-gate
 		return bot.Help(), nil
 	})

@@ -126,34 +126,6 @@ func signed(priv ed25519.PrivateKey, ts time.Time, body []byte) *http.Request {
 	return r
 }
 
-// handlerFunc adapts a function to Handler.
-type handlerFunc func(ctx context.Context, cmd bot.Command) (bot.Reply, error)
-
-func (f handlerFunc) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
-	return f(ctx, cmd)
-}
-
-// recorder is a Handler that records the commands it gets and passes them
-// on to next.
-type recorder struct {
-	next Handler
-	mu   sync.Mutex
-	cmds []bot.Command
-}
-
-func (r *recorder) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
-	r.mu.Lock()
-	r.cmds = append(r.cmds, cmd)
-	r.mu.Unlock()
-	return r.next.Handle(ctx, cmd)
-}
-
-func (r *recorder) commands() []bot.Command {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Command(nil), r.cmds...)
-}
-
 // fixturePapers reads the Hugging Face daily papers of 2026-08-19 from
 // testdata, decoding the few fields a card needs.
 func fixturePapers(t testing.TB) []bot.Paper {

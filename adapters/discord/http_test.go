@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 func TestInteractions_Verify(t *testing.T) {
-	calls := &recorder{next: newEngine(t)}
+	calls := &bottest.Recorder{Next: newEngine(t)}
 	e := newEnv(t, calls)
 	body := mustJSON(slash("search", opt("query", "agents")))
 	tests := []struct {
@@ -43,7 +44,7 @@ func TestInteractions_Verify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before, rest := len(calls.commands()), len(e.f.recordedRequests("", ""))
+			before, rest := len(calls.Commands()), len(e.f.recordedRequests("", ""))
 			w := httptest.NewRecorder()
 			e.a.InteractionsHandler().ServeHTTP(w, tt.req())
 			if w.Code != tt.status {
@@ -53,7 +54,7 @@ func TestInteractions_Verify(t *testing.T) {
 			if tt.status == http.StatusOK {
 				return
 			}
-			if len(calls.commands()) != before || len(e.f.recordedRequests("", "")) != rest {
+			if len(calls.Commands()) != before || len(e.f.recordedRequests("", "")) != rest {
 				t.Fatal("a rejected request reached the handler or caused REST calls")
 			}
 		})
@@ -75,13 +76,13 @@ func TestInteractions_Ping(t *testing.T) {
 }
 
 func TestInteractions_Search(t *testing.T) {
-	calls := &recorder{next: newEngine(t)}
+	calls := &bottest.Recorder{Next: newEngine(t)}
 	e := newEnv(t, calls)
 	p := decode(t, e.post(t, slash("search", opt("query", "the"))))
 	if *p.Type != 4 || p.Data.Flags != 64 || len(p.Data.Embeds) == 0 {
 		t.Fatalf("response type %d flags %d with %d embeds; want an ephemeral message", *p.Type, p.Data.Flags, len(p.Data.Embeds))
 	}
-	cmds := calls.commands()
+	cmds := calls.Commands()
 	want := bot.Command{Name: bot.CmdSearch, Args: "the", Platform: "discord", Channel: "300", User: "600"}
 	if len(cmds) != 1 || cmds[0] != want {
 		t.Fatalf("commands %+v, want %+v", cmds, want)
@@ -102,7 +103,7 @@ func TestInteractions_Search(t *testing.T) {
 func TestInteractions_Deferred(t *testing.T) {
 	gate := make(chan struct{})
 	engine := newEngine(t)
-	slow := handlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
+	slow := bottest.HandlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 		<-gate
 		return engine.Handle(ctx, cmd)
 	})
@@ -122,7 +123,7 @@ func TestInteractions_Deferred(t *testing.T) {
 }
 
 func TestInteractions_Timeout(t *testing.T) {
-	stuck := handlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
+	stuck := bottest.HandlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 		<-ctx.Done()
 		return bot.Reply{}, ctx.Err()
 	})
@@ -154,7 +155,7 @@ func TestInteractions_Timeout(t *testing.T) {
 }
 
 func TestInteractions_Buttons(t *testing.T) {
-	calls := &recorder{next: newEngine(t)}
+	calls := &bottest.Recorder{Next: newEngine(t)}
 	e := newEnv(t, calls)
 	t.Run("TLDR", func(t *testing.T) {
 		id, _ := bot.EncodeAction(bot.ActionRun, bot.Command{Name: bot.CmdTLDR, Args: "2608.17271"})
@@ -162,7 +163,7 @@ func TestInteractions_Buttons(t *testing.T) {
 		if p.Data.Flags != 64 || len(p.Data.Embeds) != 1 || !strings.Contains(p.Data.Embeds[0].Description, "TL;DR") {
 			t.Fatalf("TL;DR answer %+v", p.Data)
 		}
-		if last := calls.commands()[len(calls.commands())-1]; last.Name != bot.CmdTLDR || last.Args != "2608.17271" || last.Channel != "300" {
+		if last := calls.Commands()[len(calls.Commands())-1]; last.Name != bot.CmdTLDR || last.Args != "2608.17271" || last.Channel != "300" {
 			t.Fatalf("command %+v", last)
 		}
 	})
@@ -174,21 +175,21 @@ func TestInteractions_Buttons(t *testing.T) {
 		}
 	})
 	t.Run("ErrGarbled", func(t *testing.T) {
-		before := len(calls.commands())
+		before := len(calls.Commands())
 		for _, id := range []string{"pb1 run 0 tldr javascript:alert(1)", "hello", "pb1 delete 0 search x", strings.Repeat("x", 101)} {
 			p := decode(t, e.post(t, button(id)))
 			if p.Data.Flags != 64 || !strings.Contains(p.Data.Content, "no longer valid") {
 				t.Errorf("%q → %+v, want a polite ephemeral error", id, p.Data)
 			}
 		}
-		if len(calls.commands()) != before {
+		if len(calls.Commands()) != before {
 			t.Fatal("a garbled button reached the handler")
 		}
 	})
 }
 
 func TestInteractions_Admin(t *testing.T) {
-	calls := &recorder{next: newEngine(t)}
+	calls := &bottest.Recorder{Next: newEngine(t)}
 	e := newEnv(t, calls)
 	for _, tt := range []struct {
 		name  string
@@ -214,7 +215,7 @@ func TestInteractions_Admin(t *testing.T) {
 			if p.Data.Flags != 64 {
 				t.Errorf("answer not ephemeral: %+v", p.Data)
 			}
-			cmds := calls.commands()
+			cmds := calls.Commands()
 			if last := cmds[len(cmds)-1]; last.Name != bot.CmdSubscribe || last.Admin != tt.admin || last.User != "600" {
 				t.Fatalf("command %+v, want Admin=%v", last, tt.admin)
 			}
@@ -223,7 +224,7 @@ func TestInteractions_Admin(t *testing.T) {
 }
 
 func TestInteractions_Autocomplete(t *testing.T) {
-	calls := &recorder{next: newEngine(t)}
+	calls := &bottest.Recorder{Next: newEngine(t)}
 	e := newEnv(t, calls)
 	complete := func(typed string) payload {
 		o := opt("paper", typed)
@@ -240,7 +241,7 @@ func TestInteractions_Autocomplete(t *testing.T) {
 		t.Fatalf("first choice %v", p.Data.Choices[0])
 	}
 	p = complete("memory")
-	cmds := calls.commands()
+	cmds := calls.Commands()
 	if last := cmds[len(cmds)-1]; last.Name != bot.CmdSearch || last.Args != "memory" || len(p.Data.Choices) == 0 {
 		t.Fatalf("command %+v with %d choices", last, len(p.Data.Choices))
 	}
@@ -253,7 +254,7 @@ func TestInteractions_Autocomplete(t *testing.T) {
 
 func TestInteractions_SplitReply(t *testing.T) {
 	engine := newEngine(t)
-	big := handlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
+	big := bottest.HandlerFunc(func(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 		r, err := engine.Handle(ctx, bot.Command{Name: bot.CmdToday})
 		for i := range r.Cards {
 			r.Cards[i].Abstract = strings.Repeat("A long abstract sentence. ", 120)
@@ -275,7 +276,7 @@ func TestInteractions_SplitReply(t *testing.T) {
 }
 
 func TestInteractions_HandlerPanics(t *testing.T) {
-	boom := handlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { panic("boom") })
+	boom := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { panic("boom") })
 	e := newEnv(t, boom)
 	if p := decode(t, e.post(t, slash("help"))); p.Data.Content != "Internal error." || p.Data.Flags != 64 {
 		t.Fatalf("answer %+v, want an ephemeral Internal error.", p.Data)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 const (
@@ -18,7 +19,7 @@ const (
 )
 
 func TestNew(t *testing.T) {
-	h := handlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { return bot.Reply{}, nil })
+	h := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { return bot.Reply{}, nil })
 	tests := []struct {
 		name string
 		cfg  Config
@@ -87,7 +88,7 @@ func TestConfigRedacts(t *testing.T) {
 }
 
 func TestRunHTTPMode(t *testing.T) {
-	a, _ := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: "s"}, handlerFunc(nil))
+	a, _ := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: "s"}, bottest.HandlerFunc(nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := a.Run(ctx); err != nil {

@@ -367,33 +367,6 @@ func newEngine(t testing.TB) (*bot.Engine, []bot.Paper) {
 	return e, papers
 }
 
-// handlerFunc adapts a function to Handler.
-type handlerFunc func(ctx context.Context, cmd bot.Command) (bot.Reply, error)
-
-func (f handlerFunc) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
-	return f(ctx, cmd)
-}
-
-// recorder wraps a Handler and records the commands it got.
-type recorder struct {
-	h    Handler
-	mu   sync.Mutex
-	cmds []bot.Command
-}
-
-func (r *recorder) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
-	r.mu.Lock()
-	r.cmds = append(r.cmds, cmd)
-	r.mu.Unlock()
-	return r.h.Handle(ctx, cmd)
-}
-
-func (r *recorder) commands() []bot.Command {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Command(nil), r.cmds...)
-}
-
 // buttons returns the values of the buttons with actionID in a payload.
 func buttons(m map[string]any, actionID string) []string {
 	var out []string

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -26,7 +27,7 @@ type httpEnv struct {
 	kit  *testKit
 	fake *fakeSlack
 	rcv  *receiver
-	rec  *recorder
+	rec  *bottest.Recorder
 }
 
 func newHTTPEnv(t *testing.T, h Handler, cfg Config) *httpEnv {
@@ -35,7 +36,7 @@ func newHTTPEnv(t *testing.T, h Handler, cfg Config) *httpEnv {
 		e, _ := newEngine(t)
 		h = e
 	}
-	env := &httpEnv{fake: newFakeSlack(t), rcv: newReceiver(t), rec: &recorder{h: h}}
+	env := &httpEnv{fake: newFakeSlack(t), rcv: newReceiver(t), rec: &bottest.Recorder{Next: h}}
 	cfg.Mode, cfg.SigningSecret, cfg.APIURL = ModeHTTP, testSecret, env.fake.start()
 	env.a, env.kit = newTestAdapter(t, cfg, env.rec)
 	return env
@@ -63,7 +64,7 @@ func TestVerifyKnownAnswer(t *testing.T) {
 		"&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=" +
 		"&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN" +
 		"&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
-	a, _ := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: testSecret}, handlerFunc(nil))
+	a, _ := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: testSecret}, bottest.HandlerFunc(nil))
 	a.cfg.Now = func() time.Time { return time.Unix(1531420618, 0) }
 	h := http.Header{}
 	h.Set("X-Slack-Request-Timestamp", "1531420618")
@@ -123,7 +124,7 @@ func TestCommandsHandler(t *testing.T) {
 		if got := buttons(p, actionShare); len(got) != 1 || got[0] != "pb1 share 0 search agent" {
 			t.Errorf("share buttons %v", got)
 		}
-		cmds := env.rec.commands()
+		cmds := env.rec.Commands()
 		if len(cmds) != 1 || cmds[0].Platform != "slack" || cmds[0].Channel != "C1" || cmds[0].User != "U1" || cmds[0].Admin {
 			t.Errorf("commands %+v", cmds)
 		}
@@ -135,14 +136,14 @@ func TestCommandsHandler(t *testing.T) {
 		if !strings.Contains(text, `Unknown command \"frobnicate\"`) || !strings.Contains(text, "/papers search &lt;words&gt;") {
 			t.Errorf("want the error and the help, got %.400s", text)
 		}
-		if got := len(env.rec.commands()); got != 0 {
+		if got := len(env.rec.Commands()); got != 0 {
 			t.Errorf("handler called %d times", got)
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
 		block := make(chan struct{})
 		defer close(block)
-		slow := handlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { <-block; return bot.Reply{}, nil })
+		slow := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { <-block; return bot.Reply{}, nil })
 		env := newHTTPEnv(t, slow, Config{ReplyTimeout: time.Millisecond})
 		serve(t, env.a.CommandsHandler(), signed("/slack/commands", env.slash("today"), testSecret, testStart), http.StatusOK)
 		if text := allText(env.rcv.next()); !strings.Contains(text, "took too long") {
@@ -150,7 +151,7 @@ func TestCommandsHandler(t *testing.T) {
 		}
 	})
 	t.Run("InternalError", func(t *testing.T) {
-		broken := handlerFunc(func(context.Context, bot.Command) (bot.Reply, error) {
+		broken := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) {
 			return bot.Reply{}, &url.Error{Op: "Get", URL: "/db/secret.db", Err: context.Canceled}
 		})
 		env := newHTTPEnv(t, broken, Config{})
@@ -163,7 +164,7 @@ func TestCommandsHandler(t *testing.T) {
 
 func TestCommandsAdmin(t *testing.T) {
 	var got []bool
-	h := handlerFunc(func(_ context.Context, cmd bot.Command) (bot.Reply, error) {
+	h := bottest.HandlerFunc(func(_ context.Context, cmd bot.Command) (bot.Reply, error) {
 		got = append(got, cmd.Admin)
 		return bot.Reply{Text: "ok"}, nil
 	})
@@ -214,7 +215,7 @@ func TestCommandsUnauthorized(t *testing.T) {
 			serve(t, env.a.CommandsHandler(), tt.req(env), http.StatusUnauthorized)
 			serve(t, env.a.InteractionsHandler(), tt.req(env), http.StatusUnauthorized)
 			env.a.shutdown() // nothing may be in flight
-			if n := len(env.rec.commands()); n != 0 || len(env.rcv.got) != 0 {
+			if n := len(env.rec.Commands()); n != 0 || len(env.rcv.got) != 0 {
 				t.Errorf("a refused request ran %d commands and sent %d answers", n, len(env.rcv.got))
 			}
 			if logs := env.kit.logged(); strings.Contains(logs, testSecret) || !strings.Contains(logs, "refused") {
@@ -231,7 +232,7 @@ func TestCommandsUnauthorized(t *testing.T) {
 		env.kit.Sleep(context.Background(), 10*time.Minute) // the same request, much later
 		serve(t, env.a.CommandsHandler(), signed("/slack/commands", form, testSecret, testStart), http.StatusUnauthorized)
 		env.a.shutdown()
-		if n := len(env.rec.commands()); n != 1 {
+		if n := len(env.rec.Commands()); n != 1 {
 			t.Errorf("%d commands ran, want only the first", n)
 		}
 	})
@@ -262,7 +263,7 @@ func TestInteractionsHandler(t *testing.T) {
 	})
 	t.Run("More", func(t *testing.T) {
 		env := newHTTPEnv(t, nil, Config{})
-		first, err := env.rec.h.Handle(ctx, bot.Command{Name: bot.CmdToday, Args: fixtureDate})
+		first, err := env.rec.Next.Handle(ctx, bot.Command{Name: bot.CmdToday, Args: fixtureDate})
 		if err != nil || first.Next == nil {
 			t.Fatalf("no next page: %v", err)
 		}
@@ -310,7 +311,7 @@ func TestInteractionsBadButton(t *testing.T) {
 			if !strings.Contains(allText(p), "That button is no longer valid") || p["response_type"] != "ephemeral" {
 				t.Errorf("want a polite ephemeral error, got %.300s", allText(p))
 			}
-			if n := len(env.rec.commands()); n != 0 {
+			if n := len(env.rec.Commands()); n != 0 {
 				t.Errorf("a bad button ran %d commands", n)
 			}
 		})

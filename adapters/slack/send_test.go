@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 // newSendAdapter returns an adapter in HTTP mode whose Web API is fake.
 func newSendAdapter(t *testing.T) (*Adapter, *fakeSlack, *testKit) {
 	t.Helper()
 	fake := newFakeSlack(t)
-	a, s := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: "s", APIURL: fake.start()}, handlerFunc(nil))
+	a, s := newTestAdapter(t, Config{Mode: ModeHTTP, SigningSecret: "s", APIURL: fake.start()}, bottest.HandlerFunc(nil))
 	return a, fake, s
 }
 

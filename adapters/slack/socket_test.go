@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"paperboy/bot/bottest"
 	"slices"
 	"strings"
 	"testing"
@@ -20,14 +21,14 @@ type socketEnv struct {
 	ts   *slacktest.Server
 	fake *fakeSlack
 	rcv  *receiver
-	rec  *recorder
+	rec  *bottest.Recorder
 	acks chan string // frames the client wrote on the websocket
 }
 
 func newSocketEnv(t *testing.T) *socketEnv {
 	t.Helper()
 	e, _ := newEngine(t)
-	env := &socketEnv{fake: newFakeSlack(t), rcv: newReceiver(t), rec: &recorder{h: e}, acks: make(chan string, 100)}
+	env := &socketEnv{fake: newFakeSlack(t), rcv: newReceiver(t), rec: &bottest.Recorder{Next: e}, acks: make(chan string, 100)}
 	env.ts = slacktest.NewTestServer(func(c slacktest.Customize) {
 		env.fake.mount(func(p string, h http.HandlerFunc) { c.Handle(p, h) })
 	})
@@ -133,10 +134,10 @@ func TestSocketMode(t *testing.T) {
 	}
 	// The share's ack comes before its work starts: wait for it (bounded)
 	// before shutting down, which refuses work not yet started.
-	for deadline := time.Now().Add(waitLimit); len(env.rec.commands()) < 3 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(waitLimit); len(env.rec.Commands()) < 3 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
-	if got := len(env.rec.commands()); got != 3 {
+	if got := len(env.rec.Commands()); got != 3 {
 		t.Errorf("%d commands ran, want search, tldr and the shared search", got)
 	}
 	env.a.shutdown() // let the share finish
