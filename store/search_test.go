@@ -62,38 +62,41 @@ func mustOpenSearchDB(tb testing.TB) *store.DB {
 	return db
 }
 
+// relevanceTests are queries with a paper of the search fixture that must
+// be in their top 3.
+var relevanceTests = []struct {
+	query string
+	want  string
+}{
+	{"red teaming", "2608.00677"},
+	{"flow matching", "2608.05811"},
+	{"autoformalization", "2608.14221"},
+	{"graph neural networks", "2608.16097"},
+	{"discrete diffusion", "2608.10615"},
+	{"reflection removal", "2608.11562"},
+	{"hand visibility", "2608.11574"},
+	{"prompt injection harness", "2608.16393"},
+	{"test-time adaptation", "2608.10708"},
+	{"superintelligence", "2608.17271"},
+	{"edge MoE serving", "2608.16157"},
+	{"memory substrates", "2608.15008"},
+	{"Junwei Zhou", "2608.17271"}, // an author
+	{"superintelligence junw", "2608.17271"},
+	// Partial last words: the Porter index alone finds nothing for these.
+	{"discrete diffusi", "2608.10615"},
+	{"autoformaliz", "2608.14221"},
+	{"hierarchical langu", "2608.15454"},
+	{"graph neural netw", "2608.16097"},
+	{"video representation learni", "2608.12313"},
+	// No paper has every word: any-word fallback.
+	{"graph quokka", "2608.16097"},
+}
+
 func TestDB_Search(t *testing.T) {
 	db := mustOpenSearchDB(t)
 
 	t.Run("Relevance", func(t *testing.T) {
-		tests := []struct {
-			query string
-			want  string // in the top 3
-		}{
-			{"red teaming", "2608.00677"},
-			{"flow matching", "2608.05811"},
-			{"autoformalization", "2608.14221"},
-			{"graph neural networks", "2608.16097"},
-			{"discrete diffusion", "2608.10615"},
-			{"reflection removal", "2608.11562"},
-			{"hand visibility", "2608.11574"},
-			{"prompt injection harness", "2608.16393"},
-			{"test-time adaptation", "2608.10708"},
-			{"superintelligence", "2608.17271"},
-			{"edge MoE serving", "2608.16157"},
-			{"memory substrates", "2608.15008"},
-			{"Junwei Zhou", "2608.17271"}, // an author
-			{"superintelligence junw", "2608.17271"},
-			// Partial last words: the Porter index alone finds nothing for these.
-			{"discrete diffusi", "2608.10615"},
-			{"autoformaliz", "2608.14221"},
-			{"hierarchical langu", "2608.15454"},
-			{"graph neural netw", "2608.16097"},
-			{"video representation learni", "2608.12313"},
-			// No paper has every word: any-word fallback.
-			{"graph quokka", "2608.16097"},
-		}
-		for _, tt := range tests {
+		for _, tt := range relevanceTests {
 			t.Run(tt.query, func(t *testing.T) {
 				ids := searchIDs(t, db, tt.query)
 				if i := slices.Index(ids, tt.want); i < 0 || i > 2 {

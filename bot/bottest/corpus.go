@@ -382,3 +382,16 @@ func logUniformWords(r *rand.Rand, n, minLen int) []string {
 	}
 	return words
 }
+
+// IDQueries are arXiv ids of papers in every corpus of at least 70,000
+// papers (the first three months), for searches by id.
+var IDQueries = idQueries(rand.New(rand.NewPCG(9, 10)), 100)
+
+// idQueries returns n ids from the corpus's first three months.
+func idQueries(r *rand.Rand, n int) []string {
+	qs := make([]string, n)
+	for i := range qs {
+		qs[i] = fmt.Sprintf("24%02d.%05d", 1+r.IntN(3), 1+r.IntN(20000))
+	}
+	return qs
+}

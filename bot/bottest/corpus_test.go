@@ -92,3 +92,15 @@ func TestQueries(t *testing.T) {
 		t.Fatalf("Vocabulary()[0]=%q, len %d", v[0], len(v))
 	}
 }
+
+func TestIDQueries(t *testing.T) {
+	ids := make(map[string]bool)
+	for p := range bottest.CorpusSeq(1, 70000) {
+		ids[p.ID] = true
+	}
+	for _, q := range bottest.IDQueries {
+		if !ids[q] {
+			t.Fatalf("IDQueries has %s, not in the first 70,000 papers", q)
+		}
+	}
+}
