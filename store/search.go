@@ -342,17 +342,21 @@ func (p *plan) reshape(g group) group {
 	out := group{share: p.shares[g.expr]}
 	for _, ph := range g.phrases {
 		words := phraseWords(ph)
+		if len(words) <= 1 {
+			out.phrases = append(out.phrases, ph)
+			out.costs = append(out.costs, p.shares[ph])
+			out.cost += p.shares[ph]
+			continue
+		}
 		cost := 0.0
 		var rest []string
 		for _, w := range words {
-			if share := p.shares[quote(w)]; share < stopShare || len(words) == 1 {
+			if share := p.shares[quote(w)]; share < stopShare {
 				rest = append(rest, quote(w))
 				cost += share
 			}
 		}
 		switch {
-		case len(words) == 1:
-			ph, cost = ph, p.shares[ph]
 		case len(rest) == len(words):
 		case len(rest) == 0: // stop words only ("and/or"): all read
 			cost = float64(len(words))
