@@ -103,7 +103,9 @@ func (c Command) String() string {
 	if c.Args != "" {
 		s += " " + c.Args
 	}
-	if c.Page > 0 {
+	// A search for words that end in "page N" needs its page spelled out,
+	// or parsing the text again would take those words for the page.
+	if rest, _ := cutPage(c.Args); c.Page > 0 || c.Name == CmdSearch && rest != c.Args {
 		s += " page " + strconv.Itoa(c.Page+1)
 	}
 	return s

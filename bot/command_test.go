@@ -63,6 +63,16 @@ func TestCommand_String(t *testing.T) {
 	if again.Page != cmd.Page || again.Args != cmd.Args {
 		t.Fatalf("round trip: %+v, want %+v", again, cmd)
 	}
+
+	// Words that end like a page keep their first page explicit (found by
+	// FuzzParseCommand).
+	cmd = bot.Command{Name: bot.CmdSearch, Args: "pAge 2"}
+	if got, want := cmd.String(), "/papers search pAge 2 page 1"; got != want {
+		t.Fatalf("String()=%q, want %q", got, want)
+	}
+	if again, _ := bot.ParseCommand(cmd.String()); again.Args != "pAge 2" || again.Page != 0 {
+		t.Fatalf("round trip: %+v", again)
+	}
 }
 
 func TestParsePaperRef(t *testing.T) {
