@@ -148,10 +148,14 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 		row := fmt.Sprintf("| %s | %s | %s |", c.name, ms(pct(ours, 50)), ms(pct(ours, 99)))
-		if shell != nil {
+		switch {
+		case shell != nil && pct(theirs, 99) < 2*time.Millisecond:
+			// The shell's timer counts whole milliseconds: no ratio below two.
+			row += fmt.Sprintf(" %s | %s | – |", ms(pct(theirs, 50)), ms(pct(theirs, 99)))
+		case shell != nil:
 			row += fmt.Sprintf(" %s | %s | %.2f× |", ms(pct(theirs, 50)), ms(pct(theirs, 99)),
-				float64(pct(ours, 99))/float64(max(pct(theirs, 99), time.Millisecond)))
-		} else {
+				float64(pct(ours, 99))/float64(pct(theirs, 99)))
+		default:
 			row += " – | – | – |"
 		}
 		fmt.Fprintln(stdout, row)
