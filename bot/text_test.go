@@ -401,6 +401,9 @@ func FuzzCleanAbstract(f *testing.F) {
 	for _, s := range []string{`$\alpha$ $5 and $10`, "a\n\nb", `\textbf{x`, `{\it`, `$x^{`, `\href{a}`, "\\", "$", "{}"} {
 		f.Add(s)
 	}
+	for _, p := range mustLoadFixtures(f) {
+		f.Add(p.Summary)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := CleanAbstract(s)
 		if !utf8.ValidString(out) || strings.Contains(out, "  ") || strings.Contains(out, "\x00") {
@@ -408,6 +411,40 @@ func FuzzCleanAbstract(f *testing.F) {
 		}
 		if len(out) > 2*len(s)+8 {
 			t.Fatalf("CleanAbstract(%q) grew to %d bytes", s, len(out))
+		}
+	})
+}
+
+// FuzzCleanTitle runs any text through the cleaners of one-line text
+// (titles, author names), Truncate and the extractive TL;DR, seeded with
+// the fixtures' titles, names and abstracts.
+func FuzzCleanTitle(f *testing.F) {
+	for _, s := range []string{"a\u202eb", "x\u200d\U0001F469", "e\u0301", `$\mathcal{O}(n)$`, "\t\r\n", ""} {
+		f.Add(s, 10)
+	}
+	for _, p := range mustLoadFixtures(f) {
+		f.Add(p.Title, 60)
+		f.Add(p.Summary, 200)
+		if len(p.Authors) > 0 {
+			f.Add(p.Authors[0], 5)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		title := CleanTitle(s)
+		if !utf8.ValidString(title) || strings.ContainsAny(title, "\n\r\t\x00") || strings.Contains(title, "  ") ||
+			strings.TrimSpace(title) != title {
+			t.Fatalf("CleanTitle(%q)=%q", s, title)
+		}
+		if strings.ContainsFunc(title, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }) {
+			t.Fatalf("CleanTitle(%q)=%q keeps a bidirectional control", s, title)
+		}
+		n = n % 500
+		if cut := Truncate(title, n); utf8.RuneCountInString(cut) > max(n, 0) || !utf8.ValidString(cut) ||
+			n > 0 && !strings.HasPrefix(title, strings.TrimSuffix(cut, "…")) {
+			t.Fatalf("Truncate(%q, %d)=%q", title, n, cut)
+		}
+		if tldr := Extractive(s); !utf8.ValidString(tldr) || strings.Contains(tldr, "\x00") || len(tldr) > 3*len(s)+8 { // U+FFFD for a bad byte: 3 bytes
+			t.Fatalf("Extractive(%q)=%q", s, tldr)
 		}
 	})
 }
