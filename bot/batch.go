@@ -34,11 +34,13 @@ type Skip struct {
 	Reason string
 }
 
-// SaveResult counts what a save did: papers stored for the first time, and
-// papers that were already stored and were refreshed.
+// SaveResult counts what a save did: papers stored for the first time,
+// papers that were already stored and were refreshed, and papers that were
+// already stored and were left as they were (Store.AddPapers).
 type SaveResult struct {
-	Added   int
-	Updated int
+	Added         int
+	Updated       int
+	AlreadyStored int
 }
 
 // ParseDate checks that s is a calendar date in DateLayout and returns it in

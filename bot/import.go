@@ -37,6 +37,7 @@ func (e *Engine) Fetch(ctx context.Context, date string) (Batch, SaveResult, err
 //
 // Papers are written as they come, chunk by chunk, so memory stays bounded
 // by the chunk size plus the papers of dated batches, which are day-sized.
+// Each chunk is one write: what was written stays when a later one fails.
 type Importer struct {
 	Store Store
 	// Date, when set, files every paper into this day's batch.
@@ -45,8 +46,14 @@ type Importer struct {
 	Source string
 	// ChunkSize is how many papers one write stores; 0 means 1000.
 	ChunkSize int
+	// KeepStored makes the import add only papers that are not stored yet
+	// (Store.AddPapers) and leave stored ones exactly as they are, instead
+	// of refreshing them: rerunning an interrupted import of a large file
+	// then resumes it cheaply. Result.AlreadyStored counts what was kept.
+	// Day batches still list every paper, as its stored copy.
+	KeepStored bool
 
-	// Result counts what the import added and updated so far.
+	// Result counts what the import added, updated and kept so far.
 	Result SaveResult
 
 	chunk []Paper
@@ -98,14 +105,35 @@ func (im *Importer) flushChunk(ctx context.Context) error {
 	if len(im.chunk) == 0 {
 		return nil
 	}
-	res, err := im.Store.SaveBatch(ctx, Batch{Source: im.Source, Papers: im.chunk})
+	var res SaveResult
+	var err error
+	if im.KeepStored {
+		res, err = im.Store.AddPapers(ctx, im.chunk)
+	} else {
+		res, err = im.Store.SaveBatch(ctx, Batch{Source: im.Source, Papers: im.chunk})
+	}
 	if err != nil {
 		return fmt.Errorf("store papers: %w", err)
 	}
 	im.Result.Added += res.Added
 	im.Result.Updated += res.Updated
+	im.Result.AlreadyStored += res.AlreadyStored
 	im.chunk = im.chunk[:0]
 	return nil
+}
+
+// storedCopies returns the papers as stored, for KeepStored: filing them
+// into a day batch must not refresh them.
+func (im *Importer) storedCopies(ctx context.Context, papers []Paper) ([]Paper, error) {
+	out := make([]Paper, len(papers))
+	for i, p := range papers {
+		stored, err := im.Store.Paper(ctx, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read paper %s: %w", p.ID, err)
+		}
+		out[i] = stored
+	}
+	return out, nil
 }
 
 // mergeDay adds papers to the day's batch, keeping the papers it already
@@ -121,6 +149,11 @@ func (im *Importer) mergeDay(ctx context.Context, date string, papers []Paper) e
 		}
 	case err != nil && ErrorCode(err) != ENOTFOUND:
 		return fmt.Errorf("read batch %s: %w", date, err)
+	}
+	if im.KeepStored {
+		if papers, err = im.storedCopies(ctx, papers); err != nil {
+			return err
+		}
 	}
 	b.Papers = MergePapers(b.Papers, papers)
 	RankPapers(b.Papers)

@@ -15,6 +15,13 @@ type Store interface {
 	// one: there is one batch per day.
 	SaveBatch(ctx context.Context, b Batch) (SaveResult, error)
 
+	// AddPapers stores the papers whose id is not stored yet and leaves
+	// stored ones exactly as they are, for bulk imports that may be rerun:
+	// the result counts Added and AlreadyStored. A paper listed twice is
+	// stored once, as its first copy. The error has code EINVALID for a
+	// paper without an id; then nothing is saved.
+	AddPapers(ctx context.Context, papers []Paper) (SaveResult, error)
+
 	// Paper returns the paper with the canonical id. The error has code
 	// ENOTFOUND when no such paper is stored.
 	Paper(ctx context.Context, id string) (Paper, error)

@@ -56,6 +56,7 @@ type DB struct {
 	// match (see the constant); tests lower it to exercise the planner.
 	exactBelow int64
 	running    sync.WaitGroup // searches still running, awaited by Close
+	bulk       bulkWrites     // paces AddPapers, see yieldWriteLock
 }
 
 // Open opens the SQLite database at path, creating it if needed, and brings

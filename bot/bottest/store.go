@@ -57,6 +57,28 @@ func (s *Store) SaveBatch(_ context.Context, b bot.Batch) (bot.SaveResult, error
 	return res, nil
 }
 
+// AddPapers stores the papers not stored yet and leaves the others as they
+// are.
+func (s *Store) AddPapers(_ context.Context, papers []bot.Paper) (bot.SaveResult, error) {
+	for i, p := range papers {
+		if strings.TrimSpace(p.ID) == "" {
+			return bot.SaveResult{}, bot.Errorf(bot.EINVALID, "Paper %d (%q) has no id.", i+1, p.Title)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var res bot.SaveResult
+	for _, p := range papers {
+		if _, ok := s.papers[p.ID]; ok {
+			res.AlreadyStored++
+			continue
+		}
+		s.papers[p.ID] = p
+		res.Added++
+	}
+	return res, nil
+}
+
 // Paper returns a stored paper or an ENOTFOUND error.
 func (s *Store) Paper(_ context.Context, id string) (bot.Paper, error) {
 	s.mu.Lock()
