@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"io"
 	"os"
@@ -51,27 +49,7 @@ func writeSnapshot(tb testing.TB, path string, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	for p := range bottest.CorpusSeq(1, n) {
-		parsed := make([][]string, len(p.Authors))
-		for i, a := range p.Authors {
-			first, last, _ := strings.Cut(a, " ")
-			parsed[i] = []string{last, first, ""}
-		}
-		rec := map[string]any{
-			"id": p.ID, "submitter": p.Authors[0], "authors": strings.Join(p.Authors, ", "),
-			"title": p.Title, "comments": "12 pages", "journal-ref": nil, "doi": nil,
-			"categories": "cs.LG cs.AI", "license": nil, "abstract": p.Abstract,
-			"versions":       []map[string]string{{"version": "v1", "created": p.Published.Format(time.RFC1123)}},
-			"update_date":    p.Published.Format("2006-01-02"),
-			"authors_parsed": parsed,
-		}
-		if err := enc.Encode(rec); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := bottest.WriteSnapshot(f, 1, n); err != nil {
 		tb.Fatal(err)
 	}
 	if err := f.Close(); err != nil {

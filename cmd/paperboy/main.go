@@ -42,6 +42,8 @@ type Main struct {
 	Getenv func(string) string
 	// StdinIsTerminal makes the console interactive (a prompt, a greeting).
 	StdinIsTerminal bool
+	// StderrIsTerminal shows progress bars (import) on Stderr.
+	StderrIsTerminal bool
 
 	closers []func() error
 }
@@ -50,11 +52,12 @@ type Main struct {
 // environment.
 func NewMain() *Main {
 	return &Main{
-		Stdin:           os.Stdin,
-		Stdout:          os.Stdout,
-		Stderr:          os.Stderr,
-		Getenv:          os.Getenv,
-		StdinIsTerminal: term.IsTerminal(int(os.Stdin.Fd())),
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 }
 
@@ -109,6 +112,8 @@ type options struct {
 	date     string
 	limit    int
 	dryRun   bool
+	// categories is import's --categories; nil when not given.
+	categories categoryFilter
 }
 
 // Run runs the command line args (without the program name).
