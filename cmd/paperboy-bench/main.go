@@ -153,7 +153,7 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 			// The shell's timer counts whole milliseconds: no ratio below two.
 			row += fmt.Sprintf(" %s | %s | – |", ms(pct(theirs, 50)), ms(pct(theirs, 99)))
 		case shell != nil:
-			row += fmt.Sprintf(" %s | %s | %.2f× |", ms(pct(theirs, 50)), ms(pct(theirs, 99)),
+			row += fmt.Sprintf(" %s | %s | %.2g× |", ms(pct(theirs, 50)), ms(pct(theirs, 99)),
 				float64(pct(ours, 99))/float64(pct(theirs, 99)))
 		default:
 			row += " – | – | – |"
