@@ -13,6 +13,7 @@ import (
 	_ "github.com/glebarez/sqlite" // registers the "sqlite" driver for rawDB
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 	"paperboy/store"
 )
 
@@ -83,13 +84,39 @@ func TestOpen(t *testing.T) {
 		if got, want := queryString(t, raw, "PRAGMA journal_mode"), "wal"; got != want {
 			t.Errorf("journal_mode=%q, want %q", got, want)
 		}
-		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql,0002_delivery.sql,0003_fts_hashsize.sql"; got != want {
+		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql,0002_delivery.sql,0003_fts_hashsize.sql,0004_words_without_prefixes.sql"; got != want {
 			t.Errorf("migrations=%q, want %q", got, want)
 		}
 		for _, table := range []string{"papers_fts_config", "papers_words_config"} {
 			if got, want := queryString(t, raw, "SELECT v FROM "+table+" WHERE k = 'hashsize'"), "8388608"; got != want {
 				t.Errorf("%s hashsize=%q, want %q", table, got, want)
 			}
+		}
+	})
+
+	t.Run("WordsRebuilt", func(t *testing.T) {
+		// 0004 recreates papers_words and rebuilds it from the stored papers:
+		// run it again over a store with papers, as on an upgrade.
+		path := filepath.Join(t.TempDir(), "paperboy.db")
+		db := mustOpenDBNoCleanup(t, path)
+		mustSave(t, db, bot.Batch{Papers: bottest.Corpus(5, 300)})
+		MustCloseDB(t, db)
+		raw := rawDB(t, path)
+		if _, err := raw.Exec("DELETE FROM migrations WHERE name = '0004_words_without_prefixes.sql'"); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		db = mustOpenDBNoCleanup(t, path)
+		defer MustCloseDB(t, db)
+		if got := countSearch(t, db, "Kowals"); got == 0 { // completes to the author name Kowalski
+			t.Fatal("no completions from papers_words after the migration")
+		}
+		raw = rawDB(t, path)
+		if got := queryString(t, raw, "SELECT count(*) FROM papers_words_vocab WHERE term = 'kowalski'"); got == "0" || got == "" {
+			t.Fatalf("papers_words_vocab has %q papers by Kowalski", got)
+		}
+		if got := queryString(t, raw, "SELECT sql FROM sqlite_schema WHERE name = 'papers_words'"); strings.Contains(got, "prefix") {
+			t.Fatalf("papers_words still has prefix indexes: %s", got)
 		}
 	})
 
