@@ -16,14 +16,7 @@ import (
 func TestDB_Search_Planned(t *testing.T) {
 	db := mustOpenSearchDB(t)
 	store.SetExactBelow(db, 0)
-	for _, tt := range relevanceTests {
-		t.Run(tt.query, func(t *testing.T) {
-			ids := searchIDs(t, db, tt.query)
-			if i := slices.Index(ids, tt.want); i < 0 || i > 2 {
-				t.Fatalf("%s at %d in %v, want top 3", tt.want, i, ids[:min(len(ids), 10)])
-			}
-		})
-	}
+	testRelevance(t, db)
 	t.Run("Hostile", func(t *testing.T) {
 		for _, text := range hostile {
 			if _, err := db.Search(ctx, bot.Query{Text: text, Limit: 3, Offset: 2}); err != nil {

@@ -92,19 +92,22 @@ var relevanceTests = []struct {
 	{"graph quokka", "2608.16097"},
 }
 
+// testRelevance runs relevanceTests on db, a mustOpenSearchDB.
+func testRelevance(t *testing.T, db *store.DB) {
+	for _, tt := range relevanceTests {
+		t.Run(tt.query, func(t *testing.T) {
+			ids := searchIDs(t, db, tt.query)
+			if i := slices.Index(ids, tt.want); i < 0 || i > 2 {
+				t.Fatalf("%s at %d in %v, want top 3", tt.want, i, ids[:min(len(ids), 10)])
+			}
+		})
+	}
+}
+
 func TestDB_Search(t *testing.T) {
 	db := mustOpenSearchDB(t)
 
-	t.Run("Relevance", func(t *testing.T) {
-		for _, tt := range relevanceTests {
-			t.Run(tt.query, func(t *testing.T) {
-				ids := searchIDs(t, db, tt.query)
-				if i := slices.Index(ids, tt.want); i < 0 || i > 2 {
-					t.Fatalf("%s at %d in %v, want top 3", tt.want, i, ids[:min(len(ids), 10)])
-				}
-			})
-		}
-	})
+	t.Run("Relevance", func(t *testing.T) { testRelevance(t, db) })
 
 	t.Run("Ranking", func(t *testing.T) {
 		hits, err := db.Search(ctx, bot.Query{Text: "agents", Limit: 50})
