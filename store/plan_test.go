@@ -17,6 +17,16 @@ func TestDB_Search_Planned(t *testing.T) {
 	db := mustOpenSearchDB(t)
 	store.SetExactBelow(db, 0)
 	testRelevance(t, db)
+	t.Run("Diacritics", func(t *testing.T) {
+		// The planner sends no prefix query: "Mül" must complete from the
+		// vocabulary, which keeps names without diacritics ("muller").
+		db := MustOpenDB(t)
+		mustSave(t, db, bot.Batch{Papers: []bot.Paper{{ID: "2401.00001", Title: "Sparse Kernels", Authors: []string{"Anna Müller"}}}})
+		store.SetExactBelow(db, 0)
+		if got := countSearch(t, db, "kernels Mül"); got != 1 {
+			t.Fatalf("%d hits for a half-typed Müller, want 1", got)
+		}
+	})
 	t.Run("Hostile", func(t *testing.T) {
 		for _, text := range hostile {
 			if _, err := db.Search(ctx, bot.Query{Text: text, Limit: 3, Offset: 2}); err != nil {

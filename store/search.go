@@ -10,6 +10,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
 	"paperboy/bot"
 )
 
@@ -499,7 +503,7 @@ func (db *DB) completions(ctx context.Context, term string) ([]string, error) {
 	if utf8.RuneCountInString(run) < minPrefix {
 		return nil, nil
 	}
-	prefix := strings.ToLower(run)
+	prefix := foldDiacritics(strings.ToLower(run))
 	var words []string
 	err := db.gorm.WithContext(ctx).Raw(`SELECT term FROM papers_words_vocab
 		WHERE term >= ? AND term < ? AND term <> ? ORDER BY doc DESC LIMIT ?`,
@@ -508,6 +512,19 @@ func (db *DB) completions(ctx context.Context, term string) ([]string, error) {
 		return nil, fmt.Errorf("complete %q: %w", prefix, err)
 	}
 	return words, nil
+}
+
+// diacritics removes combining marks after canonical decomposition: "müll"
+// becomes "mull", as the indexes' tokenizer (remove_diacritics 2) stores it.
+var diacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// foldDiacritics returns s without diacritics, as the vocabulary has it.
+func foldDiacritics(s string) string {
+	out, _, err := transform.String(diacritics, s)
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // MatchExpr turns free text into a safe FTS5 match expression, or "" when
