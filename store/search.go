@@ -41,7 +41,9 @@ const (
 // bm25 still ranking those with more of the words first. The last word may
 // be unfinished ("diffusi"), so search-as-you-type works. Hits are ordered
 // by relevance (bm25, title matches weighted highest), ties by newer
-// publication. Text with nothing searchable in it, or an Offset past
+// publication. On stores of more than exactBelow papers, very common words
+// neither rank nor filter, and broad queries rank the newest papers first
+// (see Scale below). Text with nothing searchable in it, or an Offset past
 // maxOffset, gives no hits and no error.
 //
 // The driver cannot interrupt a running SELECT, so Search returns as soon as
@@ -87,17 +89,21 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 // the paper's column sizes), and bm25 first reads the whole posting list of
 // every query word to weigh it (about 75 ns a paper that has the word). At
 // arXiv scale both grow past what a chat command may take, so search plans
-// each query from the share of recent papers that have each word:
+// each query from the share of recent papers that have each word (see
+// plan.ranked and plan.from for the details):
 //
 //   - Stores of at most exactBelow papers are always searched exactly.
 //   - A word in at least stopShare of the papers is a stop word ("the",
 //     "using"): bm25 gives it no weight (its IDF is not positive), so it is
 //     left out of the query, which saves reading its posting list. Papers
-//     then need not contain it. A query of stop words only gets the newest
-//     papers that have them all, unranked (Score 0): bm25 could not rank them.
-//   - While the posting lists of the words left would take bm25 longer to
-//     read than postingBudget allows, the most common of them is dropped as
-//     well, down to one word.
+//     then need not contain it. Phrases lose their stop words the same way
+//     ("mixture-of-experts" becomes NEAR("mixture" "experts", 1)).
+//   - The posting lists bm25 reads are kept within postingBudget: the
+//     completions of a partial last word are trimmed, then the costliest
+//     words dropped, down to one.
+//   - A query of stop words only, or of one word too common for the budget,
+//     gets the newest papers that match, titles first, unranked (Score 0):
+//     bm25 could not rank them, or not in time.
 //   - When more than scoreBudget papers are expected to match, the newest
 //     papers are searched first: a window of the most recently stored papers
 //     expected to hold scoreBudget matches. Only when it has fewer hits than
@@ -107,7 +113,7 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 //     across every paper, because they match few.
 //
 // Expected matches are estimated from the newest sampleRows papers, assuming
-// words occur independently.
+// words occur independently. Recent means recently stored (rowid order).
 const (
 	exactBelow    = 20000
 	sampleRows    = 4096
