@@ -201,3 +201,54 @@ func BenchmarkSummary(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddPapersLockWait measures what a bulk import costs another
+// process writing the same file, as the running bot does: while one handle
+// stores -store.papers/10 new papers with AddPapers in chunks of 500 (what
+// `paperboy import` of a snapshot does), a second handle writes a TL;DR
+// every 150 ms and times how long each write waits. Reports the import rate
+// and the writer's p90 and worst wait; the writer's busy_timeout is 5 s.
+func BenchmarkAddPapersLockWait(b *testing.B) {
+	n := *benchPapers / 10
+	papers := bottest.Corpus(4, n)
+	for b.Loop() {
+		path := filepath.Join(b.TempDir(), "lock.db")
+		importer, bot2 := mustOpenPath(b, path), mustOpenPath(b, path)
+		quit, done := make(chan struct{}), make(chan struct{})
+		var waits []time.Duration
+		var writeErr error
+		go func() {
+			defer close(done)
+			for i := 0; ; i++ {
+				select {
+				case <-time.After(150 * time.Millisecond):
+				case <-quit:
+					return
+				}
+				start := time.Now()
+				err := bot2.SaveSummary(ctx, bot.Summary{SummaryKey: bot.SummaryKey{PaperID: fmt.Sprint(i), Model: "m", PromptVersion: "v1"},
+					Text: "x", Source: bot.SourceLLM})
+				waits = append(waits, time.Since(start))
+				if err != nil && writeErr == nil {
+					writeErr = err
+				}
+			}
+		}()
+		start := time.Now()
+		for chunk := range slices.Chunk(papers, 500) {
+			if _, err := importer.AddPapers(ctx, chunk); err != nil {
+				b.Fatal(err)
+			}
+		}
+		took := time.Since(start)
+		close(quit)
+		<-done
+		if writeErr != nil {
+			b.Fatalf("the other writer failed: %v", writeErr)
+		}
+		b.ReportMetric(float64(n)/took.Seconds(), "papers/s")
+		slices.Sort(waits)
+		b.ReportMetric(float64(waits[len(waits)*9/10])/float64(time.Millisecond), "p90-wait-ms")
+		b.ReportMetric(float64(waits[len(waits)-1])/float64(time.Millisecond), "max-wait-ms")
+	}
+}
