@@ -325,8 +325,15 @@ func (p *texParser) word(b *strings.Builder, math bool) {
 func (p *texParser) dollar(b *strings.Builder) {
 	content, end, ok := p.mathSpan()
 	if !ok {
-		b.WriteByte('$')
-		p.i++
+		// An unclosed "$$" stays as it is, both dollars: taking the second
+		// one as the start of $…$ math would leave the first to open math on
+		// a second cleaning ("$$0$A$" → "$0A$" → "0A").
+		n := 1
+		if strings.HasPrefix(p.s[p.i:], "$$") {
+			n = 2
+		}
+		b.WriteString(p.s[p.i : p.i+n])
+		p.i += n
 		return
 	}
 	b.WriteString(mathText(content))

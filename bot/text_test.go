@@ -28,6 +28,9 @@ func TestCleanTitle(t *testing.T) {
 		{"Texttt", `\texttt{torch.compile}`, "torch.compile"},
 		{"Mathrm", `$\mathrm{softmax}(x)$`, "softmax(x)"},
 		{"Mathbf", `$\mathbf{W}x$`, "Wx"},
+		// An unclosed "$$" stays whole, so cleaning twice changes nothing
+		// (found by FuzzCheckTLDR).
+		{"UnclosedDisplayMath", `$$0$A$`, `$$0$A$`},
 		{"ItGroup", `{\it vs.} baselines`, "vs. baselines"},
 		{"BfGroup", `{\bf Bold} move`, "Bold move"},
 		{"Nested", `\textbf{\emph{deep} nest}`, "deep nest"},
