@@ -82,6 +82,9 @@ type app struct {
 	engine *bot.Engine
 }
 
+// slowOpen is how long opening the database may take before setup says why.
+const slowOpen = 2 * time.Second
+
 // setup loads the configuration and opens everything a command needs.
 func (m *Main) setup(o *options) (*app, error) {
 	c, err := m.loadConfig(o)
@@ -89,7 +92,14 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, err
 	}
 	log := m.newLogger(c)
+	// Opening is instant unless a migration rebuilds an index of a large
+	// store (once, after an upgrade): then say why nothing happens.
+	slow := time.AfterFunc(slowOpen, func() {
+		log.Info("opening the database takes a while: applying schema changes (once after an upgrade; ~15 s per million papers)",
+			"database", c.Database)
+	})
 	db, err := store.Open(c.Database)
+	slow.Stop()
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", c.Database, err)
 	}
