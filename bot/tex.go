@@ -460,7 +460,12 @@ func (p *texParser) tilde(b *strings.Builder, math bool) {
 	if p.i+1 < len(p.s) {
 		next = p.s[p.i+1]
 	}
+	// What precedes the tilde in the output decides, not in the source: in
+	// "$0$~0" it is "0", as a second cleaning of "0~0" would see it.
 	prev := p.prev()
+	if out := b.String(); out != "" {
+		prev = out[len(out)-1]
+	}
 	joins := (isWordByte(prev) || strings.IndexByte(".,)", prev) >= 0) &&
 		(isWordByte(next) || strings.IndexByte(`\($`, next) >= 0)
 	if math || joins {

@@ -31,6 +31,7 @@ func TestCleanTitle(t *testing.T) {
 		// An unclosed "$$" stays whole, so cleaning twice changes nothing
 		// (found by FuzzCheckTLDR).
 		{"UnclosedDisplayMath", `$$0$A$`, `$$0$A$`},
+		{"TildeAfterMath", `$0$~0`, `0 0`}, // the output before "~" decides
 		{"ItGroup", `{\it vs.} baselines`, "vs. baselines"},
 		{"BfGroup", `{\bf Bold} move`, "Bold move"},
 		{"Nested", `\textbf{\emph{deep} nest}`, "deep nest"},
