@@ -21,6 +21,8 @@ const (
 // headings, > quotes, <tags>, | tables) and no refusal or chat boilerplate.
 // LLM output is untrusted: it is checked both as received and after
 // CleanTitle, so that hidden characters cannot smuggle a mention through.
+// The answer is cleaned until cleaning changes nothing (see cleanTLDR), so
+// an accepted TL;DR passes CheckTLDR again unchanged.
 // A rejection is an EINVALID *Error whose message gives the reason.
 func CheckTLDR(s string) (string, error) {
 	raw := trimTLDR(s)
@@ -33,7 +35,10 @@ func CheckTLDR(s string) (string, error) {
 	if strings.ContainsAny(raw, "\n\r\v\f\u0085\u2028\u2029") {
 		return "", Errorf(EINVALID, "The TL;DR has more than one line.")
 	}
-	clean := trimTLDR(CleanTitle(raw))
+	clean, err := cleanTLDR(raw)
+	if err != nil {
+		return "", err
+	}
 	if clean == "" {
 		return "", Errorf(EINVALID, "The TL;DR is empty.")
 	}
@@ -46,6 +51,26 @@ func CheckTLDR(s string) (string, error) {
 		return "", err
 	}
 	return clean, nil
+}
+
+// cleanPasses bounds how often cleanTLDR cleans an answer.
+const cleanPasses = 4
+
+// cleanTLDR cleans s (CleanTitle, then trimTLDR) until that changes nothing,
+// so that an accepted TL;DR is checked as it will look and stays the same
+// when checked again. Cleaning TeX can leave text that cleans again: math
+// "$---$" gives "---", which is an em dash in text; "TL;DR: TL;DR: x" loses
+// one label a pass. An answer still changing after cleanPasses is nested
+// markup, and rejected.
+func cleanTLDR(s string) (string, error) {
+	for range cleanPasses {
+		next := trimTLDR(CleanTitle(s))
+		if next == s {
+			return s, nil
+		}
+		s = next
+	}
+	return "", Errorf(EINVALID, "The TL;DR is nested markup, not plain text.")
 }
 
 // trimTLDR removes surrounding whitespace and quotes and a leading label.

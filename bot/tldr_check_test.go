@@ -29,6 +29,10 @@ func TestCheckTLDR(t *testing.T) {
 		{name: "OKFortyWords", in: strings.Repeat("word ", 39) + "end.", want: strings.Repeat("word ", 39) + "end."},
 		{name: "OKComparison", in: "Cuts latency to <1 ms while keeping 99% accuracy.", want: "Cuts latency to <1 ms while keeping 99% accuracy."},
 		{name: "OKMetricAt", in: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval.", want: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval."},
+		// Cleaned until cleaning changes nothing (found by FuzzCheckTLDR).
+		{name: "OKTwoLabels", in: "TL;DR: TL;DR: " + good, want: good},
+		{name: "OKMathDashes", in: "Trains $---$ then tests.", want: "Trains — then tests."},
+		{name: "ErrNestedMarkup", in: strings.Repeat("TL;DR: ", 7) + good, reason: "nested markup"},
 		// Shape.
 		{name: "ErrEmpty", in: "  ", reason: "empty"},
 		{name: "ErrEmptyQuotes", in: `""`, reason: "empty"},
