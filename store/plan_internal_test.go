@@ -26,8 +26,8 @@ func TestPlan_Reshape(t *testing.T) {
 			t.Errorf("reshape(%s) = %s, want %s", tt.phrase, g.expr, tt.want)
 		}
 	}
-	if g := p.reshape(group{expr: `"mixture-of-experts"`, phrases: []string{`"mixture-of-experts"`}}); g.cost != 0.03 {
-		t.Errorf("cost of the reshaped phrase = %v, want mixture + experts = 0.03", g.cost)
+	if g := p.reshape(group{expr: `"mixture-of-experts"`, phrases: []string{`"mixture-of-experts"`}}); g.cost() != 0.03 {
+		t.Errorf("cost of the reshaped phrase = %v, want mixture + experts = 0.03", g.cost())
 	}
 }
 

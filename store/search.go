@@ -162,8 +162,16 @@ type group struct {
 	expr    string
 	phrases []string  // the quoted terms in expr: one each for bm25 to weigh
 	share   float64   // share of the sampled papers that match (see plan.sample)
-	cost    float64   // the posting lists bm25 reads, per paper (see plan.reshape)
-	costs   []float64 // cost per phrase
+	costs   []float64 // per phrase, the posting lists bm25 reads, per paper (see plan.reshape)
+}
+
+// cost returns the posting lists bm25 reads for the group, per paper.
+func (g group) cost() float64 {
+	sum := 0.0
+	for _, c := range g.costs {
+		sum += c
+	}
+	return sum
 }
 
 // queryGroups returns the groups for terms, see buildExpr. Without
@@ -303,12 +311,12 @@ func (p *plan) ranked() []group {
 		}
 	}
 	// Costliest first, so that the loop below drops from the front.
-	slices.SortStableFunc(keep, func(a, b group) int { return cmp.Compare(b.cost, a.cost) })
+	slices.SortStableFunc(keep, func(a, b group) int { return cmp.Compare(b.cost(), a.cost()) })
 	for len(keep) > 1 && totalCost(keep) > budget {
 		keep = keep[1:]
 	}
-	if len(keep) == 1 && keep[0].cost > budget {
-		if keep[0] = keep[0].trim(budget); keep[0].cost > budget {
+	if len(keep) == 1 && keep[0].cost() > budget {
+		if keep[0] = keep[0].trim(budget); keep[0].cost() > budget {
 			return nil
 		}
 	}
@@ -319,7 +327,7 @@ func (p *plan) ranked() []group {
 func totalCost(groups []group) float64 {
 	sum := 0.0
 	for _, g := range groups {
-		sum += g.cost
+		sum += g.cost()
 	}
 	return sum
 }
@@ -328,23 +336,21 @@ func totalCost(groups []group) float64 {
 // at least the first: the word as typed, then its completions, commonest
 // first. Only a partial last word has more than one phrase.
 func (g group) trim(budget float64) group {
-	if len(g.phrases) == 1 || g.cost <= budget {
+	if len(g.phrases) == 1 || g.cost() <= budget {
 		return g
 	}
-	out := group{share: g.share, phrases: g.phrases[:1], cost: g.costs[0]}
-	for i := 1; i < len(g.phrases) && out.cost+g.costs[i] <= budget; i++ {
-		out.phrases = g.phrases[:i+1]
-		out.cost += g.costs[i]
+	n, cost := 1, g.costs[0]
+	for n < len(g.phrases) && cost+g.costs[n] <= budget {
+		cost += g.costs[n]
+		n++
 	}
-	if out.cost == 0 && len(g.phrases) > 1 { // the word as typed matches nothing
-		out.phrases, out.cost = g.phrases[:2], g.costs[0]+g.costs[1]
+	if cost == 0 { // the word as typed matches nothing: keep a completion
+		n = 2
 	}
-	out.costs = g.costs[:len(out.phrases)]
-	out.expr = orExpr(out.phrases)
-	return out
+	return group{expr: orExpr(g.phrases[:n]), phrases: g.phrases[:n], share: g.share, costs: g.costs[:n]}
 }
 
-// reshape returns g with its cost, and with the stop words taken out of its
+// reshape returns g with its costs, and with the stop words taken out of its
 // phrases: FTS5 reads a phrase's every word, so "mixture-of-experts" would
 // read the posting list of "of", nearly every paper. The other words must
 // then be near each other instead: NEAR("mixture" "experts", 1).
@@ -355,7 +361,6 @@ func (p *plan) reshape(g group) group {
 		if len(words) <= 1 {
 			out.phrases = append(out.phrases, ph)
 			out.costs = append(out.costs, p.shares[ph])
-			out.cost += p.shares[ph]
 			continue
 		}
 		cost := 0.0
@@ -377,7 +382,6 @@ func (p *plan) reshape(g group) group {
 		}
 		out.phrases = append(out.phrases, ph)
 		out.costs = append(out.costs, cost)
-		out.cost += cost
 	}
 	out.expr = orExpr(out.phrases)
 	return out
