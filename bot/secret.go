@@ -1,0 +1,29 @@
+package bot
+
+import "log/slog"
+
+// Secret is a token, key or password. Every way of printing it (%v, %s,
+// %#v, slog) shows "REDACTED", or "" when it is empty so that a missing
+// secret shows as such; only an explicit string(s) conversion reveals it.
+// It is the one redaction type of paperboy: config, adapters, sources and
+// the LLM client all hold their secrets as Secret.
+type Secret string
+
+// String implements fmt.Stringer.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// GoString implements fmt.GoStringer, for %#v.
+func (s Secret) GoString() string { return `"` + s.String() + `"` }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText implements encoding.TextMarshaler, so JSON and YAML encoders
+// (and slog's JSON handler, for a struct holding a Secret) write the
+// redacted form too. Decoding is unchanged: a Secret decodes as a string.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

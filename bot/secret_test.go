@@ -1,0 +1,33 @@
+package bot_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"paperboy/bot"
+)
+
+func TestSecret(t *testing.T) {
+	const raw = "xoxb-very-secret"
+	s := bot.Secret(raw)
+	type holder struct{ Token bot.Secret }
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("cfg", "token", s, "holder", holder{s})
+	for _, got := range []string{
+		fmt.Sprint(s), fmt.Sprintf("%s %v %#v %+v", s, s, s, s),
+		fmt.Sprintf("%v %+v %#v", holder{s}, holder{s}, holder{s}), buf.String(),
+	} {
+		if strings.Contains(got, raw) {
+			t.Fatalf("secret leaked: %s", got)
+		}
+	}
+	if got, want := fmt.Sprint(bot.Secret("")), ""; got != want {
+		t.Fatalf("empty secret prints %q, want %q", got, want)
+	}
+	if got := string(s); got != raw {
+		t.Fatalf("string(s) = %q, want the raw value", got)
+	}
+}
