@@ -37,7 +37,7 @@ func (d *Deliverer) CatchUp(ctx context.Context, sub Subscription, batches []Bat
 	if sub.Top > 0 {
 		top = min(top, sub.Top)
 	}
-	plan := func() []Post {
+	plan := func(ctx context.Context) []Post {
 		header := Reply{
 			Title: fmt.Sprintf("While I was away: %d days, %s — the top %d by upvotes", len(batches), plural(len(papers), "paper"), top),
 			Text:  fmt.Sprintf("Daily Papers from %s to %s.", FormatDay(batches[0].Date), FormatDay(newest)),

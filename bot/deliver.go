@@ -11,17 +11,21 @@ import (
 // Deliverer sends day batches to subscribed channels, each exactly once,
 // by the claim–look–send–record protocol of docs/delivery.md:
 //
-//  1. claim the (platform, channel, date) row in the Ledger;
-//  2. when an earlier attempt may have sent without recording (Attempts >
-//     1), look for the first unrecorded post in the channel by its key;
-//  3. send each post not yet recorded, and record its message ids as soon
-//     as the platform confirms;
+//  1. claim the (platform, channel, date) row in the Ledger, and keep the
+//     claim alive with a heartbeat while working on it;
+//  2. look for the first unrecorded post in the channel by its key, so a
+//     post that an earlier attempt (or another database) made is recorded
+//     instead of sent again; keep looking while posts are found;
+//  3. before each send, check that the claim is still held; send each post
+//     not yet recorded, and record its message ids as soon as the platform
+//     confirms, under the claim's fencing token;
 //  4. finish the row as sent only when every post is recorded, or as
 //     failed with the error and the time of the next retry.
 //
-// A crash anywhere in between leaves a pending row whose claim expires; the
-// next attempt skips what was recorded and finds what was sent but not
-// recorded, so nothing is posted twice and nothing is skipped.
+// A crash anywhere in between leaves a pending row whose claim runs out
+// within a lease (at once, when the store sees that the owner's process is
+// gone); the next attempt skips what was recorded and finds what was sent
+// but not recorded, so nothing is posted twice and nothing is skipped.
 type Deliverer struct {
 	Engine *Engine
 	Ledger Ledger
@@ -29,42 +33,59 @@ type Deliverer struct {
 	Chats map[string]Chat
 	// Owner names this process in claims; it must differ between processes.
 	Owner string
-	// Lease is how long a claim holds; 0 means 10 minutes.
+	// Lease is how long a claim holds after its last renewal; 0 means
+	// DefaultLease. The heartbeat renews it every Lease/3.
 	Lease time.Duration
 	// Summaries bounds the TL;DRs prepared at once; 0 means 4.
 	Summaries int
-	Logger    *slog.Logger
+	// After is time.After; tests replace it to drive the heartbeat and the
+	// waits of Await.
+	After func(time.Duration) <-chan time.Time
+	// Observe, when set, is told of claim events: "claim", "renew", "lost".
+	Observe func(event string)
+	Logger  *slog.Logger
 }
 
 // Deliver sends batch b to the subscription's channel unless the ledger
 // says it was sent already. It returns the delivery as recorded. The error
-// has code ECONFLICT when another process holds the delivery.
+// has code ECONFLICT when another process holds the delivery, or took it
+// over from this one.
 func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, b Batch) (Delivery, error) {
 	chat, ok := d.Chats[sub.Platform]
 	if !ok {
 		return Delivery{}, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
 	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}
-	return d.deliver(ctx, chat, k, sub.Channel, func() []Post { return d.Plan(ctx, sub, b) })
+	return d.deliver(ctx, chat, k, sub.Channel, func(ctx context.Context) []Post { return d.Plan(ctx, sub, b) })
 }
 
 // deliver runs the protocol for the ledger row k, posting to channel; plan
 // makes the posts once the claim is held, so a delivery sent already costs
-// no TL;DRs.
-func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func() []Post) (Delivery, error) {
-	del, err := d.Ledger.Claim(ctx, k, d.Owner, d.Engine.now().Add(d.lease()))
+// no TL;DRs, and under the heartbeat, so slow TL;DRs never cost the claim.
+func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func(context.Context) []Post) (Delivery, error) {
+	until := d.Engine.now().Add(d.lease())
+	del, err := d.Ledger.Claim(ctx, k, d.Owner, until)
 	if err != nil || del.State == DeliverySent {
 		return del, err
 	}
-	if err := d.send(ctx, chat, channel, &del, plan()); err != nil {
+	d.observe("claim")
+	h := d.hold(ctx, del.Claim(), until)
+	defer h.stop()
+	if err := d.send(h, chat, channel, &del, plan(h.ctx)); err != nil {
+		if h.lost(err) {
+			return del, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, errLostClaim)
+		}
 		next := d.Engine.now().Add(retryDelay(del.Attempts))
-		if ferr := d.Ledger.Finish(ctx, k, d.Owner, DeliveryFailed, err.Error(), next); ferr != nil {
+		// The hold's context may be cancelled (ctx ended); record the
+		// failure all the same, so status tells why.
+		fctx := context.WithoutCancel(ctx)
+		if ferr := d.Ledger.Finish(fctx, h.claim, DeliveryFailed, err.Error(), next); ferr != nil {
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)
 		}
 		del.State, del.LastError, del.NextRetry = DeliveryFailed, err.Error(), next
 		return del, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, err)
 	}
-	if err := d.Ledger.Finish(ctx, k, d.Owner, DeliverySent, "", time.Time{}); err != nil {
+	if err := d.Ledger.Finish(ctx, h.claim, DeliverySent, "", time.Time{}); err != nil {
 		return del, fmt.Errorf("finish delivery: %w", err)
 	}
 	del.State = DeliverySent
@@ -72,11 +93,20 @@ func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, chann
 }
 
 // send posts to channel what the delivery has not recorded yet, in order.
-func (d *Deliverer) send(ctx context.Context, chat Chat, channel string, del *Delivery, posts []Post) error {
-	look := del.Attempts > 1 // an earlier attempt may have sent without recording
+// It looks in the channel for the first unrecorded post before sending it,
+// and keeps looking for the next one while it finds them: a post can only
+// have been made when the one before it was. A first attempt whose look
+// fails (the bot cannot read the channel's history) sends anyway, with a
+// warning; a later attempt fails instead, since it may have sent already.
+func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, posts []Post) error {
+	ctx := h.ctx
+	look := true
 	for i, p := range posts {
 		if _, done := del.Items[p.Key]; done {
 			continue
+		}
+		if err := h.check(); err != nil {
+			return err
 		}
 		thread := ""
 		if i > 0 {
@@ -85,10 +115,18 @@ func (d *Deliverer) send(ctx context.Context, chat Chat, channel string, del *De
 		sent, found := Sent{}, false
 		if look {
 			var err error
-			if sent, found, err = chat.Find(ctx, channel, thread, p.Key); err != nil {
+			sent, found, err = chat.Find(ctx, channel, thread, p.Key)
+			switch {
+			case err != nil && (del.Attempts > 1 || len(del.Items) > 0):
 				return fmt.Errorf("look for %s: %w", p.Key, err)
+			case err != nil:
+				d.logger().Warn("cannot read the channel to check for an earlier post; sending",
+					"platform", del.Platform, "channel", channel, "key", p.Key, "error", err)
 			}
-			look = false // only the first unrecorded post can have been sent
+			look = found
+			if err := h.check(); err != nil {
+				return err
+			}
 		}
 		if !found {
 			var err error
@@ -96,7 +134,7 @@ func (d *Deliverer) send(ctx context.Context, chat Chat, channel string, del *De
 				return fmt.Errorf("send %s: %w", p.Key, err)
 			}
 		}
-		if err := d.Ledger.Record(ctx, del.DeliveryKey, d.Owner, p.Key, sent); err != nil {
+		if err := d.Ledger.Record(context.WithoutCancel(ctx), h.claim, p.Key, sent); err != nil {
 			return fmt.Errorf("record %s: %w", p.Key, err)
 		}
 		if p.OpenThread {
@@ -150,13 +188,6 @@ func (d *Deliverer) summaries() int {
 		return d.Summaries
 	}
 	return 4
-}
-
-func (d *Deliverer) lease() time.Duration {
-	if d.Lease > 0 {
-		return d.Lease
-	}
-	return 10 * time.Minute
 }
 
 // retryDelay is the wait before retrying a failed delivery: 5 minutes,

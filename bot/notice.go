@@ -17,5 +17,5 @@ func (d *Deliverer) Notify(ctx context.Context, sub Subscription, date, text str
 	}
 	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel + noticeSuffix, Date: date}
 	post := Post{Key: "paperboy:" + date + ":notice", Reply: Reply{Text: text}}
-	return d.deliver(ctx, chat, k, sub.Channel, func() []Post { return []Post{post} })
+	return d.deliver(ctx, chat, k, sub.Channel, func(context.Context) []Post { return []Post{post} })
 }

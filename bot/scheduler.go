@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -83,7 +85,14 @@ func (s *Scheduler) Run(ctx context.Context) error {
 }
 
 // Tick makes every delivery that is due and not made yet, and returns when
-// the next scheduled one is due.
+// the next one is due: a scheduled time, the end of a claim another process
+// holds, or the retry time of a failed delivery, whichever comes first.
+//
+// A delivery that was started and not finished (a crash mid-thread, a
+// failure) is finished however old it is: CatchUp limits only which
+// deliveries are started after downtime. Each channel gets its days in
+// order: nothing newer starts while an older one is held elsewhere or waits
+// for its retry.
 func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	now := s.now()
 	next := now.Add(time.Hour)
@@ -92,18 +101,14 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		s.logger().Error("list subscriptions", "error", err)
 		return now.Add(time.Minute)
 	}
-	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-	// Each platform has its own queue and its own Concurrency workers, so
-	// one platform never waits for another's slots. (Subscriptions come
-	// sorted by platform: with one loop blocking on a full platform, Slack
-	// would get nothing to do until the last Discord delivery had started.)
+	started := s.unfinished(ctx)
 	type job struct {
-		sub   Subscription
-		dates []string
-		next  time.Time
+		sub    Subscription
+		resume []string // started days outside the catch-up window, oldest first
+		dates  []string // due days within it
+		next   time.Time
 	}
-	queues := map[string]chan job{}
-	var wg sync.WaitGroup
+	var jobs []job
 	for _, sub := range subs {
 		sch, err := s.schedule(sub)
 		if err != nil {
@@ -113,29 +118,74 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		if n := sch.Next(now); n.Before(next) {
 			next = n
 		}
-		dates := s.pending(ctx, sub, s.dueDates(sub, sch, now), now)
-		if len(dates) == 0 {
-			continue
+		due := s.dueDates(sub, sch, now)
+		resume, wake, blocked := s.resumable(started[DeliveryKey{Platform: sub.Platform, Channel: sub.Channel}], due, now)
+		if !wake.IsZero() && wake.Before(next) {
+			next = wake
 		}
-		q := queues[sub.Platform]
-		if q == nil {
-			q = make(chan job, len(subs)) // room for every job: sending never blocks
-			queues[sub.Platform] = q
-			for range s.concurrency() {
-				wg.Go(func() {
-					for j := range q {
-						s.deliver(ctx, j.sub, j.dates, batches, j.next)
-					}
-				})
+		var dates []string
+		if !blocked {
+			dates = s.pending(ctx, sub, due, now)
+		}
+		if len(resume) > 0 || len(dates) > 0 {
+			jobs = append(jobs, job{sub: sub, resume: resume, dates: dates, next: sch.Next(now)})
+		}
+	}
+	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
+		for _, date := range j.resume {
+			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}) {
+				return // keep the channel's days in order
 			}
 		}
-		q <- job{sub: sub, dates: dates, next: sch.Next(now)}
-	}
-	for _, q := range queues {
-		close(q)
-	}
-	wg.Wait()
+		if len(j.dates) > 0 {
+			s.deliver(ctx, j.sub, j.dates, batches, j.next)
+		}
+	})
 	return next
+}
+
+// unfinished returns the started, unfinished deliveries by channel (their
+// keys without a date), oldest first; notices are left out.
+func (s *Scheduler) unfinished(ctx context.Context) map[DeliveryKey][]Delivery {
+	rows, err := s.Deliverer.Ledger.Unfinished(ctx)
+	if err != nil {
+		s.logger().Error("list unfinished deliveries", "error", err)
+		return nil
+	}
+	out := map[DeliveryKey][]Delivery{}
+	for _, d := range rows {
+		if strings.HasSuffix(d.Channel, noticeSuffix) {
+			continue
+		}
+		k := DeliveryKey{Platform: d.Platform, Channel: d.Channel}
+		out[k] = append(out[k], d)
+	}
+	return out
+}
+
+// resumable returns the channel's started deliveries outside the due dates
+// that can be resumed now, oldest first, up to the first that cannot: one
+// whose claim another process holds, or that waits for its retry. It
+// returns when that one can be tried (zero when none waits), and whether
+// it blocks newer days.
+func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (dates []string, wake time.Time, blocked bool) {
+	for _, d := range started {
+		wait := time.Time{}
+		switch {
+		case d.State == DeliveryFailed && d.NextRetry.After(now):
+			wait = d.NextRetry
+		case d.State == DeliveryPending && d.ClaimedUntil.After(now):
+			wait = d.ClaimedUntil
+		}
+		if !wait.IsZero() {
+			return dates, wait, true
+		}
+		if !slices.Contains(due, d.Date) {
+			dates = append(dates, d.Date)
+		}
+	}
+	return dates, time.Time{}, false
 }
 
 // dueDates returns the batch dates whose scheduled times fell within the
@@ -181,8 +231,9 @@ func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []strin
 // deliver sends the channel its due batches: one delivery, or a catch-up
 // digest when it missed several. A day the source cannot give yet gets one
 // notice and is retried next round; a day without a batch gets one notice
-// when NotifyEmpty is set.
-func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time) {
+// when NotifyEmpty is set. It reports whether the channel is done with
+// these days (delivered, or nothing to deliver).
+func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time) bool {
 	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel)
 	var bs []Batch
 	for _, date := range dates {
@@ -199,11 +250,11 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 			log.Warn("no batch yet; will retry", "date", date, "error", err)
 			s.notify(ctx, sub, date, fmt.Sprintf("The papers for %s are late: the paper source is not answering. "+
 				"They will be posted here once it recovers.", FormatDay(date)))
-			return
+			return false
 		}
 	}
 	if len(bs) == 0 {
-		return
+		return true
 	}
 	del, err := s.Deliverer.CatchUp(ctx, sub, bs)
 	switch {
@@ -214,6 +265,7 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 	default:
 		log.Info("delivered", "date", del.Date, "days", len(bs))
 	}
+	return err == nil
 }
 
 // notify sends a notice once, logging what fails.

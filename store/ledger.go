@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,19 +17,23 @@ const maxLastError = 500
 
 // deliveryColumns are the deliveries columns a deliveryRow scans, in order.
 const deliveryColumns = `platform, channel, date, state, owner, claimed_until,
-	attempts, next_retry, last_error, thread, updated_at`
+	attempts, next_retry, last_error, thread, updated_at, token, renewed_at`
+
+// claimLayout is how claim times are stored: like timeLayout, to the
+// millisecond, since leases last seconds.
+const claimLayout = "2006-01-02T15:04:05.000Z"
 
 // deliveryRow is a row of the deliveries table being scanned.
 type deliveryRow struct {
-	d                       bot.Delivery
-	claimedUntil, nextRetry sql.NullString
-	updated                 string
+	d                                bot.Delivery
+	claimedUntil, nextRetry, renewed sql.NullString
+	updated                          string
 }
 
 // dest returns the scan destinations of deliveryColumns.
 func (r *deliveryRow) dest() []any {
 	return []any{&r.d.Platform, &r.d.Channel, &r.d.Date, &r.d.State, &r.d.Owner, &r.claimedUntil,
-		&r.d.Attempts, &r.nextRetry, &r.d.LastError, &r.d.Thread, &r.updated}
+		&r.d.Attempts, &r.nextRetry, &r.d.LastError, &r.d.Thread, &r.updated, &r.d.Token, &r.renewed}
 }
 
 // delivery returns the scanned row, with an empty Items map.
@@ -39,6 +42,7 @@ func (r *deliveryRow) delivery() bot.Delivery {
 	d.ClaimedUntil = parseTime(r.claimedUntil.String)
 	d.NextRetry = parseTime(r.nextRetry.String)
 	d.Updated = parseTime(r.updated)
+	d.Renewed = parseTime(r.renewed.String)
 	d.Items = map[string][]string{}
 	return d
 }
@@ -49,26 +53,28 @@ type querier interface {
 }
 
 // Claim takes the delivery for owner until the given time, creating its row
-// as pending when there is none, and counts the attempt. It returns the row
-// as claimed, with the items recorded so far. A sent delivery is returned
-// as it is, unclaimed. The check and the claim run in one write
-// transaction, so of several processes racing for a delivery exactly one
-// wins. The error has code ECONFLICT when another owner holds an unexpired
-// claim, and EINVALID for an incomplete key, an empty owner, or an until
-// that is not after the database's clock (Now).
+// as pending when there is none, counts the attempt and increments its
+// fencing token. It returns the row as claimed, with the items recorded so
+// far. A sent delivery is returned as it is, unclaimed. The check and the
+// claim run in one write transaction, so of several processes racing for a
+// delivery exactly one wins. A claim that has not run out is taken over
+// all the same when OwnerGone says its owner's process is gone. The error
+// has code ECONFLICT when another live owner holds an unexpired claim, and
+// EINVALID for an incomplete key, an empty owner, or an until that is not
+// after the database's clock (Now).
 func (db *DB) Claim(ctx context.Context, k bot.DeliveryKey, owner string, until time.Time) (bot.Delivery, error) {
 	k, err := checkClaim(k, owner)
 	if err != nil {
 		return bot.Delivery{}, err
 	}
 	now := db.Now()
-	if !parseTime(formatTime(until)).After(now) {
+	if !until.Truncate(time.Millisecond).After(now) {
 		return bot.Delivery{}, bot.Errorf(bot.EINVALID, "A claim on %s for %s must end after %s, not at %s.",
-			k.Date, where(k), formatTime(now), formatTime(until))
+			k.Date, where(k), formatClaim(now), formatClaim(until))
 	}
 	var d bot.Delivery
 	err = db.write(ctx, func(tx *sql.Tx) error {
-		d, err = claim(ctx, tx, k, owner, until, now)
+		d, err = db.claim(ctx, tx, k, owner, until, now)
 		return err
 	})
 	if err != nil {
@@ -78,7 +84,7 @@ func (db *DB) Claim(ctx context.Context, k bot.DeliveryKey, owner string, until 
 }
 
 // claim is Claim inside its transaction.
-func claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+func (db *DB) claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
 	old, found, err := getDelivery(ctx, tx, k)
 	switch {
 	case err != nil:
@@ -87,8 +93,9 @@ func claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, unt
 		return insertDelivery(ctx, tx, k, owner, until, now)
 	case old.State == bot.DeliverySent:
 		return old, nil
-	case old.Owner != "" && old.Owner != owner && old.ClaimedUntil.After(now):
-		return bot.Delivery{}, bot.Errorf(bot.ECONFLICT, "Another paperboy process is delivering %s to %s.", k.Date, where(k))
+	case old.Owner != "" && old.Owner != owner && old.ClaimedUntil.After(now) && !db.ownerGone(old.Owner):
+		return bot.Delivery{}, bot.Errorf(bot.ECONFLICT, "Another paperboy process (%s) is delivering %s to %s.",
+			bot.OwnerName(old.Owner), k.Date, where(k))
 	}
 	d, err := takeDelivery(ctx, tx, k, owner, until, now)
 	if err != nil {
@@ -98,13 +105,15 @@ func claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, unt
 	return d, nil
 }
 
+func (db *DB) ownerGone(owner string) bool { return db.OwnerGone != nil && db.OwnerGone(owner) }
+
 // insertDelivery creates the row of a first claim.
 func insertDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
 	var r deliveryRow
 	err := tx.QueryRowContext(ctx, `INSERT INTO deliveries
-		(platform, channel, date, state, owner, claimed_until, attempts, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING `+deliveryColumns,
-		k.Platform, k.Channel, k.Date, bot.DeliveryPending, owner, formatTime(until), formatTime(now),
+		(platform, channel, date, state, owner, claimed_until, renewed_at, attempts, token, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?) RETURNING `+deliveryColumns,
+		k.Platform, k.Channel, k.Date, bot.DeliveryPending, owner, formatClaim(until), formatClaim(now), formatTime(now),
 	).Scan(r.dest()...)
 	if err != nil {
 		return bot.Delivery{}, fmt.Errorf("insert delivery: %w", err)
@@ -112,15 +121,16 @@ func insertDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner st
 	return r.delivery(), nil
 }
 
-// takeDelivery claims an existing row for owner and counts the attempt.
-// The last error and next retry of a failed attempt stay for status until
-// the delivery finishes again.
+// takeDelivery claims an existing row for owner, counts the attempt and
+// issues the next fencing token. The last error and next retry of a failed
+// attempt stay for status until the delivery finishes again.
 func takeDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
 	var r deliveryRow
 	err := tx.QueryRowContext(ctx, `UPDATE deliveries
-		SET state = ?, owner = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
+		SET state = ?, owner = ?, claimed_until = ?, renewed_at = ?, attempts = attempts + 1,
+			token = token + 1, updated_at = ?
 		WHERE platform = ? AND channel = ? AND date = ? RETURNING `+deliveryColumns,
-		bot.DeliveryPending, owner, formatTime(until), formatTime(now), k.Platform, k.Channel, k.Date,
+		bot.DeliveryPending, owner, formatClaim(until), formatClaim(now), formatTime(now), k.Platform, k.Channel, k.Date,
 	).Scan(r.dest()...)
 	if err != nil {
 		return bot.Delivery{}, fmt.Errorf("take delivery: %w", err)
@@ -128,22 +138,45 @@ func takeDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner stri
 	return r.delivery(), nil
 }
 
+// Renew extends claim c until the given time. It is one UPDATE that
+// matches only while c is the delivery's claim, so it needs no
+// transaction. The error has code ECONFLICT when c is no longer the claim
+// (taken over, or finished), and EINVALID for an incomplete claim.
+func (db *DB) Renew(ctx context.Context, c bot.Claim, until time.Time) error {
+	k, err := checkClaim(c.DeliveryKey, c.Owner)
+	if err != nil {
+		return err
+	}
+	res, err := db.sql.ExecContext(ctx, `UPDATE deliveries SET claimed_until = ?, renewed_at = ?
+		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
+		formatClaim(until), formatClaim(db.Now()), k.Platform, k.Channel, k.Date, c.Owner, c.Token, bot.DeliveryPending)
+	if err != nil {
+		return fmt.Errorf("renew delivery: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return lostClaim(k)
+	}
+	return nil
+}
+
 // Record stores the confirmed message ids of one post of a claimed
 // delivery, replacing an earlier record of the same item, and its thread
-// when sent.Thread is not "". The error has code ECONFLICT when owner does
-// not hold an unexpired claim on the delivery, and EINVALID for an
-// incomplete key, an empty owner or an empty item.
-func (db *DB) Record(ctx context.Context, k bot.DeliveryKey, owner, item string, sent bot.Sent) error {
-	k, err := checkClaim(k, owner)
+// when sent.Thread is not "". The error has code ECONFLICT when c is no
+// longer the delivery's claim, and EINVALID for an incomplete claim or an
+// empty item. A claim that ran out may still record while nobody else has
+// claimed the delivery: the token says that nobody did.
+func (db *DB) Record(ctx context.Context, c bot.Claim, item string, sent bot.Sent) error {
+	k, err := checkClaim(c.DeliveryKey, c.Owner)
 	if err != nil {
 		return err
 	}
 	if item == "" {
 		return bot.Errorf(bot.EINVALID, "A recorded post of %s to %s needs a key.", k.Date, where(k))
 	}
+	c.DeliveryKey = k
 	now := db.Now()
 	err = db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkOwner(ctx, tx, k, owner, now, true); err != nil {
+		if err := checkClaimHeld(ctx, tx, c); err != nil {
 			return err
 		}
 		return recordItem(ctx, tx, k, item, sent, now)
@@ -175,15 +208,14 @@ func recordItem(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, item string,
 	return nil
 }
 
-// Finish ends owner's claim on the delivery: sent, which clears the last
-// error and the next retry, or failed with lastError (cut to 500
-// characters) and the time of the next retry. An owner whose claim expired
-// may still finish while nobody else has claimed the delivery: the
-// transaction sees that nobody did. The error has code ECONFLICT when owner
-// no longer holds the claim, and EINVALID for an incomplete key, an empty
-// owner or a state other than sent and failed.
-func (db *DB) Finish(ctx context.Context, k bot.DeliveryKey, owner, state, lastError string, nextRetry time.Time) error {
-	k, err := checkClaim(k, owner)
+// Finish ends claim c: sent, which clears the last error and the next
+// retry, or failed with lastError (cut to 500 characters) and the time of
+// the next retry. A claim that ran out may still finish while nobody else
+// has claimed the delivery. The error has code ECONFLICT when c is no
+// longer the delivery's claim, and EINVALID for an incomplete claim or a
+// state other than sent and failed.
+func (db *DB) Finish(ctx context.Context, c bot.Claim, state, lastError string, nextRetry time.Time) error {
+	k, err := checkClaim(c.DeliveryKey, c.Owner)
 	if err != nil {
 		return err
 	}
@@ -193,38 +225,62 @@ func (db *DB) Finish(ctx context.Context, k bot.DeliveryKey, owner, state, lastE
 	if state == bot.DeliverySent {
 		lastError, nextRetry = "", time.Time{}
 	}
-	now := db.Now()
-	err = db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkOwner(ctx, tx, k, owner, now, false); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE deliveries
-			SET state = ?, owner = '', claimed_until = NULL, last_error = ?, next_retry = ?, updated_at = ?
-			WHERE platform = ? AND channel = ? AND date = ?`,
-			state, cutRunes(lastError, maxLastError), nullTime(nextRetry), formatTime(now),
-			k.Platform, k.Channel, k.Date)
-		return err
-	})
+	res, err := db.sql.ExecContext(ctx, `UPDATE deliveries
+		SET state = ?, owner = '', claimed_until = NULL, renewed_at = NULL, last_error = ?, next_retry = ?, updated_at = ?
+		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
+		state, cutRunes(lastError, maxLastError), nullTime(nextRetry), formatTime(db.Now()),
+		k.Platform, k.Channel, k.Date, c.Owner, c.Token, bot.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("finish delivery: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("finish delivery: %w", lostClaim(k))
 	}
 	return nil
 }
 
-// checkOwner returns an ECONFLICT error unless owner holds the delivery's
-// claim, and, when live is set, the claim has not expired by now.
-func checkOwner(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, now time.Time, live bool) error {
-	var held string
-	var until sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT owner, claimed_until FROM deliveries
-		WHERE platform = ? AND channel = ? AND date = ?`, k.Platform, k.Channel, k.Date).Scan(&held, &until)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+// checkClaimHeld returns an ECONFLICT error unless c is the delivery's
+// current claim.
+func checkClaimHeld(ctx context.Context, tx *sql.Tx, c bot.Claim) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries
+		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
+		c.Platform, c.Channel, c.Date, c.Owner, c.Token, bot.DeliveryPending).Scan(&n)
+	if err != nil {
 		return fmt.Errorf("get claim: %w", err)
 	}
-	if err != nil || held != owner || live && !parseTime(until.String).After(now) {
-		return bot.Errorf(bot.ECONFLICT, "This paperboy process no longer holds the delivery of %s to %s.", k.Date, where(k))
+	if n == 0 {
+		return lostClaim(c.DeliveryKey)
 	}
 	return nil
+}
+
+// lostClaim is the error of a call made under a claim that is gone.
+func lostClaim(k bot.DeliveryKey) error {
+	return bot.Errorf(bot.ECONFLICT, "This paperboy process no longer holds the delivery of %s to %s.", k.Date, where(k))
+}
+
+// Unfinished returns every delivery that was started and is not sent,
+// oldest batch first, without their items.
+func (db *DB) Unfinished(ctx context.Context) ([]bot.Delivery, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE state <> ? ORDER BY date, platform, channel`, bot.DeliverySent)
+	if err != nil {
+		return nil, fmt.Errorf("unfinished deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Delivery
+	for rows.Next() {
+		var r deliveryRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, fmt.Errorf("scan delivery: %w", err)
+		}
+		out = append(out, r.delivery())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unfinished deliveries: %w", err)
+	}
+	return out, nil
 }
 
 // Delivery returns the row for k with its recorded items. The error has
@@ -302,6 +358,9 @@ func checkClaim(k bot.DeliveryKey, owner string) (bot.DeliveryKey, error) {
 func where(k bot.DeliveryKey) string {
 	return k.Platform + " channel " + k.Channel
 }
+
+// formatClaim returns a claim time as stored.
+func formatClaim(t time.Time) string { return t.UTC().Format(claimLayout) }
 
 // nullTime returns t as stored, or NULL for the zero time.
 func nullTime(t time.Time) any {

@@ -88,11 +88,11 @@ func claimOnce(t *testing.T, db *store.DB, k bot.DeliveryKey, owner string, fini
 		t.Errorf("Claim(%s, %s): %v", k.Channel, owner, err)
 		return false
 	}
-	if err := db.Record(ctx, k, owner, owner, bot.Sent{IDs: []string{"m"}}); err != nil {
+	if err := db.Record(ctx, d.Claim(), owner, bot.Sent{IDs: []string{"m"}}); err != nil {
 		t.Errorf("Record by winner %s: %v", owner, err)
 	}
 	if finish {
-		if err := db.Finish(ctx, k, owner, bot.DeliverySent, "", time.Time{}); err != nil {
+		if err := db.Finish(ctx, d.Claim(), bot.DeliverySent, "", time.Time{}); err != nil {
 			t.Errorf("Finish by winner %s: %v", owner, err)
 		}
 	}

@@ -30,10 +30,17 @@ func mustClaim(tb testing.TB, db *store.DB, k bot.DeliveryKey, owner string) bot
 	return d
 }
 
+// claimOf is owner's claim on k as the row names it now: the current
+// fencing token, or 0 when there is no row.
+func claimOf(db *store.DB, k bot.DeliveryKey, owner string) bot.Claim {
+	d, _ := db.Delivery(ctx, k)
+	return bot.Claim{DeliveryKey: k, Owner: owner, Token: d.Token}
+}
+
 // mustRecord records item for owner and fails the test on an error.
 func mustRecord(tb testing.TB, db *store.DB, k bot.DeliveryKey, owner, item string, sent bot.Sent) {
 	tb.Helper()
-	if err := db.Record(ctx, k, owner, item, sent); err != nil {
+	if err := db.Record(ctx, claimOf(db, k, owner), item, sent); err != nil {
 		tb.Fatalf("Record(%v, %s, %s): %v", k, owner, item, err)
 	}
 }
@@ -43,7 +50,7 @@ func mustDeliver(tb testing.TB, db *store.DB, k bot.DeliveryKey, owner string) {
 	tb.Helper()
 	mustClaim(tb, db, k, owner)
 	mustRecord(tb, db, k, owner, "paperboy:"+k.Date, bot.Sent{IDs: []string{"m1"}, Thread: "t1"})
-	if err := db.Finish(ctx, k, owner, bot.DeliverySent, "", time.Time{}); err != nil {
+	if err := db.Finish(ctx, claimOf(db, k, owner), bot.DeliverySent, "", time.Time{}); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -78,7 +85,7 @@ func TestDB_Claim(t *testing.T) {
 		now := db.Now()
 		got := mustClaim(t, db, testKey, "a")
 		want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliveryPending, Owner: "a",
-			ClaimedUntil: now.Add(lease), Attempts: 1, Items: map[string][]string{}, Updated: now}
+			ClaimedUntil: now.Add(lease), Renewed: now, Token: 1, Attempts: 1, Items: map[string][]string{}, Updated: now}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("Claim=%+v\nwant  %+v", got, want)
 		}
@@ -110,7 +117,7 @@ func TestDB_Claim(t *testing.T) {
 		advance(db, lease-time.Second)
 		_, err := db.Claim(ctx, testKey, "b", db.Now().Add(lease))
 		wantCode(t, err, bot.ECONFLICT, "second owner's claim")
-		if got, want := bot.ErrorMessage(err), "Another paperboy process is delivering 2026-08-19 to discord channel 123."; got != want {
+		if got, want := bot.ErrorMessage(err), "Another paperboy process (a) is delivering 2026-08-19 to discord channel 123."; got != want {
 			t.Errorf("message=%q, want %q", got, want)
 		}
 		if d := mustDelivery(t, db, testKey); d.Owner != "a" || d.Attempts != 1 {
@@ -141,8 +148,8 @@ func TestDB_Claim_Takeover(t *testing.T) {
 		if d.Owner != "b" || d.Attempts != 2 || d.Thread != "t1" || !reflect.DeepEqual(d.Items, want) {
 			t.Fatalf("takeover=%+v, want owner b, attempts 2, thread t1, items %v", d, want)
 		}
-		wantCode(t, db.Record(ctx, testKey, "a", "p1", bot.Sent{IDs: []string{"m2"}}), bot.ECONFLICT, "Record by the old owner")
-		wantCode(t, db.Finish(ctx, testKey, "a", bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by the old owner")
+		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "p1", bot.Sent{IDs: []string{"m2"}}), bot.ECONFLICT, "Record by the old owner")
+		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by the old owner")
 		if d := mustDelivery(t, db, testKey); d.Owner != "b" || len(d.Items) != 1 {
 			t.Fatalf("row after the old owner's calls: %+v", d)
 		}
@@ -152,7 +159,7 @@ func TestDB_Claim_Takeover(t *testing.T) {
 		db := MustOpenDB(t)
 		mustClaim(t, db, testKey, "a")
 		next := db.Now().Add(time.Hour)
-		if err := db.Finish(ctx, testKey, "a", bot.DeliveryFailed, "boom", next); err != nil {
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", next); err != nil {
 			t.Fatal(err)
 		}
 		d := mustClaim(t, db, testKey, "b") // no lease left to wait for
@@ -177,7 +184,7 @@ func TestDB_Claim_ErrInvalid(t *testing.T) {
 		{"BadDate", bot.DeliveryKey{Platform: "slack", Channel: "1", Date: "19.08.2026"}, "a", until},
 		{"NoOwner", testKey, "", until},
 		{"PastUntil", testKey, "a", db.Now()},
-		{"SubSecondUntil", testKey, "a", db.Now().Add(500 * time.Millisecond)},
+		{"SubMillisecondUntil", testKey, "a", db.Now().Add(500 * time.Microsecond)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,21 +218,22 @@ func TestDB_Record(t *testing.T) {
 	t.Run("ErrConflict", func(t *testing.T) {
 		db := MustOpenDB(t)
 		sent := bot.Sent{IDs: []string{"m1"}}
-		wantCode(t, db.Record(ctx, testKey, "a", "h", sent), bot.ECONFLICT, "Record without a row")
+		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "h", sent), bot.ECONFLICT, "Record without a row")
 		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Record(ctx, testKey, "b", "h", sent), bot.ECONFLICT, "Record by a non-owner")
-		advance(db, lease)
-		wantCode(t, db.Record(ctx, testKey, "a", "h", sent), bot.ECONFLICT, "Record after the lease")
+		wantCode(t, db.Record(ctx, claimOf(db, testKey, "b"), "h", sent), bot.ECONFLICT, "Record by a non-owner")
 		if d := mustDelivery(t, db, testKey); len(d.Items) != 0 {
 			t.Fatalf("Items=%v after refused records, want none", d.Items)
 		}
+		stale := claimOf(db, testKey, "a")
+		stale.Token--
+		wantCode(t, db.Record(ctx, stale, "h", sent), bot.ECONFLICT, "Record with a stale token")
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		db := MustOpenDB(t)
 		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Record(ctx, testKey, "a", "", bot.Sent{}), bot.EINVALID, "Record without an item")
-		wantCode(t, db.Record(ctx, testKey, "", "h", bot.Sent{}), bot.EINVALID, "Record without an owner")
+		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "", bot.Sent{}), bot.EINVALID, "Record without an item")
+		wantCode(t, db.Record(ctx, claimOf(db, testKey, ""), "h", bot.Sent{}), bot.EINVALID, "Record without an owner")
 	})
 }
 
@@ -233,17 +241,17 @@ func TestDB_Finish(t *testing.T) {
 	t.Run("Sent", func(t *testing.T) {
 		db := MustOpenDB(t)
 		mustClaim(t, db, testKey, "a")
-		if err := db.Finish(ctx, testKey, "a", bot.DeliveryFailed, "boom", db.Now().Add(time.Hour)); err != nil {
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", db.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		mustClaim(t, db, testKey, "a")
 		mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}})
 		advance(db, time.Minute)
-		if err := db.Finish(ctx, testKey, "a", bot.DeliverySent, "ignored", db.Now()); err != nil {
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "ignored", db.Now()); err != nil {
 			t.Fatal(err)
 		}
 		got := mustDelivery(t, db, testKey)
-		want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliverySent, Attempts: 2,
+		want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliverySent, Attempts: 2, Token: 2,
 			Items: map[string][]string{"h": {"m1"}}, Updated: db.Now()}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("Delivery=%+v\nwant     %+v", got, want)
@@ -255,7 +263,7 @@ func TestDB_Finish(t *testing.T) {
 		mustClaim(t, db, testKey, "a")
 		next := db.Now().Add(time.Hour)
 		long := strings.Repeat("é", 600)
-		if err := db.Finish(ctx, testKey, "a", bot.DeliveryFailed, long, next); err != nil {
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, long, next); err != nil {
 			t.Fatal(err)
 		}
 		d := mustDelivery(t, db, testKey)
@@ -271,7 +279,7 @@ func TestDB_Finish(t *testing.T) {
 		db := MustOpenDB(t)
 		mustClaim(t, db, testKey, "a")
 		advance(db, 2*lease)
-		if err := db.Finish(ctx, testKey, "a", bot.DeliverySent, "", time.Time{}); err != nil {
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
 			t.Fatalf("Finish after the lease, nobody else claiming: %v", err)
 		}
 	})
@@ -281,13 +289,13 @@ func TestDB_Finish(t *testing.T) {
 func TestDB_Finish_Err(t *testing.T) {
 	t.Run("ErrConflict", func(t *testing.T) {
 		db := MustOpenDB(t)
-		wantCode(t, db.Finish(ctx, testKey, "a", bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish without a row")
+		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish without a row")
 		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Finish(ctx, testKey, "b", bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by a non-owner")
-		if err := db.Finish(ctx, testKey, "a", bot.DeliverySent, "", time.Time{}); err != nil {
+		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "b"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by a non-owner")
+		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, db.Finish(ctx, testKey, "a", bot.DeliveryFailed, "x", time.Time{}), bot.ECONFLICT, "second Finish")
+		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "x", time.Time{}), bot.ECONFLICT, "second Finish")
 		if d := mustDelivery(t, db, testKey); d.State != bot.DeliverySent {
 			t.Fatalf("State=%s after a refused Finish, want sent", d.State)
 		}
@@ -297,7 +305,7 @@ func TestDB_Finish_Err(t *testing.T) {
 		db := MustOpenDB(t)
 		mustClaim(t, db, testKey, "a")
 		for _, state := range []string{bot.DeliveryPending, "", "done"} {
-			wantCode(t, db.Finish(ctx, testKey, "a", state, "", time.Time{}), bot.EINVALID, "Finish as "+state)
+			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), state, "", time.Time{}), bot.EINVALID, "Finish as "+state)
 		}
 	})
 }
@@ -422,10 +430,10 @@ func benchDeliver(b *testing.B, db *store.DB, n int) {
 	if _, err := db.Claim(ctx, k, "bench", db.Now().Add(lease)); err != nil {
 		b.Fatal(err)
 	}
-	if err := db.Record(ctx, k, "bench", "paperboy:2026-08-19", bot.Sent{IDs: []string{"1723456789.000100"}, Thread: "1723456789.000100"}); err != nil {
+	if err := db.Record(ctx, claimOf(db, k, "bench"), "paperboy:2026-08-19", bot.Sent{IDs: []string{"1723456789.000100"}, Thread: "1723456789.000100"}); err != nil {
 		b.Fatal(err)
 	}
-	if err := db.Finish(ctx, k, "bench", bot.DeliverySent, "", time.Time{}); err != nil {
+	if err := db.Finish(ctx, claimOf(db, k, "bench"), bot.DeliverySent, "", time.Time{}); err != nil {
 		b.Fatal(err)
 	}
 }

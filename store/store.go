@@ -48,6 +48,10 @@ type DB struct {
 	// Now returns the current time, used for created_at, updated_at and
 	// fetched_at. Open sets it to time.Now; tests may replace it before use.
 	Now func() time.Time
+	// OwnerGone, when set, reports whether the process named by a delivery
+	// claim's owner is known to be gone (it ran on this host and has
+	// exited), so Claim may take its claim over before the lease runs out.
+	OwnerGone func(owner string) bool
 
 	gorm     *gorm.DB
 	sql      *sql.DB

@@ -1,8 +1,10 @@
 package bottest
 
 import (
+	"cmp"
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -13,13 +15,19 @@ var _ bot.Ledger = (*Ledger)(nil)
 
 // Ledger is an in-memory bot.Ledger with the same claim rules as the
 // store's. Now is its clock. RecordFunc, when set, runs before a record is
-// stored and may fail it (a process killed before recording).
+// stored and may fail it (a process killed before recording). Gone, when
+// set, tells the owners whose process is known to be dead, whose claims may
+// be taken over before they run out.
 type Ledger struct {
 	Now        func() time.Time
 	RecordFunc func(k bot.DeliveryKey, item string) error
+	Gone       func(owner string) bool
 
-	mu   sync.Mutex
-	rows map[bot.DeliveryKey]*bot.Delivery
+	mu     sync.Mutex
+	rows   map[bot.DeliveryKey]*bot.Delivery
+	tokens int64
+	// Renewals counts successful renewals.
+	Renewals int
 }
 
 // Claim takes the delivery for owner, as bot.Ledger documents.
@@ -29,6 +37,7 @@ func (l *Ledger) Claim(_ context.Context, k bot.DeliveryKey, owner string, until
 	if l.rows == nil {
 		l.rows = make(map[bot.DeliveryKey]*bot.Delivery)
 	}
+	now := l.Now()
 	d, ok := l.rows[k]
 	switch {
 	case !ok:
@@ -36,24 +45,38 @@ func (l *Ledger) Claim(_ context.Context, k bot.DeliveryKey, owner string, until
 		l.rows[k] = d
 	case d.State == bot.DeliverySent:
 		return copyDelivery(d), nil
-	case d.Owner != "" && d.Owner != owner && d.ClaimedUntil.After(l.Now()):
+	case d.Owner != "" && d.Owner != owner && d.ClaimedUntil.After(now) && (l.Gone == nil || !l.Gone(d.Owner)):
 		return bot.Delivery{}, bot.Errorf(bot.ECONFLICT, "claimed by %s", d.Owner)
 	}
-	d.State, d.Owner, d.ClaimedUntil = bot.DeliveryPending, owner, until
+	l.tokens++
+	d.State, d.Owner, d.ClaimedUntil, d.Renewed, d.Token = bot.DeliveryPending, owner, until, now, l.tokens
 	d.Attempts++
 	return copyDelivery(d), nil
 }
 
-// Record stores one post's ids for the claim's owner.
-func (l *Ledger) Record(_ context.Context, k bot.DeliveryKey, owner, item string, sent bot.Sent) error {
+// Renew extends the claim c.
+func (l *Ledger) Renew(_ context.Context, c bot.Claim, until time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, err := l.held(c)
+	if err != nil {
+		return err
+	}
+	d.ClaimedUntil, d.Renewed = until, l.Now()
+	l.Renewals++
+	return nil
+}
+
+// Record stores one post's ids under claim c.
+func (l *Ledger) Record(_ context.Context, c bot.Claim, item string, sent bot.Sent) error {
 	if l.RecordFunc != nil {
-		if err := l.RecordFunc(k, item); err != nil {
+		if err := l.RecordFunc(c.DeliveryKey, item); err != nil {
 			return err
 		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	d, err := l.owned(k, owner)
+	d, err := l.held(c)
 	if err != nil {
 		return err
 	}
@@ -64,14 +87,14 @@ func (l *Ledger) Record(_ context.Context, k bot.DeliveryKey, owner, item string
 	return nil
 }
 
-// Finish ends the owner's claim. Like the store, it allows an owner whose
-// lease ran out to finish as long as nobody else took the delivery over.
-func (l *Ledger) Finish(_ context.Context, k bot.DeliveryKey, owner, state, lastError string, next time.Time) error {
+// Finish ends claim c. Like the store, it allows an owner whose lease ran
+// out to finish as long as nobody else took the delivery over.
+func (l *Ledger) Finish(_ context.Context, c bot.Claim, state, lastError string, next time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	d, ok := l.rows[k]
-	if !ok || d.Owner != owner {
-		return bot.Errorf(bot.ECONFLICT, "not the owner")
+	d, err := l.held(c)
+	if err != nil {
+		return err
 	}
 	d.State, d.LastError, d.NextRetry, d.Owner, d.ClaimedUntil = state, lastError, next, "", time.Time{}
 	return nil
@@ -104,6 +127,24 @@ func (l *Ledger) LastDelivery(_ context.Context, platform, channel string) (bot.
 	return copyDelivery(last), nil
 }
 
+// Unfinished returns the pending and failed rows, oldest date first.
+func (l *Ledger) Unfinished(context.Context) ([]bot.Delivery, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []bot.Delivery
+	for _, d := range l.rows {
+		if d.State != bot.DeliverySent {
+			c := copyDelivery(d)
+			c.Items = map[string][]string{}
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b bot.Delivery) int {
+		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.Platform, b.Platform), cmp.Compare(a.Channel, b.Channel))
+	})
+	return out, nil
+}
+
 // Expire ends every claim, as if the leases ran out (the owner died).
 func (l *Ledger) Expire() {
 	l.mu.Lock()
@@ -113,9 +154,10 @@ func (l *Ledger) Expire() {
 	}
 }
 
-func (l *Ledger) owned(k bot.DeliveryKey, owner string) (*bot.Delivery, error) {
-	d, ok := l.rows[k]
-	if !ok || d.Owner != owner || !d.ClaimedUntil.After(l.Now()) {
+// held returns c's row while c is its claim.
+func (l *Ledger) held(c bot.Claim) (*bot.Delivery, error) {
+	d, ok := l.rows[c.DeliveryKey]
+	if !ok || d.Owner != c.Owner || d.Token != c.Token || d.State != bot.DeliveryPending {
 		return nil, bot.Errorf(bot.ECONFLICT, "not the owner")
 	}
 	return d, nil

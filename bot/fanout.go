@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// FanOut calls fn for every job, at most n at once per platform (n < 1
+// means 8), and returns when all calls have returned. Each platform has its
+// own workers, so one platform's slow or rate-limited channels never hold
+// back another's. The scheduler and `paperboy post` both deliver through it.
+func FanOut[J any](ctx context.Context, jobs []J, platform func(J) string, n int, fn func(context.Context, J)) {
+	if n < 1 {
+		n = 8
+	}
+	queues := map[string]chan J{}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		p := platform(j)
+		q := queues[p]
+		if q == nil {
+			q = make(chan J, len(jobs)) // room for every job: sending never blocks
+			queues[p] = q
+			for range n {
+				wg.Go(func() {
+					for j := range q {
+						fn(ctx, j)
+					}
+				})
+			}
+		}
+		q <- j
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+}
+
+// Outcome states of one channel in a fan-out, as `paperboy post` reports them.
+const (
+	OutcomeSent        = "sent"         // this call sent it
+	OutcomeAlreadySent = "already sent" // it was sent before (or by another process meanwhile)
+	OutcomeFailed      = "failed"       // see Err; it is retried later
+)
+
+// Outcome is what delivering one batch to one channel came to.
+type Outcome struct {
+	Sub      Subscription
+	Delivery Delivery
+	State    string
+	Err      error
+}
+
+// DeliverAll delivers b to every subscription, at most n channels at once
+// per platform, and reports each channel's outcome in the order of subs.
+// A delivery that another process holds is waited for (Await), so when
+// DeliverAll returns, every channel has the batch or has failed.
+func (d *Deliverer) DeliverAll(ctx context.Context, subs []Subscription, b Batch, n int) []Outcome {
+	out := make([]Outcome, len(subs))
+	idx := make([]int, len(subs))
+	for i := range idx {
+		idx[i] = i
+	}
+	FanOut(ctx, idx, func(i int) string { return subs[i].Platform }, n, func(ctx context.Context, i int) {
+		out[i] = d.Await(ctx, subs[i], b)
+	})
+	return out
+}
+
+// Await delivers b to the subscription's channel like Deliver, but when
+// another process holds the delivery it waits until that process finishes
+// it or its claim runs out (a dead owner), and then takes over. It polls the
+// ledger every Lease/3 at most.
+func (d *Deliverer) Await(ctx context.Context, sub Subscription, b Batch) Outcome {
+	o := Outcome{Sub: sub}
+	for {
+		del, err := d.Deliver(ctx, sub, b)
+		o.Delivery, o.Err = del, err
+		switch {
+		case err == nil && del.Owner != d.Owner:
+			o.State = OutcomeAlreadySent // Claim returns a sent row unclaimed
+			return o
+		case err == nil:
+			o.State = OutcomeSent
+			return o
+		case ErrorCode(err) != ECONFLICT || ctx.Err() != nil:
+			o.State = OutcomeFailed
+			return o
+		}
+		wait := d.lease() / 3
+		if held, err := d.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}); err == nil {
+			if left := held.ClaimedUntil.Sub(d.Engine.now()); left > 0 && left < wait {
+				wait = left
+			}
+		}
+		select {
+		case <-ctx.Done():
+			o.State, o.Err = OutcomeFailed, ctx.Err()
+			return o
+		case <-d.after(max(wait, 10*time.Millisecond)):
+		}
+	}
+}
