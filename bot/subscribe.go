@@ -26,6 +26,9 @@ type Channels struct {
 	// Health describes the source, the LLM and the platforms in a line, for
 	// status; nil leaves it out.
 	Health func() string
+	// OwnerGone reports whether a claim's owner is known to have exited,
+	// so status calls such a claim what it is; nil knows of none.
+	OwnerGone func(owner string) bool
 }
 
 // subscribeUsage lists the options of /papers subscribe.
@@ -239,23 +242,63 @@ func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
 	return Reply{Title: "Status", Text: text, Ephemeral: true}, nil
 }
 
-// lastDelivery describes the channel's newest delivery.
+// lastDelivery describes the channel's unfinished deliveries, oldest
+// first, and then its newest one, so a half-posted older day is never
+// hidden behind a newer one that went out.
 func (e *Engine) lastDelivery(ctx context.Context, ch *Channels, sub Subscription) string {
+	var lines []string
+	open, err := ch.Ledger.Unfinished(ctx)
+	if err != nil {
+		lines = append(lines, "Unfinished deliveries: unknown ("+ErrorMessage(err)+").")
+	}
+	for _, d := range open {
+		if d.Platform == sub.Platform && d.Channel == sub.Channel {
+			lines = append(lines, "Unfinished: "+e.describeDelivery(ch, d)+".")
+		}
+	}
 	del, err := ch.Ledger.LastDelivery(ctx, sub.Platform, sub.Channel)
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
-		return "Nothing delivered yet."
+		lines = append(lines, "Nothing delivered yet.")
 	case err != nil:
-		return "Last delivery: unknown (" + ErrorMessage(err) + ")."
+		lines = append(lines, "Last delivery: unknown ("+ErrorMessage(err)+").")
+	case del.State == DeliverySent || len(lines) == 0:
+		lines = append(lines, "Last delivery: "+e.describeDelivery(ch, del)+".")
 	}
-	date := FormatDay(del.Date)
-	switch del.State {
-	case DeliverySent:
-		return fmt.Sprintf("Last delivery: %s, sent (%s).", date, plural(len(del.Items), "message"))
-	case DeliveryFailed:
-		return fmt.Sprintf("Last delivery: %s, failed after %s: %s Next try %s.", date,
-			plural(del.Attempts, "attempt"), shorten(del.LastError, 200), del.NextRetry.Format("Mon 15:04 MST"))
+	return strings.Join(lines, "\n")
+}
+
+// describeDelivery says where one delivery stands: "Wed 19 Aug 2026, in
+// progress by host/4242, renewed 3 s ago (5 messages sent)".
+func (e *Engine) describeDelivery(ch *Channels, d Delivery) string {
+	date := FormatDay(d.Date)
+	now := e.now()
+	switch {
+	case d.State == DeliverySent:
+		return fmt.Sprintf("%s, sent (%s)", date, plural(len(d.Items), "message"))
+	case d.State == DeliveryFailed:
+		return fmt.Sprintf("%s, failed after %s: %s Next try %s", date,
+			plural(d.Attempts, "attempt"), shorten(d.LastError, 200), d.NextRetry.Format("Mon 15:04 MST"))
+	case d.Owner == "":
+		return date + ", in progress"
+	case ch.OwnerGone != nil && ch.OwnerGone(d.Owner):
+		return fmt.Sprintf("%s, interrupted: %s is no longer running; the next attempt resumes it at once", date, OwnerName(d.Owner))
+	case !d.ClaimedUntil.After(now):
+		return fmt.Sprintf("%s, interrupted: %s stopped renewing its claim %s ago; the next attempt resumes it",
+			date, OwnerName(d.Owner), ago(now.Sub(d.ClaimedUntil)))
 	default:
-		return fmt.Sprintf("Last delivery: %s, in progress.", date)
+		return fmt.Sprintf("%s, in progress by %s, renewed %s ago", date, OwnerName(d.Owner), ago(now.Sub(d.Renewed)))
+	}
+}
+
+// ago formats a short past duration: "3 s", "4 min", "2 h".
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(max(d, 0)/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	default:
+		return fmt.Sprintf("%d h", int(d/time.Hour))
 	}
 }

@@ -44,9 +44,10 @@ type DeliveryConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// NotifyEmpty posts "No new papers" on a due day without a batch.
 	NotifyEmpty bool `yaml:"notify_empty"`
-	// Lease is how long a process's claim on a delivery holds. After a
-	// crash, another process (or the restarted one) resumes it once the
-	// claim has expired.
+	// Lease is how long a process's claim on a delivery holds after its
+	// last renewal; the owner renews it every lease/3 while it works. After
+	// a crash, another process (or the restarted one) resumes the delivery
+	// once the claim has run out, or at once on the same host.
 	Lease time.Duration `yaml:"lease"`
 }
 
@@ -145,7 +146,7 @@ func DefaultConfig() Config {
 	// each channel waits its 1 s between posts (docs/benchmarks.md); the
 	// adapters keep the platforms' limits themselves, so more costs no 429s.
 	c.Delivery.Concurrency = 64
-	c.Delivery.Lease = 10 * time.Minute
+	c.Delivery.Lease = bot.DefaultLease
 	c.Discord.Mode = "gateway"
 	c.Slack.Mode = "socket"
 	return c
@@ -227,8 +228,9 @@ func (c Config) validateDelivery(bad func(key, format string, args ...any)) {
 	if c.Delivery.Concurrency < 1 {
 		bad("delivery.concurrency", "must be at least 1")
 	}
-	if c.Delivery.Lease < time.Second {
-		bad("delivery.lease", "must be at least 1s; 10m suits most setups")
+	if c.Delivery.Lease < time.Second || c.Delivery.Lease > time.Hour {
+		bad("delivery.lease", "must be between 1s and 1h; 30s suits most setups: a crashed process's "+
+			"deliveries wait up to one lease, and a shorter one risks losing a claim when the database is busy")
 	}
 	seen := map[[2]string]bool{}
 	for i, s := range c.Subscriptions {
@@ -281,6 +283,8 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	}
 	if strings.TrimSpace(s.Channel) == "" {
 		bad(key+".channel", "required: the channel id to post to")
+	} else if err := checkChannel(s.Platform, s.Channel); err != nil {
+		bad(key+".channel", "%s", err)
 	}
 	if s.Timezone != "" {
 		if _, err := time.LoadLocation(s.Timezone); err != nil {

@@ -22,6 +22,7 @@ type metrics struct {
 	sends      *prometheus.CounterVec
 	commands   *prometheus.HistogramVec
 	deliveries *prometheus.GaugeVec
+	claims     *prometheus.CounterVec
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -38,6 +39,8 @@ func newMetrics(db *store.DB) *metrics {
 		commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "paperboy_command_seconds",
 			Help:    "Time to answer a /papers command, by command and result code.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 1.5, 2.5, 5, 10, 30}}, []string{"command", "code"}),
+		claims: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_delivery_claims_total",
+			Help: "This process's delivery claims, by event: claim (taken), renew (heartbeat), lost (taken over or ran out)."}, []string{"event"}),
 	}
 	// Known label values start at 0, so a dashboard sees the series (and a
 	// rate of 0) before the first event.
@@ -47,7 +50,10 @@ func newMetrics(db *store.DB) *metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.llmCalls.WithLabelValues(r)
 	}
-	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands,
+	for _, e := range []string{"claim", "renew", "lost"} {
+		m.claims.WithLabelValues(e)
+	}
+	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands, m.claims,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		deliveryCollector{db})
 	return m

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"paperboy/adapters/discord"
 	"paperboy/adapters/slack"
@@ -129,22 +126,18 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 		NotifyEmpty:     a.cfg.Delivery.NotifyEmpty,
 		Logger:          a.log.With("component", "scheduler"),
 	}
+	if met != nil {
+		sched.Deliverer.Observe = func(event string) { met.claims.WithLabelValues(event).Inc() }
+	}
 	a.engine.Channels = &bot.Channels{
 		Subscriptions: a.db, Ledger: a.db, ParseSchedule: parseSchedule,
 		DefaultSchedule: a.cfg.Delivery.Schedule, DefaultTimezone: a.cfg.Timezone,
-		BatchDate: sched.BatchDate, Start: sched.Start,
+		BatchDate: sched.BatchDate, Start: sched.Start, OwnerGone: ownerGone,
 	}
 	if met != nil {
 		a.engine.Channels.Health = met.health.String
 	}
 	return sched
-}
-
-// processOwner names this process in delivery claims: host, pid and start
-// time, so two processes (or a restarted one) never share a claim.
-func processOwner() string {
-	host, _ := os.Hostname()
-	return strings.Join([]string{host, strconv.Itoa(os.Getpid()), strconv.FormatInt(time.Now().UnixNano(), 36)}, ":")
 }
 
 var discordCommand = &command{

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"sync"
 
 	"paperboy/bot"
 )
@@ -142,39 +141,54 @@ func stateNote(state string) string {
 	return "; ledger: " + state
 }
 
-// deliverAll delivers b to every subscription, a few channels at a time,
-// and fails when any delivery failed.
+// outcomeJSON is one channel's part of `post --json`.
+type outcomeJSON struct {
+	Platform string `json:"platform"`
+	Channel  string `json:"channel"`
+	// State is "sent" (by this run), "already sent" (before it, or by
+	// another process meanwhile) or "failed".
+	State    string `json:"state"`
+	Messages int    `json:"messages"`
+	Attempts int    `json:"attempts"`
+	Error    string `json:"error,omitempty"`
+}
+
+// deliverAll delivers b to every subscription through the engine's fan-out
+// (a few channels at a time per platform, waiting out other processes'
+// claims), prints each channel's outcome, and fails when any delivery
+// failed.
 func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, subs []bot.Subscription, b bot.Batch, asJSON bool) error {
 	if len(b.Papers) == 0 {
 		return bot.Errorf(bot.ENOTFOUND, "No batch to post for %s; run `paperboy fetch` first.", b.Date)
 	}
-	results := make([]bot.Delivery, len(subs))
-	errs := make([]error, len(subs))
-	// One semaphore per platform, so one platform's slow channels never
-	// hold back the other's.
-	sems := map[string]chan struct{}{}
-	var wg sync.WaitGroup
-	for i, sub := range subs {
-		sem := sems[sub.Platform]
-		if sem == nil {
-			sem = make(chan struct{}, a.cfg.Delivery.Concurrency)
-			sems[sub.Platform] = sem
-		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i], errs[i] = d.Deliver(ctx, sub, b)
-		})
-	}
-	wg.Wait()
+	outcomes := d.DeliverAll(ctx, subs, b, a.cfg.Delivery.Concurrency)
+	out := make([]outcomeJSON, 0, len(outcomes))
 	failed := 0
-	for i, sub := range subs {
-		state := results[i].State
-		if errs[i] != nil {
+	for _, o := range outcomes {
+		j := outcomeJSON{Platform: o.Sub.Platform, Channel: o.Sub.Channel, State: o.State,
+			Messages: len(o.Delivery.Items), Attempts: o.Delivery.Attempts}
+		if o.Err != nil {
 			failed++
-			state = "failed: " + errorLine(errs[i])
+			j.Error = errorLine(o.Err)
 		}
-		fmt.Fprintf(m.Stdout, "%s %s %s: %s\n", b.Date, sub.Platform, sub.Channel, state)
+		out = append(out, j)
+	}
+	if asJSON {
+		if err := writeJSON(m.Stdout, struct {
+			Date       string        `json:"date"`
+			Papers     int           `json:"papers"`
+			Deliveries []outcomeJSON `json:"deliveries"`
+		}{b.Date, len(b.Papers), out}); err != nil {
+			return err
+		}
+	} else {
+		for _, j := range out {
+			state := j.State
+			if j.Error != "" {
+				state += ": " + j.Error
+			}
+			fmt.Fprintf(m.Stdout, "%s %s %s: %s\n", b.Date, j.Platform, j.Channel, state)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d deliveries failed; they are retried by `paperboy run`, or run post again", failed, len(subs))
