@@ -192,3 +192,69 @@ func TestScheduler_PlatformsDoNotWait(t *testing.T) {
 		t.Fatalf("%d messages, want %d: Slack's delivery waited for Discord's slot", got, want)
 	}
 }
+
+// TestScheduler_FinishesOldHalfPostedDays: a thread killed mid-way on
+// Monday and left alone until after the catch-up window is still finished
+// by the next round, before the newer day, and status lists it first.
+func TestScheduler_FinishesOldHalfPostedDays(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false // Tue: Monday's batch is due
+	ss := subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleThread, Since: "2026-08-17"})
+	s, chat := schedulerFixture(t, &now, &down, ss)
+	ledger := s.Deliverer.Ledger.(*bottest.Ledger)
+	chat.SendFunc = func(_, _ string, p bot.Post) error {
+		if len(chat.Messages()) == 2 {
+			return bot.Errorf(bot.EUNAVAILABLE, "killed") // the thread stops after its header and one paper
+		}
+		return nil
+	}
+	s.Tick(ctx)
+	chat.SendFunc = nil
+	// Left alone for a week: the catch-up window (3 days) is long past.
+	now = time.Date(2026, 8, 25, 9, 1, 0, 0, time.UTC)
+	s.Tick(ctx)
+	msgs := chat.Messages()
+	var monday, newer int
+	for _, m := range msgs {
+		if strings.HasPrefix(m.Key, "paperboy:2026-08-17") {
+			monday++
+		} else {
+			newer++
+		}
+	}
+	if monday != 4 {
+		t.Fatalf("Monday's thread has %d posts, want its header and 3 papers", monday)
+	}
+	if newer == 0 || !strings.HasPrefix(msgs[4].Key, "paperboy:2026-08-2") {
+		t.Fatalf("messages after Monday's: %d; want the newer days after it", newer)
+	}
+	row, err := ledger.Delivery(ctx, bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-17"})
+	if err != nil || row.State != bot.DeliverySent {
+		t.Fatalf("Monday's delivery %+v, %v; want sent", row, err)
+	}
+}
+
+// TestScheduler_WakesWhenAClaimRunsOut: a delivery held by another process
+// is retried when that claim runs out, not on a fixed tick.
+func TestScheduler_WakesWhenAClaimRunsOut(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	ledger := s.Deliverer.Ledger.(*bottest.Ledger)
+	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-17"}
+	until := now.Add(20 * time.Second)
+	if _, err := ledger.Claim(ctx, k, "p-other", until); err != nil {
+		t.Fatal(err)
+	}
+	if next := s.Tick(ctx); !next.Equal(until) {
+		t.Fatalf("next round at %v, want when the other claim runs out (%v)", next, until)
+	}
+	if got := len(chat.Messages()); got != 0 {
+		t.Fatalf("%d messages while another process held the delivery", got)
+	}
+	now = until
+	s.Tick(ctx)
+	if got := chat.Copies("C1", "paperboy:2026-08-17"); got != 1 {
+		t.Fatalf("%d copies of the day after the claim ran out, want 1", got)
+	}
+}

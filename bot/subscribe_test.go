@@ -157,3 +157,49 @@ func TestEngine_SubscribeWithoutPlatform(t *testing.T) {
 		t.Fatalf("err=%v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestEngine_StatusUnfinished: status names an unfinished older day before
+// the newer day that went out, and says who holds a delivery in progress,
+// when it last renewed, and when its owner is gone.
+func TestEngine_StatusUnfinished(t *testing.T) {
+	ctx := context.Background()
+	e, subs, _ := channelsEngine(t)
+	now := e.Now()
+	ledger := &bottest.Ledger{Now: e.Now}
+	e.Channels.Ledger = ledger
+	gone := false
+	e.Channels.OwnerGone = func(string) bool { return gone }
+	if err := subs.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: "C1", Schedule: "0 9 * * 1-5", Timezone: "UTC", Style: bot.StyleThread}); err != nil {
+		t.Fatal(err)
+	}
+	key := func(date string) bot.DeliveryKey { return bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date} }
+	owner := bot.NewOwner("box", 4242, now, "s")
+	if _, err := ledger.Claim(ctx, key("2026-08-14"), owner, now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	newer, err := ledger.Claim(ctx, key("2026-08-17"), "p2", now.Add(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.Finish(ctx, newer.Claim(), bot.DeliverySent, "", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		t.Helper()
+		r, err := e.Handle(ctx, bot.Command{Name: bot.CmdStatus, Platform: "slack", Channel: "C1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Text
+	}
+	got := status()
+	unfinished := strings.Index(got, "Unfinished: Fri 14 Aug 2026, in progress by box/4242, renewed 0 s ago")
+	last := strings.Index(got, "Last delivery: Mon 17 Aug 2026, sent")
+	if unfinished < 0 || last < 0 || unfinished > last {
+		t.Fatalf("status:\n%s\nwant the unfinished Friday first, with its owner, then Monday's delivery", got)
+	}
+	gone = true
+	if got := status(); !strings.Contains(got, "interrupted: box/4242 is no longer running") {
+		t.Fatalf("status with the owner gone:\n%s", got)
+	}
+}

@@ -23,11 +23,17 @@ type Ledger struct {
 	RecordFunc func(k bot.DeliveryKey, item string) error
 	Gone       func(owner string) bool
 
-	mu     sync.Mutex
-	rows   map[bot.DeliveryKey]*bot.Delivery
-	tokens int64
-	// Renewals counts successful renewals.
-	Renewals int
+	mu       sync.Mutex
+	rows     map[bot.DeliveryKey]*bot.Delivery
+	tokens   int64
+	renewals int
+}
+
+// Renewals returns how many renewals succeeded.
+func (l *Ledger) Renewals() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.renewals
 }
 
 // Claim takes the delivery for owner, as bot.Ledger documents.
@@ -63,7 +69,7 @@ func (l *Ledger) Renew(_ context.Context, c bot.Claim, until time.Time) error {
 		return err
 	}
 	d.ClaimedUntil, d.Renewed = until, l.Now()
-	l.Renewals++
+	l.renewals++
 	return nil
 }
 
