@@ -172,7 +172,9 @@ func TestEngine_StatusUnfinished(t *testing.T) {
 	if err := subs.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: "C1", Schedule: "0 9 * * 1-5", Timezone: "UTC", Style: bot.StyleThread}); err != nil {
 		t.Fatal(err)
 	}
-	key := func(date string) bot.DeliveryKey { return bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date} }
+	key := func(date string) bot.DeliveryKey {
+		return bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date}
+	}
 	owner := bot.NewOwner("box", 4242, now, "s")
 	if _, err := ledger.Claim(ctx, key("2026-08-14"), owner, now.Add(30*time.Second)); err != nil {
 		t.Fatal(err)
