@@ -56,6 +56,8 @@ func (c *Client) request(p bot.Paper) openai.ChatCompletionRequest {
 		req.MaxCompletionTokens = max(c.maxTokens, reasoningTokens)
 		return req
 	}
+	// Local servers (Ollama, llama.cpp, older vLLM) know only max_tokens.
+	//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers understand
 	req.MaxTokens = c.maxTokens
 	// Temperature 0 is omitted from the JSON (omitempty) and the server's
 	// default, often 0.7 or more, would apply: ask for the smallest above 0.

@@ -46,7 +46,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("no command\n" + usage)
+		return fmt.Errorf("no command; usage:\n%s", usage)
 	}
 	switch args[0] {
 	case "corpus":

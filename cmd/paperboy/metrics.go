@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"paperboy/bot"
 	"paperboy/store"
@@ -14,15 +15,14 @@ import (
 // the engine's collaborators (source, summarizer, store, chats, handler)
 // in cmd, so bot stays free of any metrics library.
 type metrics struct {
-	health     health
-	reg        *prometheus.Registry
-	fetches    *prometheus.CounterVec
-	llmCalls   *prometheus.CounterVec
-	cache      *prometheus.CounterVec
-	sends      *prometheus.CounterVec
-	commands   *prometheus.HistogramVec
-	deliveries *prometheus.GaugeVec
-	claims     *prometheus.CounterVec
+	health   health
+	reg      *prometheus.Registry
+	fetches  *prometheus.CounterVec
+	llmCalls *prometheus.CounterVec
+	cache    *prometheus.CounterVec
+	sends    *prometheus.CounterVec
+	commands *prometheus.HistogramVec
+	claims   *prometheus.CounterVec
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -54,7 +54,7 @@ func newMetrics(db *store.DB) *metrics {
 		m.claims.WithLabelValues(e)
 	}
 	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands, m.claims,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		deliveryCollector{db})
 	return m
 }
