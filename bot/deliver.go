@@ -51,29 +51,43 @@ type Deliverer struct {
 // has code ECONFLICT when another process holds the delivery, or took it
 // over from this one.
 func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, b Batch) (Delivery, error) {
+	del, _, err := d.deliverBatch(ctx, sub, b)
+	return del, err
+}
+
+// deliverBatch is Deliver, also returning how many posts this call sent
+// (none when they were all recorded or found in the channel).
+func (d *Deliverer) deliverBatch(ctx context.Context, sub Subscription, b Batch) (Delivery, int, error) {
 	chat, ok := d.Chats[sub.Platform]
 	if !ok {
-		return Delivery{}, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
+		return Delivery{}, 0, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
 	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}
-	return d.deliver(ctx, chat, k, sub.Channel, func(ctx context.Context) []Post { return d.Plan(ctx, sub, b) })
+	return d.run(ctx, chat, k, sub.Channel, func(ctx context.Context) []Post { return d.Plan(ctx, sub, b) })
 }
 
 // deliver runs the protocol for the ledger row k, posting to channel; plan
 // makes the posts once the claim is held, so a delivery sent already costs
 // no TL;DRs, and under the heartbeat, so slow TL;DRs never cost the claim.
 func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func(context.Context) []Post) (Delivery, error) {
+	del, _, err := d.run(ctx, chat, k, channel, plan)
+	return del, err
+}
+
+// run is deliver, also returning how many posts it sent.
+func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func(context.Context) []Post) (Delivery, int, error) {
 	until := d.Engine.now().Add(d.lease())
 	del, err := d.Ledger.Claim(ctx, k, d.Owner, until)
 	if err != nil || del.State == DeliverySent {
-		return del, err
+		return del, 0, err
 	}
 	d.observe("claim")
 	h := d.hold(ctx, del.Claim(), until)
 	defer h.stop()
-	if err := d.send(h, chat, channel, &del, plan(h.ctx)); err != nil {
+	sent, err := d.send(h, chat, channel, &del, plan(h.ctx))
+	if err != nil {
 		if h.lost(err) {
-			return del, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, errLostClaim)
+			return del, sent, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, errLostClaim)
 		}
 		next := d.Engine.now().Add(retryDelay(del.Attempts))
 		// The hold's context may be cancelled (ctx ended); record the
@@ -83,13 +97,13 @@ func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, chann
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)
 		}
 		del.State, del.LastError, del.NextRetry = DeliveryFailed, err.Error(), next
-		return del, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, err)
+		return del, sent, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, err)
 	}
 	if err := d.Ledger.Finish(ctx, h.claim, DeliverySent, "", time.Time{}); err != nil {
-		return del, fmt.Errorf("finish delivery: %w", err)
+		return del, sent, fmt.Errorf("finish delivery: %w", err)
 	}
 	del.State = DeliverySent
-	return del, nil
+	return del, sent, nil
 }
 
 // send posts to channel what the delivery has not recorded yet, in order.
@@ -98,15 +112,16 @@ func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, chann
 // have been made when the one before it was. A first attempt whose look
 // fails (the bot cannot read the channel's history) sends anyway, with a
 // warning; a later attempt fails instead, since it may have sent already.
-func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, posts []Post) error {
+// It returns how many posts it sent; del.Items gets every post recorded.
+func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, posts []Post) (int, error) {
 	ctx := h.ctx
-	look := true
+	look, n := true, 0
 	for i, p := range posts {
 		if _, done := del.Items[p.Key]; done {
 			continue
 		}
 		if err := h.check(); err != nil {
-			return err
+			return n, err
 		}
 		thread := ""
 		if i > 0 {
@@ -118,30 +133,32 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 			sent, found, err = chat.Find(ctx, channel, thread, p.Key)
 			switch {
 			case err != nil && (del.Attempts > 1 || len(del.Items) > 0):
-				return fmt.Errorf("look for %s: %w", p.Key, err)
+				return n, fmt.Errorf("look for %s: %w", p.Key, err)
 			case err != nil:
 				d.logger().Warn("cannot read the channel to check for an earlier post; sending",
 					"platform", del.Platform, "channel", channel, "key", p.Key, "error", err)
 			}
 			look = found
 			if err := h.check(); err != nil {
-				return err
+				return n, err
 			}
 		}
 		if !found {
 			var err error
 			if sent, err = chat.Send(ctx, channel, thread, p); err != nil {
-				return fmt.Errorf("send %s: %w", p.Key, err)
+				return n, fmt.Errorf("send %s: %w", p.Key, err)
 			}
+			n++
 		}
 		if err := d.Ledger.Record(context.WithoutCancel(ctx), h.claim, p.Key, sent); err != nil {
-			return fmt.Errorf("record %s: %w", p.Key, err)
+			return n, fmt.Errorf("record %s: %w", p.Key, err)
 		}
+		del.Items[p.Key] = sent.IDs
 		if p.OpenThread {
 			del.Thread = sent.Thread
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // Plan returns the posts that deliver b to the subscription's channel, each

@@ -41,7 +41,7 @@ func FanOut[J any](ctx context.Context, jobs []J, platform func(J) string, n int
 // Outcome states of one channel in a fan-out, as `paperboy post` reports them.
 const (
 	OutcomeSent        = "sent"         // this call sent it
-	OutcomeAlreadySent = "already sent" // it was sent before (or by another process meanwhile)
+	OutcomeAlreadySent = "already sent" // it was there before: recorded, found in the channel, or sent by another process meanwhile
 	OutcomeFailed      = "failed"       // see Err; it is retried later
 )
 
@@ -76,11 +76,11 @@ func (d *Deliverer) DeliverAll(ctx context.Context, subs []Subscription, b Batch
 func (d *Deliverer) Await(ctx context.Context, sub Subscription, b Batch) Outcome {
 	o := Outcome{Sub: sub}
 	for {
-		del, err := d.Deliver(ctx, sub, b)
+		del, sent, err := d.deliverBatch(ctx, sub, b)
 		o.Delivery, o.Err = del, err
 		switch {
-		case err == nil && del.Owner != d.Owner:
-			o.State = OutcomeAlreadySent // Claim returns a sent row unclaimed
+		case err == nil && sent == 0:
+			o.State = OutcomeAlreadySent // recorded before, or found in the channel
 			return o
 		case err == nil:
 			o.State = OutcomeSent

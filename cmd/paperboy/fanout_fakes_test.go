@@ -145,7 +145,7 @@ func newLimitedDiscord() *limitedDiscord {
 
 // discordBucketHash names a route's bucket as Discord does, by an opaque
 // hash that is the same for every channel; the channel makes it distinct.
-var discordBucketHash = map[string]string{"messages": "a7e2f0c1b3d4", "threads": "5c9d1e8f2a6b"}
+var discordBucketHash = map[string]string{"messages": "a7e2f0c1b3d4", "threads": "5c9d1e8f2a6b", "history": "0b3c7d9e1f2a"}
 
 func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
@@ -157,6 +157,8 @@ func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route, channel = "messages", parts[3]
 	case r.Method == "POST" && len(parts) == 7 && parts[2] == "channels" && parts[6] == "threads":
 		route, channel = "threads", parts[3]
+	case r.Method == "GET" && len(parts) == 5 && parts[2] == "channels" && parts[4] == "messages":
+		route, channel = "history", parts[3] // the look before a delivery's first post
 	case r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/users/@me"):
 		route = "users/@me"
 	default:
@@ -210,6 +212,8 @@ func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch route {
 	case "users/@me":
 		answer = `{"id": "4242", "username": "paperboy", "bot": true}`
+	case "history":
+		answer = `[]` // a channel without the day's post yet
 	case "messages":
 		f.topLevel[channel]++
 		var msg struct {
@@ -270,6 +274,7 @@ type limitedSlack struct {
 	threads   map[string]int // channel → messages posted as thread replies
 	seq       int64
 	ok        int
+	looks     int // history reads
 
 	// 429s answered, by limit
 	channel429, workspace429 int
@@ -290,6 +295,15 @@ func (f *limitedSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch strings.TrimPrefix(r.URL.Path, "/") {
 	case "auth.test":
 		io.WriteString(w, `{"ok": true, "url": "https://bench.slack.com/", "team": "bench", "user": "paperboy", "team_id": "T1", "user_id": "U42", "bot_id": "B42"}`)
+		return
+	case "conversations.history", "conversations.replies":
+		// The look before a delivery's first post: nothing there yet.
+		// Slack puts these in Tier 3 (50+ a minute per method); the fake
+		// does not limit them, so the table measures the posts' limits.
+		f.mu.Lock()
+		f.looks++
+		f.mu.Unlock()
+		io.WriteString(w, `{"ok": true, "messages": [], "has_more": false}`)
 		return
 	case "chat.postMessage":
 	default:

@@ -180,3 +180,61 @@ subscriptions:
 		t.Fatalf("a second post sent %d more messages", fake.posted["C1"]-first)
 	}
 }
+
+// TestMain_PostJSONAndAFreshDatabase: post --json reports "sent" and then
+// "already sent" per channel; a second, fresh database posting the same day
+// to the same channels finds the posts in the channels and sends nothing.
+func TestMain_PostJSONAndAFreshDatabase(t *testing.T) {
+	fake := &fakeDiscord{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, `
+discord:
+  token: test-token
+  application_id: "111111111111111111"
+  api_base_url: `+srv.URL+`
+subscriptions:
+  - {platform: discord, channel: "222222222222222222", top: 3}
+  - {platform: discord, channel: "333333333333333333", style: digest}
+`)
+	type outcome struct {
+		Channel, State string
+		Messages       int
+	}
+	post := func(db string) []outcome {
+		t.Helper()
+		env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": filepath.Join(dir, db)}
+		mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+		r := mustRun(t, env, "post", "--json", "--date", "2026-08-19")
+		var doc struct {
+			Date       string
+			Deliveries []outcome
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Date != "2026-08-19" || len(doc.Deliveries) != 2 {
+			t.Fatalf("post --json printed %q (%v), want a JSON document with 2 deliveries", r.stdout, err)
+		}
+		return doc.Deliveries
+	}
+	for _, o := range post("first.db") {
+		if o.State != "sent" {
+			t.Fatalf("first post: %s is %q, want sent", o.Channel, o.State)
+		}
+	}
+	sent := len(fake.messages)
+	for _, o := range post("first.db") {
+		if o.State != "already sent" {
+			t.Fatalf("second post: %s is %q, want already sent", o.Channel, o.State)
+		}
+	}
+	for _, o := range post("fresh.db") {
+		if o.State != "already sent" || o.Messages == 0 {
+			t.Fatalf("fresh database: %s is %q with %d messages recorded, want the channel's posts found and recorded", o.Channel, o.State, o.Messages)
+		}
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if got := len(fake.messages); got != sent {
+		t.Fatalf("a fresh database sent %d more messages to channels that had the day", got-sent)
+	}
+}
