@@ -43,6 +43,11 @@ type Deliverer struct {
 	After func(time.Duration) <-chan time.Time
 	// Observe, when set, is told of claim events: "claim", "renew", "lost".
 	Observe func(event string)
+	// OwnerGone, when set, reports whether a claim's owner is known to have
+	// exited (the store then lets its claim be taken at once), so the
+	// scheduler retries such a delivery now instead of when the claim runs
+	// out.
+	OwnerGone func(owner string) bool
 	Logger  *slog.Logger
 }
 

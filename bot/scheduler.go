@@ -175,7 +175,7 @@ func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (
 		switch {
 		case d.State == DeliveryFailed && d.NextRetry.After(now):
 			wait = d.NextRetry
-		case d.State == DeliveryPending && d.ClaimedUntil.After(now):
+		case s.held(d, now):
 			wait = d.ClaimedUntil
 		}
 		if !wait.IsZero() {
@@ -218,14 +218,19 @@ func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []strin
 			return nil
 		case del.State == DeliverySent:
 			out = out[:0] // older days are covered by this one
-		case del.State == DeliveryFailed && del.NextRetry.After(now),
-			del.State == DeliveryPending && del.ClaimedUntil.After(now):
+		case del.State == DeliveryFailed && del.NextRetry.After(now), s.held(del, now):
 			return nil
 		default:
 			out = append(out, date)
 		}
 	}
 	return out
+}
+
+// held reports whether another live process holds d's claim at now.
+func (s *Scheduler) held(d Delivery, now time.Time) bool {
+	gone := s.Deliverer.OwnerGone
+	return d.State == DeliveryPending && d.ClaimedUntil.After(now) && (gone == nil || !gone(d.Owner))
 }
 
 // deliver sends the channel its due batches: one delivery, or a catch-up

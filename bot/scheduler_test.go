@@ -258,3 +258,23 @@ func TestScheduler_WakesWhenAClaimRunsOut(t *testing.T) {
 		t.Fatalf("%d copies of the day after the claim ran out, want 1", got)
 	}
 }
+
+// TestScheduler_ResumesADeadOwnersDeliveryAtOnce: a claim whose owner is
+// known to be gone (a restart after kill -9 on the same host) does not
+// make the next round wait for the lease.
+func TestScheduler_ResumesADeadOwnersDeliveryAtOnce(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	ledger := s.Deliverer.Ledger.(*bottest.Ledger)
+	gone := func(owner string) bool { return owner == "p-dead" }
+	ledger.Gone, s.Deliverer.OwnerGone = gone, gone
+	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-17"}
+	if _, err := ledger.Claim(ctx, k, "p-dead", now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	s.Tick(ctx)
+	if got := chat.Copies("C1", "paperboy:2026-08-17"); got != 1 {
+		t.Fatalf("%d copies of the day in the round after its owner died, want 1", got)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // keyPattern finds a post key in a message body sent to Discord.
@@ -30,11 +31,13 @@ type killingDiscord struct {
 	process *os.Process
 	keys    map[string]int // "channel key" → messages carrying that post key
 	posts   int            // message posts so far, counted here: fakeDiscord's own list has its own lock
+	delay   time.Duration  // how long each message post takes, as a slow platform would
 }
 
 func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isPost := r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/messages")
 	if isPost {
+		time.Sleep(k.delay)
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		channel := strings.Split(strings.Trim(r.URL.Path, "/"), "/")[3]
@@ -59,6 +62,13 @@ func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	k.fakeDiscord.ServeHTTP(w, r)
+}
+
+// sent returns how many message posts the fake has seen.
+func (k *killingDiscord) sent() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.posts
 }
 
 // TestMain_KillDuringFanOut kills `paperboy post` (SIGKILL) right after the
@@ -124,12 +134,81 @@ subscriptions:
 	if err := again.Wait(); err != nil {
 		t.Fatalf("the delivery did not resume in one run: %v\n%s%s", err, again.Stdout, again.Stderr)
 	}
-	if out := again.Stdout.(*strings.Builder).String(); !strings.Contains(out, ": sent") {
-		t.Fatalf("the resuming run reported %q, want a channel sent by it", out)
+	if out := again.Stdout.(*strings.Builder).String(); strings.Count(out, "sent\n") != 2 {
+		t.Fatalf("the resuming run reported %q, want both channels sent", out)
 	}
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	if got, want := len(fake.keys), (1+26)+(1+12); got != want {
+		t.Fatalf("%d distinct posts, want %d: %v", got, want, fake.keys)
+	}
+	for key, n := range fake.keys {
+		if n != 1 {
+			t.Fatalf("%s posted %d times", key, n)
+		}
+	}
+}
+
+// TestMain_TwoPostsAndAKill runs two `paperboy post` processes on one
+// database against a slow Discord (each message takes 100 ms) with a 3 s
+// lease, kills the first after its 5th message, and checks that the second
+// finishes every channel, that every post went out exactly once, and that
+// a further run sends nothing.
+func TestMain_TwoPostsAndAKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "paperboy")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	fake := &killingDiscord{kill: 5, keys: map[string]int{}, delay: 100 * time.Millisecond}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, `
+discord:
+  token: test-token
+  application_id: "111111111111111111"
+  api_base_url: `+srv.URL+`
+delivery:
+  lease: 3s
+subscriptions:
+  - {platform: discord, channel: "222222222222222222", top: 8}
+  - {platform: discord, channel: "333333333333333333", style: inline, top: 6}
+`)
+	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + filepath.Join(dir, "p.db"), "HOME=" + dir}
+	start := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	if err := start("import", "sample/daily_papers_2026-08-19.json").Wait(); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	first := start("post", "--date", "2026-08-19")
+	fake.mu.Lock()
+	fake.process = first.Process
+	fake.mu.Unlock()
+	// The second starts once the first has posted, while it holds its claims.
+	for fake.sent() == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	second := start("post", "--date", "2026-08-19")
+	first.Wait()
+	if err := second.Wait(); err != nil {
+		t.Fatalf("the second post failed: %v\n%s%s", err, second.Stdout, second.Stderr)
+	}
+	if err := start("post", "--date", "2026-08-19").Wait(); err != nil {
+		t.Fatalf("a further post failed: %v", err)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if got, want := len(fake.keys), (1+8)+(1+6); got != want {
 		t.Fatalf("%d distinct posts, want %d: %v", got, want, fake.keys)
 	}
 	for key, n := range fake.keys {

@@ -113,7 +113,7 @@ func (p *platforms) mount(mux *http.ServeMux) {
 func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 	sched := &bot.Scheduler{
 		Deliverer: &bot.Deliverer{
-			Engine: a.engine, Ledger: a.db, Chats: p.chats(met), Owner: processOwner(), Lease: a.cfg.Delivery.Lease,
+			Engine: a.engine, Ledger: a.db, Chats: p.chats(met), Owner: processOwner(), Lease: a.cfg.Delivery.Lease, OwnerGone: ownerGone,
 			Logger: a.log.With("component", "delivery"),
 		},
 		Subscriptions:   a.db,
