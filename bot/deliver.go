@@ -48,7 +48,7 @@ type Deliverer struct {
 	// scheduler retries such a delivery now instead of when the claim runs
 	// out.
 	OwnerGone func(owner string) bool
-	Logger  *slog.Logger
+	Logger    *slog.Logger
 }
 
 // Deliver sends batch b to the subscription's channel unless the ledger
