@@ -99,7 +99,7 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) re
 	actx, cancel := context.WithTimeout(ctx, autocompleteTimeout)
 	defer cancel()
 	done := make(chan bot.Reply, 1)
-	if !a.goTrack(func() { done <- a.handle(actx, cmd) }) {
+	if !a.goTrack(func() { done <- bot.Answer(actx, a.h, cmd, a.cfg.ReplyTimeout, a.log) }) {
 		return resp
 	}
 	select {

@@ -160,6 +160,19 @@ func TestCommandsHandler(t *testing.T) {
 			t.Errorf("want only 'Internal error.', got %.300s", text)
 		}
 	})
+	t.Run("Panic", func(t *testing.T) {
+		// A panic answering a command is the user's "Internal error.", not
+		// the end of the process (the test binary would die otherwise).
+		boom := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { panic("boom") })
+		env := newHTTPEnv(t, boom, Config{})
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", env.slash("today"), testSecret, testStart), http.StatusOK)
+		if text := allText(env.rcv.next()); !strings.Contains(text, "Internal error.") {
+			t.Errorf("want 'Internal error.', got %.300s", text)
+		}
+		if logs := env.kit.logged(); !strings.Contains(logs, "command panicked") || !strings.Contains(logs, "boom") {
+			t.Errorf("the panic was not logged: %s", logs)
+		}
+	})
 }
 
 func TestCommandsAdmin(t *testing.T) {
