@@ -46,7 +46,7 @@ type Handler interface {
 type Config struct {
 	// Token is the bot token, with or without the "Bot " prefix. It is never
 	// logged or put in an error.
-	Token string
+	Token bot.Secret
 	// ApplicationID is the application's id (a snowflake).
 	ApplicationID string
 	// PublicKey is the application's hex Ed25519 public key, which signs
@@ -78,25 +78,18 @@ type Config struct {
 // String describes the config without its token.
 func (c Config) String() string {
 	return fmt.Sprintf("discord.Config{Token:%s ApplicationID:%s Mode:%s APIBaseURL:%s GuildIDs:%v}",
-		redacted(c.Token), c.ApplicationID, c.Mode, c.APIBaseURL, c.GuildIDs)
+		c.Token, c.ApplicationID, c.Mode, c.APIBaseURL, c.GuildIDs)
 }
 
 // LogValue logs the config without its token.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("token", redacted(c.Token)),
+		slog.Any("token", c.Token),
 		slog.String("application_id", c.ApplicationID),
 		slog.String("mode", c.Mode),
 		slog.String("api_base_url", c.APIBaseURL),
 		slog.Any("guild_ids", c.GuildIDs),
 	)
-}
-
-func redacted(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	return "REDACTED"
 }
 
 // Adapter is paperboy's Discord bot: it serves /papers interactions and
@@ -123,12 +116,12 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = ModeGateway
 	}
-	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	cfg.Token = bot.Secret(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(cfg.Token)), "Bot ")))
 	key, err := validate(cfg, h)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
-	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: cfg.Token, now: cfg.Now, sleep: sleepCtx}
+	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: string(cfg.Token), now: cfg.Now, sleep: sleepCtx}
 	a.cfg.DeferAfter = orDefault(cfg.DeferAfter, DefaultDeferAfter)
 	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
 	if a.now == nil {
@@ -205,7 +198,7 @@ func orDefault(d, def time.Duration) time.Duration {
 // newSession makes the discordgo session: no intents, no state cache, and
 // discordgo's own retries off, because call retries with its own policy.
 func newSession(cfg Config) (*discordgo.Session, error) {
-	s, err := discordgo.New("Bot " + cfg.Token)
+	s, err := discordgo.New("Bot " + string(cfg.Token))
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
 	}

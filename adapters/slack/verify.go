@@ -46,7 +46,7 @@ func (a *Adapter) verify(h http.Header, body []byte) error {
 	if d := now.Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
 		return errStale
 	}
-	if !hmac.Equal([]byte(sig), []byte(sign(a.cfg.SigningSecret, stamp, body))) {
+	if !hmac.Equal([]byte(sig), []byte(sign(string(a.cfg.SigningSecret), stamp, body))) {
 		return errBadSignature
 	}
 	if !a.replays.fresh(sig, now) {
