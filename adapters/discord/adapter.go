@@ -60,6 +60,9 @@ type Config struct {
 	// GuildIDs are guilds to register /papers in as well, where it is
 	// available at once (global commands can take a while to appear).
 	GuildIDs []string
+	// Replays remembers the interactions answered already, so that each is
+	// answered once; nil means memory, which a restart forgets.
+	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// HTTPClient makes the REST calls; nil means a client with a timeout.
@@ -92,6 +95,14 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
+// Replays remembers the interactions answered already; store.DB implements
+// it, so that the memory survives a restart.
+type Replays interface {
+	// Seen records key until the time until and reports whether it was
+	// recorded already and has not expired.
+	Seen(ctx context.Context, key string, until time.Time) (bool, error)
+}
+
 // Adapter is paperboy's Discord bot: it serves /papers interactions and
 // implements bot.Chat. It is safe for concurrent use.
 type Adapter struct {
@@ -102,6 +113,7 @@ type Adapter struct {
 	publicKey ed25519.PublicKey
 	token     string // without "Bot ", for scrubbing errors
 	now       func() time.Time
+	replays   Replays
 	// sleep waits between retries; tests replace it to skip the wall clock.
 	sleep func(ctx context.Context, d time.Duration) error
 
@@ -126,6 +138,10 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
 	if a.now == nil {
 		a.now = time.Now
+	}
+	a.replays = cfg.Replays
+	if a.replays == nil {
+		a.replays = &bot.RecentKeys{Now: a.now}
 	}
 	a.log = cfg.Logger
 	if a.log == nil {

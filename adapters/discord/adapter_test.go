@@ -154,6 +154,7 @@ func TestRun_BadToken(t *testing.T) {
 }
 
 func TestRun_Gateway(t *testing.T) {
+	in := slash("search", opt("query", "agents"))
 	identify := make(chan json.RawMessage, 1)
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
@@ -170,7 +171,7 @@ func TestRun_Gateway(t *testing.T) {
 		c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{
 			"v": 10, "session_id": "s1", "user": map[string]any{"id": fakeBotID, "username": "paperboy", "bot": true}, "guilds": []any{},
 		}})
-		c.WriteJSON(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": 2, "d": slash("search", opt("query", "agents"))})
+		c.WriteJSON(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": 2, "d": in})
 		for {
 			if _, _, err := c.ReadMessage(); err != nil {
 				return
@@ -195,7 +196,7 @@ func TestRun_Gateway(t *testing.T) {
 	if id.Op != 2 || id.D.Intents != 0 || id.D.Token != "Bot "+testToken {
 		t.Fatalf("identify op %d intents %d; want op 2 with no intents", id.Op, id.D.Intents)
 	}
-	cb := e.f.waitFor("POST", "/interactions/5001/itoken-abc.def/callback")
+	cb := e.f.waitFor("POST", "/interactions/"+in["id"].(string)+"/itoken-abc.def/callback")
 	checkLimits(t, cb.Body)
 	if !strings.Contains(string(cb.Body), `"type":4`) {
 		t.Fatalf("callback %s", cb.Body)

@@ -31,10 +31,15 @@ const (
 // call runs one REST request, fn, under the retry policy: every attempt gets
 // discordgo.WithContext with its own deadline; a 429 waits retry_after and
 // tries again; a 5xx or network error is retried maxFailures times with
-// backoff; a 4xx fails at once. secret is a token in the request's URL (an
-// interaction token), scrubbed from the error like the bot token.
+// backoff; a 4xx fails at once. When ctx has a deadline (an interaction's
+// 3 s window), a retry whose wait would not end well before it is not
+// started: it could only fail, or answer too late. secret is a token in the
+// request's URL (an interaction token), scrubbed from the error like the
+// bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
 	limited, failed := 0, 0
+	deadline, bounded := ctx.Deadline()
+	budget, waited := time.Until(deadline), time.Duration(0)
 	for {
 		actx, cancel := context.WithTimeout(ctx, callTimeout)
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
@@ -43,6 +48,9 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 			return nil
 		}
 		wait, ok := retryAfter(ctx, err, &limited, &failed)
+		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
+			ok = false
+		}
 		if !ok {
 			return &restError{op: op, msg: a.scrub(err, secret).Error(), err: err}
 		}
@@ -50,6 +58,7 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 		if serr := a.sleep(ctx, wait); serr != nil {
 			return &restError{op: op, msg: a.scrub(err, secret).Error() + " (then " + serr.Error() + ")", err: serr}
 		}
+		waited += wait
 	}
 }
 

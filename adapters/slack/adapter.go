@@ -67,6 +67,9 @@ type Config struct {
 	// Admins are user ids allowed to subscribe and unsubscribe channels, in
 	// addition to the workspace's admins and owners.
 	Admins []string
+	// Replays remembers the HTTP-mode requests answered already, so that a
+	// replay is refused; nil means memory, which a restart forgets.
+	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// HTTPClient makes every outbound request (Web API, response_url); nil
@@ -120,7 +123,7 @@ type Adapter struct {
 	log     *slog.Logger
 	http    *http.Client
 	admins  map[string]bool
-	replays replayCache
+	replays Replays
 	pacer   pacer
 	gate    postGate
 	self    identity
@@ -144,7 +147,10 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if h == nil {
 		return nil, errors.New("slack: no command handler")
 	}
-	a := &Adapter{cfg: cfg, h: h, http: cfg.HTTPClient, admins: make(map[string]bool)}
+	a := &Adapter{cfg: cfg, h: h, http: cfg.HTTPClient, admins: make(map[string]bool), replays: cfg.Replays}
+	if a.replays == nil {
+		a.replays = &bot.RecentKeys{Now: func() time.Time { return a.cfg.Now() }}
+	}
 	a.log = cfg.Logger.With("adapter", "slack")
 	for _, id := range cfg.Admins {
 		a.admins[strings.TrimSpace(id)] = true

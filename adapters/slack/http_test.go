@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,10 +70,10 @@ func TestVerifyKnownAnswer(t *testing.T) {
 	h := http.Header{}
 	h.Set("X-Slack-Request-Timestamp", "1531420618")
 	h.Set("X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")
-	if err := a.verify(h, []byte(body)); err != nil {
+	if err := a.verify(context.Background(), h, []byte(body)); err != nil {
 		t.Fatalf("verify=%v, want the documented example to pass", err)
 	}
-	if err := a.verify(h, []byte(body)); err != errReplayed {
+	if err := a.verify(context.Background(), h, []byte(body)); err != errReplayed {
 		t.Errorf("second verify=%v, want %v", err, errReplayed)
 	}
 }
@@ -249,10 +250,44 @@ func TestCommandsUnauthorized(t *testing.T) {
 			t.Errorf("%d commands ran, want only the first", n)
 		}
 	})
+	t.Run("ErrReplayedAfterRestart", func(t *testing.T) {
+		// Two adapters over one Replays are the same process before and
+		// after a restart, with the store keeping what was answered.
+		replays := &bot.RecentKeys{Now: func() time.Time { return testStart }}
+		before := newHTTPEnv(t, nil, Config{Replays: replays})
+		form := before.slash("today")
+		serve(t, before.a.CommandsHandler(), signed("/slack/commands", form, testSecret, testStart), http.StatusOK)
+		before.rcv.next()
+		before.a.shutdown()
+		after := newHTTPEnv(t, nil, Config{Replays: replays})
+		serve(t, after.a.CommandsHandler(), signed("/slack/commands", form, testSecret, testStart), http.StatusUnauthorized)
+		after.a.shutdown()
+		if n := len(after.rec.Commands()); n != 0 {
+			t.Errorf("the replay ran %d commands after the restart", n)
+		}
+	})
+	t.Run("ErrStoreDown", func(t *testing.T) {
+		env := newHTTPEnv(t, nil, Config{Replays: failingReplays{}})
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", env.slash("today"), testSecret, testStart), http.StatusServiceUnavailable)
+		env.a.shutdown()
+		if n := len(env.rec.Commands()); n != 0 {
+			t.Errorf("an unchecked request ran %d commands", n)
+		}
+		if logs := env.kit.logged(); !strings.Contains(logs, "database is locked") {
+			t.Errorf("the store's error was not logged: %s", logs)
+		}
+	})
 	t.Run("ErrMethod", func(t *testing.T) {
 		env := newHTTPEnv(t, nil, Config{})
 		serve(t, env.a.CommandsHandler(), httptest.NewRequest(http.MethodGet, "/slack/commands", nil), http.StatusMethodNotAllowed)
 	})
+}
+
+// failingReplays is a store that cannot be reached.
+type failingReplays struct{}
+
+func (failingReplays) Seen(context.Context, string, time.Time) (bool, error) {
+	return false, errors.New("check replay: database is locked")
 }
 
 // post presses a button through InteractionsHandler.

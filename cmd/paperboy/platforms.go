@@ -43,6 +43,7 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 			Mode:          a.cfg.Slack.Mode,
 			APIURL:        a.cfg.Slack.APIURL,
 			Admins:        a.cfg.Slack.Admins,
+			Replays:       a.db,
 			Logger:        a.log,
 		}, h)
 		if err != nil {
@@ -61,6 +62,7 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 		Mode:          a.cfg.Discord.Mode,
 		APIBaseURL:    a.cfg.Discord.APIBaseURL,
 		GuildIDs:      a.cfg.Discord.GuildIDs,
+		Replays:       a.db,
 		Logger:        a.log,
 	}, h)
 	if err != nil {
