@@ -152,6 +152,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
+	a.routeLibraryLogs()
 	return a, nil
 }
 
@@ -254,8 +255,8 @@ func (a *Adapter) InviteURL() string {
 // Run serves until ctx ends and returns nil then. In gateway mode it opens
 // the session, registers the commands and answers interactions; in HTTP mode
 // it registers the commands and waits (InteractionsHandler does the
-// serving). A bad token is an error; other registration failures are logged,
-// since the commands from an earlier start still work. Before returning it
+// serving). A bad token is an error; other registration failures are logged
+// (registerAtStart). Before returning it
 // waits for answers in progress, which ReplyTimeout bounds.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.drain()
@@ -288,19 +289,6 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.log.Warn("close discord gateway", "error", a.scrub(cerr))
 	}
 	return err
-}
-
-// registerAtStart registers the commands, failing only on a rejected token.
-func (a *Adapter) registerAtStart(ctx context.Context) error {
-	err := a.RegisterCommands(ctx)
-	if err == nil || ctx.Err() != nil {
-		return nil
-	}
-	if s := statusOf(err); s == http.StatusUnauthorized || s == http.StatusForbidden {
-		return err
-	}
-	a.log.Warn("register commands failed; the commands registered before still work", "error", err)
-	return nil
 }
 
 // track runs fn as an answer in progress unless the adapter is shutting

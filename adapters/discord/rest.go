@@ -51,12 +51,13 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
 			ok = false
 		}
+		msg := a.scrub(errors.New(describe(err)), secret).Error()
 		if !ok {
-			return &restError{op: op, msg: a.scrub(err, secret).Error(), err: err}
+			return &restError{op: op, msg: msg, err: err}
 		}
-		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", a.scrub(err, secret))
+		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", msg)
 		if serr := a.sleep(ctx, wait); serr != nil {
-			return &restError{op: op, msg: a.scrub(err, secret).Error() + " (then " + serr.Error() + ")", err: serr}
+			return &restError{op: op, msg: msg + " (then " + serr.Error() + ")", err: serr}
 		}
 		waited += wait
 	}
@@ -99,8 +100,9 @@ func discordCode(err error) int {
 	return 0
 }
 
-// restError is a failed REST call. Its message has every token scrubbed;
-// Unwrap gives the original error for errors.Is and errors.As.
+// restError is a failed REST call. Its message is short (describe) and has
+// every token scrubbed; Unwrap gives the original error for errors.Is and
+// errors.As.
 type restError struct {
 	op, msg string
 	err     error

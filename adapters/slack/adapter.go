@@ -155,7 +155,9 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	for _, id := range cfg.Admins {
 		a.admins[strings.TrimSpace(id)] = true
 	}
-	opts := []slackgo.Option{slackgo.OptionAPIURL(cfg.APIURL), slackgo.OptionHTTPClient(cfg.HTTPClient)}
+	// slack-go's own lines (it logs in debug mode and for RTM) go through
+	// slog too, like socketmode's (runSocket), never to the standard logger.
+	opts := []slackgo.Option{slackgo.OptionAPIURL(cfg.APIURL), slackgo.OptionHTTPClient(cfg.HTTPClient), slackgo.OptionLog(logBridge{a.log})}
 	if cfg.AppToken != "" {
 		opts = append(opts, slackgo.OptionAppLevelToken(string(cfg.AppToken)))
 	}

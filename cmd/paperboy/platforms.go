@@ -177,7 +177,7 @@ func runDiscord(ctx context.Context, m *Main, o *options, args []string) error {
 		return nil
 	}
 	if err := d.RegisterCommands(ctx); err != nil {
-		return fmt.Errorf("register commands: %w", err)
+		return err // it names what failed: "register /papers globally: status …"
 	}
 	fmt.Fprintf(m.Stdout, "registered /papers globally%s\n", guildNote(a.cfg.Discord.GuildIDs))
 	return nil
