@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -55,7 +56,8 @@ type Config struct {
 	// Mode is ModeGateway (the default when "") or ModeHTTP.
 	Mode string
 	// APIBaseURL sends REST calls (and so the gateway URL that REST
-	// returns) to a compatible server instead of https://discord.com.
+	// returns) to a compatible server instead of https://discord.com: its
+	// origin, or its API address ending in /api or /api/vN (see APIOrigin).
 	APIBaseURL string
 	// GuildIDs are guilds to register /papers in as well, where it is
 	// available at once (global commands can take a while to appear).
@@ -133,6 +135,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
+	cfg.APIBaseURL, _ = APIOrigin(cfg.APIBaseURL) // checked by validate
 	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: string(cfg.Token), now: cfg.Now, sleep: sleepCtx}
 	a.cfg.DeferAfter = orDefault(cfg.DeferAfter, DefaultDeferAfter)
 	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
@@ -172,10 +175,8 @@ func validate(cfg Config, h Handler) (ed25519.PublicKey, error) {
 	if err != nil || (key == nil && cfg.Mode == ModeHTTP) {
 		errs = append(errs, fmt.Errorf("public key: must be the application's 64 hex digits in http mode"))
 	}
-	if cfg.APIBaseURL != "" {
-		if u, err := url.Parse(cfg.APIBaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			errs = append(errs, fmt.Errorf("api base url %q is not an http(s) URL", cfg.APIBaseURL))
-		}
+	if _, err := APIOrigin(cfg.APIBaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("api base url: %w", err))
 	}
 	for _, g := range cfg.GuildIDs {
 		if !isSnowflake(g) {
@@ -246,9 +247,10 @@ const invitePermissions = discordgo.PermissionViewChannel | discordgo.Permission
 	discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
 
 // InviteURL returns the link that adds the bot to a server, with the bot and
-// applications.commands scopes and the permissions it needs.
+// applications.commands scopes and the permissions it needs: on discord.com,
+// or on the compatible server of Config.APIBaseURL.
 func (a *Adapter) InviteURL() string {
-	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ApplicationID) +
+	return cmp.Or(a.cfg.APIBaseURL, "https://discord.com") + "/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ApplicationID) +
 		"&permissions=" + strconv.FormatInt(int64(invitePermissions), 10) + "&scope=bot%20applications.commands"
 }
 
@@ -278,7 +280,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	})
 	defer remove()
 	if err := a.session.Open(); err != nil {
-		return fmt.Errorf("open discord gateway: %w", a.scrub(err))
+		msg := a.scrub(errors.New(describe(err))).Error()
+		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
+			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + originForm + ")"
+		}
+		return &restError{op: "open discord gateway", msg: msg, err: err}
 	}
 	a.log.Info("connected to the discord gateway")
 	err := a.registerAtStart(ctx)

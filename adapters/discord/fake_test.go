@@ -241,6 +241,17 @@ func (f *fakeDiscord) startThread(w http.ResponseWriter, channel, message string
 		writeFake(w, f.threadStatus, f.threadBody)
 		return
 	}
+	// Like stricter compatible servers, the fake refuses fields that do not
+	// belong to a thread started from a message (invitable is for threads
+	// without one).
+	var fields map[string]json.RawMessage
+	json.Unmarshal(body, &fields)
+	for k := range fields {
+		if k != "name" && k != "auto_archive_duration" && k != "rate_limit_per_user" {
+			writeFake(w, http.StatusBadRequest, `{"message": "Invalid Form Body", "code": 50035, "errors": {"`+k+`": {"_errors": [{"code": "UNKNOWN_FIELD", "message": "Unknown field"}]}}}`)
+			return
+		}
+	}
 	var in struct {
 		Name string `json:"name"`
 	}
