@@ -45,6 +45,7 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 	req.cmd.Channel = i.ChannelID
 	req.cmd.User = userID(i)
 	req.cmd.Admin = isAdmin(i)
+	req.cmd.Admins = "members with Manage Channels"
 	return req, nil
 }
 

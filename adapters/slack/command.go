@@ -36,12 +36,15 @@ func (a *Adapter) command(ctx context.Context, text, channel, user string) (bot.
 	if err != nil {
 		return bot.Command{}, err
 	}
-	cmd.Platform, cmd.Channel, cmd.User = platform, channel, user
+	cmd.Platform, cmd.Channel, cmd.User, cmd.Admins = platform, channel, user, admins
 	if cmd.Name == bot.CmdSubscribe || cmd.Name == bot.CmdUnsubscribe {
 		cmd.Admin = a.isAdmin(ctx, user)
 	}
 	return cmd, nil
 }
+
+// admins says who isAdmin lets change subscriptions, for the refusal.
+const admins = "workspace admins and owners, and the users listed in slack.admins,"
 
 // helpReply is the help, under the message saying what was wrong.
 func helpReply(err error) bot.Reply {

@@ -196,6 +196,19 @@ func TestCommandsAdmin(t *testing.T) {
 	if n := env.fake.calls("users.info"); n != 3 {
 		t.Errorf("users.info called %d times, want 3 (not for configured admins)", n)
 	}
+	t.Run("Refused", func(t *testing.T) {
+		e, _ := newEngine(t)
+		e.Channels = &bot.Channels{Subscriptions: &bottest.Subscriptions{}}
+		env := newHTTPEnv(t, e, Config{})
+		env.fake.users["UPLAIN"] = false
+		form := env.slash("subscribe")
+		form.Set("user_id", "UPLAIN")
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", form, testSecret, env.kit.Now()), http.StatusOK)
+		want := "Only workspace admins and owners, and the users listed in slack.admins, can change this channel's subscription."
+		if text := allText(env.rcv.next()); !strings.Contains(text, want) {
+			t.Errorf("refusal %.300s, want %q", text, want)
+		}
+	})
 }
 
 func TestCommandsUnauthorized(t *testing.T) {
