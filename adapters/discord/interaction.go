@@ -29,10 +29,12 @@ type choices struct {
 type ackFunc func(ctx context.Context, resp response) error
 
 // request is what an interaction asks for: a command, and for a button
-// its verb (bot.ActionRun or bot.ActionShare; "" for a slash command).
+// its verb (bot.ActionRun or bot.ActionShare; "" for a slash command) and
+// the name of who pressed it, shown on what they share.
 type request struct {
 	cmd  bot.Command
 	verb string
+	by   string
 }
 
 // serve answers one interaction, calling ack exactly once.
@@ -128,6 +130,9 @@ func (a *Adapter) render(req request, r bot.Reply) []message {
 		v.ephemeral = true
 	case bot.ActionShare:
 		v.ephemeral = r.Error
+		if !r.Error {
+			r = r.SharedBy(req.by)
+		}
 	}
 	if req.cmd.Name == bot.CmdSearch && v.ephemeral && req.verb != bot.ActionShare {
 		share := bot.Command{Name: req.cmd.Name, Args: req.cmd.Args, Page: req.cmd.Page}

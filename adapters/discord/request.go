@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 		if err != nil {
 			return req, err
 		}
-		req.verb, req.cmd = verb, cmd
+		req.verb, req.cmd, req.by = verb, cmd, displayName(i)
 	default:
 		return req, bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
 	}
@@ -74,6 +75,22 @@ func userID(i *discordgo.Interaction) string {
 		return i.User.ID
 	}
 	return ""
+}
+
+// displayName is how the user who sent an interaction shows in the server:
+// their nickname there, else their display name, else their username.
+func displayName(i *discordgo.Interaction) string {
+	var u *discordgo.User
+	nick := ""
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		u, nick = i.Member.User, i.Member.Nick
+	case i.User != nil:
+		u = i.User
+	default:
+		return ""
+	}
+	return cmp.Or(nick, u.GlobalName, u.Username)
 }
 
 // isAdmin reports whether the member may change the channel's

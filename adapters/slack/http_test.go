@@ -89,7 +89,7 @@ func (env *httpEnv) slash(text string) url.Values {
 // press is the form of a button press on an ephemeral message.
 func (env *httpEnv) press(actionID, value string) url.Values {
 	cb := map[string]any{
-		"type": "block_actions", "user": map[string]string{"id": "U1"}, "channel": map[string]string{"id": "C1"},
+		"type": "block_actions", "user": map[string]string{"id": "U1", "username": "ada", "name": "ada"}, "channel": map[string]string{"id": "C1"},
 		"response_url": env.rcv.URL(), "trigger_id": "t2",
 		"container": map[string]any{"type": "message", "message_ts": "1.2", "channel_id": "C1", "is_ephemeral": true},
 		"actions":   []map[string]string{{"type": "button", "action_id": actionID, "block_id": "card-1", "value": value, "action_ts": "1787140801.1"}},
@@ -342,6 +342,9 @@ func TestInteractionsHandler(t *testing.T) {
 		msgs := env.fake.messages()
 		if len(msgs) != 1 || msgs[0].channel != "C1" || !strings.Contains(msgs[0].form.Get("blocks"), "Agent Lightning") {
 			t.Fatalf("want the results posted in C1, got %d messages", len(msgs))
+		}
+		if blocks := msgs[0].form.Get("blocks"); !strings.Contains(blocks, "Shared by @ada.") || strings.Contains(blocks, "<@U1>") {
+			t.Errorf("the shared post does not say who shared it, or pings them: %.400s", blocks)
 		}
 		if strings.Contains(msgs[0].form.Get("blocks"), `"share"`) || len(env.rcv.got) != 0 {
 			t.Error("a shared post offers Share again, or the presser got a message too")
