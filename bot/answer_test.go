@@ -35,9 +35,7 @@ func TestAnswer(t *testing.T) {
 			return bot.Reply{}, fmt.Errorf("search papers: %w", errors.New("disk I/O error"))
 		}, wantText: "Internal error.", wantErr: true, wantLog: "disk I/O error"},
 		{name: "Panic", h: func(context.Context, bot.Command) (bot.Reply, error) {
-			var m map[string]int
-			m["x"]++ // a real nil-map panic
-			return bot.Reply{}, nil
+			panic("boom")
 		}, wantText: "Internal error.", wantErr: true, wantLog: "command panicked"},
 		{name: "TimeoutIgnoringContext", timeout: time.Millisecond, h: func(context.Context, bot.Command) (bot.Reply, error) {
 			<-blocked
