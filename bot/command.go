@@ -34,6 +34,10 @@ type Command struct {
 	// Admin reports whether the adapter verified that User may change the
 	// channel's subscription.
 	Admin bool
+	// Admins says who may change subscriptions on the platform, for the
+	// message that refuses everyone else, e.g. "members with Manage
+	// Channels"; "" means "channel admins".
+	Admins string
 }
 
 // ParseCommand parses the text of a /papers command as a user types it:

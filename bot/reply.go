@@ -135,6 +135,26 @@ func ErrorReply(err error) Reply {
 	return Reply{Text: ErrorMessage(err), Ephemeral: true, Error: true}
 }
 
+// maxSharerLen bounds the name in SharedBy.
+const maxSharerLen = 80
+
+// SharedBy returns r as shared to a channel by the user called name: its
+// text starts with "Shared by @name." so that everyone sees who posted it.
+// The name is shown as text, never as a mention, so nobody is pinged; an
+// empty name leaves r as it is.
+func (r Reply) SharedBy(name string) Reply {
+	name = Truncate(strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(name), "@")), " "), maxSharerLen)
+	if name == "" {
+		return r
+	}
+	line := "Shared by @" + name + "."
+	if r.Text != "" {
+		line += "\n" + r.Text
+	}
+	r.Text = line
+	return r
+}
+
 // plural returns "1 paper" or "3 papers".
 func plural(n int, noun string) string {
 	if n == 1 {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -95,7 +96,7 @@ func (e *Engine) channelSub(ctx context.Context, cmd Command) (*Channels, Subscr
 		return nil, Subscription{}, Errorf(EUNAVAILABLE, "Subscriptions need a chat platform; this one has none.")
 	}
 	if cmd.Name != CmdStatus && !cmd.Admin {
-		return nil, Subscription{}, Errorf(EFORBIDDEN, "Only channel admins can change this channel's subscription.")
+		return nil, Subscription{}, Errorf(EFORBIDDEN, "Only %s can change this channel's subscription.", cmp.Or(cmd.Admins, "channel admins"))
 	}
 	old, err := ch.Subscriptions.Subscription(ctx, cmd.Platform, cmd.Channel)
 	if err != nil && ErrorCode(err) != ENOTFOUND {

@@ -91,8 +91,13 @@ func TestEngine_Subscribe(t *testing.T) {
 		e, _, _ := channelsEngine(t)
 		cmd := admin
 		cmd.Name, cmd.Admin = bot.CmdSubscribe, false
-		if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN || bot.ErrorMessage(err) != "Only channel admins can change this channel's subscription." {
 			t.Fatalf("err=%v, want EFORBIDDEN", err)
+		}
+		// The adapter says who its platform's admins are.
+		cmd.Admins = "members with Manage Channels"
+		if _, err := e.Handle(ctx, cmd); bot.ErrorMessage(err) != "Only members with Manage Channels can change this channel's subscription." {
+			t.Fatalf("err=%v, want the platform's admins named", err)
 		}
 	})
 	t.Run("ConfigWins", func(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+	"time"
 
 	"paperboy/bot"
 )
@@ -29,6 +31,11 @@ type Adapter struct {
 	// Interactive prints a greeting and a prompt; set it when In is a
 	// terminal. Without it every line is answered and nothing else printed.
 	Interactive bool
+	// Timeout bounds one answer; 0 means bot.DefaultAnswerTimeout.
+	Timeout time.Duration
+	// Logger receives internal errors and panics of commands; nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // New returns a console adapter reading commands from in and writing replies
@@ -95,13 +102,10 @@ func (a *Adapter) answer(ctx context.Context, line string) bool {
 		return true
 	}
 	cmd, err := bot.ParseCommand(line)
-	var reply bot.Reply
+	reply := bot.ErrorReply(err)
 	if err == nil {
 		cmd.Platform, cmd.Channel, cmd.User, cmd.Admin = "console", "console", "console", true
-		reply, err = a.Handler.Handle(ctx, cmd)
-	}
-	if err != nil {
-		reply = bot.ErrorReply(err)
+		reply = bot.Answer(ctx, a.Handler, cmd, a.Timeout, a.Logger)
 	}
 	fmt.Fprint(a.Out, Render(reply))
 	return false

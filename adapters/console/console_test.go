@@ -3,12 +3,14 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"paperboy/adapters/console"
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 // recorder is a Handler that records commands and answers with a fixed reply.
@@ -106,5 +108,29 @@ func TestRender(t *testing.T) {
 	}
 	if strings.ContainsRune(got, 0x1b) {
 		t.Error("Render let an escape character through")
+	}
+}
+
+// TestAdapter_Run_Panic checks that a panicking command is answered with
+// "Internal error." and the console goes on to the next line.
+func TestAdapter_Run_Panic(t *testing.T) {
+	n := 0
+	h := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) {
+		if n++; n == 1 {
+			panic("boom")
+		}
+		return bot.Reply{Title: "Daily Papers"}, nil
+	})
+	var out, logs bytes.Buffer
+	c := console.New(h, strings.NewReader("/papers today\n/papers today\n"), &out, false)
+	c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Internal error.") || !strings.Contains(out.String(), "Daily Papers") {
+		t.Fatalf("output=%q, want the error, then the next answer", out.String())
+	}
+	if !strings.Contains(logs.String(), "command panicked") {
+		t.Fatalf("log=%q, want the panic", logs.String())
 	}
 }

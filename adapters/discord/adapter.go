@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -46,7 +47,7 @@ type Handler interface {
 type Config struct {
 	// Token is the bot token, with or without the "Bot " prefix. It is never
 	// logged or put in an error.
-	Token string
+	Token bot.Secret
 	// ApplicationID is the application's id (a snowflake).
 	ApplicationID string
 	// PublicKey is the application's hex Ed25519 public key, which signs
@@ -55,11 +56,15 @@ type Config struct {
 	// Mode is ModeGateway (the default when "") or ModeHTTP.
 	Mode string
 	// APIBaseURL sends REST calls (and so the gateway URL that REST
-	// returns) to a compatible server instead of https://discord.com.
+	// returns) to a compatible server instead of https://discord.com: its
+	// origin, or its API address ending in /api or /api/vN (see APIOrigin).
 	APIBaseURL string
 	// GuildIDs are guilds to register /papers in as well, where it is
 	// available at once (global commands can take a while to appear).
 	GuildIDs []string
+	// Replays remembers the interactions answered already, so that each is
+	// answered once; nil means memory, which a restart forgets.
+	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// HTTPClient makes the REST calls; nil means a client with a timeout.
@@ -78,13 +83,13 @@ type Config struct {
 // String describes the config without its token.
 func (c Config) String() string {
 	return fmt.Sprintf("discord.Config{Token:%s ApplicationID:%s Mode:%s APIBaseURL:%s GuildIDs:%v}",
-		redacted(c.Token), c.ApplicationID, c.Mode, c.APIBaseURL, c.GuildIDs)
+		c.Token, c.ApplicationID, c.Mode, c.APIBaseURL, c.GuildIDs)
 }
 
 // LogValue logs the config without its token.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("token", redacted(c.Token)),
+		slog.Any("token", c.Token),
 		slog.String("application_id", c.ApplicationID),
 		slog.String("mode", c.Mode),
 		slog.String("api_base_url", c.APIBaseURL),
@@ -92,11 +97,12 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-func redacted(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	return "REDACTED"
+// Replays remembers the interactions answered already; store.DB implements
+// it, so that the memory survives a restart.
+type Replays interface {
+	// Seen records key until the time until and reports whether it was
+	// recorded already and has not expired.
+	Seen(ctx context.Context, key string, until time.Time) (bool, error)
 }
 
 // Adapter is paperboy's Discord bot: it serves /papers interactions and
@@ -109,6 +115,7 @@ type Adapter struct {
 	publicKey ed25519.PublicKey
 	token     string // without "Bot ", for scrubbing errors
 	now       func() time.Time
+	replays   Replays
 	// sleep waits between retries; tests replace it to skip the wall clock.
 	sleep func(ctx context.Context, d time.Duration) error
 
@@ -123,16 +130,21 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = ModeGateway
 	}
-	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	cfg.Token = bot.Secret(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(cfg.Token)), "Bot ")))
 	key, err := validate(cfg, h)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
-	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: cfg.Token, now: cfg.Now, sleep: sleepCtx}
+	cfg.APIBaseURL, _ = APIOrigin(cfg.APIBaseURL) // checked by validate
+	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: string(cfg.Token), now: cfg.Now, sleep: sleepCtx}
 	a.cfg.DeferAfter = orDefault(cfg.DeferAfter, DefaultDeferAfter)
 	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
 	if a.now == nil {
 		a.now = time.Now
+	}
+	a.replays = cfg.Replays
+	if a.replays == nil {
+		a.replays = &bot.RecentKeys{Now: a.now}
 	}
 	a.log = cfg.Logger
 	if a.log == nil {
@@ -143,6 +155,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
+	a.routeLibraryLogs()
 	return a, nil
 }
 
@@ -162,10 +175,8 @@ func validate(cfg Config, h Handler) (ed25519.PublicKey, error) {
 	if err != nil || (key == nil && cfg.Mode == ModeHTTP) {
 		errs = append(errs, fmt.Errorf("public key: must be the application's 64 hex digits in http mode"))
 	}
-	if cfg.APIBaseURL != "" {
-		if u, err := url.Parse(cfg.APIBaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			errs = append(errs, fmt.Errorf("api base url %q is not an http(s) URL", cfg.APIBaseURL))
-		}
+	if _, err := APIOrigin(cfg.APIBaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("api base url: %w", err))
 	}
 	for _, g := range cfg.GuildIDs {
 		if !isSnowflake(g) {
@@ -205,7 +216,7 @@ func orDefault(d, def time.Duration) time.Duration {
 // newSession makes the discordgo session: no intents, no state cache, and
 // discordgo's own retries off, because call retries with its own policy.
 func newSession(cfg Config) (*discordgo.Session, error) {
-	s, err := discordgo.New("Bot " + cfg.Token)
+	s, err := discordgo.New("Bot " + string(cfg.Token))
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
 	}
@@ -236,17 +247,18 @@ const invitePermissions = discordgo.PermissionViewChannel | discordgo.Permission
 	discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
 
 // InviteURL returns the link that adds the bot to a server, with the bot and
-// applications.commands scopes and the permissions it needs.
+// applications.commands scopes and the permissions it needs: on discord.com,
+// or on the compatible server of Config.APIBaseURL.
 func (a *Adapter) InviteURL() string {
-	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ApplicationID) +
+	return cmp.Or(a.cfg.APIBaseURL, "https://discord.com") + "/oauth2/authorize?client_id=" + url.QueryEscape(a.cfg.ApplicationID) +
 		"&permissions=" + strconv.FormatInt(int64(invitePermissions), 10) + "&scope=bot%20applications.commands"
 }
 
 // Run serves until ctx ends and returns nil then. In gateway mode it opens
 // the session, registers the commands and answers interactions; in HTTP mode
 // it registers the commands and waits (InteractionsHandler does the
-// serving). A bad token is an error; other registration failures are logged,
-// since the commands from an earlier start still work. Before returning it
+// serving). A bad token is an error; other registration failures are logged
+// (registerAtStart). Before returning it
 // waits for answers in progress, which ReplyTimeout bounds.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.drain()
@@ -268,7 +280,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	})
 	defer remove()
 	if err := a.session.Open(); err != nil {
-		return fmt.Errorf("open discord gateway: %w", a.scrub(err))
+		msg := a.scrub(errors.New(describe(err))).Error()
+		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
+			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + originForm + ")"
+		}
+		return &restError{op: "open discord gateway", msg: msg, err: err}
 	}
 	a.log.Info("connected to the discord gateway")
 	err := a.registerAtStart(ctx)
@@ -279,19 +295,6 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.log.Warn("close discord gateway", "error", a.scrub(cerr))
 	}
 	return err
-}
-
-// registerAtStart registers the commands, failing only on a rejected token.
-func (a *Adapter) registerAtStart(ctx context.Context) error {
-	err := a.RegisterCommands(ctx)
-	if err == nil || ctx.Err() != nil {
-		return nil
-	}
-	if s := statusOf(err); s == http.StatusUnauthorized || s == http.StatusForbidden {
-		return err
-	}
-	a.log.Warn("register commands failed; the commands registered before still work", "error", err)
-	return nil
 }
 
 // track runs fn as an answer in progress unless the adapter is shutting

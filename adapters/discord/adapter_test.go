@@ -153,7 +153,10 @@ func TestRun_BadToken(t *testing.T) {
 	}
 }
 
-func TestRun_Gateway(t *testing.T) {
+// fakeGateway is a Discord gateway that says hello, takes the IDENTIFY,
+// sends READY and then events, and reads until the client leaves. It
+// returns its ws:// URL and the IDENTIFY payload to come.
+func fakeGateway(t *testing.T, events ...any) (string, <-chan json.RawMessage) {
 	identify := make(chan json.RawMessage, 1)
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
@@ -170,16 +173,24 @@ func TestRun_Gateway(t *testing.T) {
 		c.WriteJSON(map[string]any{"op": 0, "t": "READY", "s": 1, "d": map[string]any{
 			"v": 10, "session_id": "s1", "user": map[string]any{"id": fakeBotID, "username": "paperboy", "bot": true}, "guilds": []any{},
 		}})
-		c.WriteJSON(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": 2, "d": slash("search", opt("query", "agents"))})
+		for n, ev := range events {
+			c.WriteJSON(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": n + 2, "d": ev})
+		}
 		for {
 			if _, _, err := c.ReadMessage(); err != nil {
 				return
 			}
 		}
 	}))
-	defer gw.Close()
+	t.Cleanup(gw.Close)
+	return "ws" + strings.TrimPrefix(gw.URL, "http"), identify
+}
+
+func TestRun_Gateway(t *testing.T) {
+	in := slash("search", opt("query", "agents"))
+	url, identify := fakeGateway(t, in)
 	e := newEnv(t, newEngine(t), func(c *Config) { c.Mode, c.PublicKey = ModeGateway, "" })
-	e.f.gatewayURL = "ws" + strings.TrimPrefix(gw.URL, "http")
+	e.f.gatewayURL = url
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- e.a.Run(ctx) }()
@@ -195,7 +206,7 @@ func TestRun_Gateway(t *testing.T) {
 	if id.Op != 2 || id.D.Intents != 0 || id.D.Token != "Bot "+testToken {
 		t.Fatalf("identify op %d intents %d; want op 2 with no intents", id.Op, id.D.Intents)
 	}
-	cb := e.f.waitFor("POST", "/interactions/5001/itoken-abc.def/callback")
+	cb := e.f.waitFor("POST", "/interactions/"+in["id"].(string)+"/itoken-abc.def/callback")
 	checkLimits(t, cb.Body)
 	if !strings.Contains(string(cb.Body), `"type":4`) {
 		t.Fatalf("callback %s", cb.Body)

@@ -85,16 +85,27 @@ func (a *Adapter) createMessage(ctx context.Context, channel string, m message) 
 	return created.ID, nil
 }
 
+// threadStart is the body that starts a thread from a message: only what
+// paperboy sets. discordgo's ThreadStart always sends "invitable": false,
+// which Discord ignores here but stricter compatible servers reject.
+type threadStart struct {
+	Name                string `json:"name"`
+	AutoArchiveDuration int    `json:"auto_archive_duration"`
+}
+
 // openThread starts a public thread from message and returns its id, or ""
 // when Discord refuses.
 func (a *Adapter) openThread(ctx context.Context, channel, message, name string) string {
-	var th *discordgo.Channel
+	var th discordgo.Channel
+	endpoint := discordgo.EndpointChannelMessageThread(channel, message)
 	err := a.call(ctx, "start thread", "", func(opts ...discordgo.RequestOption) error {
-		var err error
-		th, err = a.session.MessageThreadStartComplex(channel, message, &discordgo.ThreadStart{Name: name, AutoArchiveDuration: threadArchive}, opts...)
+		body, err := a.session.RequestWithBucketID("POST", endpoint, threadStart{Name: name, AutoArchiveDuration: threadArchive}, endpoint, opts...)
+		if err == nil {
+			err = json.Unmarshal(body, &th)
+		}
 		return err
 	})
-	if err != nil || th == nil || th.ID == "" {
+	if err != nil || th.ID == "" {
 		a.log.Warn("cannot start a thread; posting inline", "channel", channel, "message_id", message,
 			"status", statusOf(err), "discord_code", discordCode(err), "error", err)
 		return ""

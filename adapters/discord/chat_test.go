@@ -42,7 +42,7 @@ func TestSend_Thread(t *testing.T) {
 		t.Fatalf("Sent=%+v, want one message and a thread started from it", header)
 	}
 	th := e.f.recordedRequests("POST", "/channels/100/messages/"+header.IDs[0]+"/threads")
-	if len(th) != 1 || !strings.Contains(string(th[0].Body), `"name":"Daily Papers — Wed 19 Aug 2026 · 26 papers"`) {
+	if len(th) != 1 || string(th[0].Body) != `{"name":"Daily Papers — Wed 19 Aug 2026 · 26 papers","auto_archive_duration":1440}` {
 		t.Fatalf("thread requests %v", th)
 	}
 	for _, p := range posts[1:] {

@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"net/http"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -61,21 +63,97 @@ func commands() []*discordgo.ApplicationCommand {
 
 // RegisterCommands registers /papers globally and in each of
 // Config.GuildIDs, overwriting what was registered before, so running it
-// again changes nothing.
+// again changes nothing. Every scope is tried even when another failed;
+// the error, a *RegisterError, names each failure in one line.
 func (a *Adapter) RegisterCommands(ctx context.Context) error {
 	cmds := commands()
+	var failed RegisterError
 	for _, guild := range append([]string{""}, a.cfg.GuildIDs...) {
-		err := a.call(ctx, "register commands", "", func(opts ...discordgo.RequestOption) error {
+		err := a.call(ctx, scopeName(guild), "", func(opts ...discordgo.RequestOption) error {
 			_, err := a.session.ApplicationCommandBulkOverwrite(a.cfg.ApplicationID, guild, cmds, opts...)
 			return err
 		})
 		if err != nil {
-			if guild != "" {
-				return fmt.Errorf("guild %s: %w", guild, err)
-			}
-			return err
+			failed.Errs = append(failed.Errs, err)
+			failed.global = failed.global || guild == ""
 		}
+	}
+	if len(failed.Errs) > 0 {
+		return &failed
 	}
 	a.log.Info("registered /papers", "guilds", len(a.cfg.GuildIDs))
 	return nil
+}
+
+// scopeName says where a registration goes, for errors.
+func scopeName(guild string) string {
+	if guild == "" {
+		return "register /papers globally"
+	}
+	return "register /papers in guild " + guild
+}
+
+// RegisterError is a registration that failed in one or more scopes.
+type RegisterError struct {
+	Errs   []error // one per failed scope, in order
+	global bool    // the first of Errs is the global registration's
+}
+
+// Error joins the failures in one line.
+func (e *RegisterError) Error() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap gives the failures to errors.Is and errors.As.
+func (e *RegisterError) Unwrap() []error { return e.Errs }
+
+// registerAtStart registers the commands, failing only when Discord
+// refuses the bot's token (401) or the application (403 on the global
+// commands). Other failures are logged in one line that says whether any
+// /papers is registered at all (from an earlier start, or in the scopes
+// that worked this time).
+func (a *Adapter) registerAtStart(ctx context.Context) error {
+	err := a.RegisterCommands(ctx)
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	var re *RegisterError
+	if errors.As(err, &re) && re.global && (statusOf(re.Errs[0]) == http.StatusUnauthorized || statusOf(re.Errs[0]) == http.StatusForbidden) {
+		return err
+	}
+	switch registered, cerr := a.anyRegistered(ctx); {
+	case cerr != nil:
+		a.log.Warn("register commands failed", "error", err)
+	case registered:
+		a.log.Warn("register commands failed; the /papers registered before still works", "error", err)
+	default:
+		a.log.Warn("register commands failed; no commands are registered, so /papers does not appear in Discord", "error", err)
+	}
+	return nil
+}
+
+// anyRegistered reports whether /papers is registered globally or in any of
+// Config.GuildIDs.
+func (a *Adapter) anyRegistered(ctx context.Context) (bool, error) {
+	for _, guild := range append([]string{""}, a.cfg.GuildIDs...) {
+		var cmds []*discordgo.ApplicationCommand
+		err := a.call(ctx, "list commands", "", func(opts ...discordgo.RequestOption) error {
+			var err error
+			cmds, err = a.session.ApplicationCommands(a.cfg.ApplicationID, guild, opts...)
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		for _, c := range cmds {
+			if c.Name == commandName {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -79,6 +80,7 @@ type fakeDiscord struct {
 	counts   map[string]int
 	history  map[string][]*fakeMessage // channel → messages, oldest first
 	nonces   map[string]*fakeMessage
+	commands map[string]string // path → the commands registered there (JSON)
 	nextID   int
 	claimed  map[int]bool  // requests returned by waitFor
 	seen     chan struct{} // signalled on every request
@@ -87,7 +89,7 @@ type fakeDiscord struct {
 func newFakeDiscord(t *testing.T) *fakeDiscord {
 	f := &fakeDiscord{
 		t: t, counts: map[string]int{}, history: map[string][]*fakeMessage{},
-		nonces: map[string]*fakeMessage{}, nextID: 9000, claimed: map[int]bool{}, seen: make(chan struct{}, 1),
+		nonces: map[string]*fakeMessage{}, commands: map[string]string{}, nextID: 9000, claimed: map[int]bool{}, seen: make(chan struct{}, 1),
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -160,7 +162,15 @@ func (f *fakeDiscord) route(w http.ResponseWriter, r *http.Request, path string,
 	case r.Method == "POST" && len(p) == 3 && p[0] == "webhooks":
 		f.createMessage(w, "interaction", body, 0)
 	case r.Method == "PUT" && p[0] == "applications" && p[len(p)-1] == "commands":
+		f.mu.Lock()
+		f.commands[path] = string(body)
+		f.mu.Unlock()
 		writeFake(w, http.StatusOK, string(body))
+	case r.Method == "GET" && p[0] == "applications" && p[len(p)-1] == "commands":
+		f.mu.Lock()
+		cmds := f.commands[path]
+		f.mu.Unlock()
+		writeFake(w, http.StatusOK, cmp.Or(cmds, "[]"))
 	case r.Method == "GET" && path == "/users/@me":
 		writeFake(w, http.StatusOK, `{"id": "`+fakeBotID+`", "username": "paperboy", "bot": true}`)
 	case r.Method == "GET" && path == "/gateway":
@@ -230,6 +240,17 @@ func (f *fakeDiscord) startThread(w http.ResponseWriter, channel, message string
 	if f.threadStatus != 0 {
 		writeFake(w, f.threadStatus, f.threadBody)
 		return
+	}
+	// Like stricter compatible servers, the fake refuses fields that do not
+	// belong to a thread started from a message (invitable is for threads
+	// without one).
+	var fields map[string]json.RawMessage
+	json.Unmarshal(body, &fields)
+	for k := range fields {
+		if k != "name" && k != "auto_archive_duration" && k != "rate_limit_per_user" {
+			writeFake(w, http.StatusBadRequest, `{"message": "Invalid Form Body", "code": 50035, "errors": {"`+k+`": {"_errors": [{"code": "UNKNOWN_FIELD", "message": "Unknown field"}]}}}`)
+			return
+		}
 	}
 	var in struct {
 		Name string `json:"name"`

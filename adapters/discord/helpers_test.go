@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,10 +222,14 @@ func bodies(reqs []recorded) []json.RawMessage {
 	return out
 }
 
+// lastID numbers the interactions the tests build: each has an id of its
+// own, as Discord's do, since an id is answered once.
+var lastID atomic.Int64
+
 // interaction builds an interaction as Discord sends it.
 func interaction(typ int, data map[string]any) map[string]any {
 	return map[string]any{
-		"id": "5001", "application_id": "1000", "type": typ, "token": "itoken-abc.def",
+		"id": strconv.FormatInt(5000+lastID.Add(1), 10), "application_id": "1000", "type": typ, "token": "itoken-abc.def",
 		"version": 1, "guild_id": "77", "channel_id": "300", "app_permissions": "2248473465835073",
 		"locale": "en-US", "guild_locale": "en-US", "data": data,
 		"member": map[string]any{

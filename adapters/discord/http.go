@@ -50,8 +50,22 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad interaction", http.StatusBadRequest)
 		return
 	}
+	if !a.answerable(&i) {
+		http.Error(w, "interaction without id or token", http.StatusBadRequest)
+		return
+	}
 	if i.Type == discordgo.InteractionPing {
 		writeJSON(w, response{Type: discordgo.InteractionResponsePong})
+		return
+	}
+	switch seen, err := a.seen(r.Context(), &i); {
+	case err != nil:
+		a.log.Error("cannot check the interaction for a replay", "interaction_id", i.ID, "error", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	case seen:
+		a.log.Warn("refused replayed interaction", "interaction_id", i.ID)
+		http.Error(w, "interaction answered already", http.StatusUnauthorized)
 		return
 	}
 	a.answerHTTP(w, r, &i)
@@ -130,9 +144,20 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 // serveGateway answers an interaction that came over the gateway: the first
-// response is a REST callback, made within Discord's deadline.
+// response is a REST callback, made within the interaction's window. An
+// interaction answered already (delivered twice) is dropped; when the
+// store cannot say, it is answered, since the gateway is Discord itself.
 func (a *Adapter) serveGateway(ctx context.Context, i *discordgo.Interaction) {
-	deadline := time.Now().Add(interactionDeadline)
+	if !a.answerable(i) {
+		return
+	}
+	if seen, err := a.seen(ctx, i); err != nil {
+		a.log.Warn("cannot check the interaction for a replay; answering it", "interaction_id", i.ID, "error", err)
+	} else if seen {
+		a.log.Debug("dropped an interaction answered already", "interaction_id", i.ID)
+		return
+	}
+	deadline := window(i, time.Now())
 	ack := func(ctx context.Context, resp response) error {
 		actx, cancel := context.WithDeadline(ctx, deadline)
 		defer cancel()
@@ -143,4 +168,36 @@ func (a *Adapter) serveGateway(ctx context.Context, i *discordgo.Interaction) {
 		})
 	}
 	a.serve(ctx, i, ack)
+}
+
+// window returns when Discord stops waiting for the first response to i:
+// interactionDeadline after it was made, according to its id, or after now
+// when the id's time is not within the last interactionDeadline (a clock
+// that disagrees with Discord's).
+func window(i *discordgo.Interaction, now time.Time) time.Time {
+	created, err := discordgo.SnowflakeTimestamp(i.ID)
+	if err != nil || created.After(now) || now.Sub(created) > interactionDeadline {
+		created = now
+	}
+	return created.Add(interactionDeadline)
+}
+
+// answerable reports whether i can be answered at all. discordgo hands over
+// an empty interaction when it cannot decode one, and a callback without an
+// id or token would only earn a 404; such an interaction is dropped.
+func (a *Adapter) answerable(i *discordgo.Interaction) bool {
+	if i.ID == "" || i.Token == "" {
+		a.log.Debug("dropped an interaction without id or token", "type", int(i.Type))
+		return false
+	}
+	return true
+}
+
+// interactionLifetime is how long an interaction's token works. Its id is
+// remembered that long: a replay after it could not be answered anyway.
+const interactionLifetime = 15 * time.Minute
+
+// seen records i as answered and reports whether it was already.
+func (a *Adapter) seen(ctx context.Context, i *discordgo.Interaction) (bool, error) {
+	return a.replays.Seen(ctx, "discord:"+i.ID, a.now().Add(interactionLifetime))
 }

@@ -83,7 +83,7 @@ func TestInteractions_Search(t *testing.T) {
 		t.Fatalf("response type %d flags %d with %d embeds; want an ephemeral message", *p.Type, p.Data.Flags, len(p.Data.Embeds))
 	}
 	cmds := calls.Commands()
-	want := bot.Command{Name: bot.CmdSearch, Args: "the", Platform: "discord", Channel: "300", User: "600"}
+	want := bot.Command{Name: bot.CmdSearch, Args: "the", Platform: "discord", Channel: "300", User: "600", Admins: "members with Manage Channels"}
 	if len(cmds) != 1 || cmds[0] != want {
 		t.Fatalf("commands %+v, want %+v", cmds, want)
 	}
@@ -169,9 +169,13 @@ func TestInteractions_Buttons(t *testing.T) {
 	})
 	t.Run("Share", func(t *testing.T) {
 		id, _ := bot.EncodeAction(bot.ActionShare, bot.Command{Name: bot.CmdSearch, Args: "agents"})
-		p := decode(t, e.post(t, button(id)))
+		w := e.post(t, button(id))
+		p := decode(t, w)
 		if p.Data.Flags != 0 || len(p.Data.Embeds) == 0 || strings.Contains(buttonLabels(p.Data), "Share") {
 			t.Fatalf("shared answer flags %d, buttons %s; want public, no Share button", p.Data.Flags, buttonLabels(p.Data))
+		}
+		if !strings.Contains(w.Body.String(), "Shared by @Reader.") || p.Data.AllowedMentions == nil || p.Data.AllowedMentions.Parse == nil || len(*p.Data.AllowedMentions.Parse) != 0 {
+			t.Fatalf("the shared answer does not say who shared it, or may ping: %.400s", w.Body)
 		}
 	})
 	t.Run("ErrGarbled", func(t *testing.T) {

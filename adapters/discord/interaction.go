@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -12,9 +11,6 @@ import (
 
 // interactionDeadline is how long Discord waits for the first response.
 const interactionDeadline = 3 * time.Second
-
-// errTooSlow is what users see when ReplyTimeout passes.
-var errTooSlow = bot.Errorf(bot.EUNAVAILABLE, "Sorry, that took too long. Please try again in a moment.")
 
 // response is an interaction response. Data is a *message, *choices or nil.
 type response struct {
@@ -33,10 +29,12 @@ type choices struct {
 type ackFunc func(ctx context.Context, resp response) error
 
 // request is what an interaction asks for: a command, and for a button
-// its verb (bot.ActionRun or bot.ActionShare; "" for a slash command).
+// its verb (bot.ActionRun or bot.ActionShare; "" for a slash command) and
+// the name of who pressed it, shown on what they share.
 type request struct {
 	cmd  bot.Command
 	verb string
+	by   string
 }
 
 // serve answers one interaction, calling ack exactly once.
@@ -68,19 +66,18 @@ func messageResponse(m message) response {
 	return response{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &m}
 }
 
-// answer runs a command or button. It replies directly when the handler
-// answers within DeferAfter; otherwise it defers, then edits the deferred
-// reply with the answer, or with an apology once ReplyTimeout has passed.
+// answer runs a command or button. It replies directly when the answer
+// comes within DeferAfter; otherwise it defers, then edits the deferred reply
+// with the answer, which bot.Answer makes an apology once ReplyTimeout has
+// passed.
 func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction, ack ackFunc) {
 	req, err := a.parse(i)
 	if err != nil {
 		a.ack(ctx, i, ack, messageResponse(a.render(req, bot.ErrorReply(err))[0]))
 		return
 	}
-	hctx, cancel := context.WithTimeout(ctx, a.cfg.ReplyTimeout)
-	defer cancel()
 	done := make(chan bot.Reply, 1)
-	if !a.goTrack(func() { done <- a.handle(hctx, req.cmd) }) {
+	if !a.goTrack(func() { done <- bot.Answer(ctx, a.h, req.cmd, a.cfg.ReplyTimeout, a.log) }) {
 		done <- bot.ErrorReply(bot.Errorf(bot.EUNAVAILABLE, "paperboy is restarting; please try again in a minute."))
 	}
 	timer := time.NewTimer(a.cfg.DeferAfter)
@@ -92,13 +89,12 @@ func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction, ack ackF
 			a.followUp(ctx, i, msgs[1:])
 		}
 	case <-timer.C:
-		a.deferred(ctx, hctx, i, req, done, ack)
+		a.deferred(ctx, i, req, done, ack)
 	}
 }
 
-// deferred sends a deferred response, waits for the answer or the reply
-// timeout, and shows what came.
-func (a *Adapter) deferred(ctx, hctx context.Context, i *discordgo.Interaction, req request, done <-chan bot.Reply, ack ackFunc) {
+// deferred sends a deferred response, waits for the answer and shows it.
+func (a *Adapter) deferred(ctx context.Context, i *discordgo.Interaction, req request, done <-chan bot.Reply, ack ackFunc) {
 	ephemeral := expectEphemeral(req)
 	wait := &message{AllowedMentions: noMentions()}
 	if ephemeral {
@@ -107,35 +103,7 @@ func (a *Adapter) deferred(ctx, hctx context.Context, i *discordgo.Interaction, 
 	if !a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: wait}) {
 		return
 	}
-	var r bot.Reply
-	select {
-	case r = <-done:
-	case <-hctx.Done():
-	}
-	if hctx.Err() != nil && (r.Error || len(r.Cards)+len(r.Title)+len(r.Text) == 0) {
-		a.log.Warn("command timed out", "command", req.cmd.Name, "timeout", a.cfg.ReplyTimeout)
-		r = bot.ErrorReply(errTooSlow)
-	}
-	a.finish(ctx, i, ephemeral, a.render(req, r))
-}
-
-// handle runs the handler and turns an error, or a panic, into an error
-// reply. Only internal errors are logged: the others are the user's to fix.
-func (a *Adapter) handle(ctx context.Context, cmd bot.Command) (r bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("command panicked", "command", cmd.Name, "panic", fmt.Sprint(p))
-			r = bot.ErrorReply(fmt.Errorf("panic: %v", p))
-		}
-	}()
-	r, err := a.h.Handle(ctx, cmd)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.EINTERNAL {
-			a.log.Error("command failed", "command", cmd.Name, "error", err)
-		}
-		return bot.ErrorReply(err)
-	}
-	return r
+	a.finish(ctx, i, ephemeral, a.render(req, <-done))
 }
 
 // expectEphemeral guesses, before the answer exists, whether it will be
@@ -162,6 +130,9 @@ func (a *Adapter) render(req request, r bot.Reply) []message {
 		v.ephemeral = true
 	case bot.ActionShare:
 		v.ephemeral = r.Error
+		if !r.Error {
+			r = r.SharedBy(req.by)
+		}
 	}
 	if req.cmd.Name == bot.CmdSearch && v.ephemeral && req.verb != bot.ActionShare {
 		share := bot.Command{Name: req.cmd.Name, Args: req.cmd.Args, Page: req.cmd.Page}

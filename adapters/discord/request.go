@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 		if err != nil {
 			return req, err
 		}
-		req.verb, req.cmd = verb, cmd
+		req.verb, req.cmd, req.by = verb, cmd, displayName(i)
 	default:
 		return req, bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
 	}
@@ -45,6 +46,7 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 	req.cmd.Channel = i.ChannelID
 	req.cmd.User = userID(i)
 	req.cmd.Admin = isAdmin(i)
+	req.cmd.Admins = "members with Manage Channels"
 	return req, nil
 }
 
@@ -75,6 +77,22 @@ func userID(i *discordgo.Interaction) string {
 	return ""
 }
 
+// displayName is how the user who sent an interaction shows in the server:
+// their nickname there, else their display name, else their username.
+func displayName(i *discordgo.Interaction) string {
+	var u *discordgo.User
+	nick := ""
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		u, nick = i.Member.User, i.Member.Nick
+	case i.User != nil:
+		u = i.User
+	default:
+		return ""
+	}
+	return cmp.Or(nick, u.GlobalName, u.Username)
+}
+
 // isAdmin reports whether the member may change the channel's
 // subscription: Discord puts the member's permissions in the channel into
 // every interaction from a server. In a DM nobody is an admin.
@@ -99,7 +117,7 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) re
 	actx, cancel := context.WithTimeout(ctx, autocompleteTimeout)
 	defer cancel()
 	done := make(chan bot.Reply, 1)
-	if !a.goTrack(func() { done <- a.handle(actx, cmd) }) {
+	if !a.goTrack(func() { done <- bot.Answer(actx, a.h, cmd, a.cfg.ReplyTimeout, a.log) }) {
 		return resp
 	}
 	select {

@@ -31,10 +31,15 @@ const (
 // call runs one REST request, fn, under the retry policy: every attempt gets
 // discordgo.WithContext with its own deadline; a 429 waits retry_after and
 // tries again; a 5xx or network error is retried maxFailures times with
-// backoff; a 4xx fails at once. secret is a token in the request's URL (an
-// interaction token), scrubbed from the error like the bot token.
+// backoff; a 4xx fails at once. When ctx has a deadline (an interaction's
+// 3 s window), a retry whose wait would not end well before it is not
+// started: it could only fail, or answer too late. secret is a token in the
+// request's URL (an interaction token), scrubbed from the error like the
+// bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
 	limited, failed := 0, 0
+	deadline, bounded := ctx.Deadline()
+	budget, waited := time.Until(deadline), time.Duration(0)
 	for {
 		actx, cancel := context.WithTimeout(ctx, callTimeout)
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
@@ -43,13 +48,18 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 			return nil
 		}
 		wait, ok := retryAfter(ctx, err, &limited, &failed)
+		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
+			ok = false
+		}
+		msg := a.scrub(errors.New(describe(err)), secret).Error()
 		if !ok {
-			return &restError{op: op, msg: a.scrub(err, secret).Error(), err: err}
+			return &restError{op: op, msg: msg, err: err}
 		}
-		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", a.scrub(err, secret))
+		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", msg)
 		if serr := a.sleep(ctx, wait); serr != nil {
-			return &restError{op: op, msg: a.scrub(err, secret).Error() + " (then " + serr.Error() + ")", err: serr}
+			return &restError{op: op, msg: msg + " (then " + serr.Error() + ")", err: serr}
 		}
+		waited += wait
 	}
 }
 
@@ -90,8 +100,9 @@ func discordCode(err error) int {
 	return 0
 }
 
-// restError is a failed REST call. Its message has every token scrubbed;
-// Unwrap gives the original error for errors.Is and errors.As.
+// restError is a failed REST call. Its message is short (describe) and has
+// every token scrubbed; Unwrap gives the original error for errors.Is and
+// errors.As.
 type restError struct {
 	op, msg string
 	err     error

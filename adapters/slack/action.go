@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -79,6 +80,7 @@ func (a *Adapter) share(ctx context.Context, cb slackgo.InteractionCallback, to 
 		a.respond(ctx, to, render(reply, renderOpts{}))
 		return
 	}
+	reply = reply.SharedBy(cmp.Or(cb.User.Username, cb.User.Name))
 	reply.Ephemeral = false
 	id := cb.ActionCallback.BlockActions[0].ActionTs
 	if id == "" {

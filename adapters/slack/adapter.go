@@ -52,12 +52,12 @@ const DefaultAPIURL = "https://slack.com/api/"
 const DefaultReplyTimeout = 25 * time.Second
 
 // Config configures an Adapter. BotToken, AppToken and SigningSecret are
-// secrets: String and LogValue redact them, and no error or log line of this
-// package contains them.
+// bot.Secrets: every way of printing them redacts them, and no error or log
+// line of this package contains them.
 type Config struct {
-	BotToken      string // xoxb-…, for the Web API
-	AppToken      string // xapp-…, for Socket Mode
-	SigningSecret string // verifies HTTP-mode requests
+	BotToken      bot.Secret // xoxb-…, for the Web API
+	AppToken      bot.Secret // xapp-…, for Socket Mode
+	SigningSecret bot.Secret // verifies HTTP-mode requests
 
 	// Mode is ModeSocket (the default when "") or ModeHTTP.
 	Mode string
@@ -67,6 +67,9 @@ type Config struct {
 	// Admins are user ids allowed to subscribe and unsubscribe channels, in
 	// addition to the workspace's admins and owners.
 	Admins []string
+	// Replays remembers the HTTP-mode requests answered already, so that a
+	// replay is refused; nil means memory, which a restart forgets.
+	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// HTTPClient makes every outbound request (Web API, response_url); nil
@@ -87,7 +90,7 @@ type Config struct {
 // String describes the configuration with its secrets redacted.
 func (c Config) String() string {
 	return fmt.Sprintf("slack.Config{Mode:%q APIURL:%q BotToken:%s AppToken:%s SigningSecret:%s Admins:%d ReplyTimeout:%s}",
-		c.Mode, redactURL(c.APIURL), redact(c.BotToken), redact(c.AppToken), redact(c.SigningSecret), len(c.Admins), c.ReplyTimeout)
+		c.Mode, redactURL(c.APIURL), c.BotToken, c.AppToken, c.SigningSecret, len(c.Admins), c.ReplyTimeout)
 }
 
 // GoString is String, so that %#v redacts the secrets too.
@@ -98,18 +101,11 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("mode", c.Mode),
 		slog.String("api_url", redactURL(c.APIURL)),
-		slog.String("bot_token", redact(c.BotToken)),
-		slog.String("app_token", redact(c.AppToken)),
-		slog.String("signing_secret", redact(c.SigningSecret)),
+		slog.Any("bot_token", c.BotToken),
+		slog.Any("app_token", c.AppToken),
+		slog.Any("signing_secret", c.SigningSecret),
 		slog.Int("admins", len(c.Admins)),
 	)
-}
-
-func redact(secret string) string {
-	if secret == "" {
-		return `""`
-	}
-	return "REDACTED"
 }
 
 func redactURL(s string) string {
@@ -127,7 +123,7 @@ type Adapter struct {
 	log     *slog.Logger
 	http    *http.Client
 	admins  map[string]bool
-	replays replayCache
+	replays Replays
 	pacer   pacer
 	gate    postGate
 	self    identity
@@ -151,16 +147,21 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if h == nil {
 		return nil, errors.New("slack: no command handler")
 	}
-	a := &Adapter{cfg: cfg, h: h, http: cfg.HTTPClient, admins: make(map[string]bool)}
+	a := &Adapter{cfg: cfg, h: h, http: cfg.HTTPClient, admins: make(map[string]bool), replays: cfg.Replays}
+	if a.replays == nil {
+		a.replays = &bot.RecentKeys{Now: func() time.Time { return a.cfg.Now() }}
+	}
 	a.log = cfg.Logger.With("adapter", "slack")
 	for _, id := range cfg.Admins {
 		a.admins[strings.TrimSpace(id)] = true
 	}
-	opts := []slackgo.Option{slackgo.OptionAPIURL(cfg.APIURL), slackgo.OptionHTTPClient(cfg.HTTPClient)}
+	// slack-go's own lines (it logs in debug mode and for RTM) go through
+	// slog too, like socketmode's (runSocket), never to the standard logger.
+	opts := []slackgo.Option{slackgo.OptionAPIURL(cfg.APIURL), slackgo.OptionHTTPClient(cfg.HTTPClient), slackgo.OptionLog(logBridge{a.log})}
 	if cfg.AppToken != "" {
-		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
+		opts = append(opts, slackgo.OptionAppLevelToken(string(cfg.AppToken)))
 	}
-	a.api = slackgo.New(cfg.BotToken, opts...)
+	a.api = slackgo.New(string(cfg.BotToken), opts...)
 	a.bg, a.stop = context.WithCancel(context.Background())
 	return a, nil
 }
@@ -168,8 +169,8 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 // withDefaults validates cfg and fills in its defaults.
 func withDefaults(cfg Config) (Config, error) {
 	var errs []error
-	need := func(v, what string) {
-		if strings.TrimSpace(v) == "" {
+	need := func(v bot.Secret, what string) {
+		if strings.TrimSpace(string(v)) == "" {
 			errs = append(errs, fmt.Errorf("slack: %s mode needs %s", cfg.Mode, what))
 		}
 	}
@@ -179,7 +180,7 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Mode = ModeSocket
 		need(cfg.BotToken, "a bot token (xoxb-…)")
 		need(cfg.AppToken, "an app-level token (xapp-…)")
-		if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+		if cfg.AppToken != "" && !strings.HasPrefix(string(cfg.AppToken), "xapp-") {
 			errs = append(errs, errors.New("slack: the app-level token must start with xapp-"))
 		}
 	case ModeHTTP:

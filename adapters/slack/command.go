@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	slackgo "github.com/slack-go/slack"
@@ -12,9 +11,6 @@ import (
 
 // platform is bot.Command.Platform for Slack.
 const platform = "slack"
-
-// errTooSlow is what a user sees when a command runs past ReplyTimeout.
-var errTooSlow = bot.Errorf(bot.EUNAVAILABLE, "Sorry, that took too long to answer. Please try again in a minute.")
 
 // slashText undoes the HTML escaping Slack applies to command text.
 var slashText = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
@@ -40,12 +36,15 @@ func (a *Adapter) command(ctx context.Context, text, channel, user string) (bot.
 	if err != nil {
 		return bot.Command{}, err
 	}
-	cmd.Platform, cmd.Channel, cmd.User = platform, channel, user
+	cmd.Platform, cmd.Channel, cmd.User, cmd.Admins = platform, channel, user, admins
 	if cmd.Name == bot.CmdSubscribe || cmd.Name == bot.CmdUnsubscribe {
 		cmd.Admin = a.isAdmin(ctx, user)
 	}
 	return cmd, nil
 }
+
+// admins says who isAdmin lets change subscriptions, for the refusal.
+const admins = "workspace admins and owners, and the users listed in slack.admins,"
 
 // helpReply is the help, under the message saying what was wrong.
 func helpReply(err error) bot.Reply {
@@ -77,37 +76,8 @@ func (a *Adapter) isAdmin(ctx context.Context, user string) bool {
 	return u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
 }
 
-// result is what a Handler returned.
-type result struct {
-	reply bot.Reply
-	err   error
-}
-
-// run asks the Handler for the reply to cmd, within ReplyTimeout. Past it,
-// or on any error, it returns a reply that says so politely; only internal
-// errors are logged, with their details.
+// run asks the Handler for the reply to cmd under bot.Answer's policy,
+// within ReplyTimeout.
 func (a *Adapter) run(ctx context.Context, cmd bot.Command) bot.Reply {
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.ReplyTimeout)
-	defer cancel()
-	done := make(chan result, 1) // buffered: a late Handler never blocks
-	go func() {
-		r, err := a.h.Handle(ctx, cmd)
-		done <- result{r, err}
-	}()
-	var res result
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		res.err = ctx.Err()
-	}
-	switch {
-	case res.err == nil:
-		return res.reply
-	case errors.Is(res.err, context.DeadlineExceeded) || (bot.ErrorCode(res.err) == bot.EINTERNAL && ctx.Err() != nil):
-		a.log.Warn("command timed out", "command", cmd.Name, "channel", cmd.Channel, "timeout", a.cfg.ReplyTimeout)
-		return bot.ErrorReply(errTooSlow)
-	case bot.ErrorCode(res.err) == bot.EINTERNAL:
-		a.log.Error("command failed", "command", cmd.Name, "channel", cmd.Channel, "error", res.err)
-	}
-	return bot.ErrorReply(res.err)
+	return bot.Answer(ctx, a.h, cmd, a.cfg.ReplyTimeout, a.log)
 }

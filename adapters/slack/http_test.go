@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,10 +70,10 @@ func TestVerifyKnownAnswer(t *testing.T) {
 	h := http.Header{}
 	h.Set("X-Slack-Request-Timestamp", "1531420618")
 	h.Set("X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")
-	if err := a.verify(h, []byte(body)); err != nil {
+	if err := a.verify(context.Background(), h, []byte(body)); err != nil {
 		t.Fatalf("verify=%v, want the documented example to pass", err)
 	}
-	if err := a.verify(h, []byte(body)); err != errReplayed {
+	if err := a.verify(context.Background(), h, []byte(body)); err != errReplayed {
 		t.Errorf("second verify=%v, want %v", err, errReplayed)
 	}
 }
@@ -88,7 +89,7 @@ func (env *httpEnv) slash(text string) url.Values {
 // press is the form of a button press on an ephemeral message.
 func (env *httpEnv) press(actionID, value string) url.Values {
 	cb := map[string]any{
-		"type": "block_actions", "user": map[string]string{"id": "U1"}, "channel": map[string]string{"id": "C1"},
+		"type": "block_actions", "user": map[string]string{"id": "U1", "username": "ada", "name": "ada"}, "channel": map[string]string{"id": "C1"},
 		"response_url": env.rcv.URL(), "trigger_id": "t2",
 		"container": map[string]any{"type": "message", "message_ts": "1.2", "channel_id": "C1", "is_ephemeral": true},
 		"actions":   []map[string]string{{"type": "button", "action_id": actionID, "block_id": "card-1", "value": value, "action_ts": "1787140801.1"}},
@@ -160,6 +161,19 @@ func TestCommandsHandler(t *testing.T) {
 			t.Errorf("want only 'Internal error.', got %.300s", text)
 		}
 	})
+	t.Run("Panic", func(t *testing.T) {
+		// A panic answering a command is the user's "Internal error.", not
+		// the end of the process (the test binary would die otherwise).
+		boom := bottest.HandlerFunc(func(context.Context, bot.Command) (bot.Reply, error) { panic("boom") })
+		env := newHTTPEnv(t, boom, Config{})
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", env.slash("today"), testSecret, testStart), http.StatusOK)
+		if text := allText(env.rcv.next()); !strings.Contains(text, "Internal error.") {
+			t.Errorf("want 'Internal error.', got %.300s", text)
+		}
+		if logs := env.kit.logged(); !strings.Contains(logs, "command panicked") || !strings.Contains(logs, "boom") {
+			t.Errorf("the panic was not logged: %s", logs)
+		}
+	})
 }
 
 func TestCommandsAdmin(t *testing.T) {
@@ -182,6 +196,19 @@ func TestCommandsAdmin(t *testing.T) {
 	if n := env.fake.calls("users.info"); n != 3 {
 		t.Errorf("users.info called %d times, want 3 (not for configured admins)", n)
 	}
+	t.Run("Refused", func(t *testing.T) {
+		e, _ := newEngine(t)
+		e.Channels = &bot.Channels{Subscriptions: &bottest.Subscriptions{}}
+		env := newHTTPEnv(t, e, Config{})
+		env.fake.users["UPLAIN"] = false
+		form := env.slash("subscribe")
+		form.Set("user_id", "UPLAIN")
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", form, testSecret, env.kit.Now()), http.StatusOK)
+		want := "Only workspace admins and owners, and the users listed in slack.admins, can change this channel's subscription."
+		if text := allText(env.rcv.next()); !strings.Contains(text, want) {
+			t.Errorf("refusal %.300s, want %q", text, want)
+		}
+	})
 }
 
 func TestCommandsUnauthorized(t *testing.T) {
@@ -236,10 +263,44 @@ func TestCommandsUnauthorized(t *testing.T) {
 			t.Errorf("%d commands ran, want only the first", n)
 		}
 	})
+	t.Run("ErrReplayedAfterRestart", func(t *testing.T) {
+		// Two adapters over one Replays are the same process before and
+		// after a restart, with the store keeping what was answered.
+		replays := &bot.RecentKeys{Now: func() time.Time { return testStart }}
+		before := newHTTPEnv(t, nil, Config{Replays: replays})
+		form := before.slash("today")
+		serve(t, before.a.CommandsHandler(), signed("/slack/commands", form, testSecret, testStart), http.StatusOK)
+		before.rcv.next()
+		before.a.shutdown()
+		after := newHTTPEnv(t, nil, Config{Replays: replays})
+		serve(t, after.a.CommandsHandler(), signed("/slack/commands", form, testSecret, testStart), http.StatusUnauthorized)
+		after.a.shutdown()
+		if n := len(after.rec.Commands()); n != 0 {
+			t.Errorf("the replay ran %d commands after the restart", n)
+		}
+	})
+	t.Run("ErrStoreDown", func(t *testing.T) {
+		env := newHTTPEnv(t, nil, Config{Replays: failingReplays{}})
+		serve(t, env.a.CommandsHandler(), signed("/slack/commands", env.slash("today"), testSecret, testStart), http.StatusServiceUnavailable)
+		env.a.shutdown()
+		if n := len(env.rec.Commands()); n != 0 {
+			t.Errorf("an unchecked request ran %d commands", n)
+		}
+		if logs := env.kit.logged(); !strings.Contains(logs, "database is locked") {
+			t.Errorf("the store's error was not logged: %s", logs)
+		}
+	})
 	t.Run("ErrMethod", func(t *testing.T) {
 		env := newHTTPEnv(t, nil, Config{})
 		serve(t, env.a.CommandsHandler(), httptest.NewRequest(http.MethodGet, "/slack/commands", nil), http.StatusMethodNotAllowed)
 	})
+}
+
+// failingReplays is a store that cannot be reached.
+type failingReplays struct{}
+
+func (failingReplays) Seen(context.Context, string, time.Time) (bool, error) {
+	return false, errors.New("check replay: database is locked")
 }
 
 // post presses a button through InteractionsHandler.
@@ -281,6 +342,9 @@ func TestInteractionsHandler(t *testing.T) {
 		msgs := env.fake.messages()
 		if len(msgs) != 1 || msgs[0].channel != "C1" || !strings.Contains(msgs[0].form.Get("blocks"), "Agent Lightning") {
 			t.Fatalf("want the results posted in C1, got %d messages", len(msgs))
+		}
+		if blocks := msgs[0].form.Get("blocks"); !strings.Contains(blocks, "Shared by @ada.") || strings.Contains(blocks, "<@U1>") {
+			t.Errorf("the shared post does not say who shared it, or pings them: %.400s", blocks)
 		}
 		if strings.Contains(msgs[0].form.Get("blocks"), `"share"`) || len(env.rcv.got) != 0 {
 			t.Error("a shared post offers Share again, or the presser got a message too")

@@ -64,7 +64,12 @@ func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) (url.Values, 
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return nil, false
 	}
-	if err := a.verify(r.Header, body); err != nil {
+	if err := a.verify(r.Context(), r.Header, body); err != nil {
+		if !refused(err) {
+			a.log.Error("cannot check the request for a replay", "path", r.URL.Path, "error", err)
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return nil, false
+		}
 		a.log.Warn("refused unverified request", "path", r.URL.Path, "reason", err.Error())
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return nil, false

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,8 +24,35 @@ var mrkdwnEscaper = strings.NewReplacer(
 	"`", "ˋ", // U+02CB MODIFIER LETTER GRAVE ACCENT
 )
 
-// escape turns plain text into mrkdwn that shows exactly that text.
+// codeEscaper escapes text inside a code span, where nothing formats: only
+// the three characters Slack asks for, and the backtick, which would end it.
+var codeEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "ˋ")
+
+// starWord is a word with an asterisk in it: "*", "*/15", "A*".
+var starWord = regexp.MustCompile(`[^\s]*\*[^\s]*`)
+
+// escape turns plain text into mrkdwn that shows exactly that text. A word
+// with an asterisk goes in a code span, so that it shows (and copies) as
+// typed: a schedule "0 8 * * 1-5" stays ASCII, where a lookalike "∗" would
+// not survive copy and paste. Everything else is escapeText's.
 func escape(s string) string {
+	if !strings.Contains(s, "*") {
+		return escapeText(s)
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range starWord.FindAllStringIndex(s, -1) {
+		b.WriteString(escapeText(s[last:m[0]]))
+		b.WriteString("`" + codeEscaper.Replace(s[m[0]:m[1]]) + "`")
+		last = m[1]
+	}
+	b.WriteString(escapeText(s[last:]))
+	return b.String()
+}
+
+// escapeText turns plain text into mrkdwn that shows exactly that text,
+// with lookalikes for the formatting characters.
+func escapeText(s string) string {
 	s = mrkdwnEscaper.Replace(boundaryUnderscores(s))
 	if !strings.Contains(s, "&gt;") {
 		return s
@@ -63,8 +91,9 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // "*…*" around a title: a "|" would end the URL part.
 var linkLabelEscaper = strings.NewReplacer("|", "∣") // U+2223 DIVIDES
 
-// escapeLabel escapes plain text for the text part of a link.
-func escapeLabel(s string) string { return linkLabelEscaper.Replace(escape(s)) }
+// escapeLabel escapes plain text for the text part of a link, which is
+// also inside the "*…*" of a title: no code spans there, only lookalikes.
+func escapeLabel(s string) string { return linkLabelEscaper.Replace(escapeText(s)) }
 
 // urlEscaper escapes a URL for the URL part of a link. bot.SafeURL already
 // refused spaces, quotes, "<" and ">".
@@ -74,7 +103,7 @@ var urlEscaper = strings.NewReplacer("&", "&amp;", "|", "%7C")
 // text), or just the label when u is empty.
 func link(u, label string) string {
 	if u == "" {
-		return escape(label)
+		return escapeText(label)
 	}
 	return "<" + urlEscaper.Replace(u) + "|" + escapeLabel(label) + ">"
 }

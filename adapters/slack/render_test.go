@@ -132,7 +132,9 @@ func TestRenderHostile(t *testing.T) {
 func TestEscape(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"<!channel> & <@U1>", "&lt;!channel&gt; &amp; &lt;@U1&gt;"},
-		{"*b* _i_ ~s~ `c`", "∗b∗ ˍiˍ ∼s∼ ˋcˋ"},
+		{"*b* _i_ ~s~ `c`", "`*b*` ˍiˍ ∼s∼ ˋcˋ"},
+		{"Schedule: 0 8 * * 1-5 (UTC)", "Schedule: 0 8 `*` `*` 1-5 (UTC)"}, // ASCII, copyable
+		{"*/15 *<!channel>* a`*`b", "`*/15` `*&lt;!channel&gt;*` `aˋ*ˋb`"}, // nothing escapes a code span`
 		{"snake_case stays", "snake_case stays"},
 		{"> quote\nok > not", "\u200b&gt; quote\nok &gt; not"},
 		{"already &amp; escaped", "already &amp;amp; escaped"},

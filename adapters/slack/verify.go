@@ -1,13 +1,13 @@
 package slack
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -25,12 +25,32 @@ var (
 	errReplayed       = errors.New("replayed request")
 )
 
+// refused reports whether err is one of verify's refusals, rather than a
+// failure to check.
+func refused(err error) bool {
+	for _, r := range []error{errNoSecret, errMissingHeaders, errBadTimestamp, errStale, errBadSignature, errReplayed} {
+		if errors.Is(err, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Replays remembers the requests answered already; store.DB implements it,
+// so that the memory survives a restart.
+type Replays interface {
+	// Seen records key until the time until and reports whether it was
+	// recorded already and has not expired.
+	Seen(ctx context.Context, key string, until time.Time) (bool, error)
+}
+
 // verify checks that a request comes from Slack: its v0 signature, an
 // HMAC-SHA256 with the signing secret over "v0:{timestamp}:{body}", and a
 // timestamp within maxSkew of now. A request seen before (the same
-// signature) is refused too, so a captured request cannot be replayed even
-// inside the 5-minute window.
-func (a *Adapter) verify(h http.Header, body []byte) error {
+// signature, kept in Config.Replays until its timestamp is too old anyway)
+// is refused too, so a captured request cannot be replayed inside the
+// 5-minute window, even after a restart. Any other error is the store's.
+func (a *Adapter) verify(ctx context.Context, h http.Header, body []byte) error {
 	if a.cfg.SigningSecret == "" {
 		return errNoSecret
 	}
@@ -46,10 +66,14 @@ func (a *Adapter) verify(h http.Header, body []byte) error {
 	if d := now.Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
 		return errStale
 	}
-	if !hmac.Equal([]byte(sig), []byte(sign(a.cfg.SigningSecret, stamp, body))) {
+	if !hmac.Equal([]byte(sig), []byte(sign(string(a.cfg.SigningSecret), stamp, body))) {
 		return errBadSignature
 	}
-	if !a.replays.fresh(sig, now) {
+	seen, err := a.replays.Seen(ctx, "slack:"+sig, time.Unix(secs, 0).Add(maxSkew+time.Second))
+	switch {
+	case err != nil:
+		return err
+	case seen:
 		return errReplayed
 	}
 	return nil
@@ -61,49 +85,4 @@ func sign(secret, stamp string, body []byte) string {
 	mac.Write([]byte("v0:" + stamp + ":"))
 	mac.Write(body)
 	return "v0=" + hex.EncodeToString(mac.Sum(nil))
-}
-
-// replayCache remembers the signatures of recent requests until their
-// timestamps are too old to pass verify anyway.
-type replayCache struct {
-	mu   sync.Mutex
-	seen map[string]time.Time // signature → when to forget it
-}
-
-// maxReplayEntries bounds the memory of replayCache under a flood of
-// validly signed requests; past it the oldest entries are dropped early.
-const maxReplayEntries = 50000
-
-// fresh records sig and reports whether it was not seen before.
-func (c *replayCache) fresh(sig string, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = make(map[string]time.Time)
-	}
-	if until, ok := c.seen[sig]; ok && now.Before(until) {
-		return false
-	}
-	if len(c.seen) >= maxReplayEntries {
-		c.prune(now)
-	}
-	c.seen[sig] = now.Add(2 * maxSkew)
-	return true
-}
-
-// prune forgets expired signatures, and the ones closest to expiry when
-// that is not enough.
-func (c *replayCache) prune(now time.Time) {
-	for sig, until := range c.seen {
-		if !now.Before(until) {
-			delete(c.seen, sig)
-		}
-	}
-	for cutoff := now.Add(maxSkew / 5); len(c.seen) >= maxReplayEntries; cutoff = cutoff.Add(maxSkew / 5) {
-		for sig, until := range c.seen {
-			if until.Before(cutoff) {
-				delete(c.seen, sig)
-			}
-		}
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"paperboy/adapters/discord"
 	"paperboy/bot"
 )
 
@@ -247,7 +248,9 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 	if !oneOf(d.Mode, "gateway", "http") {
 		bad("discord.mode", "%q is not one of gateway, http", d.Mode)
 	}
-	checkURL(bad, "discord.api_base_url", d.APIBaseURL)
+	if _, err := discord.APIOrigin(d.APIBaseURL); err != nil {
+		bad("discord.api_base_url", "%v", err)
+	}
 	if d.Token != "" && d.ApplicationID == "" {
 		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
 	}

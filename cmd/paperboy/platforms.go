@@ -34,12 +34,13 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 	}
 	if a.cfg.Slack.BotToken != "" {
 		s, err := slack.New(slack.Config{
-			BotToken:      string(a.cfg.Slack.BotToken),
-			AppToken:      string(a.cfg.Slack.AppToken),
-			SigningSecret: string(a.cfg.Slack.SigningSecret),
+			BotToken:      bot.Secret(a.cfg.Slack.BotToken),
+			AppToken:      bot.Secret(a.cfg.Slack.AppToken),
+			SigningSecret: bot.Secret(a.cfg.Slack.SigningSecret),
 			Mode:          a.cfg.Slack.Mode,
 			APIURL:        a.cfg.Slack.APIURL,
 			Admins:        a.cfg.Slack.Admins,
+			Replays:       a.db,
 			Logger:        a.log,
 		}, h)
 		if err != nil {
@@ -52,12 +53,13 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 
 func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 	d, err := discord.New(discord.Config{
-		Token:         string(a.cfg.Discord.Token),
+		Token:         bot.Secret(a.cfg.Discord.Token),
 		ApplicationID: a.cfg.Discord.ApplicationID,
 		PublicKey:     a.cfg.Discord.PublicKey,
 		Mode:          a.cfg.Discord.Mode,
 		APIBaseURL:    a.cfg.Discord.APIBaseURL,
 		GuildIDs:      a.cfg.Discord.GuildIDs,
+		Replays:       a.db,
 		Logger:        a.log,
 	}, h)
 	if err != nil {
@@ -168,7 +170,7 @@ func runDiscord(ctx context.Context, m *Main, o *options, args []string) error {
 		return nil
 	}
 	if err := d.RegisterCommands(ctx); err != nil {
-		return fmt.Errorf("register commands: %w", err)
+		return err // it names what failed: "register /papers globally: status …"
 	}
 	fmt.Fprintf(m.Stdout, "registered /papers globally%s\n", guildNote(a.cfg.Discord.GuildIDs))
 	return nil

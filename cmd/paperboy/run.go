@@ -49,6 +49,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 	if p.none() {
 		// The console ends with its input; then the whole run ends.
 		c := console.New(meteredHandler{a.engine, met}, m.Stdin, m.Stdout, m.StdinIsTerminal)
+		c.Logger = a.log
 		g.Go(func() error { return errors.Join(c.Run(ctx), errStop) })
 	} else {
 		sched := newScheduler(a, p, met)
