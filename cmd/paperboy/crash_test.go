@@ -64,6 +64,37 @@ func (k *killingDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	k.fakeDiscord.ServeHTTP(w, r)
 }
 
+// starter returns a function that starts the binary with env, its output
+// kept in strings.Builders, and fails the test when it cannot start.
+func starter(tb testing.TB, bin string, env []string) func(args ...string) *exec.Cmd {
+	return func(args ...string) *exec.Cmd {
+		tb.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
+		if err := cmd.Start(); err != nil {
+			tb.Fatal(err)
+		}
+		return cmd
+	}
+}
+
+// checkOnce fails the test unless the fake saw want distinct posts, each
+// exactly once.
+func (k *killingDiscord) checkOnce(tb testing.TB, want int) {
+	tb.Helper()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if got := len(k.keys); got != want {
+		tb.Fatalf("%d distinct posts, want %d: %v", got, want, k.keys)
+	}
+	for key, n := range k.keys {
+		if n != 1 {
+			tb.Fatalf("%s posted %d times", key, n)
+		}
+	}
+}
+
 // sent returns how many message posts the fake has seen.
 func (k *killingDiscord) sent() int {
 	k.mu.Lock()
@@ -80,10 +111,7 @@ func TestMain_KillDuringFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "paperboy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, kill := range []int{1, 2, 3, 14, 27, 28, 40} {
 		t.Run(fmt.Sprintf("AfterMessage%d", kill), func(t *testing.T) { killAndResume(t, bin, kill) })
 	}
@@ -94,30 +122,17 @@ func killAndResume(t *testing.T, bin string, kill int) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, `
-discord:
-  token: test-token
-  application_id: "111111111111111111"
-  api_base_url: `+srv.URL+`
+	cfg := writeConfig(t, dir, discordYAML(srv.URL)+`
 subscriptions:
   - {platform: discord, channel: "222222222222222222"}
   - {platform: discord, channel: "333333333333333333", style: inline, top: 12}
 `)
 	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + filepath.Join(dir, "p.db"), "HOME=" + dir}
-	run := func(args ...string) (*exec.Cmd, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
-		return cmd, cmd.Start()
-	}
-	imp, err := run("import", "sample/daily_papers_2026-08-19.json")
-	if err != nil || imp.Wait() != nil {
+	start := starter(t, bin, env)
+	if err := start("import", "sample/daily_papers_2026-08-19.json").Wait(); err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	first, err := run("post", "--date", "2026-08-19")
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := start("post", "--date", "2026-08-19")
 	fake.mu.Lock()
 	fake.process = first.Process
 	fake.mu.Unlock()
@@ -127,26 +142,14 @@ subscriptions:
 	}
 	// The dead process's claim (the default 30 s lease) is taken over at
 	// once: its owner ran on this host and its pid is gone.
-	again, err := run("post", "--date", "2026-08-19")
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := start("post", "--date", "2026-08-19")
 	if err := again.Wait(); err != nil {
 		t.Fatalf("the delivery did not resume in one run: %v\n%s%s", err, again.Stdout, again.Stderr)
 	}
 	if out := again.Stdout.(*strings.Builder).String(); strings.Count(out, "sent\n") != 2 {
 		t.Fatalf("the resuming run reported %q, want both channels sent", out)
 	}
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if got, want := len(fake.keys), (1+26)+(1+12); got != want {
-		t.Fatalf("%d distinct posts, want %d: %v", got, want, fake.keys)
-	}
-	for key, n := range fake.keys {
-		if n != 1 {
-			t.Fatalf("%s posted %d times", key, n)
-		}
-	}
+	fake.checkOnce(t, (1+26)+(1+12))
 }
 
 // TestMain_TwoPostsAndAKill runs two `paperboy post` processes on one
@@ -158,19 +161,12 @@ func TestMain_TwoPostsAndAKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "paperboy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	fake := &killingDiscord{kill: 5, keys: map[string]int{}, delay: 100 * time.Millisecond}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, `
-discord:
-  token: test-token
-  application_id: "111111111111111111"
-  api_base_url: `+srv.URL+`
+	cfg := writeConfig(t, dir, discordYAML(srv.URL)+`
 delivery:
   lease: 3s
 subscriptions:
@@ -178,15 +174,7 @@ subscriptions:
   - {platform: discord, channel: "333333333333333333", style: inline, top: 6}
 `)
 	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + filepath.Join(dir, "p.db"), "HOME=" + dir}
-	start := func(args ...string) *exec.Cmd {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = &strings.Builder{}, &strings.Builder{}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+	start := starter(t, bin, env)
 	if err := start("import", "sample/daily_papers_2026-08-19.json").Wait(); err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -206,14 +194,5 @@ subscriptions:
 	if err := start("post", "--date", "2026-08-19").Wait(); err != nil {
 		t.Fatalf("a further post failed: %v", err)
 	}
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if got, want := len(fake.keys), (1+8)+(1+6); got != want {
-		t.Fatalf("%d distinct posts, want %d: %v", got, want, fake.keys)
-	}
-	for key, n := range fake.keys {
-		if n != 1 {
-			t.Fatalf("%s posted %d times", key, n)
-		}
-	}
+	fake.checkOnce(t, (1+8)+(1+6))
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -455,4 +456,23 @@ func TestREADME_SlackManifest(t *testing.T) {
 	if !strings.Contains(string(readme), body) {
 		t.Fatal("README.md's Slack manifest differs from adapters/slack/manifest.yaml; copy the file's YAML into the README")
 	}
+}
+
+// buildBinary builds paperboy into a temporary directory.
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "paperboy")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		tb.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// discordYAML is the discord: section of a config that points at a fake.
+func discordYAML(apiURL string) string {
+	return `
+discord:
+  token: test-token
+  application_id: "111111111111111111"
+  api_base_url: ` + apiURL + "\n"
 }

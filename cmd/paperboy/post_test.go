@@ -85,11 +85,7 @@ func TestMain_PostToDiscord(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, `
-discord:
-  token: test-token
-  application_id: "111111111111111111"
-  api_base_url: `+srv.URL+`
+	cfg := writeConfig(t, dir, discordYAML(srv.URL)+`
 subscriptions:
   - platform: discord
     channel: "222222222222222222"
@@ -189,11 +185,7 @@ func TestMain_PostJSONAndAFreshDatabase(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, `
-discord:
-  token: test-token
-  application_id: "111111111111111111"
-  api_base_url: `+srv.URL+`
+	cfg := writeConfig(t, dir, discordYAML(srv.URL)+`
 subscriptions:
   - {platform: discord, channel: "222222222222222222", top: 3}
   - {platform: discord, channel: "333333333333333333", style: digest}

@@ -24,10 +24,7 @@ import (
 //
 // go test -run '^$' -bench KillResume -benchtime 1x ./cmd/paperboy/
 func BenchmarkKillResume(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "paperboy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(b)
 	b.Run("same_host", func(b *testing.B) { killResume(b, bin, nil) })
 	b.Run("other_host", func(b *testing.B) {
 		if os.Geteuid() != 0 {
@@ -44,11 +41,7 @@ func killResume(b *testing.B, bin string, wrap []string) {
 		srv := httptest.NewServer(fake)
 		dir := b.TempDir()
 		path := filepath.Join(dir, "paperboy.yaml")
-		os.WriteFile(path, []byte(`
-discord:
-  token: test-token
-  application_id: "111111111111111111"
-  api_base_url: `+srv.URL+`
+		os.WriteFile(path, []byte(discordYAML(srv.URL)+`
 subscriptions:
   - {platform: discord, channel: "222222222222222222"}
 `), 0o600)
