@@ -95,8 +95,13 @@ func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel s
 			return del, sent, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, errLostClaim)
 		}
 		next := d.Engine.now().Add(retryDelay(del.Attempts))
-		// The hold's context may be cancelled (ctx ended); record the
-		// failure all the same, so status tells why.
+		if ctx.Err() != nil {
+			// Stopped (a shutdown), not failed: the next process or round
+			// resumes it at once, without a backoff.
+			next = d.Engine.now()
+		}
+		// ctx may have ended; record the failure all the same, so status
+		// tells why and the claim is free for the next attempt.
 		fctx := context.WithoutCancel(ctx)
 		if ferr := d.Ledger.Finish(fctx, h.claim, DeliveryFailed, err.Error(), next); ferr != nil {
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)

@@ -197,3 +197,33 @@ func TestDeliverer_OwnerGone(t *testing.T) {
 		t.Fatalf("%d messages, want 6", got)
 	}
 }
+
+// TestDeliverer_ShutdownResumesAtOnce: a delivery stopped by its caller (a
+// shutdown) mid-thread is retried at once by the next attempt, not after a
+// backoff, and finishes without a duplicate.
+func TestDeliverer_ShutdownResumesAtOnce(t *testing.T) {
+	d, chat, ledger, clock, b := leaseFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	chat.SendFunc = func(_, _ string, p bot.Post) error {
+		if len(chat.Messages()) == 2 {
+			cancel()
+			return ctx.Err()
+		}
+		return nil
+	}
+	if _, err := d.Deliver(ctx, sub, b); err == nil {
+		t.Fatal("Deliver went on after its context ended")
+	}
+	k := bot.DeliveryKey{Platform: "discord", Channel: "c1", Date: b.Date}
+	row, _ := ledger.Delivery(context.Background(), k)
+	if row.State != bot.DeliveryFailed || row.NextRetry.After(clock.Now()) {
+		t.Fatalf("row after a shutdown: %s, next retry %v; want failed and due now (%v)", row.State, row.NextRetry, clock.Now())
+	}
+	chat.SendFunc = nil
+	if _, err := d.Deliver(context.Background(), sub, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(chat.Messages()); got != 6 {
+		t.Fatalf("%d messages, want 6", got)
+	}
+}
