@@ -42,7 +42,7 @@ type Config struct {
 	BaseURL string
 	// APIKey is sent as a bearer token when set; local servers need none. It
 	// never appears in errors or logs.
-	APIKey string
+	APIKey bot.Secret
 	// Model is the model name the server knows ("llama3.1:8b", "gpt-4o-mini").
 	Model string
 	// Timeout bounds each HTTP attempt (default 30s).
@@ -59,7 +59,7 @@ type Config struct {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("base_url", hostOf(c.BaseURL)),
-		slog.Any("api_key", secret(c.APIKey)),
+		slog.Any("api_key", c.APIKey),
 		slog.String("model", c.Model),
 		slog.Duration("timeout", c.Timeout),
 		slog.Int("max_concurrency", c.MaxConcurrency),
@@ -70,29 +70,11 @@ func (c Config) LogValue() slog.Value {
 // String formats the configuration with its API key redacted, for %v and %s.
 func (c Config) String() string {
 	return fmt.Sprintf("{BaseURL:%s APIKey:%v Model:%s Timeout:%v MaxConcurrency:%d MaxTokens:%d}",
-		hostOf(c.BaseURL), secret(c.APIKey), c.Model, c.Timeout, c.MaxConcurrency, c.MaxTokens)
+		hostOf(c.BaseURL), c.APIKey, c.Model, c.Timeout, c.MaxConcurrency, c.MaxTokens)
 }
 
 // GoString formats the configuration with its API key redacted, for %#v.
 func (c Config) GoString() string { return "summarize.Config" + c.String() }
-
-// secret is a value that must not be shown. Every way of printing it gives
-// "REDACTED" (or "" when it is empty, so that a missing key shows as such).
-type secret string
-
-// LogValue implements slog.LogValuer.
-func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// GoString implements fmt.GoStringer, for %#v.
-func (s secret) GoString() string { return s.String() }
-
-// String implements fmt.Stringer.
-func (s secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return "REDACTED"
-}
 
 // Client asks an LLM for TL;DRs. It is safe for concurrent use.
 type Client struct {
@@ -101,7 +83,7 @@ type Client struct {
 	host      string // where errors say the LLM is: host[:port], never a path
 	timeout   time.Duration
 	maxTokens int
-	apiKey    secret // kept only to scrub it from upstream messages
+	apiKey    bot.Secret // kept only to scrub it from upstream messages
 	logger    *slog.Logger
 	sem       *semaphore.Weighted
 	queued    atomic.Int32 // calls waiting for a slot
@@ -133,11 +115,11 @@ func New(cfg Config) (*Client, error) {
 	cfg.MaxConcurrency = orDefault(cfg.MaxConcurrency, DefaultMaxConcurrency)
 	cfg.MaxTokens = orDefault(cfg.MaxTokens, DefaultMaxTokens)
 
-	oc := openai.DefaultConfig(cfg.APIKey) // no Authorization header when empty
+	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
 	oc.BaseURL = base
 	oc.HTTPClient = &http.Client{ // go-openai's default client has no timeout
 		Timeout:   cfg.Timeout,
-		Transport: hintTransport{base: http.DefaultTransport},
+		Transport: newTransport(),
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -149,7 +131,7 @@ func New(cfg Config) (*Client, error) {
 		host:      hostOf(base),
 		timeout:   cfg.Timeout,
 		maxTokens: cfg.MaxTokens,
-		apiKey:    secret(cfg.APIKey),
+		apiKey:    cfg.APIKey,
 		logger:    logger,
 		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
 		sleep:     sleepCtx,

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -522,5 +524,49 @@ func TestIsReasoningModel(t *testing.T) {
 	}
 	if math.SmallestNonzeroFloat32 <= 0 {
 		t.Fatal("temperature would be omitted")
+	}
+}
+
+// TestSummarizeHugeAnswer checks that an answer over the size limit is
+// refused after reading about the limit, whatever the server offers: a
+// server streaming 1 GiB must not cost 1 GiB of memory. The server counts
+// what it managed to write before the client hung up.
+func TestSummarizeHugeAnswer(t *testing.T) {
+	const offered = 1 << 30
+	for _, code := range []int{200, 500} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			written := make(chan int64, 1)
+			f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(code)
+				io.WriteString(w, `{"choices":[{"message":{"content":"`)
+				chunk := bytes.Repeat([]byte("a"), 64<<10)
+				var n int64
+				for n < offered {
+					m, err := w.Write(chunk)
+					n += int64(m)
+					if err != nil {
+						break
+					}
+				}
+				written <- n
+			})
+			c, _ := testClient(t, f)
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := c.Summarize(context.Background(), paper)
+			wantUnavailable(t, err, f.Host()+" sent an answer larger than 1024 KiB")
+			if n := f.Calls(); n != 1 {
+				t.Fatalf("%d requests, want 1: an oversized answer is not retried", n)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+				t.Fatalf("allocated %d MiB for one answer, want well under 64", got>>20)
+			}
+			if n := <-written; n >= offered {
+				t.Fatalf("the server wrote all %d bytes: the client read on past the limit", n)
+			}
+		})
 	}
 }

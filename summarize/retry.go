@@ -49,7 +49,7 @@ func retryDelay(ctx context.Context, err error, attempt int, hinted time.Duratio
 // retryable reports whether err is transient: 429, a 5xx, or a transport
 // failure such as a timeout or a refused connection.
 func retryable(err error) bool {
-	if errors.Is(err, errEmpty) || errors.Is(err, errCutOff) {
+	if errors.Is(err, errEmpty) || errors.Is(err, errCutOff) || errors.Is(err, errTooLarge) {
 		return false
 	}
 	switch code := httpStatus(err); {
@@ -88,6 +88,8 @@ func (c *Client) userError(err error) error {
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s returned an empty answer.", c.host)
 	case errors.Is(err, errCutOff):
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s ran out of tokens before finishing its answer.", c.host)
+	case errors.Is(err, errTooLarge):
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s sent an answer larger than %d KiB; paperboy did not read it.", c.host, maxResponseBody>>10)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s refused the request: HTTP %d; check the API key.", c.host, code)
 	case code == http.StatusNotFound:
@@ -128,26 +130,6 @@ func (c *Client) describe(err error) string {
 		s = strings.ReplaceAll(s, string(c.apiKey), "REDACTED")
 	}
 	return bot.Truncate(s, 200)
-}
-
-// hintKey carries a *retryHint in a request's context to hintTransport.
-type hintKey struct{}
-
-// retryHint receives the Retry-After of the last response. go-openai's
-// errors do not keep response headers.
-type retryHint struct{ after time.Duration }
-
-// hintTransport records Retry-After into the request's retryHint. RoundTrip
-// runs in the caller's goroutine, so the hint is read there without a race.
-type hintTransport struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if hint, ok := r.Context().Value(hintKey{}).(*retryHint); ok && err == nil {
-		hint.after = retryAfter(resp.Header, time.Now())
-	}
-	return resp, err
 }
 
 // retryAfter reads OpenAI's retry-after-ms, or Retry-After in seconds or as

@@ -154,7 +154,7 @@ func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
 	}
 	client, err := summarize.New(summarize.Config{
 		BaseURL:        s.BaseURL,
-		APIKey:         string(s.APIKey),
+		APIKey:         bot.Secret(s.APIKey),
 		Model:          s.Model,
 		Timeout:        s.Timeout,
 		MaxConcurrency: s.MaxConcurrency,
