@@ -134,7 +134,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey:    cfg.APIKey,
 		logger:    logger,
 		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
-		sleep:     sleepCtx,
+		sleep:     bot.Sleep,
 	}, nil
 }
 
@@ -223,23 +223,46 @@ func (c *Client) budget() time.Duration {
 	return maxAttempts*c.timeout + maxRetryWait
 }
 
-// ask makes up to maxAttempts attempts.
+// ask makes up to maxAttempts attempts, by the policy of retry.
 func (c *Client) ask(ctx context.Context, p bot.Paper) (string, error) {
 	req := c.request(p)
-	for attempt := 1; ; attempt++ {
-		start := time.Now()
-		answer, hinted, err := c.call(ctx, req)
-		log := c.logger.With("paper_id", p.ID, "model", c.model, "attempt", attempt,
-			"duration", time.Since(start).Round(time.Millisecond))
+	var answer string
+	start := time.Now()
+	err := c.retry(p).Do(ctx, func(attempt int) error {
+		start = time.Now()
+		text, hinted, err := c.call(ctx, req)
 		if err == nil {
-			log.Debug("llm answered")
-			return answer, nil
+			answer = text
+			c.logger.Debug("llm answered", "paper_id", p.ID, "model", c.model, "attempt", attempt,
+				"duration", time.Since(start).Round(time.Millisecond))
+			return nil
 		}
-		delay, retry := retryDelay(ctx, err, attempt, hinted)
-		log.Debug("llm attempt failed", "error", c.describe(err), "retry", retry)
-		if !retry || c.sleep(ctx, delay) != nil {
-			return "", c.userError(err)
+		if retryable(err) {
+			return bot.Transient(err, hinted)
 		}
+		return err
+	})
+	if err != nil {
+		c.logger.Debug("llm call failed", "paper_id", p.ID, "model", c.model,
+			"duration", time.Since(start).Round(time.Millisecond), "error", c.describe(err))
+		return "", c.userError(err)
+	}
+	return answer, nil
+}
+
+// retry is the client's bot.Retry: a TL;DR is worth one more try, not a
+// long wait, and only a try that can finish within ctx's deadline.
+func (c *Client) retry(p bot.Paper) bot.Retry {
+	return bot.Retry{
+		Attempts:       maxAttempts,
+		Backoff:        retryBackoff,
+		MaxWait:        maxRetryWait,
+		AttemptTimeout: c.timeout,
+		Sleep:          c.sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			c.logger.Debug("llm attempt failed; retrying", "paper_id", p.ID, "model", c.model,
+				"attempt", attempt, "wait", wait, "error", c.describe(err))
+		},
 	}
 }
 
@@ -274,15 +297,4 @@ func stripThinking(s string) string {
 		}
 	}
 	return s
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -382,8 +382,8 @@ func TestSummarizeRetries(t *testing.T) {
 			if tt.wantWaits != nil && fmt.Sprint(waits) != fmt.Sprint(tt.wantWaits) {
 				t.Fatalf("waits=%v, want %v", waits, tt.wantWaits)
 			}
-			if tt.wantWaits == nil && (len(waits) != 1 || waits[0] < retryBackoff || waits[0] >= retryBackoff*3/2) {
-				t.Fatalf("waits=%v, want one backoff of 500-750ms", waits)
+			if tt.wantWaits == nil && (len(waits) != 1 || waits[0] < retryBackoff/2 || waits[0] > retryBackoff) {
+				t.Fatalf("waits=%v, want one backoff of 0.5-1s", waits)
 			}
 		})
 	}
@@ -485,31 +485,6 @@ func TestSecretNeverLeaks(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "REDACTED") || !strings.Contains(logs.String(), "llm attempt failed") {
 		t.Fatalf("logs do not show the redacted attempts:\n%s", logs.String())
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name, header, value string
-		want                time.Duration
-	}{
-		{"Seconds", "Retry-After", "7", 7 * time.Second},
-		{"Date", "Retry-After", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{"PastDate", "Retry-After", now.Add(-time.Minute).Format(http.TimeFormat), 0},
-		{"Milliseconds", "Retry-After-Ms", "250", 250 * time.Millisecond},
-		{"Garbage", "Retry-After", "soon", 0},
-		{"Negative", "Retry-After", "-3", 0},
-		{"Absent", "X-Other", "1", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := http.Header{}
-			h.Set(tt.header, tt.value)
-			if got := retryAfter(h, now); got != tt.want {
-				t.Fatalf("retryAfter(%s: %s)=%v, want %v", tt.header, tt.value, got, tt.want)
-			}
-		})
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,11 +15,12 @@ import (
 	"paperboy/bot"
 )
 
-// Retry policy: a TL;DR is worth one more try, not a long wait.
+// Retry policy (see Client.retry): a TL;DR is worth one more try, not a
+// long wait.
 const (
 	maxAttempts  = 2
-	retryBackoff = 500 * time.Millisecond // plus up to 50% jitter
-	maxRetryWait = 10 * time.Second       // a longer Retry-After is not waited for
+	retryBackoff = time.Second      // jittered down to half
+	maxRetryWait = 10 * time.Second // a longer Retry-After is not waited for
 )
 
 // errEmpty is an answer without text: no choices, or empty content.
@@ -30,22 +30,6 @@ var errEmpty = errors.New("empty answer")
 // "length"): its first words may still pass as a sentence, so it is refused.
 var errCutOff = errors.New("answer cut off by the token limit")
 
-// retryDelay says whether a failed attempt is worth another and how long to
-// wait first: the server's Retry-After when it sent one, else a short
-// backoff with jitter.
-func retryDelay(ctx context.Context, err error, attempt int, hinted time.Duration) (time.Duration, bool) {
-	if attempt >= maxAttempts || ctx.Err() != nil || !retryable(err) {
-		return 0, false
-	}
-	if hinted > maxRetryWait {
-		return 0, false
-	}
-	if hinted > 0 {
-		return hinted, true
-	}
-	return retryBackoff + rand.N(retryBackoff/2), true
-}
-
 // retryable reports whether err is transient: 429, a 5xx, or a transport
 // failure such as a timeout or a refused connection.
 func retryable(err error) bool {
@@ -53,7 +37,7 @@ func retryable(err error) bool {
 		return false
 	}
 	switch code := httpStatus(err); {
-	case code == http.StatusTooManyRequests || code >= 500:
+	case bot.RetryableStatus(code):
 		return true
 	case code != 0:
 		return false
@@ -130,20 +114,4 @@ func (c *Client) describe(err error) string {
 		s = strings.ReplaceAll(s, string(c.apiKey), "REDACTED")
 	}
 	return bot.Truncate(s, 200)
-}
-
-// retryAfter reads OpenAI's retry-after-ms, or Retry-After in seconds or as
-// an HTTP date. It is 0 when absent or unreadable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }

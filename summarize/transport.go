@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"paperboy/bot"
 )
 
 // Response limits. A TL;DR answer is under 2 KB of JSON; a reasoning
@@ -41,7 +43,7 @@ func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	if hint, ok := r.Context().Value(hintKey{}).(*retryHint); ok {
-		hint.after = retryAfter(resp.Header, time.Now())
+		hint.after = bot.RetryAfter(resp.Header, time.Now())
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: maxResponseBody}
 	return resp, nil
