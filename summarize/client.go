@@ -3,10 +3,11 @@
 //
 // A Client implements bot.Summarizer. It only asks: the engine in package bot
 // owns the cache, checks each answer with bot.CheckTLDR and falls back to
-// Hugging Face's summary or the abstract when the LLM fails. The Client bounds
-// how many calls are in flight, makes one call per paper however many users
-// ask at once, retries once on 429, 5xx and timeouts, and keeps its API key
-// out of every error and log line.
+// Hugging Face's summary or the abstract when the LLM fails, and makes one
+// call per paper however many users ask at once. The Client bounds how many
+// calls are in flight and the size of an answer, retries once on 429, 5xx
+// and timeouts (by bot.Retry), and keeps its API key out of every error and
+// log line.
 package summarize
 
 import (
@@ -22,7 +23,6 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/sync/singleflight"
 
 	"paperboy/bot"
 )
@@ -87,12 +87,9 @@ type Client struct {
 	logger    *slog.Logger
 	sem       *semaphore.Weighted
 	queued    atomic.Int32 // calls waiting for a slot
-	flight    singleflight.Group
 
 	// sleep waits between attempts; tests replace it to skip the wait.
 	sleep func(ctx context.Context, d time.Duration) error
-	// joined, when set, is called once a caller has joined a paper's call.
-	joined func(paperID string)
 }
 
 var _ bot.Summarizer = (*Client)(nil)
@@ -173,53 +170,30 @@ func (c *Client) Version() (model, prompt string) { return c.model, PromptVersio
 
 // Summarize asks the LLM for a TL;DR of p and returns its answer as received
 // (a leading <think>…</think> block aside); the engine validates it with
-// bot.CheckTLDR. Callers asking about the same paper at once share one call.
-// A caller whose ctx ends first gets ctx.Err() at once, while the shared call
-// goes on for the others, bounded by its own deadline. Other errors are
-// EUNAVAILABLE *bot.Errors that name the server's host and nothing more.
+// bot.CheckTLDR. It waits for a slot among MaxConcurrency, then asks, all
+// within ctx and Budget; a retry starts only when ctx's deadline leaves
+// room for a whole attempt. Errors are ctx.Err() when ctx ended before the
+// call started, else EUNAVAILABLE *bot.Errors that name the server's host
+// and nothing more.
 func (c *Client) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	key := p.ID
-	if key == "" {
-		key = bot.DerivedID(p.Title)
-	}
-	detached := context.WithoutCancel(ctx) // keeps values, not cancellation
-	ch := c.flight.DoChan(key, func() (any, error) { return c.shared(detached, p) })
-	if c.joined != nil {
-		c.joined(key)
-	}
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return "", r.Err
-		}
-		return r.Val.(string), nil
-	}
-}
-
-// shared is the one call for a paper: it waits for a slot among
-// MaxConcurrency, then asks, each step bounded by the call's budget.
-func (c *Client) shared(ctx context.Context, p bot.Paper) (string, error) {
-	wait, cancel := context.WithTimeout(ctx, c.budget())
+	ctx, cancel := context.WithTimeout(ctx, c.Budget())
 	defer cancel()
 	c.queued.Add(1)
-	err := c.sem.Acquire(wait, 1)
+	err := c.sem.Acquire(ctx, 1)
 	c.queued.Add(-1)
 	if err != nil {
 		return "", bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s is busy: too many TL;DRs are waiting for it.", c.host)
 	}
 	defer c.sem.Release(1)
-	callCtx, cancelCall := context.WithTimeout(ctx, c.budget())
-	defer cancelCall()
-	return c.ask(callCtx, p)
+	return c.ask(ctx, p)
 }
 
-// budget bounds one shared call: every attempt and the waits between them.
-func (c *Client) budget() time.Duration {
+// Budget bounds one call to Summarize: every attempt and the wait between
+// them. The engine gives its calls this long (bot.Engine.SummaryBudget).
+func (c *Client) Budget() time.Duration {
 	return maxAttempts*c.timeout + maxRetryWait
 }
 

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -190,73 +189,24 @@ func TestSummarizeContextDoneBeforeCall(t *testing.T) {
 	}
 }
 
-// TestSummarizeOneCallPerPaper asks for the same paper 10 times at once:
-// the server must see exactly one request, and everyone gets its answer.
-func TestSummarizeOneCallPerPaper(t *testing.T) {
-	release := make(chan struct{})
-	f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		<-release
-		writeAnswer(w, "Shared answer.")
-	})
-	t.Cleanup(func() { closeOnce(release) })
-	c, _ := testClient(t, f)
-	const callers = 10
-	var joined sync.WaitGroup
-	joined.Add(callers)
-	c.joined = func(string) { joined.Done() }
-
-	results := make(chan string, callers)
-	errs := make(chan error, callers)
-	for range callers {
-		go func() {
-			got, err := c.Summarize(context.Background(), paper)
-			results <- got
-			errs <- err
-		}()
+// TestSummarizeNoRetryThatCannotFinish: after a failed attempt, a retry
+// starts only if ctx's deadline leaves room for its wait and a whole
+// attempt (Timeout); otherwise the call ends at once with the failure.
+func TestSummarizeNoRetryThatCannotFinish(t *testing.T) {
+	f := newFakeLLM(t, sequence(status(503, llamaCppLoading), status(503, llamaCppLoading), answer("Fine.")))
+	c, sl := testClient(t, f, func(c *Config) { c.Timeout = 5 * time.Second })
+	// The backoff is at least 0.5 s, so 5 s + 0.5 s cannot fit in 5.1 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second+100*time.Millisecond)
+	defer cancel()
+	_, err := c.Summarize(ctx, paper)
+	wantUnavailable(t, err, f.Host()+" did not answer: HTTP 503.")
+	if n := f.Calls(); n != 1 || len(sl.Delays()) != 0 {
+		t.Fatalf("%d requests and waits %v, want 1 request and no wait", n, sl.Delays())
 	}
-	joined.Wait() // all 10 are waiting on the one call
-	close(release)
-	for range callers {
-		if got, err := <-results, <-errs; err != nil || got != "Shared answer." {
-			t.Fatalf("Summarize=%q, %v", got, err)
-		}
-	}
-	if n := f.Calls(); n != 1 {
-		t.Fatalf("%d upstream requests, want 1", n)
-	}
-}
-
-// TestSummarizeCallerLeavesEarly: a caller whose ctx ends returns at once
-// and does not cancel the call it started, which another caller waits for.
-func TestSummarizeCallerLeavesEarly(t *testing.T) {
-	release := make(chan struct{})
-	f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		<-release
-		writeAnswer(w, "Shared answer.")
-	})
-	t.Cleanup(func() { closeOnce(release) })
-	c, _ := testClient(t, f)
-	joined := make(chan struct{})
-	c.joined = func(string) { joined <- struct{}{} }
-
-	ctx, cancel := context.WithCancel(context.Background())
-	impatient := make(chan error, 1)
-	go func() { _, err := c.Summarize(ctx, paper); impatient <- err }()
-	<-joined // the impatient caller started the shared call
-	patient := make(chan string, 1)
-	go func() { got, _ := c.Summarize(context.Background(), paper); patient <- got }()
-	<-joined
-
-	cancel()
-	if err := <-impatient; !errors.Is(err, context.Canceled) {
-		t.Fatalf("impatient caller: %v, want context.Canceled", err)
-	}
-	close(release)
-	if got := <-patient; got != "Shared answer." {
-		t.Fatalf("patient caller got %q, want the shared answer", got)
-	}
-	if n := f.Calls(); n != 1 {
-		t.Fatalf("%d upstream requests, want 1", n)
+	ctx, cancel = context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if got, err := c.Summarize(ctx, paper); err != nil || got != "Fine." || f.Calls() != 3 {
+		t.Fatalf("with time to spare: Summarize=%q, %v after %d requests, want a retry that answers", got, err, f.Calls())
 	}
 }
 
