@@ -18,6 +18,8 @@ type metrics struct {
 	reg        *prometheus.Registry
 	fetches    *prometheus.CounterVec
 	llmCalls   *prometheus.CounterVec
+	tldrs      *prometheus.CounterVec
+	tldrLate   prometheus.Counter
 	cache      *prometheus.CounterVec
 	sends      *prometheus.CounterVec
 	commands   *prometheus.HistogramVec
@@ -30,7 +32,11 @@ func newMetrics(db *store.DB) *metrics {
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_source_fetches_total",
 			Help: "Batch fetches from the paper source, by source and result (ok, no_batch, error)."}, []string{"source", "result"}),
 		llmCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_llm_calls_total",
-			Help: "TL;DR requests to the LLM, by result (ok, error)."}, []string{"result"}),
+			Help: "Calls to the LLM, one per paper however many users wait on it, by result (ok, rejected by validation, error)."}, []string{"result"}),
+		tldrs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_tldr_requests_total",
+			Help: "TL;DR requests that wanted an LLM answer, by how they were served: cache_hit, joined (a call in flight), asked (started a call), skipped (the model's answer failed validation lately)."}, []string{"result"}),
+		tldrLate: prometheus.NewCounter(prometheus.CounterOpts{Name: "paperboy_tldr_late_total",
+			Help: "TL;DR requests that got the fallback before the LLM answered; the answer is cached when it comes."}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_tldr_cache_total",
 			Help: "TL;DR cache lookups, by result (hit, miss)."}, []string{"result"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_chat_sends_total",
@@ -44,10 +50,13 @@ func newMetrics(db *store.DB) *metrics {
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
 	}
-	for _, r := range []string{"ok", "error"} {
+	for _, r := range []string{"ok", "rejected", "error"} {
 		m.llmCalls.WithLabelValues(r)
 	}
-	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands,
+	for _, r := range []bot.TLDREvent{bot.TLDRCacheHit, bot.TLDRJoined, bot.TLDRAsked, bot.TLDRSkipped} {
+		m.tldrs.WithLabelValues(string(r))
+	}
+	m.reg.MustRegister(m.fetches, m.llmCalls, m.tldrs, m.tldrLate, m.cache, m.sends, m.commands,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		deliveryCollector{db})
 	return m
@@ -82,6 +91,24 @@ func (m *metrics) instrument(e *bot.Engine) {
 		e.Summarizer = meteredSummarizer{e.Summarizer, m}
 	}
 	e.Store = meteredStore{e.Store, m}
+	e.OnTLDR = m.countTLDR
+}
+
+// countTLDR counts the engine's TL;DR events: upstream calls apart from
+// the requests, which the cache or a call in flight may serve.
+func (m *metrics) countTLDR(ev bot.TLDREvent) {
+	switch ev {
+	case bot.TLDRAnswered:
+		m.llmCalls.WithLabelValues("ok").Inc()
+	case bot.TLDRRejected:
+		m.llmCalls.WithLabelValues("rejected").Inc()
+	case bot.TLDRFailed:
+		m.llmCalls.WithLabelValues("error").Inc()
+	case bot.TLDRLate:
+		m.tldrLate.Inc()
+	default:
+		m.tldrs.WithLabelValues(string(ev)).Inc()
+	}
 }
 
 type meteredSource struct {
@@ -101,9 +128,9 @@ type meteredSummarizer struct {
 	m *metrics
 }
 
+// Summarize records the LLM's health; the engine's events count the calls.
 func (s meteredSummarizer) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	text, err := s.Summarizer.Summarize(ctx, p)
-	s.m.llmCalls.WithLabelValues(resultOf(err)).Inc()
 	if model, _ := s.Version(); model != "" {
 		s.m.health.record("llm", err)
 	}
