@@ -40,7 +40,7 @@ type Engine struct {
 	// the zero value is the strictest.
 	TLDRRules TLDRRules
 	// OnTLDR, when set, is told about each TL;DR event (see TLDREvent),
-	// for metrics.
+	// for metrics. It is called from several goroutines at once.
 	OnTLDR func(TLDREvent)
 	// Channels enables /papers subscribe, unsubscribe and status; nil
 	// where there is no chat platform.
