@@ -18,8 +18,6 @@ type metrics struct {
 	reg        *prometheus.Registry
 	fetches    *prometheus.CounterVec
 	llmCalls   *prometheus.CounterVec
-	tldrs      *prometheus.CounterVec
-	tldrLate   prometheus.Counter
 	cache      *prometheus.CounterVec
 	sends      *prometheus.CounterVec
 	commands   *prometheus.HistogramVec
@@ -33,10 +31,6 @@ func newMetrics(db *store.DB) *metrics {
 			Help: "Batch fetches from the paper source, by source and result (ok, no_batch, error)."}, []string{"source", "result"}),
 		llmCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_llm_calls_total",
 			Help: "Calls to the LLM, one per paper however many users wait on it, by result (ok, rejected by validation, error)."}, []string{"result"}),
-		tldrs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_tldr_requests_total",
-			Help: "TL;DR requests that wanted an LLM answer, by how they were served: cache_hit, joined (a call in flight), asked (started a call), skipped (the model's answer failed validation lately)."}, []string{"result"}),
-		tldrLate: prometheus.NewCounter(prometheus.CounterOpts{Name: "paperboy_tldr_late_total",
-			Help: "TL;DR requests that got the fallback before the LLM answered; the answer is cached when it comes."}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_tldr_cache_total",
 			Help: "TL;DR cache lookups, by result (hit, miss)."}, []string{"result"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_chat_sends_total",
@@ -53,10 +47,7 @@ func newMetrics(db *store.DB) *metrics {
 	for _, r := range []string{"ok", "rejected", "error"} {
 		m.llmCalls.WithLabelValues(r)
 	}
-	for _, r := range []bot.TLDREvent{bot.TLDRCacheHit, bot.TLDRJoined, bot.TLDRAsked, bot.TLDRSkipped} {
-		m.tldrs.WithLabelValues(string(r))
-	}
-	m.reg.MustRegister(m.fetches, m.llmCalls, m.tldrs, m.tldrLate, m.cache, m.sends, m.commands,
+	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		deliveryCollector{db})
 	return m
@@ -91,24 +82,7 @@ func (m *metrics) instrument(e *bot.Engine) {
 		e.Summarizer = meteredSummarizer{e.Summarizer, m}
 	}
 	e.Store = meteredStore{e.Store, m}
-	e.OnTLDR = m.countTLDR
-}
-
-// countTLDR counts the engine's TL;DR events: upstream calls apart from
-// the requests, which the cache or a call in flight may serve.
-func (m *metrics) countTLDR(ev bot.TLDREvent) {
-	switch ev {
-	case bot.TLDRAnswered:
-		m.llmCalls.WithLabelValues("ok").Inc()
-	case bot.TLDRRejected:
-		m.llmCalls.WithLabelValues("rejected").Inc()
-	case bot.TLDRFailed:
-		m.llmCalls.WithLabelValues("error").Inc()
-	case bot.TLDRLate:
-		m.tldrLate.Inc()
-	default:
-		m.tldrs.WithLabelValues(string(ev)).Inc()
-	}
+	e.OnTLDR = newTLDRMetrics(m.reg, m.llmCalls).count
 }
 
 type meteredSource struct {

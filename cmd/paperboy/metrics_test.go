@@ -2,25 +2,41 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
-
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/store"
 )
 
-// value reads a counter.
-func value(t *testing.T, c prometheus.Counter) int {
+// metric reads a counter from m's registry by name and result label
+// ("" for a counter without labels); -1 when it is not there.
+func metric(t *testing.T, m *metrics, name, result string) int {
 	t.Helper()
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
+	families, err := m.reg.Gather()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return int(m.GetCounter().GetValue())
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, c := range f.GetMetric() {
+			label := ""
+			for _, l := range c.GetLabel() {
+				if l.GetName() == "result" {
+					label = l.GetValue()
+				}
+			}
+			if label == result {
+				return int(c.GetCounter().GetValue())
+			}
+		}
+	}
+	return -1
 }
 
 // TestMetricsCountUpstreamCallsApart asks for one paper's TL;DR 10 times
@@ -39,7 +55,12 @@ func TestMetricsCountUpstreamCallsApart(t *testing.T) {
 		return "Self-play lifts math reasoning by twelve points.", nil
 	}}
 	e := &bot.Engine{Store: st, Summarizer: sum}
-	m := newMetrics(nil)
+	db, err := store.Open(filepath.Join(t.TempDir(), "metrics.db")) // for the delivery gauge
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	m := newMetrics(db)
 	m.instrument(e)
 	var joined sync.WaitGroup
 	joined.Add(10)
@@ -69,11 +90,12 @@ func TestMetricsCountUpstreamCallsApart(t *testing.T) {
 		name      string
 		got, want int
 	}{
-		{"llm_calls ok", value(t, m.llmCalls.WithLabelValues("ok")), 1},
-		{"llm_calls error", value(t, m.llmCalls.WithLabelValues("error")), 0},
-		{"requests asked", value(t, m.tldrs.WithLabelValues("asked")), 1},
-		{"requests joined", value(t, m.tldrs.WithLabelValues("joined")), 9},
-		{"requests cache_hit", value(t, m.tldrs.WithLabelValues("cache_hit")), 5},
+		{"llm_calls ok", metric(t, m, "paperboy_llm_calls_total", "ok"), 1},
+		{"llm_calls error", metric(t, m, "paperboy_llm_calls_total", "error"), 0},
+		{"requests asked", metric(t, m, "paperboy_tldr_requests_total", "asked"), 1},
+		{"requests joined", metric(t, m, "paperboy_tldr_requests_total", "joined"), 9},
+		{"late", metric(t, m, "paperboy_tldr_late_total", ""), 0},
+		{"requests cache_hit", metric(t, m, "paperboy_tldr_requests_total", "cache_hit"), 5},
 		{"upstream calls made", sum.Calls(), 1},
 	} {
 		if c.got != c.want {
