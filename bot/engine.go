@@ -7,8 +7,9 @@ import (
 )
 
 // Engine answers /papers commands and runs the work behind the command line:
-// today's batch, search, TL;DRs, fetching and importing. It holds no state of
-// its own beyond its collaborators, so one Engine serves every adapter at once.
+// today's batch, search, TL;DRs, fetching and importing. Beyond its
+// collaborators it holds only the LLM calls in flight, so one Engine serves
+// every adapter at once. An Engine must not be copied after first use.
 type Engine struct {
 	Store Store
 	// Source fetches batches; nil when fetching is not configured.
@@ -25,11 +26,27 @@ type Engine struct {
 	Logger *slog.Logger
 	// PageSize is how many papers one reply shows; 0 means 10.
 	PageSize int
-	// SummaryTimeout bounds one LLM call; 0 means 20 s.
+	// SummaryTimeout bounds how long a TL;DR request waits for the LLM
+	// before it falls back to Hugging Face's summary or the abstract; the
+	// wait also ends 2 s before the request ctx's deadline, so that a chat
+	// shows the fallback before its apology for a late reply. 0 means 20 s.
 	SummaryTimeout time.Duration
+	// SummaryBudget bounds the LLM call a request starts, retries
+	// included. The call is not the request's: its answer is checked and
+	// cached even after the user got the fallback. 0 means
+	// 2 × SummaryTimeout + 10 s.
+	SummaryBudget time.Duration
+	// TLDRRules are the rules LLM answers are checked by (see CheckTLDR);
+	// the zero value is the strictest.
+	TLDRRules TLDRRules
+	// OnTLDR, when set, is told about each TL;DR event (see TLDREvent),
+	// for metrics. It is called from several goroutines at once.
+	OnTLDR func(TLDREvent)
 	// Channels enables /papers subscribe, unsubscribe and status; nil
 	// where there is no chat platform.
 	Channels *Channels
+
+	tldr tldrFlights
 }
 
 // Handle answers one command. Errors are *Error values with a code and a

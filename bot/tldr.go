@@ -21,7 +21,9 @@ func (e *Engine) TLDR(ctx context.Context, ref string) (Paper, Summary, error) {
 //
 //  1. the cache, for the configured model and prompt version;
 //  2. the LLM, when one is configured, if its answer passes CheckTLDR
-//     (the answer is then cached);
+//     (the answer is then cached) and comes within the request's wait
+//     (see Engine.SummaryTimeout); one that comes later is still checked
+//     and cached for the next request;
 //  3. Hugging Face's ai_summary;
 //  4. the first informative sentence of the abstract.
 //
@@ -41,9 +43,7 @@ func (e *Engine) Summary(ctx context.Context, p Paper) Summary {
 // answer, or Hugging Face's. Lists use it; TL;DR requests use Summary.
 func (e *Engine) quickSummary(ctx context.Context, p Paper) (Summary, bool) {
 	if model, prompt := e.summarizer().Version(); model != "" {
-		s, err := e.Store.Summary(ctx, SummaryKey{PaperID: p.ID, Model: model, PromptVersion: prompt})
-		if err == nil {
-			s.Cached = true
+		if s, ok := e.cachedSummary(ctx, SummaryKey{PaperID: p.ID, Model: model, PromptVersion: prompt}); ok {
 			return s, true
 		}
 	}
@@ -52,34 +52,33 @@ func (e *Engine) quickSummary(ctx context.Context, p Paper) (Summary, bool) {
 
 // llmSummary is steps 1 and 2 of Summary.
 func (e *Engine) llmSummary(ctx context.Context, p Paper) (Summary, bool) {
-	sum := e.summarizer()
-	model, prompt := sum.Version()
+	model, prompt := e.summarizer().Version()
 	if model == "" {
 		return Summary{}, false
 	}
 	key := SummaryKey{PaperID: p.ID, Model: model, PromptVersion: prompt}
-	if s, err := e.Store.Summary(ctx, key); err == nil {
-		s.Cached = true
+	if s, ok := e.cachedSummary(ctx, key); ok {
+		e.count(TLDRCacheHit)
 		return s, true
-	} else if ErrorCode(err) != ENOTFOUND {
-		e.logger().Warn("read tldr cache", "paper_id", p.ID, "error", err)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, e.summaryTimeout())
-	defer cancel()
-	answer, err := sum.Summarize(callCtx, p)
+	return e.askLLM(ctx, key, p)
+}
+
+// cachedSummary returns the cached LLM answer for key. An answer that no
+// longer passes CheckTLDR (cached before a rule was added) counts as none,
+// so that it gives way to Hugging Face's summary and a new answer.
+func (e *Engine) cachedSummary(ctx context.Context, key SummaryKey) (Summary, bool) {
+	s, err := e.Store.Summary(ctx, key)
 	if err != nil {
-		e.logger().Warn("llm tldr failed; falling back", "paper_id", p.ID, "model", model, "error", err)
+		if ErrorCode(err) != ENOTFOUND {
+			e.logger().Warn("read tldr cache", "paper_id", key.PaperID, "error", err)
+		}
 		return Summary{}, false
 	}
-	text, err := CheckTLDR(answer)
-	if err != nil {
-		e.logger().Warn("llm tldr rejected; falling back", "paper_id", p.ID, "model", model, "reason", ErrorMessage(err))
+	if _, err := e.TLDRRules.CheckTLDR(s.Text); err != nil {
 		return Summary{}, false
 	}
-	s := Summary{SummaryKey: key, Text: text, Source: SourceLLM, Created: e.now().UTC()}
-	if err := e.Store.SaveSummary(ctx, s); err != nil {
-		e.logger().Warn("cache tldr", "paper_id", p.ID, "error", err)
-	}
+	s.Cached = true
 	return s, true
 }
 

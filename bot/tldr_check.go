@@ -3,28 +3,39 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // TL;DR limits. The prompt asks for at most 30 words; CheckTLDR allows some
-// slack before it throws an answer away.
+// slack before it throws an answer away. An answer under the minimum ("2",
+// "F'W2", "Yes.") says nothing, and must not replace Hugging Face's summary.
 const (
-	maxTLDRWords = 40
-	maxTLDRRunes = 400
+	maxTLDRWords   = 40
+	maxTLDRRunes   = 400
+	minTLDRWords   = 3  // words with a letter
+	minTLDRLetters = 15 // letters in all
 )
 
-// CheckTLDR validates an LLM's answer and returns it as a clean one-liner.
+// CheckTLDR validates an LLM's answer and returns it as a clean one-liner,
+// under the strictest TLDRRules (see TLDRRules.CheckTLDR).
+func CheckTLDR(s string) (string, error) { return checkTLDR(s, TLDRRules{}) }
+
+// checkTLDR validates an LLM's answer and returns it as a clean one-liner.
 // Quotes and whitespace around it and a leading "TL;DR:" label are removed;
 // what is left must be one line and one sentence (a final period is fine;
-// abbreviations and decimals do not end sentences) of 1 to 40 words, with no
-// mention (@everyone, <@123>, <!here>…), no link, no markup (**, __, `, #
-// headings, > quotes, <tags>, | tables) and no refusal or chat boilerplate.
+// abbreviations and decimals do not end sentences) of 3 to 40 words, with at
+// least 15 letters, no mention (@everyone, <@123>, <!here>…), no link (a
+// scheme, www., a markdown link, a name ending in a top-level domain by r,
+// an IP address with or without a port, localhost), no markup (**, __, `,
+// # headings, > quotes, <tags>, | tables) and no refusal or chat
+// boilerplate.
 // LLM output is untrusted: it is checked both as received and after
 // CleanTitle, so that hidden characters cannot smuggle a mention through.
 // The answer is cleaned until cleaning changes nothing (see cleanTLDR), so
 // an accepted TL;DR passes CheckTLDR again unchanged.
 // A rejection is an EINVALID *Error whose message gives the reason.
-func CheckTLDR(s string) (string, error) {
+func checkTLDR(s string, r TLDRRules) (string, error) {
 	raw := trimTLDR(s)
 	if raw == "" {
 		return "", Errorf(EINVALID, "The TL;DR is empty.")
@@ -43,7 +54,7 @@ func CheckTLDR(s string) (string, error) {
 		return "", Errorf(EINVALID, "The TL;DR is empty.")
 	}
 	for _, text := range []string{raw, clean} {
-		if err := checkUnsafe(text); err != nil {
+		if err := checkUnsafe(text, r); err != nil {
 			return "", err
 		}
 	}
@@ -102,14 +113,13 @@ func isQuote(r rune) bool { return strings.ContainsRune(`"'“”‘’«»„`,
 // Patterns of text that must not reach a chat. Mentions: Discord's @everyone,
 // @here, @name and <@id>, <@&role>, <#channel>; Slack's <!here>,
 // <!channel>, <!everyone> and <!subteam^id>. Links: schemes, www., markdown
-// links and bare domains, which Slack turns into links by itself. An "@"
-// inside a word is no mention: pass@1 and Recall@10 are metrics, and e-mail
-// addresses are caught as domains.
+// links and a name followed by a path; bare domains and addresses, which
+// Slack turns into links by itself, are found by TLDRRules.hasLinkName. An
+// "@" inside a word is no mention: pass@1 and Recall@10 are metrics, and
+// e-mail addresses are caught as domains.
 var (
 	mentionPattern = regexp.MustCompile(`(?:^|[^\pL\pN_])@[\pL\pN_.-]|<[@#!]`)
 	linkPattern    = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://|\bwww\.|\[[^\]]*\]\(|` +
-		`\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|app|edu|gov|me|info|` +
-		`xyz|gg|ly|so|sh|to|tv|us|uk|de|cn|ru|fr|jp|link|site|online|page|biz|cc|ml|gl)\b|` +
 		`\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/`)
 	markupPattern = regexp.MustCompile("\\*\\*|__|`|~~|\\||^#|^>|^[-*+•]\\s|" +
 		`</?[A-Za-z][^<>]*>|(?:^|[\s(])[*_][^\s*_](?:[^*_]*[^\s*_])?[*_](?:$|[\s.,;:!?)])`)
@@ -122,11 +132,11 @@ var (
 
 // checkUnsafe rejects text that could ping, link or format in a chat, and
 // boilerplate that is not a summary.
-func checkUnsafe(s string) error {
+func checkUnsafe(s string, r TLDRRules) error {
 	switch {
 	case mentionPattern.MatchString(s):
 		return Errorf(EINVALID, "The TL;DR contains a mention.")
-	case linkPattern.MatchString(s):
+	case linkPattern.MatchString(s) || r.hasLinkName(s):
 		return Errorf(EINVALID, "The TL;DR contains a link.")
 	case markupPattern.MatchString(s):
 		return Errorf(EINVALID, "The TL;DR contains markup (**, __, `, #, >, <tag> or |).")
@@ -136,7 +146,8 @@ func checkUnsafe(s string) error {
 	return nil
 }
 
-// checkShape enforces one sentence of 1 to maxTLDRWords words.
+// checkShape enforces one sentence of minTLDRWords to maxTLDRWords words,
+// with minTLDRLetters letters or more.
 func checkShape(s string) error {
 	if n := utf8.RuneCountInString(s); n > maxTLDRRunes {
 		return Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
@@ -144,8 +155,30 @@ func checkShape(s string) error {
 	if n := len(sentences(s)); n != 1 {
 		return Errorf(EINVALID, "The TL;DR must be one sentence; it has %d.", n)
 	}
-	if n := len(strings.Fields(s)); n > maxTLDRWords {
+	fields := strings.Fields(s)
+	if n := len(fields); n > maxTLDRWords {
 		return Errorf(EINVALID, "The TL;DR is too long: %d words, at most %d.", n, maxTLDRWords)
 	}
+	words := 0
+	for _, f := range fields {
+		if strings.ContainsFunc(f, unicode.IsLetter) {
+			words++
+		}
+	}
+	if letters := countFunc(s, unicode.IsLetter); words < minTLDRWords || letters < minTLDRLetters {
+		return Errorf(EINVALID, "The TL;DR is too short to say anything: %d words and %d letters, at least %d and %d.",
+			words, letters, minTLDRWords, minTLDRLetters)
+	}
 	return nil
+}
+
+// countFunc counts the runes of s for which f is true.
+func countFunc(s string, f func(rune) bool) int {
+	n := 0
+	for _, c := range s {
+		if f(c) {
+			n++
+		}
+	}
+	return n
 }

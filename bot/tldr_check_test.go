@@ -28,6 +28,8 @@ func TestCheckTLDR(t *testing.T) {
 		{name: "OKInvisibleStripped", in: "Proposes\u200b a\u202e new\u2066 optimizer.", want: "Proposes a new optimizer."},
 		{name: "OKFortyWords", in: strings.Repeat("word ", 39) + "end.", want: strings.Repeat("word ", 39) + "end."},
 		{name: "OKComparison", in: "Cuts latency to <1 ms while keeping 99% accuracy.", want: "Cuts latency to <1 ms while keeping 99% accuracy."},
+		{name: "OKVersionsAndDecimals", in: "GPT-4.5 and v2.0-beta gain 1.2.3 points over 3.5 at 10:30:45.", want: "GPT-4.5 and v2.0-beta gain 1.2.3 points over 3.5 at 10:30:45."},
+		{name: "OKCppScope", in: "Rewrites std::vector code so it runs twice as fast.", want: "Rewrites std::vector code so it runs twice as fast."},
 		{name: "OKMetricAt", in: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval.", want: "Reaches 90.9% pass@1 and 75% Recall@10 on HumanEval."},
 		// Cleaned until cleaning changes nothing (found by FuzzCheckTLDR).
 		{name: "OKTwoLabels", in: "TL;DR: TL;DR: " + good, want: good},
@@ -64,6 +66,19 @@ func TestCheckTLDR(t *testing.T) {
 		{name: "ErrBareDomain", in: "Proposes X; weights on huggingface.co now.", reason: "link"},
 		{name: "ErrBareDomainPath", in: "Proposes X, see evil.example/payload for more.", reason: "link"},
 		{name: "ErrTeXURL", in: `Proposes X, see \url{https://evil.test}.`, reason: "link"},
+		{name: "ErrBareDomainNewTLD", in: "Proposes a model; weights at evil.zip today.", reason: "link"},
+		{name: "ErrBareDomainHyphen", in: "Proposes a model; code at paper-code.top today.", reason: "link"},
+		{name: "ErrBareDomainCapitals", in: "Proposes a model; code at Paper-Code.TOP today.", reason: "link"},
+		{name: "ErrIPv4", in: "Proposes a model served from 203.0.113.7 for everyone.", reason: "link"},
+		{name: "ErrIPPort", in: "Proposes a model served at 10.0.0.1:8080 for everyone.", reason: "link"},
+		{name: "ErrIPv6", in: "Proposes a model served at [2001:db8::1]:443 for everyone.", reason: "link"},
+		{name: "ErrLocalhost", in: "Proposes a model served at localhost:11434 for everyone.", reason: "link"},
+		// Too short to say anything.
+		{name: "ErrOneDigit", in: "2", reason: "too short"},
+		{name: "ErrOneToken", in: "F'W2", reason: "too short"},
+		{name: "ErrTwoWords", in: "Great paper.", reason: "too short"},
+		{name: "ErrFewLetters", in: "X, Y and Z.", reason: "too short"},
+		{name: "OKShortButMeaningful", in: "Transformers beat RNNs.", want: "Transformers beat RNNs."},
 		// Markup.
 		{name: "ErrBold", in: "Proposes **X**, a faster optimizer.", reason: "markup"},
 		{name: "ErrUnderline", in: "Proposes __X__, a faster optimizer.", reason: "markup"},
@@ -141,4 +156,32 @@ func FuzzCheckTLDR(f *testing.F) {
 			t.Fatalf("CheckTLDR(%q)=%q, but CheckTLDR(%q)=%q, %v", s, got, got, again, err)
 		}
 	})
+}
+
+// TestTLDRRulesIsTLD checks that a name is a link only when IsTLD says its
+// last label is a top-level domain, and always under the zero rules.
+func TestTLDRRulesIsTLD(t *testing.T) {
+	tlds := TLDRRules{IsTLD: func(l string) bool { return l == "zip" || l == "top" || l == "com" }}
+	tests := []struct {
+		in          string
+		strict, psl bool // rejected as a link under TLDRRules{} / tlds
+	}{
+		{"Ports the trainer to Node.js for browsers.", true, false},
+		{"Speeds up Llama.cpp inference on laptops.", true, false},
+		{"Weights are shared at evil.zip for everyone.", true, true},
+		{"Code lives at paper-code.top for everyone.", true, true},
+		{"Mail first.last@example.com for the weights.", true, true},
+		{"Beats Llama vs. Mistral, e.g. on GSM8K, by 3.5 points.", false, false},
+	}
+	for _, tt := range tests {
+		for _, c := range []struct {
+			rules TLDRRules
+			want  bool
+		}{{TLDRRules{}, tt.strict}, {tlds, tt.psl}} {
+			_, err := c.rules.CheckTLDR(tt.in)
+			if got := err != nil && strings.Contains(err.Error(), "link"); got != c.want {
+				t.Errorf("IsTLD set=%v: CheckTLDR(%q) err=%v, want a link rejection: %v", c.rules.IsTLD != nil, tt.in, err, c.want)
+			}
+		}
+	}
 }

@@ -3,10 +3,11 @@
 //
 // A Client implements bot.Summarizer. It only asks: the engine in package bot
 // owns the cache, checks each answer with bot.CheckTLDR and falls back to
-// Hugging Face's summary or the abstract when the LLM fails. The Client bounds
-// how many calls are in flight, makes one call per paper however many users
-// ask at once, retries once on 429, 5xx and timeouts, and keeps its API key
-// out of every error and log line.
+// Hugging Face's summary or the abstract when the LLM fails, and makes one
+// call per paper however many users ask at once. The Client bounds how many
+// calls are in flight and the size of an answer, retries once on 429, 5xx
+// and timeouts (by bot.Retry), and keeps its API key out of every error and
+// log line.
 package summarize
 
 import (
@@ -22,7 +23,6 @@ import (
 
 	"github.com/sashabaranov/go-openai"
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/sync/singleflight"
 
 	"paperboy/bot"
 )
@@ -42,7 +42,7 @@ type Config struct {
 	BaseURL string
 	// APIKey is sent as a bearer token when set; local servers need none. It
 	// never appears in errors or logs.
-	APIKey string
+	APIKey bot.Secret
 	// Model is the model name the server knows ("llama3.1:8b", "gpt-4o-mini").
 	Model string
 	// Timeout bounds each HTTP attempt (default 30s).
@@ -59,7 +59,7 @@ type Config struct {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("base_url", hostOf(c.BaseURL)),
-		slog.Any("api_key", secret(c.APIKey)),
+		slog.Any("api_key", c.APIKey),
 		slog.String("model", c.Model),
 		slog.Duration("timeout", c.Timeout),
 		slog.Int("max_concurrency", c.MaxConcurrency),
@@ -70,29 +70,11 @@ func (c Config) LogValue() slog.Value {
 // String formats the configuration with its API key redacted, for %v and %s.
 func (c Config) String() string {
 	return fmt.Sprintf("{BaseURL:%s APIKey:%v Model:%s Timeout:%v MaxConcurrency:%d MaxTokens:%d}",
-		hostOf(c.BaseURL), secret(c.APIKey), c.Model, c.Timeout, c.MaxConcurrency, c.MaxTokens)
+		hostOf(c.BaseURL), c.APIKey, c.Model, c.Timeout, c.MaxConcurrency, c.MaxTokens)
 }
 
 // GoString formats the configuration with its API key redacted, for %#v.
 func (c Config) GoString() string { return "summarize.Config" + c.String() }
-
-// secret is a value that must not be shown. Every way of printing it gives
-// "REDACTED" (or "" when it is empty, so that a missing key shows as such).
-type secret string
-
-// LogValue implements slog.LogValuer.
-func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
-
-// GoString implements fmt.GoStringer, for %#v.
-func (s secret) GoString() string { return s.String() }
-
-// String implements fmt.Stringer.
-func (s secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return "REDACTED"
-}
 
 // Client asks an LLM for TL;DRs. It is safe for concurrent use.
 type Client struct {
@@ -101,16 +83,13 @@ type Client struct {
 	host      string // where errors say the LLM is: host[:port], never a path
 	timeout   time.Duration
 	maxTokens int
-	apiKey    secret // kept only to scrub it from upstream messages
+	apiKey    bot.Secret // kept only to scrub it from upstream messages
 	logger    *slog.Logger
 	sem       *semaphore.Weighted
 	queued    atomic.Int32 // calls waiting for a slot
-	flight    singleflight.Group
 
 	// sleep waits between attempts; tests replace it to skip the wait.
 	sleep func(ctx context.Context, d time.Duration) error
-	// joined, when set, is called once a caller has joined a paper's call.
-	joined func(paperID string)
 }
 
 var _ bot.Summarizer = (*Client)(nil)
@@ -133,11 +112,11 @@ func New(cfg Config) (*Client, error) {
 	cfg.MaxConcurrency = orDefault(cfg.MaxConcurrency, DefaultMaxConcurrency)
 	cfg.MaxTokens = orDefault(cfg.MaxTokens, DefaultMaxTokens)
 
-	oc := openai.DefaultConfig(cfg.APIKey) // no Authorization header when empty
+	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
 	oc.BaseURL = base
 	oc.HTTPClient = &http.Client{ // go-openai's default client has no timeout
 		Timeout:   cfg.Timeout,
-		Transport: hintTransport{base: http.DefaultTransport},
+		Transport: newTransport(),
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -149,10 +128,10 @@ func New(cfg Config) (*Client, error) {
 		host:      hostOf(base),
 		timeout:   cfg.Timeout,
 		maxTokens: cfg.MaxTokens,
-		apiKey:    secret(cfg.APIKey),
+		apiKey:    cfg.APIKey,
 		logger:    logger,
 		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
-		sleep:     sleepCtx,
+		sleep:     bot.Sleep,
 	}, nil
 }
 
@@ -191,73 +170,73 @@ func (c *Client) Version() (model, prompt string) { return c.model, PromptVersio
 
 // Summarize asks the LLM for a TL;DR of p and returns its answer as received
 // (a leading <think>…</think> block aside); the engine validates it with
-// bot.CheckTLDR. Callers asking about the same paper at once share one call.
-// A caller whose ctx ends first gets ctx.Err() at once, while the shared call
-// goes on for the others, bounded by its own deadline. Other errors are
-// EUNAVAILABLE *bot.Errors that name the server's host and nothing more.
+// bot.CheckTLDR. It waits for a slot among MaxConcurrency, then asks, all
+// within ctx and Budget; a retry starts only when ctx's deadline leaves
+// room for a whole attempt. Errors are ctx.Err() when ctx ended before the
+// call started, else EUNAVAILABLE *bot.Errors that name the server's host
+// and nothing more.
 func (c *Client) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	key := p.ID
-	if key == "" {
-		key = bot.DerivedID(p.Title)
-	}
-	detached := context.WithoutCancel(ctx) // keeps values, not cancellation
-	ch := c.flight.DoChan(key, func() (any, error) { return c.shared(detached, p) })
-	if c.joined != nil {
-		c.joined(key)
-	}
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return "", r.Err
-		}
-		return r.Val.(string), nil
-	}
-}
-
-// shared is the one call for a paper: it waits for a slot among
-// MaxConcurrency, then asks, each step bounded by the call's budget.
-func (c *Client) shared(ctx context.Context, p bot.Paper) (string, error) {
-	wait, cancel := context.WithTimeout(ctx, c.budget())
+	ctx, cancel := context.WithTimeout(ctx, c.Budget())
 	defer cancel()
 	c.queued.Add(1)
-	err := c.sem.Acquire(wait, 1)
+	err := c.sem.Acquire(ctx, 1)
 	c.queued.Add(-1)
 	if err != nil {
 		return "", bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s is busy: too many TL;DRs are waiting for it.", c.host)
 	}
 	defer c.sem.Release(1)
-	callCtx, cancelCall := context.WithTimeout(ctx, c.budget())
-	defer cancelCall()
-	return c.ask(callCtx, p)
+	return c.ask(ctx, p)
 }
 
-// budget bounds one shared call: every attempt and the waits between them.
-func (c *Client) budget() time.Duration {
+// Budget bounds one call to Summarize: every attempt and the wait between
+// them. The engine gives its calls this long (bot.Engine.SummaryBudget).
+func (c *Client) Budget() time.Duration {
 	return maxAttempts*c.timeout + maxRetryWait
 }
 
-// ask makes up to maxAttempts attempts.
+// ask makes up to maxAttempts attempts, by the policy of retry.
 func (c *Client) ask(ctx context.Context, p bot.Paper) (string, error) {
 	req := c.request(p)
-	for attempt := 1; ; attempt++ {
-		start := time.Now()
-		answer, hinted, err := c.call(ctx, req)
-		log := c.logger.With("paper_id", p.ID, "model", c.model, "attempt", attempt,
-			"duration", time.Since(start).Round(time.Millisecond))
+	var answer string
+	start := time.Now()
+	err := c.retry(p).Do(ctx, func(attempt int) error {
+		start = time.Now()
+		text, hinted, err := c.call(ctx, req)
 		if err == nil {
-			log.Debug("llm answered")
-			return answer, nil
+			answer = text
+			c.logger.Debug("llm answered", "paper_id", p.ID, "model", c.model, "attempt", attempt,
+				"duration", time.Since(start).Round(time.Millisecond))
+			return nil
 		}
-		delay, retry := retryDelay(ctx, err, attempt, hinted)
-		log.Debug("llm attempt failed", "error", c.describe(err), "retry", retry)
-		if !retry || c.sleep(ctx, delay) != nil {
-			return "", c.userError(err)
+		if retryable(err) {
+			return bot.Transient(err, hinted)
 		}
+		return err
+	})
+	if err != nil {
+		c.logger.Debug("llm call failed", "paper_id", p.ID, "model", c.model,
+			"duration", time.Since(start).Round(time.Millisecond), "error", c.describe(err))
+		return "", c.userError(err)
+	}
+	return answer, nil
+}
+
+// retry is the client's bot.Retry: a TL;DR is worth one more try, not a
+// long wait, and only a try that can finish within ctx's deadline.
+func (c *Client) retry(p bot.Paper) bot.Retry {
+	return bot.Retry{
+		Attempts:       maxAttempts,
+		Backoff:        retryBackoff,
+		MaxWait:        maxRetryWait,
+		AttemptTimeout: c.timeout,
+		Sleep:          c.sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			c.logger.Debug("llm attempt failed; retrying", "paper_id", p.ID, "model", c.model,
+				"attempt", attempt, "wait", wait, "error", c.describe(err))
+		},
 	}
 }
 
@@ -292,15 +271,4 @@ func stripThinking(s string) string {
 		}
 	}
 	return s
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
+	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -188,73 +189,24 @@ func TestSummarizeContextDoneBeforeCall(t *testing.T) {
 	}
 }
 
-// TestSummarizeOneCallPerPaper asks for the same paper 10 times at once:
-// the server must see exactly one request, and everyone gets its answer.
-func TestSummarizeOneCallPerPaper(t *testing.T) {
-	release := make(chan struct{})
-	f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		<-release
-		writeAnswer(w, "Shared answer.")
-	})
-	t.Cleanup(func() { closeOnce(release) })
-	c, _ := testClient(t, f)
-	const callers = 10
-	var joined sync.WaitGroup
-	joined.Add(callers)
-	c.joined = func(string) { joined.Done() }
-
-	results := make(chan string, callers)
-	errs := make(chan error, callers)
-	for range callers {
-		go func() {
-			got, err := c.Summarize(context.Background(), paper)
-			results <- got
-			errs <- err
-		}()
+// TestSummarizeNoRetryThatCannotFinish: after a failed attempt, a retry
+// starts only if ctx's deadline leaves room for its wait and a whole
+// attempt (Timeout); otherwise the call ends at once with the failure.
+func TestSummarizeNoRetryThatCannotFinish(t *testing.T) {
+	f := newFakeLLM(t, sequence(status(503, llamaCppLoading), status(503, llamaCppLoading), answer("Fine.")))
+	c, sl := testClient(t, f, func(c *Config) { c.Timeout = 5 * time.Second })
+	// The backoff is at least 0.5 s, so 5 s + 0.5 s cannot fit in 5.1 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second+100*time.Millisecond)
+	defer cancel()
+	_, err := c.Summarize(ctx, paper)
+	wantUnavailable(t, err, f.Host()+" did not answer: HTTP 503.")
+	if n := f.Calls(); n != 1 || len(sl.Delays()) != 0 {
+		t.Fatalf("%d requests and waits %v, want 1 request and no wait", n, sl.Delays())
 	}
-	joined.Wait() // all 10 are waiting on the one call
-	close(release)
-	for range callers {
-		if got, err := <-results, <-errs; err != nil || got != "Shared answer." {
-			t.Fatalf("Summarize=%q, %v", got, err)
-		}
-	}
-	if n := f.Calls(); n != 1 {
-		t.Fatalf("%d upstream requests, want 1", n)
-	}
-}
-
-// TestSummarizeCallerLeavesEarly: a caller whose ctx ends returns at once
-// and does not cancel the call it started, which another caller waits for.
-func TestSummarizeCallerLeavesEarly(t *testing.T) {
-	release := make(chan struct{})
-	f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		<-release
-		writeAnswer(w, "Shared answer.")
-	})
-	t.Cleanup(func() { closeOnce(release) })
-	c, _ := testClient(t, f)
-	joined := make(chan struct{})
-	c.joined = func(string) { joined <- struct{}{} }
-
-	ctx, cancel := context.WithCancel(context.Background())
-	impatient := make(chan error, 1)
-	go func() { _, err := c.Summarize(ctx, paper); impatient <- err }()
-	<-joined // the impatient caller started the shared call
-	patient := make(chan string, 1)
-	go func() { got, _ := c.Summarize(context.Background(), paper); patient <- got }()
-	<-joined
-
-	cancel()
-	if err := <-impatient; !errors.Is(err, context.Canceled) {
-		t.Fatalf("impatient caller: %v, want context.Canceled", err)
-	}
-	close(release)
-	if got := <-patient; got != "Shared answer." {
-		t.Fatalf("patient caller got %q, want the shared answer", got)
-	}
-	if n := f.Calls(); n != 1 {
-		t.Fatalf("%d upstream requests, want 1", n)
+	ctx, cancel = context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if got, err := c.Summarize(ctx, paper); err != nil || got != "Fine." || f.Calls() != 3 {
+		t.Fatalf("with time to spare: Summarize=%q, %v after %d requests, want a retry that answers", got, err, f.Calls())
 	}
 }
 
@@ -380,8 +332,8 @@ func TestSummarizeRetries(t *testing.T) {
 			if tt.wantWaits != nil && fmt.Sprint(waits) != fmt.Sprint(tt.wantWaits) {
 				t.Fatalf("waits=%v, want %v", waits, tt.wantWaits)
 			}
-			if tt.wantWaits == nil && (len(waits) != 1 || waits[0] < retryBackoff || waits[0] >= retryBackoff*3/2) {
-				t.Fatalf("waits=%v, want one backoff of 500-750ms", waits)
+			if tt.wantWaits == nil && (len(waits) != 1 || waits[0] < retryBackoff/2 || waits[0] > retryBackoff) {
+				t.Fatalf("waits=%v, want one backoff of 0.5-1s", waits)
 			}
 		})
 	}
@@ -486,31 +438,6 @@ func TestSecretNeverLeaks(t *testing.T) {
 	}
 }
 
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name, header, value string
-		want                time.Duration
-	}{
-		{"Seconds", "Retry-After", "7", 7 * time.Second},
-		{"Date", "Retry-After", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{"PastDate", "Retry-After", now.Add(-time.Minute).Format(http.TimeFormat), 0},
-		{"Milliseconds", "Retry-After-Ms", "250", 250 * time.Millisecond},
-		{"Garbage", "Retry-After", "soon", 0},
-		{"Negative", "Retry-After", "-3", 0},
-		{"Absent", "X-Other", "1", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := http.Header{}
-			h.Set(tt.header, tt.value)
-			if got := retryAfter(h, now); got != tt.want {
-				t.Fatalf("retryAfter(%s: %s)=%v, want %v", tt.header, tt.value, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestIsReasoningModel(t *testing.T) {
 	for model, want := range map[string]bool{
 		"o1-mini": true, "o3": true, "o4-mini": true, "gpt-5-nano": true, "openai/o3-mini": true,
@@ -522,5 +449,49 @@ func TestIsReasoningModel(t *testing.T) {
 	}
 	if math.SmallestNonzeroFloat32 <= 0 {
 		t.Fatal("temperature would be omitted")
+	}
+}
+
+// TestSummarizeHugeAnswer checks that an answer over the size limit is
+// refused after reading about the limit, whatever the server offers: a
+// server streaming 1 GiB must not cost 1 GiB of memory. The server counts
+// what it managed to write before the client hung up.
+func TestSummarizeHugeAnswer(t *testing.T) {
+	const offered = 1 << 30
+	for _, code := range []int{200, 500} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			written := make(chan int64, 1)
+			f := newFakeLLM(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(code)
+				io.WriteString(w, `{"choices":[{"message":{"content":"`)
+				chunk := bytes.Repeat([]byte("a"), 64<<10)
+				var n int64
+				for n < offered {
+					m, err := w.Write(chunk)
+					n += int64(m)
+					if err != nil {
+						break
+					}
+				}
+				written <- n
+			})
+			c, _ := testClient(t, f)
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := c.Summarize(context.Background(), paper)
+			wantUnavailable(t, err, f.Host()+" sent an answer larger than 1024 KiB")
+			if n := f.Calls(); n != 1 {
+				t.Fatalf("%d requests, want 1: an oversized answer is not retried", n)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+				t.Fatalf("allocated %d MiB for one answer, want well under 64", got>>20)
+			}
+			if n := <-written; n >= offered {
+				t.Fatalf("the server wrote all %d bytes: the client read on past the limit", n)
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,11 +15,12 @@ import (
 	"paperboy/bot"
 )
 
-// Retry policy: a TL;DR is worth one more try, not a long wait.
+// Retry policy (see Client.retry): a TL;DR is worth one more try, not a
+// long wait.
 const (
 	maxAttempts  = 2
-	retryBackoff = 500 * time.Millisecond // plus up to 50% jitter
-	maxRetryWait = 10 * time.Second       // a longer Retry-After is not waited for
+	retryBackoff = time.Second      // jittered down to half
+	maxRetryWait = 10 * time.Second // a longer Retry-After is not waited for
 )
 
 // errEmpty is an answer without text: no choices, or empty content.
@@ -30,30 +30,14 @@ var errEmpty = errors.New("empty answer")
 // "length"): its first words may still pass as a sentence, so it is refused.
 var errCutOff = errors.New("answer cut off by the token limit")
 
-// retryDelay says whether a failed attempt is worth another and how long to
-// wait first: the server's Retry-After when it sent one, else a short
-// backoff with jitter.
-func retryDelay(ctx context.Context, err error, attempt int, hinted time.Duration) (time.Duration, bool) {
-	if attempt >= maxAttempts || ctx.Err() != nil || !retryable(err) {
-		return 0, false
-	}
-	if hinted > maxRetryWait {
-		return 0, false
-	}
-	if hinted > 0 {
-		return hinted, true
-	}
-	return retryBackoff + rand.N(retryBackoff/2), true
-}
-
 // retryable reports whether err is transient: 429, a 5xx, or a transport
 // failure such as a timeout or a refused connection.
 func retryable(err error) bool {
-	if errors.Is(err, errEmpty) || errors.Is(err, errCutOff) {
+	if errors.Is(err, errEmpty) || errors.Is(err, errCutOff) || errors.Is(err, errTooLarge) {
 		return false
 	}
 	switch code := httpStatus(err); {
-	case code == http.StatusTooManyRequests || code >= 500:
+	case bot.RetryableStatus(code):
 		return true
 	case code != 0:
 		return false
@@ -88,6 +72,8 @@ func (c *Client) userError(err error) error {
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s returned an empty answer.", c.host)
 	case errors.Is(err, errCutOff):
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s ran out of tokens before finishing its answer.", c.host)
+	case errors.Is(err, errTooLarge):
+		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s sent an answer larger than %d KiB; paperboy did not read it.", c.host, maxResponseBody>>10)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s refused the request: HTTP %d; check the API key.", c.host, code)
 	case code == http.StatusNotFound:
@@ -128,40 +114,4 @@ func (c *Client) describe(err error) string {
 		s = strings.ReplaceAll(s, string(c.apiKey), "REDACTED")
 	}
 	return bot.Truncate(s, 200)
-}
-
-// hintKey carries a *retryHint in a request's context to hintTransport.
-type hintKey struct{}
-
-// retryHint receives the Retry-After of the last response. go-openai's
-// errors do not keep response headers.
-type retryHint struct{ after time.Duration }
-
-// hintTransport records Retry-After into the request's retryHint. RoundTrip
-// runs in the caller's goroutine, so the hint is read there without a race.
-type hintTransport struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if hint, ok := r.Context().Value(hintKey{}).(*retryHint); ok && err == nil {
-		hint.after = retryAfter(resp.Header, time.Now())
-	}
-	return resp, err
-}
-
-// retryAfter reads OpenAI's retry-after-ms, or Retry-After in seconds or as
-// an HTTP date. It is 0 when absent or unreadable.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }

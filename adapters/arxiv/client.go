@@ -104,7 +104,7 @@ func New(baseURL string, categories []string) *Client {
 		HTTPClient:  &http.Client{Timeout: 60 * time.Second},
 		Logger:      slog.Default(),
 		Limiter:     sharedLimiter,
-		Sleep:       sleep,
+		Sleep:       bot.Sleep,
 		Now:         time.Now,
 	}
 }

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"paperboy/bot"
@@ -37,38 +35,52 @@ type failure struct {
 	retryAfter time.Duration // what the server asked for; 0 when it did not
 }
 
-func (f *failure) Error() string { return "arxiv: " + f.reason }
+func (f *failure) Error() string { return f.reason }
 
 // get requests u until read accepts the body, a try fails for good, or
-// MaxAttempts tries failed; what names the request in the final error.
+// the retries end (see retry); what names the request in the final error.
 func (c *Client) get(ctx context.Context, what, u string, read func(body []byte) error) error {
-	var last *failure
-	tries := 0
-	for tries < c.maxAttempts() {
-		if tries > 0 {
-			wait := c.backoff(tries, last.retryAfter)
-			if wait > maxRetryWait {
-				break
-			}
-			c.logger().Warn("arxiv request failed, retrying", "reason", last.reason, "attempt", tries, "wait", wait)
-			if err := c.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("arxiv: wait to retry: %w", err)
-			}
-		}
+	err := c.retry().Do(ctx, func(int) error {
 		if err := c.limiter().Wait(ctx); err != nil {
 			return fmt.Errorf("arxiv: wait for rate limit: %w", err)
 		}
-		tries++
 		err := c.try(ctx, u, read)
-		if !errors.As(err, &last) {
-			return err // nil, or a failure that repeating will not fix
+		var f *failure
+		if errors.As(err, &f) {
+			return bot.Transient(f, f.retryAfter)
 		}
+		return err // nil, or a failure that repeating will not fix
+	})
+	var re *bot.RetryError
+	var last *failure
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re) && errors.As(re.Err, &last):
+		noun := "tries"
+		if re.Attempts == 1 {
+			noun = "try"
+		}
+		return bot.Errorf(bot.EUNAVAILABLE, "arXiv did not answer for %s after %d %s (last: %s); try again later.", what, re.Attempts, noun, last.reason)
+	case ctx.Err() != nil && err == ctx.Err(): // from the wait between tries
+		return fmt.Errorf("arxiv: wait to retry: %w", err)
 	}
-	noun := "tries"
-	if tries == 1 {
-		noun = "try"
+	return err
+}
+
+// retry is the client's bot.Retry: MaxAttempts tries, backing off from
+// arXiv's own request spacing, honouring a Retry-After up to maxRetryWait.
+func (c *Client) retry() bot.Retry {
+	return bot.Retry{
+		Attempts:   c.maxAttempts(),
+		Backoff:    baseBackoff,
+		MaxBackoff: maxBackoff,
+		MaxWait:    maxRetryWait,
+		Sleep:      c.Sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			c.logger().Warn("arxiv request failed, retrying", "reason", err.Error(), "attempt", attempt, "wait", wait)
+		},
 	}
-	return bot.Errorf(bot.EUNAVAILABLE, "arXiv did not answer for %s after %d %s (last: %s); try again later.", what, tries, noun, last.reason)
 }
 
 // try makes one request and hands a 200 body to read.
@@ -94,7 +106,7 @@ func (c *Client) try(ctx context.Context, u string, read func(body []byte) error
 	}
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests || code >= 500:
-		return &failure{reason: "HTTP " + strconv.Itoa(code), retryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now())}
+		return &failure{reason: "HTTP " + strconv.Itoa(code), retryAfter: bot.RetryAfter(resp.Header, c.now())}
 	case code == http.StatusBadRequest:
 		return rejected(body)
 	case code != http.StatusOK:
@@ -127,52 +139,6 @@ func rejected(body []byte) error {
 		return err
 	}
 	return bot.Errorf(bot.EINVALID, "arXiv rejected the query (HTTP 400).")
-}
-
-// retryAfter reads a Retry-After header: delay-seconds or an HTTP date.
-// It returns 0 when there is none or it cannot be read.
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(h); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// backoff returns the wait after the n-th failed try: the server's
-// Retry-After when it gave one, else an exponential delay with jitter, so
-// that restarted bots do not retry in step.
-func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return retryAfter
-	}
-	d := min(baseBackoff<<(n-1), maxBackoff)
-	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep == nil {
-		return sleep(ctx, d)
-	}
-	return c.Sleep(ctx, d)
 }
 
 func (c *Client) limiter() Limiter {

@@ -74,7 +74,7 @@ func New(baseURL string) *Client {
 		Logger:      slog.Default(),
 		MaxAttempts: defaultMaxAttempts,
 		MaxWait:     defaultMaxWait,
-		Sleep:       sleep,
+		Sleep:       bot.Sleep,
 		Now:         time.Now,
 	}
 }

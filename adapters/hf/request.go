@@ -1,11 +1,11 @@
 package hf
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -23,7 +23,7 @@ const (
 )
 
 // Backoff after a failure with no hint from the server: 1 s, 2 s, 4 s …
-// up to 30 s, each with jitter.
+// up to 30 s, each with jitter (see bot.Retry).
 const (
 	backoffBase = time.Second
 	backoffMax  = 30 * time.Second
@@ -48,33 +48,57 @@ type failure struct {
 	final error
 }
 
-// fetchPage gets one page, retrying on 429, 5xx and transport errors.
+// Error returns the short description.
+func (f *failure) Error() string { return f.what }
+
+// fetchPage gets one page, retrying on 429, 5xx and transport errors by
+// the policy of retry.
 func (c *Client) fetchPage(ctx context.Context, date string, page int) (pageResult, error) {
-	attempts := c.MaxAttempts
-	if attempts < 1 {
-		attempts = defaultMaxAttempts
-	}
-	for attempt := 1; ; attempt++ {
-		res, f := c.attempt(ctx, date, page)
+	var res pageResult
+	err := c.retry(date, page).Do(ctx, func(int) error {
+		r, f := c.attempt(ctx, date, page)
 		switch {
 		case f == nil:
-			return res, nil
+			res = r
+			return nil
 		case f.final != nil:
-			return pageResult{}, f.final
-		case attempt >= attempts:
-			msg := bot.Errorf(bot.EUNAVAILABLE,
-				"Hugging Face did not answer for %s after %d tries (last: %s); try again later.", date, attempt, f.what)
-			return pageResult{}, fmt.Errorf("fetch daily papers: %w: %w", f.cause, msg)
+			return f.final
 		}
-		wait, err := c.retryWait(date, attempt, f)
-		if err != nil {
-			return pageResult{}, err
-		}
-		c.logger().Warn("daily papers request failed; retrying", "date", date, "page", page,
-			"attempt", attempt, "failure", f.what, "error", f.cause, "wait", wait)
-		if err := c.sleep(ctx, wait); err != nil {
-			return pageResult{}, fmt.Errorf("fetch daily papers: %w", err)
-		}
+		return bot.Transient(f, f.wait)
+	})
+	var re *bot.RetryError
+	var f *failure
+	switch {
+	case err == nil:
+		return res, nil
+	case !errors.As(err, &re) || !errors.As(re.Err, &f):
+		return pageResult{}, fmt.Errorf("fetch daily papers: %w", err)
+	case re.Wait > 0:
+		msg := bot.Errorf(bot.EUNAVAILABLE,
+			"Hugging Face asked paperboy to wait %s before asking again for %s (last: %s); try again then.",
+			re.Wait.Round(time.Second), date, f.what)
+		return pageResult{}, fmt.Errorf("fetch daily papers: %w: %w", f.cause, msg)
+	}
+	msg := bot.Errorf(bot.EUNAVAILABLE,
+		"Hugging Face did not answer for %s after %d tries (last: %s); try again later.", date, re.Attempts, f.what)
+	return pageResult{}, fmt.Errorf("fetch daily papers: %w: %w", f.cause, msg)
+}
+
+// retry is the client's bot.Retry: MaxAttempts tries, backing off from 1 s
+// up to 30 s, honouring the server's wait up to MaxWait.
+func (c *Client) retry(date string, page int) bot.Retry {
+	return bot.Retry{
+		Attempts:   cmp.Or(max(c.MaxAttempts, 0), defaultMaxAttempts),
+		Backoff:    backoffBase,
+		MaxBackoff: backoffMax,
+		MaxWait:    cmp.Or(max(c.MaxWait, 0), defaultMaxWait),
+		Sleep:      c.Sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			var f *failure
+			errors.As(err, &f)
+			c.logger().Warn("daily papers request failed; retrying", "date", date, "page", page,
+				"attempt", attempt, "failure", f.what, "error", f.cause, "wait", wait)
+		},
 	}
 }
 
@@ -166,12 +190,12 @@ func (c *Client) statusFailure(date string, resp *http.Response) *failure {
 	f := &failure{what: fmt.Sprintf("HTTP %d", code), cause: fmt.Errorf("status %d", code)}
 	switch {
 	case code == http.StatusTooManyRequests:
-		f.wait = retryAfter(resp.Header, c.now())
+		f.wait = bot.RetryAfter(resp.Header, c.now())
 		if f.wait == 0 {
 			f.wait = rateLimitReset(resp.Header.Get("RateLimit"))
 		}
 	case code >= 500:
-		f.wait = retryAfter(resp.Header, c.now())
+		f.wait = bot.RetryAfter(resp.Header, c.now())
 	case code == http.StatusBadRequest:
 		f.final = bot.Errorf(bot.EINVALID,
 			"Hugging Face has no Daily Papers list for %s: it rejects dates that are invalid or still in the future (days are counted in UTC).", date)
@@ -185,55 +209,6 @@ func (c *Client) statusFailure(date string, resp *http.Response) *failure {
 		f.final = fmt.Errorf("fetch daily papers: %w: %w", f.cause, f.final)
 	}
 	return f
-}
-
-// retryWait returns how long to wait before the next try: what the server
-// asked for, else exponential backoff with jitter. A server wait longer than
-// MaxWait ends the retries with an error that says when to try again.
-func (c *Client) retryWait(date string, attempt int, f *failure) (time.Duration, error) {
-	limit := c.MaxWait
-	if limit <= 0 {
-		limit = defaultMaxWait
-	}
-	if f.wait > limit {
-		msg := bot.Errorf(bot.EUNAVAILABLE,
-			"Hugging Face asked paperboy to wait %s before asking again for %s (last: %s); try again then.",
-			f.wait.Round(time.Second), date, f.what)
-		return 0, fmt.Errorf("fetch daily papers: %w: %w", f.cause, msg)
-	}
-	if f.wait > 0 {
-		return f.wait, nil
-	}
-	return min(backoff(attempt), limit), nil
-}
-
-// backoff returns the jittered wait after the attempt-th failure: between
-// half and all of backoffBase·2^(attempt-1), capped at backoffMax.
-func backoff(attempt int) time.Duration {
-	d := backoffMax
-	if attempt < 16 {
-		d = min(backoffBase<<(attempt-1), backoffMax)
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// retryAfter reads a Retry-After header, in seconds or as an HTTP date. It
-// returns 0 when there is none or it asks for no wait.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 || secs > 1<<31 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // rateLimitReset reads the seconds until reset from a RateLimit header
@@ -297,26 +272,6 @@ func stripURL(err error) error {
 func bodySnippet(r io.Reader) string {
 	b, _ := io.ReadAll(io.LimitReader(r, 512))
 	return shorten(strings.Join(strings.Fields(string(b)), " "), 200)
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// sleep waits through the client's Sleep seam.
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
-	}
-	return sleep(ctx, d)
 }
 
 // now returns the current time through the client's Now seam.

@@ -10,19 +10,24 @@ import (
 var _ bot.Summarizer = (*Summarizer)(nil)
 
 // Summarizer is a scripted bot.Summarizer: it answers Answer, or fails with
-// Err, and counts its calls.
+// Err, or calls SummarizeFunc when set, and counts its calls.
 type Summarizer struct {
 	Model  string // "" means "no LLM", like bot.NopSummarizer
 	Prompt string
 	Answer string
 	Err    error
 
+	SummarizeFunc func(ctx context.Context, p bot.Paper) (string, error)
+
 	calls atomic.Int64
 }
 
-// Summarize returns Answer or Err.
-func (s *Summarizer) Summarize(ctx context.Context, _ bot.Paper) (string, error) {
+// Summarize returns Answer or Err, or what SummarizeFunc returns.
+func (s *Summarizer) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	s.calls.Add(1)
+	if s.SummarizeFunc != nil {
+		return s.SummarizeFunc(ctx, p)
+	}
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}

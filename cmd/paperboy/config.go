@@ -137,8 +137,10 @@ func DefaultConfig() Config {
 	c.Timezone = "UTC"
 	c.Log.Level, c.Log.Format = "info", "text"
 	c.Source.Kind = "hf"
-	// Below the chat adapters' reply deadlines (25-30 s), so a hanging LLM
-	// ends in a fallback TL;DR rather than an apology.
+	// One LLM attempt, and the longest a user waits for it. Any value is
+	// safe with the chats' reply deadlines: the engine stops waiting 2 s
+	// before the deadline and answers with the fallback (bot.Engine.
+	// SummaryTimeout), so Validate sets no upper bound.
 	c.Summarize.Timeout = 15 * time.Second
 	c.Summarize.MaxConcurrency = 2
 	c.Delivery.Schedule = "0 9 * * 1-5"

@@ -31,7 +31,7 @@ func newMetrics(db *store.DB) *metrics {
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_source_fetches_total",
 			Help: "Batch fetches from the paper source, by source and result (ok, no_batch, error)."}, []string{"source", "result"}),
 		llmCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_llm_calls_total",
-			Help: "TL;DR requests to the LLM, by result (ok, error)."}, []string{"result"}),
+			Help: "Calls to the LLM, one per paper however many users wait on it, by result (ok, rejected by validation, error)."}, []string{"result"}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_tldr_cache_total",
 			Help: "TL;DR cache lookups, by result (hit, miss)."}, []string{"result"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "paperboy_chat_sends_total",
@@ -47,7 +47,7 @@ func newMetrics(db *store.DB) *metrics {
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
 	}
-	for _, r := range []string{"ok", "error"} {
+	for _, r := range []string{"ok", "rejected", "error"} {
 		m.llmCalls.WithLabelValues(r)
 	}
 	for _, e := range []string{"claim", "renew", "lost"} {
@@ -88,6 +88,7 @@ func (m *metrics) instrument(e *bot.Engine) {
 		e.Summarizer = meteredSummarizer{e.Summarizer, m}
 	}
 	e.Store = meteredStore{e.Store, m}
+	e.OnTLDR = newTLDRMetrics(m.reg, m.llmCalls).count
 }
 
 type meteredSource struct {
@@ -107,9 +108,9 @@ type meteredSummarizer struct {
 	m *metrics
 }
 
+// Summarize records the LLM's health; the engine's events count the calls.
 func (s meteredSummarizer) Summarize(ctx context.Context, p bot.Paper) (string, error) {
 	text, err := s.Summarizer.Summarize(ctx, p)
-	s.m.llmCalls.WithLabelValues(resultOf(err)).Inc()
 	if model, _ := s.Version(); model != "" {
 		s.m.health.record("llm", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -85,6 +86,9 @@ type app struct {
 // slowOpen is how long opening the database may take before setup says why.
 const slowOpen = 2 * time.Second
 
+// tldrDrain is how long Close waits for LLM calls in flight.
+const tldrDrain = 3 * time.Second
+
 // setup loads the configuration and opens everything a command needs.
 func (m *Main) setup(o *options) (*app, error) {
 	c, err := m.loadConfig(o)
@@ -116,10 +120,26 @@ func (m *Main) setup(o *options) (*app, error) {
 		Summarizer: sum,
 		Location:   loc,
 		Logger:     log,
+		TLDRRules:  bot.TLDRRules{IsTLD: isTLD},
 	}
 	if c.Summarize.Timeout > 0 {
+		// A request waits one attempt's time for the LLM; the retry, if
+		// any, goes on within the client's budget and its answer is cached.
 		e.SummaryTimeout = c.Summarize.Timeout
 	}
+	if b, ok := sum.(interface{ Budget() time.Duration }); ok {
+		e.SummaryBudget = b.Budget()
+	}
+	// Runs before db.Close: LLM answers still coming in are cached, for a
+	// short while only, as shutdown must stay quick.
+	m.closers = append(m.closers, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), tldrDrain)
+		defer cancel()
+		if err := e.WaitTLDRs(ctx); err != nil {
+			log.Info("shutting down with LLM calls still in flight; their answers are not cached")
+		}
+		return nil
+	})
 	return &app{cfg: c, log: log, db: db, engine: e}, nil
 }
 
@@ -155,7 +175,7 @@ func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
 	}
 	client, err := summarize.New(summarize.Config{
 		BaseURL:        s.BaseURL,
-		APIKey:         string(s.APIKey),
+		APIKey:         bot.Secret(s.APIKey),
 		Model:          s.Model,
 		Timeout:        s.Timeout,
 		MaxConcurrency: s.MaxConcurrency,

@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Retry is the one retry policy of paperboy's outbound HTTP clients: the
+// Hugging Face and arXiv sources and the LLM client each describe their
+// numbers in a Retry and let Do run the loop, so that the rules are written
+// once:
+//
+//   - at most Attempts tries;
+//   - only failures the client marks Transient are tried again: by
+//     convention 429, a 5xx (see RetryableStatus) or a transport error, never
+//     a failure because ctx ended;
+//   - the wait is what the server asked for (see RetryAfter), or else an
+//     exponential backoff with jitter, so that restarted bots do not retry
+//     in step;
+//   - a server that asks for more than MaxWait is not waited for: the
+//     retries end at once and the caller can say when to come back;
+//   - a retry starts only when ctx's deadline leaves room for its wait and
+//     one whole try (AttemptTimeout): a try that cannot finish is not begun.
+type Retry struct {
+	// Attempts is the number of tries in all, the first included; less
+	// than 1 means 1.
+	Attempts int
+	// Backoff is the wait after the first failure the server gave no wait
+	// for. It doubles with every failure, up to MaxBackoff, and each wait
+	// is drawn between half of it and all of it.
+	Backoff time.Duration
+	// MaxBackoff caps a backoff, as MaxWait does; 0 means no cap of its
+	// own.
+	MaxBackoff time.Duration
+	// MaxWait is the longest wait honoured; a server asking for more ends
+	// the retries with a *RetryError whose Wait says how long it asked.
+	// 0 means any wait is honoured.
+	MaxWait time.Duration
+	// AttemptTimeout is how long one try can take. When it is set and ctx
+	// has a deadline, a retry starts only if the deadline leaves its wait
+	// plus AttemptTimeout.
+	AttemptTimeout time.Duration
+	// OnRetry, when set, is told about each retry before its wait: the try
+	// that failed (from 1), the wait, and the failure.
+	OnRetry func(attempt int, wait time.Duration, err error)
+	// Sleep waits d or until ctx is done; nil means the package's Sleep.
+	// Tests replace it to record the waits instead.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock of the deadline check; nil means time.Now.
+	Now func() time.Time
+}
+
+// Do calls try (with the try's number, from 1) until it returns nil or an
+// error not marked Transient, which Do returns as is, or the policy ends the
+// retries: then the error is a *RetryError holding the last failure. When
+// ctx ends during a wait, Do returns ctx.Err().
+func (r Retry) Do(ctx context.Context, try func(attempt int) error) error {
+	for attempt := 1; ; attempt++ {
+		err := try(attempt)
+		var te *TransientError
+		if err == nil || !errors.As(err, &te) {
+			return err
+		}
+		wait, stop := r.next(ctx, attempt, te.After)
+		if stop {
+			re := &RetryError{Err: te.Err, Attempts: attempt}
+			if r.MaxWait > 0 && te.After > r.MaxWait {
+				re.Wait = te.After
+			}
+			return re
+		}
+		if r.OnRetry != nil {
+			r.OnRetry(attempt, wait, te.Err)
+		}
+		if err := r.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// next returns the wait before the try after attempt, or stop when there
+// is to be none.
+func (r Retry) next(ctx context.Context, attempt int, asked time.Duration) (wait time.Duration, stop bool) {
+	if attempt >= r.Attempts || ctx.Err() != nil {
+		return 0, true
+	}
+	if r.MaxWait > 0 && asked > r.MaxWait {
+		return 0, true
+	}
+	wait = asked
+	if wait <= 0 {
+		wait = r.backoff(attempt)
+	}
+	if deadline, ok := ctx.Deadline(); ok && r.AttemptTimeout > 0 && r.now().Add(wait+r.AttemptTimeout).After(deadline) {
+		return 0, true
+	}
+	return wait, false
+}
+
+// backoff returns the jittered wait after the attempt-th failure: between
+// half and all of Backoff·2^(attempt-1), capped.
+func (r Retry) backoff(attempt int) time.Duration {
+	limit := r.MaxBackoff
+	if r.MaxWait > 0 && (limit <= 0 || r.MaxWait < limit) {
+		limit = r.MaxWait
+	}
+	d := r.Backoff
+	for i := 1; i < attempt && (limit <= 0 || d < limit) && d < time.Hour; i++ {
+		d *= 2
+	}
+	if limit > 0 {
+		d = min(d, limit)
+	}
+	if d <= 0 {
+		return 0
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (r Retry) sleep(ctx context.Context, d time.Duration) error {
+	if r.Sleep != nil {
+		return r.Sleep(ctx, d)
+	}
+	return Sleep(ctx, d)
+}
+
+// Sleep waits d or until ctx is done, and then returns ctx.Err().
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (r Retry) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// TransientError is a failed try worth repeating, made by Transient.
+type TransientError struct {
+	Err   error
+	After time.Duration // the wait the server asked for; 0 means back off
+}
+
+// Transient marks err as worth another try, after the wait the server asked
+// for (0 when it asked for none).
+func Transient(err error, after time.Duration) error {
+	return &TransientError{Err: err, After: after}
+}
+
+// Error returns the failure's message.
+func (e *TransientError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the failure.
+func (e *TransientError) Unwrap() error { return e.Err }
+
+// RetryError is what Retry.Do returns when the retries end without success.
+type RetryError struct {
+	Err      error         // the last failure
+	Attempts int           // the tries made
+	Wait     time.Duration // when > 0, the server asked to wait this long, over MaxWait
+}
+
+// Error describes the last failure and the tries.
+func (e *RetryError) Error() string {
+	if e.Wait > 0 {
+		return fmt.Sprintf("%v (asked to wait %s)", e.Err, e.Wait)
+	}
+	return fmt.Sprintf("%v (after %d tries)", e.Err, e.Attempts)
+}
+
+// Unwrap returns the last failure.
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryableStatus reports whether an HTTP status is worth another try:
+// 429 Too Many Requests or a 5xx.
+func RetryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500
+}
+
+// maxRetryAfter bounds what RetryAfter returns, so that no header
+// overflows a Duration; it is longer than any MaxWait.
+const maxRetryAfter = 7 * 24 * time.Hour
+
+// RetryAfter returns the wait a response asks for: OpenAI's Retry-After-Ms,
+// else Retry-After in seconds or as an HTTP date (relative to now). It is 0
+// when there is none, it cannot be read or it asks for no wait, and at most
+// a week.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if ms, err := strconv.ParseFloat(strings.TrimSpace(h.Get("Retry-After-Ms")), 64); err == nil && ms > 0 {
+		return min(time.Duration(min(ms, float64(maxRetryAfter/time.Millisecond))*float64(time.Millisecond)), maxRetryAfter)
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	} else if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-") {
+		return maxRetryAfter
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), maxRetryAfter)
+	}
+	return 0
+}
