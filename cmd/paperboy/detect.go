@@ -120,7 +120,9 @@ func detectJSON(window []byte) (string, parseFunc, error) {
 // recordFormat returns the format a record's top-level keys point to, or
 // "" when they point nowhere.
 func recordFormat(keys []string) string {
-	has := func(set []string) bool { return slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(set, k) }) }
+	has := func(set []string) bool {
+		return slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(set, k) })
+	}
 	switch {
 	case has(snapshotKeys):
 		return snapshotFormat
