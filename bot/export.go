@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,45 +21,31 @@ func WriteExport(w io.Writer, p Paper, date string) error {
 	return enc.Encode(Export{Paper: p, Date: date})
 }
 
-// maxLine bounds one JSON Lines record; longer lines are skipped.
-const maxLine = 8 << 20
-
 // ParseExport reads paperboy's own JSON Lines export. A line that is not a
-// valid paper (bad JSON, no usable id, no title) is reported to skip and the
-// rest is read; only a read error stops it.
+// valid paper (bad JSON, no usable id, no title) or is longer than
+// LimitRecordBytes is reported to skip and the rest is read; only a read
+// error stops it. Strings are cut to LimitFieldBytes as they stream in.
 func ParseExport(r io.Reader, emit func(Item) error, skip func(Skip)) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	lines := NewLineReader(LimitJSON(r), LimitRecordBytes)
 	for n := 1; ; n++ {
-		line, err := readLine(br)
-		if len(strings.TrimSpace(string(line))) > 0 {
-			if it, reason := decodeExport(line); reason != "" {
-				skip(Skip{Where: fmt.Sprintf("line %d", n), Reason: reason})
-			} else if err := emit(it); err != nil {
-				return err
-			}
-		}
-		if err == io.EOF {
+		line, err := lines.Next()
+		switch {
+		case err == io.EOF:
 			return nil
-		}
-		if err != nil {
+		case err == ErrLineTooLong:
+			skip(Skip{Where: fmt.Sprintf("line %d", n), Reason: fmt.Sprintf("longer than %d bytes", LimitRecordBytes)})
+			continue
+		case err != nil:
 			return fmt.Errorf("read line %d: %w", n, err)
 		}
-	}
-}
-
-// readLine reads one line without its newline. A line longer than maxLine is
-// returned cut short (and then fails to decode), never buffered whole.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) <= maxLine {
-			line = append(line, chunk...)
-		}
-		if err == bufio.ErrBufferFull {
+		if len(strings.TrimSpace(string(line))) == 0 {
 			continue
 		}
-		return line, err
+		if it, reason := decodeExport(line); reason != "" {
+			skip(Skip{Where: fmt.Sprintf("line %d", n), Reason: reason})
+		} else if err := emit(it); err != nil {
+			return err
+		}
 	}
 }
 

@@ -23,6 +23,9 @@ func (e *Engine) Fetch(ctx context.Context, date string) (Batch, SaveResult, err
 	if err != nil {
 		return Batch{}, SaveResult{}, err
 	}
+	for i := range b.Papers {
+		b.Papers[i].Limit()
+	}
 	res, err := e.Store.SaveBatch(ctx, b)
 	if err != nil {
 		return Batch{}, SaveResult{}, fmt.Errorf("save batch %s: %w", date, err)
@@ -60,8 +63,10 @@ type Importer struct {
 	days  map[string][]Paper
 }
 
-// Add queues one paper for storing, writing a chunk when one is full.
+// Add queues one paper for storing, writing a chunk when one is full. The
+// paper is cut to the limits (Paper.Limit) first, whatever parsed it.
 func (im *Importer) Add(ctx context.Context, it Item) error {
+	it.Paper.Limit()
 	it.Paper.FillLinks()
 	im.chunk = append(im.chunk, it.Paper)
 	date := it.Date

@@ -221,8 +221,13 @@ func dedupe(papers []bot.Paper) ([]bot.Paper, error) {
 }
 
 // write runs fn in a transaction (BEGIN IMMEDIATE, see dsn) and commits
-// when fn returns nil.
+// when fn returns nil. A full disk or a read-only file is told in words
+// (fileErr), whichever statement hits it.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return fileErr(db.writeTx(ctx, fn))
+}
+
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -131,3 +131,13 @@ func orList(list, old []string) []string {
 	}
 	return list
 }
+
+// HasPapers reports whether the store holds any paper at all, in a batch or
+// not (an imported snapshot has no batches).
+func (db *DB) HasPapers(ctx context.Context) (bool, error) {
+	var has bool
+	if err := db.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM papers)").Scan(&has); err != nil {
+		return false, fmt.Errorf("count papers: %w", err)
+	}
+	return has, nil
+}

@@ -69,15 +69,22 @@ func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
-	g, err := gorm.Open(sqlite.Open(dsn(path)), &gorm.Config{
+	return openDSN(dsn(path))
+}
+
+// openDSN is Open for a data source name; tests add URI parameters.
+func openDSN(dsn string) (*DB, error) {
+	g, err := gorm.Open(dialector{&sqlite.Dialector{DSN: dsn}}, &gorm.Config{
 		// Writes that need a transaction open one themselves; reads must not,
 		// because _txlock=immediate makes every BEGIN take the write lock.
 		SkipDefaultTransaction: true,
 		// Errors are returned to the caller, who decides what to log.
 		Logger: logger.Discard,
+		// A full disk or a read-only file is told in words (errors.go).
+		TranslateError: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database: %w", fileErr(err))
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -88,7 +95,7 @@ func Open(path string) (*DB, error) {
 	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow}
 	if err := db.migrate(context.Background()); err != nil {
 		sqlDB.Close()
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database: %w", fileErr(err))
 	}
 	return db, nil
 }
@@ -218,7 +225,7 @@ func (db *DB) Optimize(ctx context.Context) error {
 		"PRAGMA wal_checkpoint(TRUNCATE)",
 	} {
 		if _, err := db.sql.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("optimize: %w", err)
+			return fmt.Errorf("optimize: %w", fileErr(err))
 		}
 	}
 	return nil

@@ -60,7 +60,8 @@ func ParseAtom(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) erro
 // decodeAtom is ParseAtom, also returning the feed's counts.
 func decodeAtom(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) (feedInfo, error) {
 	info := feedInfo{Total: -1}
-	d := xml.NewDecoder(r)
+	x := newXMLInput(r)
+	d := xml.NewDecoder(x)
 	if err := expectRoot(d, "feed"); err != nil {
 		return info, fmt.Errorf("parse atom: %w", err)
 	}
@@ -79,7 +80,7 @@ func decodeAtom(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) (fe
 		switch se.Name.Local {
 		case "entry":
 			info.Entries++
-			if err := decodeEntry(d, &se, info.Entries, emit, skip); err != nil {
+			if err := decodeEntry(d, x, &se, info.Entries, emit, skip); err != nil {
 				return info, err
 			}
 		case "totalResults":
@@ -94,11 +95,17 @@ func decodeAtom(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) (fe
 	}
 }
 
-// decodeEntry reads the n-th entry and emits or skips it.
-func decodeEntry(d *xml.Decoder, se *xml.StartElement, n int, emit func(bot.Item) error, skip func(bot.Skip)) error {
+// decodeEntry reads the n-th entry and emits or skips it. An entry with a
+// byte that is not UTF-8 is skipped (x counts them).
+func decodeEntry(d *xml.Decoder, x *xmlInput, se *xml.StartElement, n int, emit func(bot.Item) error, skip func(bot.Skip)) error {
 	var e atomEntry
+	bad := x.bad
 	if err := d.DecodeElement(&e, se); err != nil {
 		return fmt.Errorf("parse atom: entry %d: %w", n, err)
+	}
+	if x.bad > bad {
+		skip(bot.Skip{Where: fmt.Sprintf("entry %d (%s)", n, label(e.ID, e.Title)), Reason: notUTF8})
+		return nil
 	}
 	if isErrorEntry(e) {
 		return bot.Errorf(bot.EINVALID, "arXiv rejected the query: %s", strings.TrimSpace(e.Summary))

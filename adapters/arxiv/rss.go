@@ -30,7 +30,8 @@ type rssItem struct {
 // the rest continue. A channel with no items (arXiv's skip days) gives no
 // items and no error; input that is not an RSS document gives an error.
 func ParseRSS(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error {
-	d := xml.NewDecoder(r)
+	x := newXMLInput(r)
+	d := xml.NewDecoder(x)
 	if err := expectRoot(d, "rss"); err != nil {
 		return fmt.Errorf("parse rss: %w", err)
 	}
@@ -56,7 +57,7 @@ func ParseRSS(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error
 			}
 		case "item":
 			n++
-			if err := decodeItem(d, &se, n, day, emit, skip); err != nil {
+			if err := decodeItem(d, x, &se, n, day, emit, skip); err != nil {
 				return err
 			}
 		default:
@@ -69,10 +70,16 @@ func ParseRSS(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error
 
 // decodeItem reads the n-th item and emits or skips it. day is the
 // channel's pubDate, or "" when the channel has none before its items.
-func decodeItem(d *xml.Decoder, se *xml.StartElement, n int, day string, emit func(bot.Item) error, skip func(bot.Skip)) error {
+// An item with a byte that is not UTF-8 is skipped (x counts them).
+func decodeItem(d *xml.Decoder, x *xmlInput, se *xml.StartElement, n int, day string, emit func(bot.Item) error, skip func(bot.Skip)) error {
 	var it rssItem
+	bad := x.bad
 	if err := d.DecodeElement(&it, se); err != nil {
 		return fmt.Errorf("parse rss: item %d: %w", n, err)
+	}
+	if x.bad > bad {
+		skip(bot.Skip{Where: fmt.Sprintf("item %d (%s)", n, label(it.rawID(), it.Title)), Reason: notUTF8})
+		return nil
 	}
 	if day == "" {
 		day = it.PubDate

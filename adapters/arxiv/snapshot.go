@@ -1,7 +1,6 @@
 package arxiv
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,12 +10,6 @@ import (
 
 	"paperboy/bot"
 )
-
-// MaxSnapshotLine is the longest snapshot line ParseSnapshot reads, in
-// bytes. Real records are a few KiB; the longest (papers with thousands of
-// authors) stay well under 1 MiB. Longer lines are skipped unread, which
-// bounds the parser's memory.
-const MaxSnapshotLine = 4 << 20
 
 // snapshotRecord holds the fields of a metadata snapshot record that a Paper
 // needs; the others ("submitter", "doi", "license"…) are not read.
@@ -34,20 +27,22 @@ type snapshotRecord struct {
 // ParseSnapshot reads arXiv's metadata snapshot (Kaggle's
 // arxiv-metadata-oai-snapshot.json: JSON Lines, one record per line) and
 // emits one Item, with no Date, per record. It streams: memory stays bounded
-// by MaxSnapshotLine however large the input. A line that is not a JSON
-// record, is longer than MaxSnapshotLine, or has no id, a bad id or no
-// title is reported to skip ("line 17") and the rest continue. Blank lines
-// are ignored.
+// by bot.LimitRecordBytes however large the input, and a string longer
+// than bot.LimitFieldBytes is cut as it is read (real records are a few
+// KiB; the longest, papers with thousands of authors, stay well under
+// 1 MiB). A line that is not a JSON record, is longer than
+// bot.LimitRecordBytes, or has no id, a bad id or no title is reported to
+// skip ("line 17") and the rest continue. Blank lines are ignored.
 func ParseSnapshot(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error {
-	lines := newLineReader(r, MaxSnapshotLine)
+	lines := bot.NewLineReader(bot.LimitJSON(r), bot.LimitRecordBytes)
 	var rec snapshotRecord
 	for n := 1; ; n++ {
-		line, err := lines.next()
+		line, err := lines.Next()
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil
-		case errors.Is(err, errLineTooLong):
-			skip(bot.Skip{Where: fmt.Sprintf("line %d", n), Reason: fmt.Sprintf("longer than %d bytes", MaxSnapshotLine)})
+		case errors.Is(err, bot.ErrLineTooLong):
+			skip(bot.Skip{Where: fmt.Sprintf("line %d", n), Reason: fmt.Sprintf("longer than %d bytes", bot.LimitRecordBytes)})
 			continue
 		case err != nil:
 			return fmt.Errorf("parse snapshot: line %d: %w", n, err)
@@ -141,51 +136,4 @@ func parsedName(parts []string) string {
 		}
 	}
 	return b.String()
-}
-
-// errLineTooLong reports a line longer than the lineReader's limit.
-var errLineTooLong = errors.New("line too long")
-
-// lineReader reads lines of at most max bytes with bounded memory. A longer
-// line is read to its end and discarded, and reported as errLineTooLong.
-type lineReader struct {
-	br  *bufio.Reader
-	buf []byte
-	max int
-}
-
-func newLineReader(r io.Reader, max int) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
-}
-
-// next returns the next line without its newline. The slice is valid until
-// the next call. At the end of the input it returns io.EOF.
-func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	tooLong := false
-	for {
-		frag, err := l.br.ReadSlice('\n')
-		if err == nil && len(l.buf) == 0 && !tooLong && len(frag) <= l.max+1 {
-			return frag[:len(frag)-1], nil // the common case: no copy
-		}
-		if !tooLong && len(l.buf)+len(frag) > l.max+1 {
-			tooLong, l.buf = true, l.buf[:0]
-		}
-		if !tooLong {
-			l.buf = append(l.buf, frag...)
-		}
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err != nil && !errors.Is(err, io.EOF):
-			return nil, err
-		case tooLong:
-			return nil, errLineTooLong
-		case err == nil:
-			return l.buf[:len(l.buf)-1], nil
-		case len(l.buf) == 0:
-			return nil, io.EOF
-		}
-		return l.buf, nil // the last line, with no newline
-	}
 }

@@ -81,7 +81,10 @@ func TestParseSnapshot(t *testing.T) {
 
 func TestParseSnapshot_Lines(t *testing.T) {
 	good := `{"id":"2401.01335","title":"T","authors":"A. B","versions":[{"version":"v1","created":"Tue, 2 Jan 2024 18:59:59 GMT"}]}`
-	long := `{"id":"2401.01336","title":"` + strings.Repeat("x", arxiv.MaxSnapshotLine) + `"}`
+	// Too long however its strings are cut: a million short values.
+	long := `{"id":"2401.01336","title":"T","x":[` + strings.Repeat(`"a",`, bot.LimitRecordBytes/4) + `"a"]}`
+	// A 5 MB title is cut while reading; the record is kept.
+	longTitle := `{"id":"2401.01337","title":"` + strings.Repeat("x", 5<<20) + `"}`
 	tests := []struct {
 		name, input, ids, skips string
 	}{
@@ -90,6 +93,7 @@ func TestParseSnapshot_Lines(t *testing.T) {
 		{"CRLF", good + "\r\n\r\n" + good + "\r\n", "2401.01335 2401.01335", ""},
 		{"TooLong", long + "\n" + good + "\n", "2401.01335", "line 1: longer than 4194304 bytes"},
 		{"TooLongLast", good + "\n" + long, "2401.01335", "line 2: longer than 4194304 bytes"},
+		{"LongTitleCut", longTitle + "\n" + good, "2401.01337 2401.01335", ""},
 		{"NotAnObject", "[1,2]\n" + good, "2401.01335", "line 1"},
 		{"NumberID", `{"id":704.0001,"title":"T"}` + "\n" + good, "2401.01335", "line 1"},
 		{"Empty", "", "", ""},

@@ -38,7 +38,7 @@ type Client struct {
 	BaseURL string
 	// Token is an optional Hugging Face access token, sent as a bearer
 	// token. It raises the rate limit. It never appears in logs or errors.
-	Token string
+	Token bot.Secret
 	// UserAgent is sent with every request; DefaultUserAgent when empty.
 	UserAgent string
 	// HTTPClient sends the requests. Its Timeout bounds each attempt.
@@ -82,17 +82,13 @@ func New(baseURL string) *Client {
 // Name returns "hf", the source name stored with batches.
 func (c *Client) Name() string { return "hf" }
 
-// String describes the client without its token, so that printing a Client
-// or a *Client never leaks it.
+// String describes the client by its address.
 func (c Client) String() string { return "hf.Client(" + c.baseURL() + ")" }
 
-// LogValue implements slog.LogValuer, showing the token only as REDACTED.
+// LogValue implements slog.LogValuer: the address, and the token as a
+// bot.Secret prints it.
 func (c Client) LogValue() slog.Value {
-	token := ""
-	if c.Token != "" {
-		token = "REDACTED"
-	}
-	return slog.GroupValue(slog.String("base_url", c.baseURL()), slog.String("token", token))
+	return slog.GroupValue(slog.String("base_url", c.baseURL()), slog.Any("token", c.Token))
 }
 
 // Fetch returns the Daily Papers batch for date (a UTC day, "2026-08-19"),

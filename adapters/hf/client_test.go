@@ -213,7 +213,7 @@ func TestClient_Fetch_Token(t *testing.T) {
 	}
 	c.Logger.Info("client", "client", c)
 	for name, text := range map[string]string{
-		"error": err.Error(), "logs": logs.String(), "%v": fmt.Sprint(c, *c), "%+v": fmt.Sprintf("%+v %+v", c, *c),
+		"error": err.Error(), "logs": logs.String(), "%v": fmt.Sprint(c, *c), "%+v": fmt.Sprintf("%+v %+v", c, *c), "%#v": fmt.Sprintf("%#v", *c),
 	} {
 		if strings.Contains(text, token) {
 			t.Fatalf("token leaked into %s: %s", name, text)

@@ -1,7 +1,6 @@
 package hf
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -72,15 +71,9 @@ var chromeLine = regexp.MustCompile(`(?i)^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z
 // The error is non-nil when reading fails, emit fails, or no paper at all
 // is found (the input is probably not a Daily Papers page).
 func ParsePage(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error {
-	paras, err := paragraphs(r)
-	if err != nil {
-		return fmt.Errorf("parse page: %w", err)
-	}
 	pp := pageParser{emit: emit, skip: skip, seen: make(map[string]int)}
-	for _, p := range paras {
-		if err := pp.add(p); err != nil {
-			return fmt.Errorf("parse page: %w", err)
-		}
+	if err := eachParagraph(r, pp.add); err != nil {
+		return fmt.Errorf("parse page: %w", err)
 	}
 	if err := pp.flush(); err != nil {
 		return fmt.Errorf("parse page: %w", err)
@@ -98,31 +91,60 @@ type paragraph struct {
 	text string
 }
 
-// paragraphs splits text into paragraphs at blank lines, trimming each line.
-func paragraphs(r io.Reader) ([]paragraph, error) {
-	sc := bufio.NewScanner(skipBOM(r))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	var paras []paragraph
-	var cur []string
+// eachParagraph splits text into paragraphs at blank lines, trimming each
+// line, and calls fn with each as it ends. It streams: a line longer than
+// bot.LimitFieldBytes is cut to it, and a paragraph stops growing at that
+// size, so memory is bounded by the limit and not by the input.
+func eachParagraph(r io.Reader, fn func(paragraph) error) error {
+	lines := bot.NewLineReader(skipBOM(r), bot.LimitFieldBytes)
+	var cur strings.Builder
 	start := 0
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+	end := func() error {
+		if cur.Len() == 0 {
+			return nil
+		}
+		p := paragraph{line: start, text: cur.String()}
+		cur.Reset()
+		return fn(p)
+	}
+	for n := 1; ; n++ {
+		raw, err := lines.Next()
+		if errors.Is(err, io.EOF) {
+			return end()
+		}
+		if err != nil && !errors.Is(err, bot.ErrLineTooLong) {
+			return err
+		}
+		line := strings.TrimSpace(strings.ToValidUTF8(string(validPrefix(raw)), "\uFFFD"))
 		if line == "" {
-			if len(cur) > 0 {
-				paras = append(paras, paragraph{line: start, text: strings.Join(cur, "\n")})
+			if err := end(); err != nil {
+				return err
 			}
-			cur = nil
 			continue
 		}
-		if len(cur) == 0 {
+		if cur.Len() == 0 {
 			start = n
+		} else if cur.Len()+1+len(line) <= bot.LimitFieldBytes {
+			cur.WriteByte('\n')
 		}
-		cur = append(cur, line)
+		if cur.Len()+len(line) <= bot.LimitFieldBytes {
+			cur.WriteString(line)
+		}
 	}
-	if len(cur) > 0 {
-		paras = append(paras, paragraph{line: start, text: strings.Join(cur, "\n")})
+}
+
+// validPrefix drops a character cut in half at the end of b (a line cut
+// to the limit).
+func validPrefix(b []byte) []byte {
+	for i := 1; i < utf8.UTFMax && i <= len(b); i++ {
+		if utf8.RuneStart(b[len(b)-i]) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			break
+		}
 	}
-	return paras, sc.Err()
+	return b
 }
 
 // pageParser pairs titles with the abstract text that follows them.
@@ -132,7 +154,9 @@ type pageParser struct {
 	seen     map[string]int // derived id → line of its title
 	title    *paragraph
 	abstract []string
-	emitted  int
+	// abstractBytes is the size of abstract.
+	abstractBytes int
+	emitted       int
 }
 
 // add takes the next paragraph of the page.
@@ -148,7 +172,12 @@ func (pp *pageParser) add(p paragraph) error {
 	case pp.title == nil:
 		pp.report(p, "text with no title before it")
 	default:
-		pp.abstract = append(pp.abstract, p.text)
+		// A page of text with no title in sight stops growing the
+		// abstract at the limit: memory is bounded by it, not the input.
+		if pp.abstractBytes+len(p.text) <= bot.LimitFieldBytes {
+			pp.abstract = append(pp.abstract, p.text)
+			pp.abstractBytes += len(p.text)
+		}
 	}
 	return nil
 }
@@ -157,7 +186,7 @@ func (pp *pageParser) add(p paragraph) error {
 // none or repeats an earlier title.
 func (pp *pageParser) flush() error {
 	t, abstract := pp.title, pp.abstract
-	pp.title, pp.abstract = nil, nil
+	pp.title, pp.abstract, pp.abstractBytes = nil, nil, 0
 	if t == nil {
 		return nil
 	}

@@ -14,14 +14,6 @@ import (
 	"paperboy/bot"
 )
 
-// Limits past which a title or abstract is cut. Real arXiv titles stay
-// under 300 characters and abstracts under 1,920; anything far longer is
-// garbage, but the paper is still kept rather than lost.
-const (
-	maxTitleRunes    = 1000
-	maxAbstractRunes = 20000
-)
-
 // legacyDayOffset shifts an item's outer publishedAt onto its Daily Papers
 // day in data from before 2025-03, which has no submittedOnDailyAt. Then
 // publishedAt was the time the paper was added to the list: 01:00–04:00 UTC
@@ -125,9 +117,8 @@ func decodePaper(where string, raw json.RawMessage, fb fallback) (bot.Item, *bot
 	if p.Title == "" {
 		return bot.Item{}, &bot.Skip{Where: where, Reason: "paper has no title"}
 	}
-	p.Title = bot.Truncate(p.Title, maxTitleRunes)
-	p.Abstract = bot.Truncate(p.Abstract, maxAbstractRunes)
 	fillFields(&p, w, fb)
+	p.Limit() // bot's limits, the same for every source
 	return bot.Item{Paper: p, Date: firstNonEmpty(dayOf(jsonTime(w.SubmittedOnDailyAt)), fb.day)}, nil
 }
 

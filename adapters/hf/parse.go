@@ -36,28 +36,51 @@ func ParseDailyPapers(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip
 
 // ParsePaper reads a /api/papers/{id} response: one paper object, not
 // wrapped in "paper". A single daily_papers item (with "paper") is accepted
-// too. It calls emit with the paper, or skip with the reason it cannot be
-// used. The error is non-nil only when the input is not a JSON object,
-// reading fails, or emit fails.
+// too, and so are several objects one after the other (JSON Lines of
+// papers): each is emitted, none is dropped. It calls emit with each paper,
+// or skip with the reason one cannot be used. The error is non-nil only
+// when the input does not start with a JSON object, reading fails, or emit
+// fails.
 func ParsePaper(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error {
-	var raw json.RawMessage
-	if err := json.NewDecoder(skipBOM(r)).Decode(&raw); err != nil {
-		return fmt.Errorf("parse paper: %w", err)
-	}
-	if jsonKind(raw) != "an object" {
-		return fmt.Errorf("parse paper: %w but %s", errNotObject, jsonKind(raw))
-	}
-	it, s := decodeSingle(raw)
-	if s != nil {
-		if skip != nil {
-			skip(*s)
+	dec := json.NewDecoder(bot.LimitJSON(skipBOM(r)))
+	for n := 1; ; n++ {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		switch {
+		case errors.Is(err, io.EOF) && n > 1:
+			return nil
+		case err != nil && n == 1:
+			return fmt.Errorf("parse paper: %w", err)
+		case err != nil && !isSyntax(err):
+			return fmt.Errorf("parse paper: %w", err)
+		case err != nil:
+			report(skip, bot.Skip{Where: fmt.Sprintf("object %d", n),
+				Reason: "the JSON breaks off here (" + err.Error() + "); the rest of the input was not read"})
+			return nil
 		}
-		return nil
+		if kind := jsonKind(raw); kind != "an object" {
+			if n == 1 {
+				return fmt.Errorf("parse paper: %w but %s", errNotObject, kind)
+			}
+			report(skip, bot.Skip{Where: fmt.Sprintf("object %d", n), Reason: "is " + kind + ", not an object"})
+			continue
+		}
+		it, s := decodeSingle(raw)
+		if s != nil {
+			report(skip, *s)
+			continue
+		}
+		if err := emit(it); err != nil {
+			return fmt.Errorf("parse paper: %w", err)
+		}
 	}
-	if err := emit(it); err != nil {
-		return fmt.Errorf("parse paper: %w", err)
+}
+
+// report calls skip with s, if there is a skip function.
+func report(skip func(bot.Skip), s bot.Skip) {
+	if skip != nil {
+		skip(s)
 	}
-	return nil
 }
 
 // decodeSingle decodes a lone paper object, or a lone daily_papers item.
@@ -111,7 +134,7 @@ func duplicate(seen map[string]int, n int, id string) *bot.Skip {
 // the JSON breaks off mid-array it reports one Skip and stops without an
 // error; reader errors and errors from each are returned.
 func readArray(r io.Reader, each func(n int, raw json.RawMessage) error, skip func(bot.Skip)) (int, error) {
-	dec := json.NewDecoder(skipBOM(r))
+	dec := json.NewDecoder(bot.LimitJSON(skipBOM(r)))
 	if err := expectArray(dec); err != nil {
 		return 0, err
 	}

@@ -135,7 +135,7 @@ func (c *Client) newRequest(ctx context.Context, date string, page int) (*http.R
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", firstNonEmpty(c.UserAgent, DefaultUserAgent))
 	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
+		req.Header.Set("Authorization", "Bearer "+string(c.Token))
 	}
 	return req, nil
 }

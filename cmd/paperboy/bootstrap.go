@@ -20,12 +20,15 @@ const bootstrapTimeout = 3 * time.Second
 // from the source (today's, or up to three days back over a weekend) or,
 // when the source cannot be reached, the bundled sample. The source gets
 // one try per day and bootstrapTimeout in all, so an offline first run
-// starts within seconds.
+// starts within seconds. Only a database with no paper at all is empty: one
+// holding an imported arXiv snapshot but no day batch is left as it is, so
+// the sample never mixes with an operator's papers.
 func (m *Main) bootstrap(ctx context.Context, a *app) error {
-	b, err := a.db.Batch(ctx, "9999-12-31")
-	if err == nil || bot.ErrorCode(err) != bot.ENOTFOUND {
+	has, err := a.db.HasPapers(ctx)
+	if has || err != nil {
 		return err
 	}
+	var b bot.Batch
 	fctx, cancel := context.WithTimeout(ctx, bootstrapTimeout)
 	defer cancel()
 	// An engine of its own, one try per request (an Engine is not copied).

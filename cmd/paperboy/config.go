@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
-	"os"
+	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,8 +61,8 @@ type LogConfig struct {
 type SourceConfig struct {
 	Kind string `yaml:"kind"`
 	HF   struct {
-		BaseURL string `yaml:"base_url"`
-		Token   Secret `yaml:"token"`
+		BaseURL string     `yaml:"base_url"`
+		Token   bot.Secret `yaml:"token"`
 	} `yaml:"hf"`
 	Arxiv struct {
 		BaseURL    string   `yaml:"base_url"`
@@ -75,7 +74,7 @@ type SourceConfig struct {
 // SummarizeConfig points at an OpenAI-compatible endpoint for TL;DRs.
 type SummarizeConfig struct {
 	BaseURL        string        `yaml:"base_url"`
-	APIKey         Secret        `yaml:"api_key"`
+	APIKey         bot.Secret    `yaml:"api_key"`
 	Model          string        `yaml:"model"`
 	Timeout        time.Duration `yaml:"timeout"`
 	MaxConcurrency int           `yaml:"max_concurrency"`
@@ -83,22 +82,22 @@ type SummarizeConfig struct {
 
 // DiscordConfig configures the Discord adapter.
 type DiscordConfig struct {
-	Token         Secret   `yaml:"token"`
-	ApplicationID string   `yaml:"application_id"`
-	PublicKey     string   `yaml:"public_key"`
-	Mode          string   `yaml:"mode"`
-	APIBaseURL    string   `yaml:"api_base_url"`
-	GuildIDs      []string `yaml:"guild_ids"`
+	Token         bot.Secret `yaml:"token"`
+	ApplicationID string     `yaml:"application_id"`
+	PublicKey     string     `yaml:"public_key"`
+	Mode          string     `yaml:"mode"`
+	APIBaseURL    string     `yaml:"api_base_url"`
+	GuildIDs      []string   `yaml:"guild_ids"`
 }
 
 // SlackConfig configures the Slack adapter.
 type SlackConfig struct {
-	BotToken      Secret   `yaml:"bot_token"`
-	AppToken      Secret   `yaml:"app_token"`
-	SigningSecret Secret   `yaml:"signing_secret"`
-	Mode          string   `yaml:"mode"`
-	APIURL        string   `yaml:"api_url"`
-	Admins        []string `yaml:"admins"`
+	BotToken      bot.Secret `yaml:"bot_token"`
+	AppToken      bot.Secret `yaml:"app_token"`
+	SigningSecret bot.Secret `yaml:"signing_secret"`
+	Mode          string     `yaml:"mode"`
+	APIURL        string     `yaml:"api_url"`
+	Admins        []string   `yaml:"admins"`
 }
 
 // SubscriptionConfig is one channel that gets the daily batch.
@@ -112,21 +111,6 @@ type SubscriptionConfig struct {
 	Include    []string `yaml:"include"`
 	Exclude    []string `yaml:"exclude"`
 	Style      string   `yaml:"style"`
-}
-
-// Secret is a token or key. It prints as REDACTED in logs and formatted
-// errors, so a config value can never leak through either.
-type Secret string
-
-// LogValue implements slog.LogValuer.
-func (Secret) LogValue() slog.Value { return slog.StringValue("REDACTED") }
-
-// String implements fmt.Stringer.
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return "REDACTED"
 }
 
 // DefaultConfig returns the embedded defaults: a local SQLite file, Hugging
@@ -155,23 +139,177 @@ func DefaultConfig() Config {
 	return c
 }
 
-// ParseConfig reads YAML over DefaultConfig. When expandEnv is set,
-// ${VAR} and $VAR are replaced from the environment first, so that secrets
-// stay out of the file. Unknown keys are errors: a typo must not silently
-// leave a default in place.
+// ParseConfig reads YAML over DefaultConfig. When expandEnv is set, each
+// ${VAR} inside a scalar value is replaced from the environment after the
+// YAML is parsed, so that secrets stay out of the file. A value from the
+// environment is taken as it is, never read as YAML: a token "*abc",
+// "tok #x" or one holding a newline stays intact and cannot add keys. Bare
+// $VAR is left as it is (a password may hold a "$"), and so are keys.
+// Unknown keys are errors: a typo must not silently leave a default in
+// place. No error quotes a value that came from the environment.
 func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Config, error) {
-	if expandEnv {
-		data = []byte(os.Expand(string(data), getenv))
-	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	// An empty file decodes as io.EOF and means "all defaults".
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Config{}, errors.New(oneLine(err.Error()))
+	}
+	if doc.Kind == 0 { // an empty file means "all defaults"
+		return c, nil
+	}
+	var env envValues
+	if expandEnv {
+		env = expandNode(&doc, getenv)
+	}
+	if err := knownKeys(&doc, reflect.TypeFor[Config]()); err != nil {
+		return Config{}, err
+	}
+	if err := doc.Decode(&c); err != nil {
+		return Config{}, env.errorf(err)
 	}
 	return c, nil
 }
+
+// knownKeys reports the first mapping key under n that names no field of
+// t, the struct it decodes into: yaml.Node.Decode has no KnownFields switch.
+// Keys are never expanded, so the error quotes the file, not the
+// environment.
+func knownKeys(n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	switch {
+	case n.Kind == yaml.DocumentNode || n.Kind == yaml.AliasNode:
+		for _, c := range n.Content {
+			if err := knownKeys(c, t); err != nil {
+				return err
+			}
+		}
+		if n.Alias != nil {
+			return knownKeys(n.Alias, t)
+		}
+	case n.Kind == yaml.SequenceNode:
+		for _, c := range n.Content {
+			if err := knownKeys(c, t); err != nil {
+				return err
+			}
+		}
+	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			f, ok := yamlField(t, k.Value)
+			if !ok {
+				return fmt.Errorf("line %d: unknown key %q (in %s); see config.example.yaml for the keys", k.Line, k.Value, t.Name())
+			}
+			if err := knownKeys(n.Content[i+1], f.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// yamlField returns the field of struct t that the YAML key name sets.
+func yamlField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// envRef matches ${VAR}: the one form of reference expanded.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// envValues records what expansion put in, so errors can show "${VAR}"
+// instead of a value: by value, and by the line of the value.
+type envValues struct {
+	refs  map[string]string // value → "${VAR}"
+	lines map[int][]string  // line → the references expanded on it
+}
+
+// expandNode replaces ${VAR} in every scalar value under n (never in keys),
+// and returns what it put in.
+func expandNode(n *yaml.Node, getenv func(string) string) envValues {
+	env := envValues{refs: map[string]string{}, lines: map[int][]string{}}
+	var walk func(n *yaml.Node, isKey bool)
+	walk = func(n *yaml.Node, isKey bool) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if !isKey && n.Tag == "!!str" && envRef.MatchString(n.Value) {
+				env.expand(n, getenv)
+			}
+		case yaml.MappingNode:
+			for i, c := range n.Content {
+				walk(c, i%2 == 0)
+			}
+		default:
+			for _, c := range n.Content {
+				walk(c, false)
+			}
+		}
+	}
+	walk(n, false)
+	return env
+}
+
+// expand replaces the references in one scalar node.
+func (env envValues) expand(n *yaml.Node, getenv func(string) string) {
+	env.lines[n.Line] = append(env.lines[n.Line], n.Value)
+	n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+		v := getenv(ref[2 : len(ref)-1])
+		env.refs[v] = ref
+		return v
+	})
+	// A plain ${VAR} may stand for a number or a boolean (top: ${TOP}):
+	// let the decoder resolve its type. Any other value stays a string,
+	// exactly as it came.
+	if n.Style == 0 && looksScalar(n.Value) {
+		n.Tag = ""
+	}
+}
+
+// quoted matches the values YAML quotes in its errors, `like this...`.
+var quoted = regexp.MustCompile("`[^`]*`")
+
+// errorf returns err as one line that quotes no value from the
+// environment: on a line where a value was expanded, YAML's quote of it
+// (which may be a prefix of a token) shows as the reference written in the
+// file instead, and any whole value left anywhere is replaced by its
+// reference. Values shorter than 4 bytes are left: they would match
+// unrelated text ("line 1"), and no secret is that short.
+func (env envValues) errorf(err error) error {
+	parts := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		parts = te.Errors
+	}
+	for i, p := range parts {
+		var line int
+		if _, serr := fmt.Sscanf(p, "line %d:", &line); serr == nil && len(env.lines[line]) > 0 {
+			parts[i] = quoted.ReplaceAllLiteralString(p, "`"+strings.Join(env.lines[line], " ")+"`")
+		}
+	}
+	msg := oneLine(strings.Join(parts, "; "))
+	for v, ref := range env.refs {
+		if len(v) >= 4 {
+			msg = strings.ReplaceAll(msg, v, ref)
+		}
+	}
+	return errors.New(msg)
+}
+
+// looksScalar reports whether s reads as a YAML number or boolean.
+func looksScalar(s string) bool {
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	return oneOf(strings.ToLower(s), "true", "false")
+}
+
+// logLevels are the levels log.level and $LOG_LEVEL accept, in any case.
+var logLevels = []string{"debug", "info", "warn", "error"}
 
 // Validate reports every problem of the configuration at once, each naming
 // its key.
@@ -183,8 +321,11 @@ func (c Config) Validate() error {
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		bad("timezone", "unknown timezone %q; use an IANA name like Europe/Berlin", c.Timezone)
 	}
-	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
-		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	if strings.TrimSpace(c.Database) == "" {
+		bad("database", "empty; name the SQLite file, e.g. paperboy.db, or leave the key out")
+	}
+	if !oneOf(strings.ToLower(c.Log.Level), logLevels...) {
+		bad("log.level", "%q is not one of %s", c.Log.Level, strings.Join(logLevels, ", "))
 	}
 	if !oneOf(c.Log.Format, "text", "json") {
 		bad("log.format", "%q is not one of text, json", c.Log.Format)

@@ -2,12 +2,43 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// The HTTP server's limits. Slack and Discord give an endpoint 3 s to
+// answer a command or an interaction and send small requests at once
+// (a few KiB of headers and form or JSON body), so a request that has not
+// arrived whole within 3 s cannot be answered in time anyway: past that it
+// is a slow client holding a connection and a file descriptor, and is cut
+// off. The adapters answer within the platforms' 3 s (deferring when the
+// engine is slower), and a /metrics scrape takes milliseconds; writing the
+// answer gets 10 s, which also bounds a client that never reads it. An idle
+// keep-alive connection is closed after 30 s: the platforms reconnect
+// cheaply, and an idle connection costs a descriptor like a busy one.
+const (
+	// httpReadHeaderTimeout bounds the request line and headers.
+	httpReadHeaderTimeout = 2 * time.Second
+	// httpReadTimeout bounds the whole request, headers and body: the
+	// platforms' 3 s.
+	httpReadTimeout = 3 * time.Second
+	// httpWriteTimeout bounds the handler and the writing of its answer,
+	// counted from the end of the headers.
+	httpWriteTimeout = 10 * time.Second
+	// httpIdleTimeout closes keep-alive connections that carry no request.
+	httpIdleTimeout = 30 * time.Second
+	// httpMaxHeaderBytes: real platform headers (signature, timestamp,
+	// user agent) are under 2 KiB; 16 KiB leaves room for a proxy's.
+	httpMaxHeaderBytes = 16 << 10
+	// httpShutdownGrace is how long a shutdown waits for requests in
+	// flight before it closes every connection: a few seconds, whatever
+	// the clients do.
+	httpShutdownGrace = 5 * time.Second
 )
 
 // listen opens the HTTP listener early, so a port in use is an error at
@@ -27,17 +58,34 @@ func (m *Main) listen(a *app, p *platforms, met *metrics) (*httpServer, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(met.reg, promhttp.HandlerOpts{}))
 	p.mount(mux)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	a.log.Info("http server listening", "addr", ln.Addr().String())
-	return &httpServer{srv: srv, ln: ln}, nil
+	return newHTTPServer(mux, ln), nil
 }
 
+// httpServer is the server and its listener, with the grace a shutdown
+// gives requests in flight.
 type httpServer struct {
-	srv *http.Server
-	ln  net.Listener
+	srv   *http.Server
+	ln    net.Listener
+	grace time.Duration
 }
 
-// serveHTTP serves until ctx ends, then shuts down within 10 s.
+// newHTTPServer returns a server for h on ln with the limits above.
+func newHTTPServer(h http.Handler, ln net.Listener) *httpServer {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: httpReadHeaderTimeout,
+		ReadTimeout:       httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
+	}
+	return &httpServer{srv: srv, ln: ln, grace: httpShutdownGrace}
+}
+
+// serveHTTP serves until ctx ends, then shuts down: requests in flight get
+// s.grace to finish, and then every connection still open is closed, so
+// shutdown is bounded whatever the clients do.
 func serveHTTP(ctx context.Context, s *httpServer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()
@@ -46,9 +94,16 @@ func serveHTTP(ctx context.Context, s *httpServer) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
-	if err := s.srv.Shutdown(sctx); err != nil {
+	err := s.srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Clients that outstay the grace are cut off; that is the plan,
+		// not a failure of the run.
+		err = s.srv.Close()
+	}
+	<-errc // Serve has returned ErrServerClosed
+	if err != nil {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	return nil

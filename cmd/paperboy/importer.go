@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,10 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"paperboy/adapters/arxiv"
-	"paperboy/adapters/hf"
 	"paperboy/bot"
 )
 
@@ -110,8 +105,7 @@ func (m *Main) importFile(ctx context.Context, a *app, name, date string, filter
 		return err
 	}
 	defer in.close()
-	br := bufio.NewReaderSize(in, 256<<10)
-	format, parse, err := detectFormat(br)
+	format, parse, r, err := detectFormat(bufio.NewReaderSize(in, 256<<10))
 	if err != nil {
 		return err
 	}
@@ -124,7 +118,7 @@ func (m *Main) importFile(ctx context.Context, a *app, name, date string, filter
 	if m.StderrIsTerminal {
 		bar = newImportProgress(m.Stderr, name, in.size, func() int64 { return in.read }, &st)
 	}
-	err = m.importRecords(ctx, name, br, parse, im, filter, bar, &st)
+	err = m.importRecords(ctx, name, r, parse, im, filter, bar, &st)
 	if ferr := im.Flush(ctx); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -222,81 +216,6 @@ func (m *Main) openInput(name string) (*input, error) {
 	return &input{r: f, close: f.Close, size: size}, nil
 }
 
-// snapshotFormat names arXiv's metadata snapshot, which is imported add-only.
-const snapshotFormat = "arXiv metadata JSON Lines"
-
 // parseFunc is the shape every importer has: read r, emit each paper, report
 // each record that cannot be read.
 type parseFunc func(r io.Reader, emit func(bot.Item) error, skip func(bot.Skip)) error
-
-// detectFormat looks at the start of the input (without consuming it) and
-// picks the parser for it. It never trusts the file name.
-func detectFormat(br *bufio.Reader) (string, parseFunc, error) {
-	head, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return "", nil, fmt.Errorf("read: %w", err)
-	}
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case len(trimmed) == 0:
-		return "", nil, errors.New("empty; nothing to import")
-	case trimmed[0] == '[':
-		return "HF daily_papers JSON", hf.ParseDailyPapers, nil
-	case trimmed[0] == '{':
-		return detectJSON(trimmed)
-	case trimmed[0] == '<':
-		if bytes.Contains(head, []byte("<rss")) {
-			return "arXiv RSS", arxiv.ParseRSS, nil
-		}
-		if bytes.Contains(head, []byte("<feed")) {
-			return "arXiv Atom", arxiv.ParseAtom, nil
-		}
-		return "", nil, errors.New("markup that is neither an arXiv Atom feed nor an arXiv RSS listing (an HTML page?); see paperboy help import")
-	case !utf8.Valid(trimmed[:validPrefix(trimmed)]) || bytes.IndexByte(trimmed, 0) >= 0:
-		return "", nil, errors.New("binary data, not a format paperboy can import; see paperboy help import")
-	default:
-		return "pasted Daily Papers page", hf.ParsePage, nil
-	}
-}
-
-// detectJSON tells apart the formats that start with '{': one HF paper
-// object, or JSON Lines of arXiv snapshot records or paperboy's export.
-func detectJSON(head []byte) (string, parseFunc, error) {
-	dec := json.NewDecoder(bytes.NewReader(head))
-	var first map[string]json.RawMessage
-	if err := dec.Decode(&first); err != nil {
-		// The first value does not fit in the peeked window or is broken:
-		// only a single (large) HF paper object is plausible.
-		return "HF paper JSON", hf.ParsePaper, nil
-	}
-	_, isSnapshot := first["authors_parsed"]
-	if _, ok := first["versions"]; ok {
-		isSnapshot = true
-	}
-	if _, ok := first["submitter"]; ok {
-		isSnapshot = true
-	}
-	switch {
-	case isSnapshot:
-		return snapshotFormat, arxiv.ParseSnapshot, nil
-	case has(first, "abstract") || has(first, "date") && !has(first, "summary"):
-		return "paperboy JSON Lines", bot.ParseExport, nil
-	default:
-		return "HF paper JSON", hf.ParsePaper, nil
-	}
-}
-
-func has(m map[string]json.RawMessage, key string) bool {
-	_, ok := m[key]
-	return ok
-}
-
-// validPrefix returns how much of a peeked window to check for UTF-8: all of
-// it but a rune that the window may have cut in half.
-func validPrefix(b []byte) int {
-	if len(b) < utf8.UTFMax {
-		return len(b)
-	}
-	return len(b) - utf8.UTFMax
-}

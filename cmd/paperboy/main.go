@@ -153,7 +153,14 @@ func newFlagSet(name string, o *options, cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "configuration file (default $PAPERBOY_CONFIG, else ./paperboy.yaml if it exists)")
-	fs.StringVar(&o.db, "db", "", "SQLite database file (default $PAPERBOY_DB, else the config's database)")
+	fs.Func("db", "SQLite database `file` (default $PAPERBOY_DB, else the config's database)", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			// Not "use the default": an empty --db is a script's unset variable.
+			return errors.New("empty; name the database file, e.g. --db paperboy.db, or leave --db out")
+		}
+		o.db = s
+		return nil
+	})
 	fs.BoolVar(&o.noExpand, "no-expand-env", false, "do not expand ${VAR} in the configuration file")
 	if cmd.flags != nil {
 		cmd.flags(fs, o)

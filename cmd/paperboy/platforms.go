@@ -34,9 +34,9 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 	}
 	if a.cfg.Slack.BotToken != "" {
 		s, err := slack.New(slack.Config{
-			BotToken:      bot.Secret(a.cfg.Slack.BotToken),
-			AppToken:      bot.Secret(a.cfg.Slack.AppToken),
-			SigningSecret: bot.Secret(a.cfg.Slack.SigningSecret),
+			BotToken:      a.cfg.Slack.BotToken,
+			AppToken:      a.cfg.Slack.AppToken,
+			SigningSecret: a.cfg.Slack.SigningSecret,
 			Mode:          a.cfg.Slack.Mode,
 			APIURL:        a.cfg.Slack.APIURL,
 			Admins:        a.cfg.Slack.Admins,
@@ -53,7 +53,7 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 
 func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 	d, err := discord.New(discord.Config{
-		Token:         bot.Secret(a.cfg.Discord.Token),
+		Token:         a.cfg.Discord.Token,
 		ApplicationID: a.cfg.Discord.ApplicationID,
 		PublicKey:     a.cfg.Discord.PublicKey,
 		Mode:          a.cfg.Discord.Mode,

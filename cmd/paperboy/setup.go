@@ -47,6 +47,12 @@ func (m *Main) loadConfig(o *options) (Config, error) {
 	if err := c.Validate(); err != nil {
 		return Config{}, usageErrorf("config %s: %s", path, oneLine(err.Error()))
 	}
+	if env := m.Getenv("LOG_LEVEL"); env != "" {
+		if !oneOf(strings.ToLower(env), logLevels...) {
+			return Config{}, usageErrorf("LOG_LEVEL=%q is not one of %s; fix it or unset it", env, strings.Join(logLevels, ", "))
+		}
+		c.Log.Level = env
+	}
 	switch {
 	case o.db != "":
 		c.Database = o.db
@@ -57,15 +63,11 @@ func (m *Main) loadConfig(o *options) (Config, error) {
 }
 
 // newLogger builds the process's logger: text or JSON on stderr, at the
-// configured level, which $LOG_LEVEL overrides.
+// configured level (which loadConfig has set from $LOG_LEVEL, if set).
 func (m *Main) newLogger(c Config) *slog.Logger {
-	level := c.Log.Level
-	if env := m.Getenv("LOG_LEVEL"); env != "" {
-		level = env
-	}
 	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		lv = slog.LevelInfo
+	if err := lv.UnmarshalText([]byte(c.Log.Level)); err != nil {
+		lv = slog.LevelInfo // unreachable: loadConfig checked the level
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if c.Log.Format == "json" {
@@ -158,7 +160,7 @@ func newSource(c Config, log *slog.Logger, attempts int) bot.Source {
 		return src
 	}
 	src := hf.New(c.Source.HF.BaseURL)
-	src.Token = string(c.Source.HF.Token)
+	src.Token = c.Source.HF.Token
 	src.Logger = log.With("source", "hf")
 	if attempts > 0 {
 		src.MaxAttempts = attempts
@@ -175,7 +177,7 @@ func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
 	}
 	client, err := summarize.New(summarize.Config{
 		BaseURL:        s.BaseURL,
-		APIKey:         bot.Secret(s.APIKey),
+		APIKey:         s.APIKey,
 		Model:          s.Model,
 		Timeout:        s.Timeout,
 		MaxConcurrency: s.MaxConcurrency,
