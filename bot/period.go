@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -108,4 +109,38 @@ func MergeTop(lists ...[]Paper) []Paper {
 	}
 	RankPapers(out)
 	return out
+}
+
+// PeriodTop is how many papers a week or month subscription gets when it
+// sets no top.
+const PeriodTop = 10
+
+// PeriodBatch returns what a week or month subscription gets for the
+// period (kind) containing date: the period's top papers (Top), as a batch
+// dated the period's first day, and the Top they come from.
+func (e *Engine) PeriodBatch(ctx context.Context, kind, date string) (Batch, Top, error) {
+	top, err := e.Top(ctx, kind, date)
+	if err != nil {
+		return Batch{}, Top{}, err
+	}
+	return Batch{Date: top.Period.First, Source: "top-" + kind, Papers: top.Papers}, top, nil
+}
+
+// planPeriod is Plan for a week or month subscription: the period's top
+// papers after the channel's filters (PeriodTop when it sets no top),
+// keyed "paperboy:week:2026-W34" and "paperboy:week:2026-W34:<id>".
+func (d *Deliverer) planPeriod(ctx context.Context, sub Subscription, b Batch) []Post {
+	p, err := PeriodOf(sub.PeriodKind(), b.Date)
+	if err != nil {
+		return nil // b comes from PeriodBatch, dated a valid day
+	}
+	if sub.Top == 0 {
+		sub.Top = PeriodTop
+	}
+	papers := sub.Filter(b.Papers)
+	header := Reply{
+		Title: fmt.Sprintf("Top papers — %s · the top %d by upvotes", p.Label(), len(papers)),
+		Text:  fmt.Sprintf("The most upvoted of %s listed in Daily Papers from %s to %s.", plural(len(b.Papers), "paper"), FormatDay(p.First), FormatDay(p.Last)),
+	}
+	return d.posts(ctx, sub, "paperboy:"+p.Kind+":"+p.Name(), header, papers)
 }

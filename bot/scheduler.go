@@ -78,6 +78,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			return nil
 		case <-s.after(wait):
 		case sub := <-s.queue():
+			if sub.PeriodKind() != PeriodDay {
+				s.deliverPeriod(ctx, sub, sub.Since)
+				continue
+			}
 			batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 			s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
 		}
@@ -107,6 +111,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		resume []string // started days outside the catch-up window, oldest first
 		dates  []string // due days within it
 		next   time.Time
+		period string // a week or month subscription's due period, by its first day
 	}
 	var jobs []job
 	for _, sub := range subs {
@@ -117,6 +122,12 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		}
 		if n := sch.Next(now); n.Before(next) {
 			next = n
+		}
+		if sub.PeriodKind() != PeriodDay {
+			if p, ok := s.duePeriod(ctx, sub, sch, now); ok {
+				jobs = append(jobs, job{sub: sub, period: p.First})
+			}
+			continue
 		}
 		due := s.dueDates(sub, sch, now)
 		resume, wake, blocked := s.resumable(started[DeliveryKey{Platform: sub.Platform, Channel: sub.Channel}], due, now)
@@ -133,6 +144,10 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
+		if j.period != "" {
+			s.deliverPeriod(ctx, j.sub, j.period)
+			return
+		}
 		for _, date := range j.resume {
 			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}) {
 				return // keep the channel's days in order
@@ -303,7 +318,7 @@ func (s *Scheduler) BatchDate(t time.Time) string {
 func (s *Scheduler) schedule(sub Subscription) (Schedule, error) {
 	spec, tz := sub.Schedule, sub.Timezone
 	if spec == "" {
-		spec = s.DefaultSchedule
+		spec = PeriodSchedule(sub.PeriodKind(), s.DefaultSchedule)
 	}
 	if spec == "" {
 		spec = "0 9 * * 1-5"
