@@ -112,6 +112,8 @@ type SubscriptionConfig struct {
 	Include    []string `yaml:"include"`
 	Exclude    []string `yaml:"exclude"`
 	Style      string   `yaml:"style"`
+	// Period is day (the default), week or month: see period.go.
+	Period string `yaml:"period"`
 }
 
 // Secret is a token or key. It prints as REDACTED in logs and formatted
@@ -305,6 +307,7 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	if s.Style != "" && !oneOf(s.Style, "thread", "digest", "inline") {
 		bad(key+".style", "%q is not one of thread, digest, inline", s.Style)
 	}
+	s.validatePeriod(key, bad)
 }
 
 func checkURL(bad func(key, format string, args ...any), key, raw string) {
