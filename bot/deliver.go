@@ -128,8 +128,8 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 		if err := h.check(); err != nil {
 			return n, err
 		}
-		thread := ""
-		if i > 0 {
+		thread := p.Thread
+		if i > 0 && thread == "" {
 			thread = del.Thread
 		}
 		sent, found := Sent{}, false

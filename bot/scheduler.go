@@ -42,12 +42,16 @@ type Scheduler struct {
 	// NotifyEmpty posts a one-line notice on a due day without a batch
 	// (a holiday, an empty day), instead of staying silent.
 	NotifyEmpty bool
-	Logger      *slog.Logger
+	// RefreshWindow is how long after a day's post its messages are kept
+	// current (Refresh, every RefreshEvery); 0 turns refreshing off.
+	RefreshWindow time.Duration
+	Logger        *slog.Logger
 	// After is time.After; tests replace it.
 	After func(time.Duration) <-chan time.Time
 
-	startOnce sync.Once
-	starts    chan Subscription
+	startOnce   sync.Once
+	starts      chan Subscription
+	lastRefresh time.Time // Run's last refresh round; only Run touches it
 }
 
 // Start asks Run to deliver the latest batch to a new subscription now,
@@ -72,6 +76,7 @@ func (s *Scheduler) queue() chan Subscription {
 func (s *Scheduler) Run(ctx context.Context) error {
 	for {
 		next := s.Tick(ctx)
+		s.refreshDue(ctx)
 		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
 		select {
 		case <-ctx.Done():
