@@ -50,6 +50,9 @@ type DeliveryConfig struct {
 	// a crash, another process (or the restarted one) resumes the delivery
 	// once the claim has run out, or at once on the same host.
 	Lease time.Duration `yaml:"lease"`
+	// Refresh is how long after a day's post its messages are kept current
+	// (edited with new upvotes, late papers added); 0 turns it off.
+	Refresh time.Duration `yaml:"refresh"`
 }
 
 // LogConfig sets the log level (debug, info, warn, error) and format (text, json).
@@ -201,6 +204,7 @@ func (c Config) Validate() error {
 	c.validateSummarize(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
+	c.validateRefresh(bad)
 	for i, s := range c.Subscriptions {
 		s.validate(fmt.Sprintf("subscriptions[%d]", i), bad)
 	}

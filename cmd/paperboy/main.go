@@ -93,6 +93,7 @@ func init() {
 		"tldr":    tldrCommand,
 		"post":    postCommand,
 		"top":     topCommand,
+		"refresh": refreshCommand,
 		"export":  exportCommand,
 		"status":  statusCommand,
 		"discord": discordCommand,
@@ -102,7 +103,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "post", "refresh", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {

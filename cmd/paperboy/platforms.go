@@ -93,7 +93,7 @@ func (p *platforms) chats(met *metrics) map[string]bot.Chat {
 	}
 	if met != nil {
 		for name, c := range chats {
-			chats[name] = meteredChat{c, name, met}
+			chats[name] = metered(c, name, met)
 		}
 	}
 	return chats
@@ -126,6 +126,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 		SameDay:         a.cfg.Source.Kind == "arxiv",
 		Concurrency:     a.cfg.Delivery.Concurrency,
 		NotifyEmpty:     a.cfg.Delivery.NotifyEmpty,
+		RefreshWindow:   a.cfg.Delivery.Refresh,
 		Logger:          a.log.With("component", "scheduler"),
 	}
 	if met != nil {
