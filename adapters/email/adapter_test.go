@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"paperboy/adapters/email"
+	"paperboy/adapters/email/emailtest"
 	"paperboy/bot"
 )
 
@@ -30,13 +31,13 @@ func digest() bot.Post {
 	}}
 }
 
-func newAdapter(t *testing.T, s *sink, tlsMode string) *email.Adapter {
+func newAdapter(t *testing.T, s *emailtest.Sink, tlsMode string) *email.Adapter {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(s.addr)
+	host, port, _ := net.SplitHostPort(s.Addr)
 	p, _ := strconv.Atoi(port)
 	a, err := email.New(email.Config{
-		Host: host, Port: p, Username: s.user, Password: bot.Secret(s.pass), From: "paperboy <papers@example.org>",
-		TLS: tlsMode, TLSConfig: s.roots, Timeout: 5 * time.Second,
+		Host: host, Port: p, Username: s.User, Password: bot.Secret(s.Pass), From: "paperboy <papers@example.org>",
+		TLS: tlsMode, TLSConfig: s.Roots, Timeout: 5 * time.Second,
 		Now: func() time.Time { return time.Date(2026, 8, 20, 9, 0, 0, 0, time.UTC) },
 	})
 	if err != nil {
@@ -71,17 +72,17 @@ func parts(t *testing.T, m *mail.Message) map[string]string {
 func TestSend(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
-		s := startSink(t, "bot", "s3cret", false)
+		s := emailtest.Start(t, "bot", "s3cret", false)
 		a := newAdapter(t, s, email.TLSNone)
 		sent, err := a.Send(ctx, "reader@example.com", "", digest())
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := s.received()
-		if len(got) != 1 || got[0].from != "papers@example.org" || strings.Join(got[0].to, ",") != "reader@example.com" {
+		got := s.Mails()
+		if len(got) != 1 || got[0].From != "papers@example.org" || strings.Join(got[0].To, ",") != "reader@example.com" {
 			t.Fatalf("sink got %+v, want one email from papers@ to reader@", got)
 		}
-		m, err := mail.ReadMessage(bytes.NewReader(got[0].data))
+		m, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,33 +119,33 @@ func TestSend(t *testing.T) {
 		}
 	})
 	t.Run("StartTLS", func(t *testing.T) {
-		s := startSink(t, "bot", "s3cret", true)
+		s := emailtest.Start(t, "bot", "s3cret", true)
 		if _, err := newAdapter(t, s, email.TLSStartTLS).Send(ctx, "reader@example.com", "", digest()); err != nil {
 			t.Fatal(err)
 		}
-		if len(s.received()) != 1 || !s.tlsUsed {
-			t.Fatalf("%d emails, TLS %v; want one over STARTTLS", len(s.received()), s.tlsUsed)
+		if len(s.Mails()) != 1 || !s.TLSUsed() {
+			t.Fatalf("%d emails, TLS %v; want one over STARTTLS", len(s.Mails()), s.TLSUsed())
 		}
 	})
 	t.Run("ErrRejected", func(t *testing.T) {
-		s := startSink(t, "", "", false)
-		s.rejectTo = "nobody@example.com"
+		s := emailtest.Start(t, "", "", false)
+		s.Set("", "", "nobody@example.com")
 		_, err := newAdapter(t, s, email.TLSNone).Send(ctx, "nobody@example.com", "", digest())
-		if err == nil || !strings.Contains(err.Error(), "550") || len(s.received()) != 0 {
-			t.Fatalf("err=%v with %d emails; want the server's 550 and nothing delivered", err, len(s.received()))
+		if err == nil || !strings.Contains(err.Error(), "550") || len(s.Mails()) != 0 {
+			t.Fatalf("err=%v with %d emails; want the server's 550 and nothing delivered", err, len(s.Mails()))
 		}
 	})
 	t.Run("ErrBadPassword", func(t *testing.T) {
-		s := startSink(t, "bot", "s3cret", false)
+		s := emailtest.Start(t, "bot", "s3cret", false)
 		a := newAdapter(t, s, email.TLSNone)
-		s.pass = "other"
+		s.Set("bot", "other", "")
 		_, err := a.Send(ctx, "reader@example.com", "", digest())
 		if err == nil || strings.Contains(err.Error(), "s3cret") {
 			t.Fatalf("err=%v; want a failure that does not show the password", err)
 		}
 	})
 	t.Run("FindKnowsNothing", func(t *testing.T) {
-		s := startSink(t, "", "", false)
+		s := emailtest.Start(t, "", "", false)
 		a := newAdapter(t, s, email.TLSNone)
 		if _, ok, err := a.Find(ctx, "reader@example.com", "", "paperboy:2026-08-19"); ok || err != nil {
 			t.Fatalf("Find=%v, %v; want false, nil", ok, err)

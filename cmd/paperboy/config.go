@@ -32,6 +32,7 @@ type Config struct {
 	Discord       DiscordConfig        `yaml:"discord"`
 	Slack         SlackConfig          `yaml:"slack"`
 	Delivery      DeliveryConfig       `yaml:"delivery"`
+	SMTP          SMTPConfig           `yaml:"smtp"`
 	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
 }
 
@@ -205,6 +206,7 @@ func (c Config) Validate() error {
 	c.validateChat(bad)
 	c.validateDelivery(bad)
 	c.validateRefresh(bad)
+	c.validateEmail(bad)
 	for i, s := range c.Subscriptions {
 		s.validate(fmt.Sprintf("subscriptions[%d]", i), bad)
 	}
@@ -287,8 +289,8 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 }
 
 func (s SubscriptionConfig) validate(key string, bad func(key, format string, args ...any)) {
-	if !oneOf(s.Platform, "discord", "slack") {
-		bad(key+".platform", "%q is not one of discord, slack", s.Platform)
+	if !oneOf(s.Platform, "discord", "slack", "email") {
+		bad(key+".platform", "%q is not one of discord, slack, email", s.Platform)
 	}
 	if strings.TrimSpace(s.Channel) == "" {
 		bad(key+".channel", "required: the channel id to post to")

@@ -85,7 +85,7 @@ func (s SubscriptionConfig) subscription(c Config) bot.Subscription {
 		sub.Timezone = c.Timezone
 	}
 	if sub.Style == "" {
-		sub.Style = bot.StyleThread
+		sub.Style = defaultStyle(sub.Platform)
 	}
 	return sub
 }
