@@ -271,3 +271,13 @@ func (s *Scheduler) refreshDates(ctx context.Context, now time.Time) []string {
 	slices.Sort(dates)
 	return dates
 }
+
+// describeRefresh is status's line about refreshing, "" when posts are not
+// refreshed.
+func describeRefresh(sub Subscription, window time.Duration) string {
+	if window <= 0 || sub.PeriodKind() != PeriodDay || sub.Platform == "email" {
+		return ""
+	}
+	return fmt.Sprintf("Live post: upvotes and order updated every %d min for %s after it goes out; late papers join the thread.\n",
+		int(RefreshEvery/time.Minute), strings.TrimSuffix(strings.TrimSuffix(window.String(), "0s"), "0m"))
+}

@@ -30,6 +30,8 @@ type Channels struct {
 	// OwnerGone reports whether a claim's owner is known to have exited,
 	// so status calls such a claim what it is; nil knows of none.
 	OwnerGone func(owner string) bool
+	// RefreshWindow is Scheduler.RefreshWindow, for status.
+	RefreshWindow time.Duration
 }
 
 // subscribeUsage lists the options of /papers subscribe.
@@ -270,7 +272,7 @@ func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
 	if sub.Origin == OriginConfig {
 		from = "the config file, which wins over chat"
 	}
-	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s", from, describeSub(sub, sch, e.now()), e.lastDelivery(ctx, ch, sub))
+	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s%s", from, describeSub(sub, sch, e.now()), describeRefresh(sub, ch.RefreshWindow), e.lastDelivery(ctx, ch, sub))
 	if ch.Health != nil {
 		text += "\n" + ch.Health()
 	}

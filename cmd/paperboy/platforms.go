@@ -147,7 +147,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 	a.engine.Channels = &bot.Channels{
 		Subscriptions: a.db, Ledger: a.db, ParseSchedule: parseSchedule,
 		DefaultSchedule: a.cfg.Delivery.Schedule, DefaultTimezone: a.cfg.Timezone,
-		BatchDate: sched.BatchDate, Start: sched.Start, OwnerGone: ownerGone,
+		BatchDate: sched.BatchDate, Start: sched.Start, OwnerGone: ownerGone, RefreshWindow: a.cfg.Delivery.Refresh,
 	}
 	if met != nil {
 		a.engine.Channels.Health = met.health.String

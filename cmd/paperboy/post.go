@@ -28,10 +28,11 @@ type planJSON struct {
 	Platform string     `json:"platform"`
 	Channel  string     `json:"channel"`
 	Style    string     `json:"style"`
-	Period   string     `json:"period"`         // day, week or month
-	Name     string     `json:"name,omitempty"` // the week's or month's name: "2026-W34", "2026-08"
-	Date     string     `json:"date"`           // the batch's day, or the period's first day
-	State    string     `json:"state"`          // the ledger's: "" (never tried), pending, sent, failed
+	Period   string     `json:"period"`            // day, week or month
+	Name     string     `json:"name,omitempty"`    // the week's or month's name: "2026-W34", "2026-08"
+	Date     string     `json:"date"`              // the batch's day, or the period's first day
+	State    string     `json:"state"`             // the ledger's: "" (never tried), pending, sent, failed
+	Refresh  string     `json:"refresh,omitempty"` // how long the post is kept current (delivery.refresh), when it is
 	Posts    []postJSON `json:"posts"`
 }
 
@@ -167,7 +168,7 @@ func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, groups [
 		fmt.Fprintf(m.Stdout, "%s: %d papers; no subscriptions, nothing to send\n", b.Date, len(b.Papers))
 	}
 	for _, pl := range plans {
-		fmt.Fprintf(m.Stdout, "%s %s (%s, %s): %d posts%s\n", pl.Platform, pl.Channel, pl.Style, periodNote(pl), len(pl.Posts), stateNote(pl.State))
+		fmt.Fprintf(m.Stdout, "%s %s (%s, %s%s): %d posts%s\n", pl.Platform, pl.Channel, pl.Style, periodNote(pl), refreshNote(pl), len(pl.Posts), stateNote(pl.State))
 	}
 	return nil
 }
@@ -176,6 +177,9 @@ func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, groups [
 // posts it would get.
 func planFor(ctx context.Context, a *app, d *bot.Deliverer, g postGroup, sub bot.Subscription) planJSON {
 	pl := planJSON{Platform: sub.Platform, Channel: sub.Channel, Style: sub.Style, Period: g.period, Name: g.name, Date: g.batch.Date, Posts: []postJSON{}}
+	if _, ok := d.Chats[sub.Platform].(bot.Editor); ok && g.period == bot.PeriodDay && a.cfg.Delivery.Refresh > 0 {
+		pl.Refresh = shortDuration(a.cfg.Delivery.Refresh)
+	}
 	if del, err := a.db.Delivery(ctx, sub.DeliveryKey(g.batch.Date)); err == nil {
 		pl.State = del.State
 	}
@@ -294,4 +298,11 @@ var statusCommand = &command{
 		}
 		return nil
 	},
+}
+
+func refreshNote(pl planJSON) string {
+	if pl.Refresh == "" {
+		return ""
+	}
+	return ", refreshed for " + pl.Refresh
 }

@@ -106,7 +106,13 @@ subscriptions:
 		t.Fatalf("refresh with nothing posted printed %q", r.stdout)
 	}
 	mustRun(t, env, "fetch", "--date", "2026-08-19")
+	if r := mustRun(t, env, "post", "--date", "2026-08-19", "--dry-run"); !strings.Contains(r.stdout, "refreshed for 6h") {
+		t.Fatalf("dry run does not show the refresh window:\n%s", r.stdout)
+	}
 	mustRun(t, env, "post", "--date", "2026-08-19")
+	if r := mustRun(t, env, "status"); !strings.Contains(r.stdout, "Live post: upvotes and order updated every 30 min for 6h") {
+		t.Fatalf("status does not show the refresh window:\n%s", r.stdout)
+	}
 	top := discord.count("222222222222222222")
 	if top != 1 {
 		t.Fatalf("%d top-level messages after the post, want the header only", top)
