@@ -24,7 +24,7 @@ func refreshFixture(t *testing.T, style string, papers *[]bot.Paper) (*bot.Sched
 	}}
 	chat := &bottest.Chat{}
 	engine := &bot.Engine{Store: bottest.NewStore(), Source: src, Now: clock}
-	sub := bot.Subscription{Platform: "slack", Channel: "C1", Style: style}
+	sub := bot.Subscription{Platform: "slack", Channel: "C1", Style: style, Since: "2026-08-20"}
 	s := &bot.Scheduler{
 		Deliverer: &bot.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
 			Chats: map[string]bot.Chat{"slack": chat}, Owner: "p1"},
@@ -143,4 +143,50 @@ func TestScheduler_Refresh(t *testing.T) {
 			t.Fatalf("Refresh of a day never posted: %+v, %v, fetched %v; want nothing", res, err, fetched)
 		}
 	})
+}
+
+// TestScheduler_RunRefreshes: Run refreshes a day's post every
+// RefreshEvery within RefreshWindow after it went out, and not after.
+func TestScheduler_RunRefreshes(t *testing.T) {
+	var papers []bot.Paper
+	s, chat := refreshFixture(t, bot.StyleThread, &papers)
+	clock := bottest.NewClock(time.Date(2026, 8, 19, 9, 0, 0, 0, time.UTC)) // when the fixture's post went out
+	s.Deliverer.Engine.Now = clock.Now
+	s.Deliverer.Ledger.(*bottest.Ledger).Now = clock.Now
+	s.ParseSchedule = func(string, string) (bot.Schedule, error) { return weekdaysAt9{}, nil }
+	s.RefreshWindow = 6 * time.Hour
+	papers[1].Upvotes = 50 // before Run starts: the source reads it
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wake := make(chan chan time.Time)
+	s.After = func(time.Duration) <-chan time.Time {
+		ch := make(chan time.Time, 1)
+		wake <- ch
+		return ch
+	}
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	step := func(d time.Duration) {
+		ch := <-wake // Run waits: its round is over
+		clock.Advance(d)
+		ch <- clock.Now()
+	}
+	headerEdits := func() int { return chat.Messages()[0].Edits }
+	step(bot.RefreshEvery + time.Minute) // the first round only started the refresh clock
+	ch := <-wake                         // the round at 09:31 is over
+	if headerEdits() != 1 {
+		t.Fatalf("header edited %d times by 09:31, want once", headerEdits())
+	}
+	papers[1].Upvotes = 70 // Run is waiting: no round reads it now
+	clock.Advance(7 * time.Hour)
+	ch <- clock.Now()
+	ch = <-wake // the round at 16:31, outside the window
+	if headerEdits() != 1 {
+		t.Fatalf("header edited %d times; a post older than the window is not refreshed", headerEdits())
+	}
+	cancel()
+	ch <- clock.Now()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
