@@ -10,7 +10,7 @@ import (
 )
 
 var topCommand = &command{
-	usage: "top --week|--month [--date YYYY-MM-DD] [--limit N] [--json]",
+	usage: "top --week|--month [--date D] [--limit N] [--json]",
 	help: "The best papers of the ISO week or calendar month containing --date (default: today), by upvotes,\n" +
 		"from the stored day batches: one copy per paper, its highest count. Weekdays not stored are fetched\n" +
 		"from the source when it answers; otherwise the stored days are used and the output says which are missing.",
