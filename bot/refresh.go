@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -221,10 +222,13 @@ func standings(papers []Paper, now time.Time) string {
 	return s
 }
 
-// refreshDue runs, every RefreshEvery (the first one RefreshEvery after
+// refreshDue starts, every RefreshEvery (the first one RefreshEvery after
 // Run starts), a refresh round of each day whose posts went out less than
-// RefreshWindow ago. Run calls it; it does nothing when RefreshWindow is 0.
-func (s *Scheduler) refreshDue(ctx context.Context) {
+// RefreshWindow ago, in a goroutine of wg: a round on a rate-limited
+// platform can take longer than the deliveries may wait. A round still
+// running when the next is due makes that one skip. Run calls it; it does
+// nothing when RefreshWindow is 0.
+func (s *Scheduler) refreshDue(ctx context.Context, wg *sync.WaitGroup) {
 	now := s.now()
 	if s.RefreshWindow <= 0 {
 		return
@@ -235,19 +239,33 @@ func (s *Scheduler) refreshDue(ctx context.Context) {
 		}
 		return
 	}
-	s.lastRefresh = now
-	for _, date := range s.refreshDates(ctx, now) {
-		res, err := s.Refresh(ctx, date)
-		if err != nil {
-			s.logger().Warn("refresh failed; next round retries", "date", date, "error", err)
-			continue
-		}
-		edited, added := 0, 0
-		for _, r := range res {
-			edited, added = edited+r.Edited, added+r.Added
-		}
-		s.logger().Info("refreshed", "date", date, "posts", len(res), "edited", edited, "added", added)
+	if !s.refreshMu.TryLock() {
+		return
 	}
+	s.lastRefresh = now
+	wg.Go(func() {
+		defer s.refreshMu.Unlock()
+		for _, date := range s.refreshDates(ctx, now) {
+			s.refreshRound(ctx, date)
+		}
+	})
+}
+
+// refreshRound is one round of Run's, logged.
+func (s *Scheduler) refreshRound(ctx context.Context, date string) {
+	res, err := s.Refresh(ctx, date)
+	if s.OnRefresh != nil {
+		s.OnRefresh(date, res, err)
+	}
+	if err != nil {
+		s.logger().Warn("refresh failed; next round retries", "date", date, "error", err)
+		return
+	}
+	edited, added, failed := 0, 0, 0
+	for _, r := range res {
+		edited, added, failed = edited+r.Edited, added+r.Added, failed+r.Failed
+	}
+	s.logger().Info("refreshed", "date", date, "posts", len(res), "edited", edited, "added", added, "given_up", failed)
 }
 
 // refreshDates returns the days, oldest first, whose newest delivery to a

@@ -164,6 +164,8 @@ func TestScheduler_RunRefreshes(t *testing.T) {
 		wake <- ch
 		return ch
 	}
+	rounds := make(chan []bot.Refreshed, 4)
+	s.OnRefresh = func(_ string, res []bot.Refreshed, _ error) { rounds <- res }
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
 	step := func(d time.Duration) {
@@ -173,20 +175,20 @@ func TestScheduler_RunRefreshes(t *testing.T) {
 	}
 	headerEdits := func() int { return chat.Messages()[0].Edits }
 	step(bot.RefreshEvery + time.Minute) // the first round only started the refresh clock
-	ch := <-wake                         // the round at 09:31 is over
-	if headerEdits() != 1 {
+	ch := <-wake                         // Run waits again
+	if res := <-rounds; len(res) != 1 || headerEdits() != 1 {
 		t.Fatalf("header edited %d times by 09:31, want once", headerEdits())
 	}
 	papers[1].Upvotes = 70 // Run is waiting: no round reads it now
 	clock.Advance(7 * time.Hour)
 	ch <- clock.Now()
-	ch = <-wake // the round at 16:31, outside the window
-	if headerEdits() != 1 {
-		t.Fatalf("header edited %d times; a post older than the window is not refreshed", headerEdits())
-	}
+	ch = <-wake // Run waited after 16:31, outside the window
 	cancel()
 	ch <- clock.Now()
-	if err := <-done; err != nil {
+	if err := <-done; err != nil { // Run returns once its refresh rounds are over
 		t.Fatal(err)
+	}
+	if len(rounds) != 0 || headerEdits() != 1 {
+		t.Fatalf("%d more rounds, header edited %d times; a post older than the window is not refreshed", len(rounds), headerEdits())
 	}
 }

@@ -45,13 +45,16 @@ type Scheduler struct {
 	// RefreshWindow is how long after a day's post its messages are kept
 	// current (Refresh, every RefreshEvery); 0 turns refreshing off.
 	RefreshWindow time.Duration
-	Logger        *slog.Logger
+	// OnRefresh, when set, is told of each refresh round Run made.
+	OnRefresh func(date string, res []Refreshed, err error)
+	Logger    *slog.Logger
 	// After is time.After; tests replace it.
 	After func(time.Duration) <-chan time.Time
 
 	startOnce   sync.Once
 	starts      chan Subscription
-	lastRefresh time.Time // Run's last refresh round; only Run touches it
+	lastRefresh time.Time  // Run's last refresh round; only Run touches it
+	refreshMu   sync.Mutex // held while a round runs, so rounds never overlap
 }
 
 // Start asks Run to deliver the latest batch to a new subscription now,
@@ -74,9 +77,11 @@ func (s *Scheduler) queue() chan Subscription {
 // until the next scheduled time, and at most five minutes, so failed
 // deliveries are retried when their backoff ends.
 func (s *Scheduler) Run(ctx context.Context) error {
+	var refreshing sync.WaitGroup // a refresh round runs beside the deliveries, never delaying them
+	defer refreshing.Wait()
 	for {
 		next := s.Tick(ctx)
-		s.refreshDue(ctx)
+		s.refreshDue(ctx, &refreshing)
 		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
 		select {
 		case <-ctx.Done():

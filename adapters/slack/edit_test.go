@@ -2,8 +2,11 @@ package slack
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"paperboy/bot"
 )
@@ -47,4 +50,45 @@ func TestEdit(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEdit_WorkspaceLimit: edits to many channels go at chat.update's
+// Tier 3 rate once its burst is spent, instead of bouncing off 429s.
+func TestEdit_WorkspaceLimit(t *testing.T) {
+	ctx := context.Background()
+	a, fake, kit := newSendAdapter(t)
+	head, _ := dailyPosts(t, 0)
+	var ids []string
+	for i := range 52 {
+		sent, err := a.Send(ctx, fmt.Sprintf("C%d", i+1), "", head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, sent.IDs[0])
+	}
+	kit.mu.Lock()
+	kit.waits = nil
+	kit.mu.Unlock()
+	for i, id := range ids {
+		if err := a.Edit(ctx, fmt.Sprintf("C%d", i+1), "", []string{id}, head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kit.mu.Lock()
+	waits := slices.Clone(kit.waits)
+	kit.mu.Unlock()
+	// 50 go at once; the 51st and 52nd wait 1.2 s each. (One edit also
+	// waits out its channel's pacing after the send just before.)
+	limited := 0
+	for _, w := range waits {
+		if w == time.Minute/updatesPerMinute {
+			limited++
+		}
+	}
+	if limited != 2 {
+		t.Fatalf("waits %v, want two of %v", waits, time.Minute/updatesPerMinute)
+	}
+	if n := fake.calls("chat.update"); n != 52 {
+		t.Fatalf("%d updates, want 52 (no 429 retries)", n)
+	}
 }
