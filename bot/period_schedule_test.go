@@ -13,12 +13,7 @@ import (
 type fridaysAt16 struct{}
 
 func (fridaysAt16) Next(t time.Time) time.Time {
-	t = t.UTC()
-	n := time.Date(t.Year(), t.Month(), t.Day(), 16, 0, 0, 0, time.UTC)
-	for !n.After(t) || n.Weekday() != time.Friday {
-		n = n.AddDate(0, 0, 1)
-	}
-	return n
+	return nextAt(t, 16, func(d time.Weekday) bool { return d == time.Friday })
 }
 
 func TestPeriodAt(t *testing.T) {

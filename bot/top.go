@@ -122,15 +122,8 @@ func (e *Engine) handleTop(ctx context.Context, cmd Command) (Reply, error) {
 	if len(top.Days) == 0 {
 		r.Text = strings.TrimSpace("No batch is stored for " + top.Period.Label() + ". " + top.Note)
 	}
-	start, end := pageBounds(cmd.Page, e.pageSize(), len(top.Papers))
-	for i := start; i < end; i++ {
-		c := NewCard(i+1, top.Papers[i])
-		if s, ok := e.quickSummary(ctx, top.Papers[i]); ok {
-			c = c.WithSummary(s)
-		}
-		r.Cards = append(r.Cards, c)
-	}
-	if end < len(top.Papers) {
+	var more bool
+	if r.Cards, more = e.pageCards(ctx, top.Papers, cmd.Page); more {
 		r.Next = &Command{Name: CmdTop, Args: kind + " " + top.Period.First, Page: cmd.Page + 1}
 	}
 	return r, nil
