@@ -28,11 +28,11 @@ func (d *Deliverer) CatchUp(ctx context.Context, sub Subscription, batches []Bat
 	}
 	batches = slices.SortedFunc(slices.Values(batches), func(a, b Batch) int { return cmp.Compare(a.Date, b.Date) })
 	newest := batches[len(batches)-1].Date
-	var papers []Paper
-	for _, b := range batches {
-		papers = MergePapers(papers, sub.Filter(b.Papers))
+	lists := make([][]Paper, len(batches))
+	for i, b := range batches {
+		lists[i] = sub.Filter(b.Papers)
 	}
-	RankPapers(papers)
+	papers := MergeTop(lists...)
 	top := min(len(papers), CatchUpTop)
 	if sub.Top > 0 {
 		top = min(top, sub.Top)

@@ -16,6 +16,9 @@ type Post struct {
 	// OpenThread asks for a thread started from this message, for the
 	// posts that follow it.
 	OpenThread bool
+	// Thread, when set, is where this post goes: the thread of an earlier
+	// delivery, for a paper added to a day's thread by a refresh.
+	Thread string
 }
 
 // Sent is what a platform confirmed for one Post.
@@ -42,4 +45,19 @@ type Chat interface {
 	// Find looks among the recent messages of channel (or of thread) for
 	// one this bot sent with key. It reports false when there is none.
 	Find(ctx context.Context, channel, thread, key string) (Sent, bool, error)
+}
+
+// Editor is a Chat that can change the messages it sent, for the refresh of
+// a day's posts (new upvote counts, a new order). discord.Adapter and
+// slack.Adapter implement it; the posts of a Chat without it are never
+// refreshed.
+type Editor interface {
+	// Edit replaces the messages ids, which Send returned for a post to
+	// channel (inside thread when thread is not ""), with p rendered the
+	// way Send renders it, notifying no one. When p renders as more
+	// messages than ids, the extra ones are left out; when fewer, the
+	// remaining messages stay as they are. It waits out rate limits
+	// (bounded by ctx). The error has code ENOTFOUND when the channel or a
+	// message is gone.
+	Edit(ctx context.Context, channel, thread string, ids []string, p Post) error
 }

@@ -15,6 +15,7 @@ const (
 	CmdSubscribe   = "subscribe"
 	CmdUnsubscribe = "unsubscribe"
 	CmdStatus      = "status"
+	CmdTop         = "top"
 	CmdHelp        = "help"
 )
 
@@ -58,7 +59,7 @@ func ParseCommand(text string) (Command, error) {
 	switch name {
 	case "":
 		cmd.Name = CmdHelp
-	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdHelp:
+	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdTop, CmdHelp:
 	case "find", "s":
 		cmd.Name = CmdSearch
 	case "summary", "summarize", "tl;dr":

@@ -67,7 +67,7 @@ func (d *Deliverer) deliverBatch(ctx context.Context, sub Subscription, b Batch)
 	if !ok {
 		return Delivery{}, 0, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
-	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}
+	k := sub.DeliveryKey(b.Date)
 	return d.run(ctx, chat, k, sub.Channel, func(ctx context.Context) []Post { return d.Plan(ctx, sub, b) })
 }
 
@@ -133,8 +133,8 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 		if err := h.check(); err != nil {
 			return n, err
 		}
-		thread := ""
-		if i > 0 {
+		thread := p.Thread
+		if i > 0 && thread == "" {
 			thread = del.Thread
 		}
 		sent, found := Sent{}, false
@@ -173,15 +173,25 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 
 // Plan returns the posts that deliver b to the subscription's channel, each
 // with its key: a header and one post per paper (thread, inline), or one
-// digest. TL;DRs are prepared first, a few at a time.
+// digest. TL;DRs are prepared first, a few at a time. For a week or month
+// subscription, b is the period's batch (PeriodBatch): its top papers,
+// dated the period's first day.
 func (d *Deliverer) Plan(ctx context.Context, sub Subscription, b Batch) []Post {
+	if sub.PeriodKind() != PeriodDay {
+		return d.planPeriod(ctx, sub, b)
+	}
 	papers := sub.Filter(b.Papers)
-	cards := d.cards(ctx, papers)
-	key := "paperboy:" + b.Date
 	header := Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", FormatDay(b.Date), plural(len(papers), "paper"))}
 	if n := len(b.Papers); n > len(papers) {
 		header.Text = fmt.Sprintf("%d of the day's %d papers match this channel's filters.", len(papers), n)
 	}
+	return d.posts(ctx, sub, "paperboy:"+b.Date, header, papers)
+}
+
+// posts renders a header and papers as the subscription's style asks,
+// each post keyed under key.
+func (d *Deliverer) posts(ctx context.Context, sub Subscription, key string, header Reply, papers []Paper) []Post {
+	cards := d.cards(ctx, papers)
 	if len(papers) == 0 || sub.Style == StyleDigest {
 		header.Cards = cards
 		return []Post{{Key: key, Reply: header}}

@@ -68,6 +68,8 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleUnsubscribe(ctx, cmd)
 	case CmdStatus:
 		return e.handleStatus(ctx, cmd)
+	case CmdTop:
+		return e.handleTop(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:
@@ -83,6 +85,7 @@ func Help() Reply {
 			"/papers search <words> — search every stored paper (an arXiv id or link finds that paper)\n" +
 			"/papers tldr <arXiv id or link> — a one-line summary, with where it came from\n" +
 			"/papers abstract <arXiv id or link> — the full abstract\n" +
+			"/papers top [week|month] [YYYY-MM-DD] — the period's best papers by upvotes\n" +
 			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
 			"/papers help — this list",
 		Ephemeral: true,

@@ -90,7 +90,7 @@ func (d *Deliverer) Await(ctx context.Context, sub Subscription, b Batch) Outcom
 			return o
 		}
 		wait := d.lease() / 3
-		if held, err := d.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}); err == nil {
+		if held, err := d.Ledger.Delivery(ctx, sub.DeliveryKey(b.Date)); err == nil {
 			if left := held.ClaimedUntil.Sub(d.Engine.now()); left > 0 && left < wait {
 				wait = left
 			}

@@ -42,12 +42,19 @@ type Scheduler struct {
 	// NotifyEmpty posts a one-line notice on a due day without a batch
 	// (a holiday, an empty day), instead of staying silent.
 	NotifyEmpty bool
-	Logger      *slog.Logger
+	// RefreshWindow is how long after a day's post its messages are kept
+	// current (Refresh, every RefreshEvery); 0 turns refreshing off.
+	RefreshWindow time.Duration
+	// OnRefresh, when set, is told of each refresh round Run made.
+	OnRefresh func(date string, res []Refreshed, err error)
+	Logger    *slog.Logger
 	// After is time.After; tests replace it.
 	After func(time.Duration) <-chan time.Time
 
-	startOnce sync.Once
-	starts    chan Subscription
+	startOnce   sync.Once
+	starts      chan Subscription
+	lastRefresh time.Time  // Run's last refresh round; only Run touches it
+	refreshMu   sync.Mutex // held while a round runs, so rounds never overlap
 }
 
 // Start asks Run to deliver the latest batch to a new subscription now,
@@ -70,14 +77,21 @@ func (s *Scheduler) queue() chan Subscription {
 // until the next scheduled time, and at most five minutes, so failed
 // deliveries are retried when their backoff ends.
 func (s *Scheduler) Run(ctx context.Context) error {
+	var refreshing sync.WaitGroup // a refresh round runs beside the deliveries, never delaying them
+	defer refreshing.Wait()
 	for {
 		next := s.Tick(ctx)
+		s.refreshDue(ctx, &refreshing)
 		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-s.after(wait):
 		case sub := <-s.queue():
+			if sub.PeriodKind() != PeriodDay {
+				s.deliverPeriod(ctx, sub, sub.Since)
+				continue
+			}
 			batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 			s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
 		}
@@ -107,6 +121,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		resume []string // started days outside the catch-up window, oldest first
 		dates  []string // due days within it
 		next   time.Time
+		period string // a week or month subscription's due period, by its first day
 	}
 	var jobs []job
 	for _, sub := range subs {
@@ -117,6 +132,12 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		}
 		if n := sch.Next(now); n.Before(next) {
 			next = n
+		}
+		if sub.PeriodKind() != PeriodDay {
+			if p, ok := s.duePeriod(ctx, sub, sch, now); ok {
+				jobs = append(jobs, job{sub: sub, period: p.First})
+			}
+			continue
 		}
 		due := s.dueDates(sub, sch, now)
 		resume, wake, blocked := s.resumable(started[DeliveryKey{Platform: sub.Platform, Channel: sub.Channel}], due, now)
@@ -133,6 +154,10 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
+		if j.period != "" {
+			s.deliverPeriod(ctx, j.sub, j.period)
+			return
+		}
 		for _, date := range j.resume {
 			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}) {
 				return // keep the channel's days in order
@@ -303,7 +328,7 @@ func (s *Scheduler) BatchDate(t time.Time) string {
 func (s *Scheduler) schedule(sub Subscription) (Schedule, error) {
 	spec, tz := sub.Schedule, sub.Timezone
 	if spec == "" {
-		spec = s.DefaultSchedule
+		spec = PeriodSchedule(sub.PeriodKind(), s.DefaultSchedule)
 	}
 	if spec == "" {
 		spec = "0 9 * * 1-5"

@@ -15,9 +15,15 @@ import (
 type weekdaysAt9 struct{}
 
 func (weekdaysAt9) Next(t time.Time) time.Time {
+	return nextAt(t, 9, func(d time.Weekday) bool { return d != time.Saturday && d != time.Sunday })
+}
+
+// nextAt is the first time after t, in UTC, at hour:00 on a day that on
+// says is a day of the schedule.
+func nextAt(t time.Time, hour int, on func(time.Weekday) bool) time.Time {
 	t = t.UTC()
-	n := time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, time.UTC)
-	for !n.After(t) || n.Weekday() == time.Saturday || n.Weekday() == time.Sunday {
+	n := time.Date(t.Year(), t.Month(), t.Day(), hour, 0, 0, 0, time.UTC)
+	for !n.After(t) || !on(n.Weekday()) {
 		n = n.AddDate(0, 0, 1)
 	}
 	return n

@@ -30,11 +30,13 @@ type Channels struct {
 	// OwnerGone reports whether a claim's owner is known to have exited,
 	// so status calls such a claim what it is; nil knows of none.
 	OwnerGone func(owner string) bool
+	// RefreshWindow is Scheduler.RefreshWindow, for status.
+	RefreshWindow time.Duration
 }
 
 // subscribeUsage lists the options of /papers subscribe.
 const subscribeUsage = "Options: top=N, min=N (upvotes), include=word,word, exclude=word,word, " +
-	"style=thread|digest|inline, at=HH:MM, days=weekdays|daily, tz=Area/City, now. " +
+	"style=thread|digest|inline, period=day|week|month, at=HH:MM, days=weekdays|daily, tz=Area/City, now. " +
 	"Example: /papers subscribe top=10 include=diffusion,reasoning at=09:30 tz=Europe/Berlin"
 
 func (e *Engine) handleSubscribe(ctx context.Context, cmd Command) (Reply, error) {
@@ -129,6 +131,8 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 			if sub.Style != StyleThread && sub.Style != StyleDigest && sub.Style != StyleInline {
 				err = fmt.Errorf("style is thread, digest or inline")
 			}
+		case "period":
+			sub.Period, err = ParsePeriodKind(val)
 		case "at":
 			at = val
 		case "days":
@@ -142,8 +146,12 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
 		}
 	}
+	if sub.Period == "" {
+		sub.Period = PeriodDay
+	}
+	sub.Schedule = PeriodSchedule(sub.Period, sub.Schedule)
 	if at != "" || days != "" {
-		spec, err := cronSpec(at, days)
+		spec, err := cronSpec(at, days, sub.Period)
 		if err != nil {
 			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
 		}
@@ -152,24 +160,34 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 	return sub, now, nil
 }
 
-// cronSpec turns at=HH:MM and days=weekdays|daily into a cron expression.
-func cronSpec(at, days string) (string, error) {
+// cronSpec turns at=HH:MM and days=weekdays|daily into a cron expression;
+// a week subscription gets Fridays and a month one the 1st at that time.
+func cronSpec(at, days, period string) (string, error) {
 	if at == "" {
 		at = "09:00"
+		if period == PeriodWeek {
+			at = "16:00"
+		}
 	}
 	t, err := time.Parse("15:04", at)
 	if err != nil {
 		return "", fmt.Errorf("at=%s is not a time like 09:30", shorten(at, 20))
 	}
-	dow := "1-5"
-	switch days {
-	case "", "weekdays":
-	case "daily", "everyday":
+	dom, dow := "*", "1-5"
+	switch {
+	case period != PeriodDay && days != "":
+		return "", fmt.Errorf("days is for daily posts; a %s subscription posts once a %s", period, period)
+	case period == PeriodWeek:
+		dow = "5"
+	case period == PeriodMonth:
+		dom, dow = "1", "*"
+	case days == "" || days == "weekdays":
+	case days == "daily" || days == "everyday":
 		dow = "*"
 	default:
 		return "", fmt.Errorf("days is weekdays or daily")
 	}
-	return fmt.Sprintf("%d %d * * %s", t.Minute(), t.Hour(), dow), nil
+	return fmt.Sprintf("%d %d %s * %s", t.Minute(), t.Hour(), dom, dow), nil
 }
 
 func count(s string) (int, error) {
@@ -216,8 +234,26 @@ func describeSub(sub Subscription, sch Schedule, now time.Time) string {
 		filters = append(filters, "every paper")
 	}
 	next := sch.Next(now)
-	return fmt.Sprintf("Schedule: %s (%s), style %s, %s.\nNext delivery: %s.",
+	return fmt.Sprintf("%s\nSchedule: %s (%s), style %s, %s.\nNext delivery: %s.", describePeriod(sub, next),
 		sub.Schedule, sub.Timezone, sub.Style, strings.Join(filters, ", "), next.Format("Mon 2 Jan 15:04 MST"))
+}
+
+// describePeriod says what one delivery covers, naming the period the
+// next one (at next) brings.
+func describePeriod(sub Subscription, next time.Time) string {
+	kind := sub.PeriodKind()
+	if kind == PeriodDay {
+		return "Period: day (each day's papers)."
+	}
+	top := sub.Top
+	if top == 0 {
+		top = PeriodTop
+	}
+	p, err := PeriodAt(kind, next)
+	if err != nil {
+		return "Period: " + kind + "."
+	}
+	return fmt.Sprintf("Period: %s (the top %d of each; next: %s).", kind, top, p.Label())
 }
 
 func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
@@ -236,7 +272,7 @@ func (e *Engine) handleStatus(ctx context.Context, cmd Command) (Reply, error) {
 	if sub.Origin == OriginConfig {
 		from = "the config file, which wins over chat"
 	}
-	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s", from, describeSub(sub, sch, e.now()), e.lastDelivery(ctx, ch, sub))
+	text := fmt.Sprintf("Subscribed (set in %s).\n%s\n%s%s", from, describeSub(sub, sch, e.now()), describeRefresh(sub, ch.RefreshWindow), e.lastDelivery(ctx, ch, sub))
 	if ch.Health != nil {
 		text += "\n" + ch.Health()
 	}
@@ -252,12 +288,13 @@ func (e *Engine) lastDelivery(ctx context.Context, ch *Channels, sub Subscriptio
 	if err != nil {
 		lines = append(lines, "Unfinished deliveries: unknown ("+ErrorMessage(err)+").")
 	}
+	ledger := sub.DeliveryKey("").Channel
 	for _, d := range open {
-		if d.Platform == sub.Platform && d.Channel == sub.Channel {
+		if d.Platform == sub.Platform && d.Channel == ledger {
 			lines = append(lines, "Unfinished: "+e.describeDelivery(ch, d)+".")
 		}
 	}
-	del, err := ch.Ledger.LastDelivery(ctx, sub.Platform, sub.Channel)
+	del, err := ch.Ledger.LastDelivery(ctx, sub.Platform, ledger)
 	switch {
 	case ErrorCode(err) == ENOTFOUND:
 		lines = append(lines, "Nothing delivered yet.")
@@ -273,6 +310,11 @@ func (e *Engine) lastDelivery(ctx context.Context, ch *Channels, sub Subscriptio
 // progress by host/4242, renewed 3 s ago (5 messages sent)".
 func (e *Engine) describeDelivery(ch *Channels, d Delivery) string {
 	date := FormatDay(d.Date)
+	for _, kind := range []string{PeriodWeek, PeriodMonth} {
+		if p, err := PeriodOf(kind, d.Date); err == nil && strings.HasSuffix(d.Channel, "#"+kind) {
+			date = p.Label()
+		}
+	}
 	now := e.now()
 	switch {
 	case d.State == DeliverySent:

@@ -37,7 +37,10 @@ type Subscription struct {
 	MinUpvotes int
 	Top        int
 	Style      string
-	Origin     string
+	// Period is what one delivery covers: PeriodDay ("" means the same),
+	// or the top papers of a PeriodWeek or PeriodMonth.
+	Period string
+	Origin string
 	// Since is the first batch date the channel gets: a new subscription
 	// starts with the next batch, not with everything stored.
 	Since   string
@@ -100,4 +103,26 @@ type Subscriptions interface {
 	// DeleteSubscription removes the channel's subscription. The error has
 	// code ENOTFOUND when the channel has none.
 	DeleteSubscription(ctx context.Context, platform, channel string) error
+}
+
+// PeriodKind returns the subscription's period: PeriodDay, PeriodWeek or
+// PeriodMonth.
+func (s Subscription) PeriodKind() string {
+	if s.Period == PeriodWeek || s.Period == PeriodMonth {
+		return s.Period
+	}
+	return PeriodDay
+}
+
+// DeliveryKey returns the ledger key of the subscription's delivery dated
+// date: a day's batch, or for a week or month subscription the period
+// that starts on date, whose row is the channel's with "#week" or
+// "#month" appended. A channel that switches between periods thus never
+// mistakes one kind of delivery for another.
+func (s Subscription) DeliveryKey(date string) DeliveryKey {
+	k := DeliveryKey{Platform: s.Platform, Channel: s.Channel, Date: date}
+	if p := s.PeriodKind(); p != PeriodDay {
+		k.Channel += "#" + p
+	}
+	return k
 }

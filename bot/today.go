@@ -51,18 +51,26 @@ func (e *Engine) handleToday(ctx context.Context, cmd Command) (Reply, error) {
 	if b.Date != day {
 		r.Text = fmt.Sprintf("No batch for %s%s; showing the latest, %s.", FormatDay(day), whyNoBatch(day), FormatDay(b.Date))
 	}
-	start, end := pageBounds(cmd.Page, e.pageSize(), len(b.Papers))
-	for i := start; i < end; i++ {
-		c := NewCard(i+1, b.Papers[i])
-		if s, ok := e.quickSummary(ctx, b.Papers[i]); ok {
-			c = c.WithSummary(s)
-		}
-		r.Cards = append(r.Cards, c)
-	}
-	if end < len(b.Papers) {
+	var more bool
+	if r.Cards, more = e.pageCards(ctx, b.Papers, cmd.Page); more {
 		r.Next = &Command{Name: CmdToday, Args: b.Date, Page: cmd.Page + 1}
 	}
 	return r, nil
+}
+
+// pageCards returns the cards of one page (0-based) of a ranked list, with
+// the TL;DRs at hand, and whether more pages follow.
+func (e *Engine) pageCards(ctx context.Context, papers []Paper, page int) ([]Card, bool) {
+	var cards []Card
+	start, end := pageBounds(page, e.pageSize(), len(papers))
+	for i := start; i < end; i++ {
+		c := NewCard(i+1, papers[i])
+		if s, ok := e.quickSummary(ctx, papers[i]); ok {
+			c = c.WithSummary(s)
+		}
+		cards = append(cards, c)
+	}
+	return cards, end < len(papers)
 }
 
 // whyNoBatch explains a missing batch when the calendar does.

@@ -25,6 +25,7 @@ type subscriptionRow struct {
 	MinUpvotes int    `gorm:"column:min_upvotes"`
 	Top        int    `gorm:"column:top"`
 	Style      string `gorm:"column:style"`
+	Period     string `gorm:"column:period"`
 	Origin     string `gorm:"column:origin"`
 	Since      string `gorm:"column:since"`
 	Created    string `gorm:"column:created_at"`
@@ -45,6 +46,7 @@ func (r subscriptionRow) subscription() bot.Subscription {
 		MinUpvotes: r.MinUpvotes,
 		Top:        r.Top,
 		Style:      r.Style,
+		Period:     r.Period,
 		Origin:     r.Origin,
 		Since:      r.Since,
 		Created:    parseTime(r.Created),
@@ -95,10 +97,10 @@ func (db *DB) SaveSubscription(ctx context.Context, s bot.Subscription) error {
 	row := subscriptionRow{
 		Platform: s.Platform, Channel: s.Channel, Schedule: s.Schedule, Timezone: s.Timezone,
 		Include: encodeList(s.Include), Exclude: encodeList(s.Exclude),
-		MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style, Origin: s.Origin, Since: s.Since,
+		MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style, Period: s.Period, Origin: s.Origin, Since: s.Since,
 		Created: formatTime(s.Created),
 	}
-	update := []string{"schedule", "timezone", "include", "exclude", "min_upvotes", "top", "style", "origin", "since"}
+	update := []string{"schedule", "timezone", "include", "exclude", "min_upvotes", "top", "style", "period", "origin", "since"}
 	if row.Created == "" {
 		row.Created = db.now()
 	} else {

@@ -20,6 +20,7 @@ func newSubscription(platform, channel string) bot.Subscription {
 		MinUpvotes: 5,
 		Top:        10,
 		Style:      bot.StyleThread,
+		Period:     bot.PeriodWeek,
 		Origin:     bot.OriginConfig,
 		Since:      "2026-08-20",
 	}

@@ -16,9 +16,10 @@ const commandName = "papers"
 
 // Option names of the subcommands.
 const (
-	optDate  = "date"
-	optQuery = "query"
-	optPaper = "paper"
+	optDate   = "date"
+	optQuery  = "query"
+	optPaper  = "paper"
+	optPeriod = "period"
 )
 
 // adminPermissions are the permissions that make a member an admin of the
@@ -53,12 +54,25 @@ func commands() []*discordgo.ApplicationCommand {
 				str(optQuery, "Words, an arXiv id or a paper link", true, false, bot.MaxQueryLen)),
 			sub(bot.CmdTLDR, "A one-line summary of a paper, with where it came from",
 				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
+			sub(bot.CmdTop, "The best papers of the week or month, by upvotes",
+				periodOption(),
+				str(optDate, "A day in the period, YYYY-MM-DD (default: today)", false, false, 10)),
 			sub(bot.CmdSubscribe, "Post the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdUnsubscribe, "Stop the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdStatus, "This channel's subscription and the last delivery"),
 			sub(bot.CmdHelp, "What paperboy can do"),
 		},
 	}}
+}
+
+// periodOption is the period of /papers top: a choice of week or month.
+func periodOption() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type: discordgo.ApplicationCommandOptionString, Name: optPeriod, Description: "week (default) or month",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{
+			{Name: bot.PeriodWeek, Value: bot.PeriodWeek}, {Name: bot.PeriodMonth, Value: bot.PeriodMonth},
+		},
+	}
 }
 
 // RegisterCommands registers /papers globally and in each of

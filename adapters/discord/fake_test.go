@@ -151,6 +151,8 @@ func (f *fakeDiscord) route(w http.ResponseWriter, r *http.Request, path string,
 		f.createMessage(w, p[1], body, n)
 	case r.Method == "GET" && len(p) == 3 && p[0] == "channels" && p[2] == "messages":
 		f.listMessages(w, p[1])
+	case r.Method == "PATCH" && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
+		f.editMessage(w, p[1], p[3], body)
 	case r.Method == "POST" && len(p) == 5 && p[0] == "channels" && p[4] == "threads":
 		f.startThread(w, p[1], p[3], body)
 	case r.Method == "POST" && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
@@ -222,6 +224,37 @@ func (f *fakeDiscord) createMessage(w http.ResponseWriter, channel string, body 
 		}
 	}
 	writeFake(w, http.StatusOK, string(out))
+}
+
+// editMessage changes a message's content and embeds, as Discord's
+// PATCH /channels/{id}/messages/{id} does: 404 Unknown Message (10008) when
+// the channel has no such message, Unknown Channel (10003) when it has no
+// history at all.
+func (f *fakeDiscord) editMessage(w http.ResponseWriter, channel, id string, body []byte) {
+	var in struct {
+		Content string          `json:"content"`
+		Embeds  json.RawMessage `json:"embeds"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeFake(w, http.StatusBadRequest, `{"message": "Invalid JSON", "code": 50109}`)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h, ok := f.history[channel]
+	if !ok {
+		writeFake(w, http.StatusNotFound, `{"message": "Unknown Channel", "code": 10003}`)
+		return
+	}
+	for _, m := range h {
+		if m.ID == id {
+			m.Content, m.Embeds = in.Content, in.Embeds
+			out, _ := json.Marshal(m)
+			writeFake(w, http.StatusOK, string(out))
+			return
+		}
+	}
+	writeFake(w, http.StatusNotFound, `{"message": "Unknown Message", "code": 10008}`)
 }
 
 func (f *fakeDiscord) listMessages(w http.ResponseWriter, channel string) {

@@ -126,6 +126,7 @@ type Adapter struct {
 	replays Replays
 	pacer   pacer
 	gate    postGate
+	updates updateLimit
 	self    identity
 
 	bg   context.Context // in-flight work; cancelled when Run returns

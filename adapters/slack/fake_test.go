@@ -74,6 +74,7 @@ func (f *fakeSlack) mount(handle func(pattern string, h http.HandlerFunc)) {
 	for name, h := range map[string]http.HandlerFunc{
 		"chat.postMessage":      f.postMessage,
 		"chat.postEphemeral":    f.postEphemeral,
+		"chat.update":           f.update,
 		"conversations.history": f.history,
 		"conversations.replies": f.replies,
 		"users.info":            f.usersInfo,
@@ -126,6 +127,38 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": m.channel, "ts": m.ts})
+}
+
+// update is chat.update: it replaces a kept message's text, blocks and
+// metadata, keeping its channel, ts and thread; message_not_found or
+// channel_not_found when there is no such message.
+func (f *fakeSlack) update(w http.ResponseWriter, r *http.Request) {
+	// chat.update takes no unfurl settings: an edit keeps the message's.
+	m := formMessage(f.t, r.PostForm)
+	m["unfurl_links"], m["unfurl_media"] = false, false
+	checkMessage(f.t, m)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	channel, ts := r.PostForm.Get("channel"), r.PostForm.Get("ts")
+	known := false
+	for i, m := range f.msgs {
+		known = known || m.channel == channel
+		if m.channel == channel && m.ts == ts {
+			form := url.Values{}
+			for k, v := range r.PostForm {
+				form[k] = v
+			}
+			form.Set("thread_ts", m.thread)
+			f.msgs[i].form = form
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": channel, "ts": ts})
+			return
+		}
+	}
+	errName := "message_not_found"
+	if !known {
+		errName = "channel_not_found"
+	}
+	fmt.Fprintf(w, `{"ok":false,"error":%q}`, errName)
 }
 
 func writeFailure(w http.ResponseWriter, fail failure) {

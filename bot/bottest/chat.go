@@ -8,7 +8,10 @@ import (
 	"paperboy/bot"
 )
 
-var _ bot.Chat = (*Chat)(nil)
+var (
+	_ bot.Chat   = (*Chat)(nil)
+	_ bot.Editor = (*Chat)(nil)
+)
 
 // Message is one message the fake Chat holds.
 type Message struct {
@@ -19,6 +22,8 @@ type Message struct {
 	Reply   bot.Reply
 	// Opened is the thread started from this message, or "".
 	Opened string
+	// Edits counts the times Edit changed the message.
+	Edits int
 }
 
 // Chat is a bot.Chat that keeps every message, like a channel's history,
@@ -29,6 +34,8 @@ type Message struct {
 type Chat struct {
 	SendFunc      func(channel, thread string, p bot.Post) error
 	AfterSendFunc func(channel, thread string, p bot.Post) error
+	// EditFunc, when set, runs before an edit and may fail it.
+	EditFunc func(channel, thread string, ids []string, p bot.Post) error
 	// NoThreads makes OpenThread fail softly, as in a channel where
 	// threads cannot be made.
 	NoThreads bool
@@ -90,4 +97,25 @@ func (c *Chat) Copies(channel, key string) int {
 		}
 	}
 	return n
+}
+
+// Edit replaces the reply of the messages ids in channel (and thread). The
+// error has code ENOTFOUND when one of them is not there.
+func (c *Chat) Edit(_ context.Context, channel, thread string, ids []string, p bot.Post) error {
+	if c.EditFunc != nil {
+		if err := c.EditFunc(channel, thread, ids, p); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		i, err := strconv.Atoi(id)
+		if err != nil || i < 1 || i > len(c.msgs) || c.msgs[i-1].Channel != channel || c.msgs[i-1].Thread != thread {
+			return bot.Errorf(bot.ENOTFOUND, "Unknown message %s.", id)
+		}
+		c.msgs[i-1].Reply = p.Reply
+		c.msgs[i-1].Edits++
+	}
+	return nil
 }

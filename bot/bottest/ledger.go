@@ -103,6 +103,9 @@ func (l *Ledger) Finish(_ context.Context, c bot.Claim, state, lastError string,
 		return err
 	}
 	d.State, d.LastError, d.NextRetry, d.Owner, d.ClaimedUntil = state, lastError, next, "", time.Time{}
+	if l.Now != nil {
+		d.Updated = l.Now() // as the store stamps updated_at
+	}
 	return nil
 }
 

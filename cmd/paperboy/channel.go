@@ -28,6 +28,8 @@ func checkChannel(platform, channel string) error {
 	case platform == "discord" && !discordChannelID.MatchString(channel):
 		return fmt.Errorf("%q is not a Discord channel id; use the id (a number like 1234567890123456789): "+
 			"turn on Developer Mode (User Settings → Advanced), then right-click the channel → Copy Channel ID", channel)
+	case platform == "email":
+		return checkAddress(channel)
 	}
 	return nil
 }

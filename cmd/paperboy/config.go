@@ -31,6 +31,7 @@ type Config struct {
 	Discord       DiscordConfig        `yaml:"discord"`
 	Slack         SlackConfig          `yaml:"slack"`
 	Delivery      DeliveryConfig       `yaml:"delivery"`
+	SMTP          SMTPConfig           `yaml:"smtp"`
 	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
 }
 
@@ -49,6 +50,9 @@ type DeliveryConfig struct {
 	// a crash, another process (or the restarted one) resumes the delivery
 	// once the claim has run out, or at once on the same host.
 	Lease time.Duration `yaml:"lease"`
+	// Refresh is how long after a day's post its messages are kept current
+	// (edited with new upvotes, late papers added); 0 turns it off.
+	Refresh time.Duration `yaml:"refresh"`
 }
 
 // LogConfig sets the log level (debug, info, warn, error) and format (text, json).
@@ -111,6 +115,8 @@ type SubscriptionConfig struct {
 	Include    []string `yaml:"include"`
 	Exclude    []string `yaml:"exclude"`
 	Style      string   `yaml:"style"`
+	// Period is day (the default), week or month: see period.go.
+	Period string `yaml:"period"`
 }
 
 // DefaultConfig returns the embedded defaults: a local SQLite file, Hugging
@@ -342,6 +348,8 @@ func (c Config) Validate() error {
 	c.validateSummarize(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
+	c.validateRefresh(bad)
+	c.validateEmail(bad)
 	for i, s := range c.Subscriptions {
 		s.validate(fmt.Sprintf("subscriptions[%d]", i), bad)
 	}
@@ -424,8 +432,8 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 }
 
 func (s SubscriptionConfig) validate(key string, bad func(key, format string, args ...any)) {
-	if !oneOf(s.Platform, "discord", "slack") {
-		bad(key+".platform", "%q is not one of discord, slack", s.Platform)
+	if !oneOf(s.Platform, "discord", "slack", "email") {
+		bad(key+".platform", "%q is not one of discord, slack, email", s.Platform)
 	}
 	if strings.TrimSpace(s.Channel) == "" {
 		bad(key+".channel", "required: the channel id to post to")
@@ -448,6 +456,7 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	if s.Style != "" && !oneOf(s.Style, "thread", "digest", "inline") {
 		bad(key+".style", "%q is not one of thread, digest, inline", s.Style)
 	}
+	s.validatePeriod(key, bad)
 }
 
 func checkURL(bad func(key, format string, args ...any), key, raw string) {

@@ -117,6 +117,34 @@ const fanoutDay = "2026-08-19"
 // shape's channels, and times one Scheduler.Tick that delivers to them all.
 func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	b.StopTimer()
+	rig := newFanoutRig(b, sh)
+	defer rig.close()
+
+	b.StartTimer()
+	start := time.Now()
+	rig.sched.Tick(context.Background())
+	took := time.Since(start)
+	b.StopTimer()
+
+	checkFanOut(b, rig.db, sh, rig.dfake, rig.sfake)
+	r := rig.result(sh, took)
+	b.StartTimer()
+	return r
+}
+
+// fanoutRig is a fan-out's world: a SQLite store with the sample batch,
+// the real adapters against rate-limited fakes, and a scheduler with the
+// shape's channels subscribed.
+type fanoutRig struct {
+	db      *store.DB
+	engine  *bot.Engine
+	sched   *bot.Scheduler
+	dfake   *limitedDiscord
+	sfake   *limitedSlack
+	closers []func()
+}
+
+func newFanoutRig(b *testing.B, sh fanoutShape) *fanoutRig {
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
 
@@ -129,37 +157,35 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	rig := &fanoutRig{db: db, closers: []func(){func() { db.Close() }}}
 	db.Now = now
 	importSample(b, db)
-	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
+	rig.engine = &bot.Engine{Store: db, Now: now, Logger: quiet}
 
 	chats := map[string]bot.Chat{}
-	var dfake *limitedDiscord
-	var sfake *limitedSlack
 	for _, p := range sh.platforms {
 		switch p {
 		case "discord":
-			dfake = newLimitedDiscord()
-			srv := startFake(dfake, &dfake.conns)
-			defer srv.Close()
+			rig.dfake = newLimitedDiscord()
+			srv := startFake(rig.dfake, &rig.dfake.conns)
+			rig.closers = append(rig.closers, srv.Close)
 			a, err := discord.New(discord.Config{
 				Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
 				PublicKey:  strings.Repeat("ab", 32),
 				APIBaseURL: srv.URL, Logger: quiet,
-			}, engine)
+			}, rig.engine)
 			if err != nil {
 				b.Fatal(err)
 			}
 			chats["discord"] = a
 		case "slack":
-			sfake = newLimitedSlack(*fanoutSlackRate)
-			srv := startFake(sfake, &sfake.conns)
-			defer srv.Close()
+			rig.sfake = newLimitedSlack(*fanoutSlackRate)
+			srv := startFake(rig.sfake, &rig.sfake.conns)
+			rig.closers = append(rig.closers, srv.Close)
 			a, err := slack.New(slack.Config{
 				Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
 				APIURL: srv.URL, Logger: quiet,
-			}, engine)
+			}, rig.engine)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -177,35 +203,38 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 			}
 		}
 	}
-	sched := &bot.Scheduler{
-		Deliverer:     &bot.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: "bench", Logger: quiet},
+	rig.sched = &bot.Scheduler{
+		Deliverer:     &bot.Deliverer{Engine: rig.engine, Ledger: db, Chats: chats, Owner: "bench", Logger: quiet},
 		Subscriptions: db,
 		ParseSchedule: parseSchedule,
 		Concurrency:   *fanoutConcurrency,
 		Logger:        quiet,
 	}
+	return rig
+}
 
-	b.StartTimer()
-	start := time.Now()
-	sched.Tick(ctx)
-	took := time.Since(start)
-	b.StopTimer()
+func (rig *fanoutRig) close() {
+	for i := len(rig.closers) - 1; i >= 0; i-- {
+		rig.closers[i]()
+	}
+}
 
+// result is the row of a round that took took: the requests the fakes
+// answered since their last reset, and the floor of those.
+func (rig *fanoutRig) result(sh fanoutShape, took time.Duration) fanoutResult {
 	r := fanoutResult{shape: sh.name, channels: sh.channels, took: took}
-	checkFanOut(b, db, sh, dfake, sfake)
-	if dfake != nil {
-		r.requests += dfake.ok
-		r.floor = max(r.floor, dfake.floor())
-		r.discord429 = [2]int{dfake.global429, dfake.route429}
-		r.conns += dfake.conns.n.Load()
+	if f := rig.dfake; f != nil {
+		r.requests += f.ok
+		r.floor = max(r.floor, f.floor())
+		r.discord429 = [2]int{f.global429, f.route429}
+		r.conns += f.conns.n.Load()
 	}
-	if sfake != nil {
-		r.requests += sfake.ok
-		r.floor = max(r.floor, sfake.floor())
-		r.slack429 = [2]int{sfake.workspace429, sfake.channel429}
-		r.conns += sfake.conns.n.Load()
+	if f := rig.sfake; f != nil {
+		r.requests += f.ok + f.updated
+		r.floor = max(r.floor, f.floor())
+		r.slack429 = [2]int{f.workspace429 + f.update429, f.channel429}
+		r.conns += f.conns.n.Load()
 	}
-	b.StartTimer()
 	return r
 }
 

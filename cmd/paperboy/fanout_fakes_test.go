@@ -127,9 +127,21 @@ type limitedDiscord struct {
 	topLevel map[string]int // channel → messages posted to it (threads included as channels)
 	threads  map[string]string
 	ok       int
+	edits    int
 
 	// 429s answered, by limit
 	global429, route429 int
+}
+
+// reset forgets the requests counted and the limits' state, keeping the
+// messages: a refresh round starts half an hour after the post, with every
+// window long reset.
+func (f *limitedDiscord) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.global = window{limit: discordGlobalLimit, per: discordGlobalPer}
+	f.buckets, f.accepted = map[string]*window{}, map[string]int{}
+	f.ok, f.edits, f.global429, f.route429 = 0, 0, 0, 0
 }
 
 func newLimitedDiscord() *limitedDiscord {
@@ -145,7 +157,7 @@ func newLimitedDiscord() *limitedDiscord {
 
 // discordBucketHash names a route's bucket as Discord does, by an opaque
 // hash that is the same for every channel; the channel makes it distinct.
-var discordBucketHash = map[string]string{"messages": "a7e2f0c1b3d4", "threads": "5c9d1e8f2a6b", "history": "0b3c7d9e1f2a"}
+var discordBucketHash = map[string]string{"messages": "a7e2f0c1b3d4", "threads": "5c9d1e8f2a6b", "history": "0b3c7d9e1f2a", "edit": "e4d1c0b9a8f7"}
 
 func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
@@ -159,6 +171,8 @@ func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route, channel = "threads", parts[3]
 	case r.Method == "GET" && len(parts) == 5 && parts[2] == "channels" && parts[4] == "messages":
 		route, channel = "history", parts[3] // the look before a delivery's first post
+	case r.Method == "PATCH" && len(parts) == 6 && parts[2] == "channels" && parts[4] == "messages":
+		route, channel = "edit", parts[3] // a refresh's edit, in a bucket of its own per channel
 	case r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/users/@me"):
 		route = "users/@me"
 	default:
@@ -223,6 +237,11 @@ func (f *limitedDiscord) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer = fmt.Sprintf(`{"id": %q, "channel_id": %q, "type": 0, "content": "", "embeds": [], "nonce": %q,`+
 			` "author": {"id": "4242", "username": "paperboy", "bot": true}, "timestamp": %q}`,
 			id, channel, msg.Nonce, now.UTC().Format(time.RFC3339))
+	case "edit":
+		f.edits++
+		answer = fmt.Sprintf(`{"id": %q, "channel_id": %q, "type": 0, "content": "", "embeds": [],`+
+			` "author": {"id": "4242", "username": "paperboy", "bot": true}, "timestamp": %q}`,
+			parts[5], channel, now.UTC().Format(time.RFC3339))
 	case "threads":
 		f.threads[id] = channel
 		answer = fmt.Sprintf(`{"id": %q, "type": 11, "parent_id": %q, "name": "papers"}`, id, channel)
@@ -278,15 +297,54 @@ type limitedSlack struct {
 
 	// 429s answered, by limit
 	channel429, workspace429 int
+
+	// chat.update is in Slack's Tier 3, "50+ per minute" per workspace:
+	// a bucket of updateRate a second with a burst of updateBurst.
+	updates                 tokens
+	updateRate, updateBurst float64
+	updated, update429      int
+}
+
+// update answers chat.update under its Tier 3 limit.
+func (f *limitedSlack) update(w http.ResponseWriter) {
+	f.mu.Lock()
+	ok, wait := f.updates.take(time.Now())
+	if !ok {
+		f.update429++
+		f.mu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"ok": false, "error": "ratelimited"}`)
+		return
+	}
+	f.updated++
+	f.mu.Unlock()
+	io.WriteString(w, `{"ok": true, "channel": "C1", "ts": "1.000001", "text": ""}`)
+}
+
+// reset forgets the requests counted and the limits' state, keeping the
+// messages, as limitedDiscord.reset does.
+func (f *limitedSlack) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.workspace = tokens{rate: f.workspaceRate, burst: f.workspaceRate}
+	f.channels = map[string]*tokens{}
+	f.updates = tokens{rate: f.updateRate, burst: f.updateBurst}
+	f.ok, f.looks, f.channel429, f.workspace429, f.updated, f.update429 = 0, 0, 0, 0, 0, 0
+	for ch := range f.posted {
+		f.posted[ch] = 0
+	}
 }
 
 func newLimitedSlack(workspaceRate float64) *limitedSlack {
 	return &limitedSlack{
 		workspaceRate: workspaceRate,
 		workspace:     tokens{rate: workspaceRate, burst: workspaceRate},
-		channels:      map[string]*tokens{},
-		posted:        map[string]int{},
-		threads:       map[string]int{},
+		updateRate:    50.0 / 60, updateBurst: 50,
+		updates:  tokens{rate: 50.0 / 60, burst: 50},
+		channels: map[string]*tokens{},
+		posted:   map[string]int{},
+		threads:  map[string]int{},
 	}
 }
 
@@ -306,6 +364,9 @@ func (f *limitedSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"ok": true, "messages": [], "has_more": false}`)
 		return
 	case "chat.postMessage":
+	case "chat.update":
+		f.update(w)
+		return
 	default:
 		io.WriteString(w, `{"ok": false, "error": "unknown_method"}`)
 		return
@@ -369,6 +430,9 @@ func (f *limitedSlack) floor() time.Duration {
 	floor := tokensFloor(f.ok, f.workspaceRate, f.workspaceRate)
 	for _, n := range f.posted {
 		floor = max(floor, tokensFloor(n, slackChannelRate, slackChannelBurst))
+	}
+	if f.updated > 0 {
+		floor = max(floor, tokensFloor(f.updated, f.updateRate, f.updateBurst))
 	}
 	return floor
 }

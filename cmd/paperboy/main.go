@@ -92,6 +92,8 @@ func init() {
 		"search":  searchCommand,
 		"tldr":    tldrCommand,
 		"post":    postCommand,
+		"top":     topCommand,
+		"refresh": refreshCommand,
 		"export":  exportCommand,
 		"status":  statusCommand,
 		"discord": discordCommand,
@@ -101,7 +103,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "post", "refresh", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -112,6 +114,8 @@ type options struct {
 	date     string
 	limit    int
 	dryRun   bool
+	// week and month are top's period flags.
+	week, month bool
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"paperboy/adapters/discord"
+	"paperboy/adapters/email"
 	"paperboy/adapters/slack"
 	"paperboy/bot"
 )
@@ -15,6 +16,7 @@ import (
 type platforms struct {
 	discord *discord.Adapter
 	slack   *slack.Adapter
+	email   *email.Adapter // delivery only: email takes no commands
 }
 
 // handler is what the adapters call: the engine, possibly metered.
@@ -48,6 +50,13 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 		}
 		p.slack = s
 	}
+	if a.cfg.SMTP.Host != "" {
+		e, err := newEmail(a)
+		if err != nil {
+			return nil, err
+		}
+		p.email = e
+	}
 	return p, nil
 }
 
@@ -68,7 +77,7 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 	return d, nil
 }
 
-func (p *platforms) none() bool { return p.discord == nil && p.slack == nil }
+func (p *platforms) none() bool { return p.discord == nil && p.slack == nil && p.email == nil }
 
 // runs returns the long-running loops of the configured adapters.
 func (p *platforms) runs() []func(context.Context) error {
@@ -91,9 +100,12 @@ func (p *platforms) chats(met *metrics) map[string]bot.Chat {
 	if p.slack != nil {
 		chats["slack"] = p.slack
 	}
+	if p.email != nil {
+		chats["email"] = p.email
+	}
 	if met != nil {
 		for name, c := range chats {
-			chats[name] = meteredChat{c, name, met}
+			chats[name] = metered(c, name, met)
 		}
 	}
 	return chats
@@ -126,6 +138,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 		SameDay:         a.cfg.Source.Kind == "arxiv",
 		Concurrency:     a.cfg.Delivery.Concurrency,
 		NotifyEmpty:     a.cfg.Delivery.NotifyEmpty,
+		RefreshWindow:   a.cfg.Delivery.Refresh,
 		Logger:          a.log.With("component", "scheduler"),
 	}
 	if met != nil {
@@ -134,7 +147,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 	a.engine.Channels = &bot.Channels{
 		Subscriptions: a.db, Ledger: a.db, ParseSchedule: parseSchedule,
 		DefaultSchedule: a.cfg.Delivery.Schedule, DefaultTimezone: a.cfg.Timezone,
-		BatchDate: sched.BatchDate, Start: sched.Start, OwnerGone: ownerGone,
+		BatchDate: sched.BatchDate, Start: sched.Start, OwnerGone: ownerGone, RefreshWindow: a.cfg.Delivery.Refresh,
 	}
 	if met != nil {
 		a.engine.Channels.Health = met.health.String

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -27,7 +28,11 @@ type planJSON struct {
 	Platform string     `json:"platform"`
 	Channel  string     `json:"channel"`
 	Style    string     `json:"style"`
-	State    string     `json:"state"` // the ledger's: "" (never tried), pending, sent, failed
+	Period   string     `json:"period"`            // day, week or month
+	Name     string     `json:"name,omitempty"`    // the week's or month's name: "2026-W34", "2026-08"
+	Date     string     `json:"date"`              // the batch's day, or the period's first day
+	State    string     `json:"state"`             // the ledger's: "" (never tried), pending, sent, failed
+	Refresh  string     `json:"refresh,omitempty"` // how long the post is kept current (delivery.refresh), when it is
 	Posts    []postJSON `json:"posts"`
 }
 
@@ -46,14 +51,58 @@ func runPost(ctx context.Context, m *Main, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := postBatch(ctx, a, o.date)
+	groups, err := postGroups(ctx, a, o.date, subs)
 	if err != nil {
 		return err
 	}
 	if o.dryRun {
-		return m.printPlan(ctx, a, sched.Deliverer, subs, b, o.json)
+		return m.printPlan(ctx, a, sched.Deliverer, groups, o.json)
 	}
-	return m.deliverAll(ctx, a, sched.Deliverer, subs, b, o.json)
+	return m.deliverAll(ctx, a, sched.Deliverer, groups, o.json)
+}
+
+// postGroup is what post sends to the subscriptions of one period kind:
+// the day's batch, or the week's or month's top papers (bot.PeriodBatch).
+type postGroup struct {
+	period string // bot.PeriodDay, PeriodWeek or PeriodMonth
+	name   string // the period's name, "2026-W34"; "" for a day
+	batch  bot.Batch
+	subs   []bot.Subscription
+}
+
+// postGroups splits the subscriptions by period and finds what each group
+// gets: the day asked for (or the newest stored batch), and the week and
+// month containing that day.
+func postGroups(ctx context.Context, a *app, date string, subs []bot.Subscription) ([]postGroup, error) {
+	byKind := map[string][]bot.Subscription{}
+	for _, s := range subs {
+		byKind[s.PeriodKind()] = append(byKind[s.PeriodKind()], s)
+	}
+	b, err := postBatch(ctx, a, date)
+	if err != nil && (len(byKind[bot.PeriodDay]) > 0 || len(subs) == 0 || bot.ErrorCode(err) != bot.ENOTFOUND) {
+		return nil, err
+	}
+	day := b.Date
+	if day == "" {
+		if day, err = a.engine.Day(date); err != nil {
+			return nil, err
+		}
+	}
+	groups := []postGroup{{period: bot.PeriodDay, batch: b, subs: byKind[bot.PeriodDay]}}
+	for _, kind := range []string{bot.PeriodWeek, bot.PeriodMonth} {
+		if len(byKind[kind]) == 0 {
+			continue
+		}
+		pb, top, err := a.engine.PeriodBatch(ctx, kind, day)
+		if err != nil {
+			return nil, err
+		}
+		if top.Note != "" {
+			a.log.Warn("period incomplete; posting the stored days", "period", top.Period.Name(), "note", top.Note)
+		}
+		groups = append(groups, postGroup{period: kind, name: top.Period.Name(), batch: pb, subs: byKind[kind]})
+	}
+	return groups, nil
 }
 
 // setupDelivery is setup for the commands that deliver or report on
@@ -99,24 +148,14 @@ func postBatch(ctx context.Context, a *app, date string) (bot.Batch, error) {
 }
 
 // printPlan shows what post would send to each channel.
-func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, subs []bot.Subscription, b bot.Batch, asJSON bool) error {
+func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, groups []postGroup, asJSON bool) error {
 	plans := []planJSON{}
-	for _, sub := range subs {
-		pl := planJSON{Platform: sub.Platform, Channel: sub.Channel, Style: sub.Style, Posts: []postJSON{}}
-		if del, err := a.db.Delivery(ctx, bot.DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: b.Date}); err == nil {
-			pl.State = del.State
+	for _, g := range groups {
+		for _, sub := range g.subs {
+			plans = append(plans, planFor(ctx, a, d, g, sub))
 		}
-		if len(b.Papers) > 0 && pl.State != bot.DeliverySent {
-			for _, post := range d.Plan(ctx, sub, b) {
-				pj := postJSON{Key: post.Key, Title: post.Reply.Title, Text: post.Reply.Text, Papers: []string{}}
-				for _, c := range post.Reply.Cards {
-					pj.Papers = append(pj.Papers, c.ID)
-				}
-				pl.Posts = append(pl.Posts, pj)
-			}
-		}
-		plans = append(plans, pl)
 	}
+	b := groups[0].batch
 	if asJSON {
 		return writeJSON(m.Stdout, struct {
 			Date       string     `json:"date"`
@@ -129,9 +168,40 @@ func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, subs []b
 		fmt.Fprintf(m.Stdout, "%s: %d papers; no subscriptions, nothing to send\n", b.Date, len(b.Papers))
 	}
 	for _, pl := range plans {
-		fmt.Fprintf(m.Stdout, "%s %s (%s): %d posts%s\n", pl.Platform, pl.Channel, pl.Style, len(pl.Posts), stateNote(pl.State))
+		fmt.Fprintf(m.Stdout, "%s %s (%s, %s%s): %d posts%s\n", pl.Platform, pl.Channel, pl.Style, periodNote(pl), refreshNote(pl), len(pl.Posts), stateNote(pl.State))
 	}
 	return nil
+}
+
+// planFor is one channel's plan: the ledger's state and, unless sent, the
+// posts it would get.
+func planFor(ctx context.Context, a *app, d *bot.Deliverer, g postGroup, sub bot.Subscription) planJSON {
+	pl := planJSON{Platform: sub.Platform, Channel: sub.Channel, Style: sub.Style, Period: g.period, Name: g.name, Date: g.batch.Date, Posts: []postJSON{}}
+	if _, ok := d.Chats[sub.Platform].(bot.Editor); ok && g.period == bot.PeriodDay && a.cfg.Delivery.Refresh > 0 {
+		pl.Refresh = shortDuration(a.cfg.Delivery.Refresh)
+	}
+	if del, err := a.db.Delivery(ctx, sub.DeliveryKey(g.batch.Date)); err == nil {
+		pl.State = del.State
+	}
+	if len(g.batch.Papers) == 0 || pl.State == bot.DeliverySent {
+		return pl
+	}
+	for _, post := range d.Plan(ctx, sub, g.batch) {
+		pj := postJSON{Key: post.Key, Title: post.Reply.Title, Text: post.Reply.Text, Papers: []string{}}
+		for _, c := range post.Reply.Cards {
+			pj.Papers = append(pj.Papers, c.ID)
+		}
+		pl.Posts = append(pl.Posts, pj)
+	}
+	return pl
+}
+
+// periodNote says what a plan covers: "day 2026-08-19", "week 2026-W34".
+func periodNote(pl planJSON) string {
+	if pl.Name != "" {
+		return pl.Period + " " + pl.Name
+	}
+	return pl.Period + " " + pl.Date
 }
 
 func stateNote(state string) string {
@@ -145,6 +215,9 @@ func stateNote(state string) string {
 type outcomeJSON struct {
 	Platform string `json:"platform"`
 	Channel  string `json:"channel"`
+	Period   string `json:"period"` // day, week or month
+	// Date is the day's batch, or the week's or month's name ("2026-W34").
+	Date string `json:"date"`
 	// State is "sent" (by this run), "already sent" (before it, or by
 	// another process meanwhile) or "failed".
 	State    string `json:"state"`
@@ -153,25 +226,34 @@ type outcomeJSON struct {
 	Error    string `json:"error,omitempty"`
 }
 
-// deliverAll delivers b to every subscription through the engine's fan-out
-// (a few channels at a time per platform, waiting out other processes'
-// claims), prints each channel's outcome, and fails when any delivery
-// failed.
-func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, subs []bot.Subscription, b bot.Batch, asJSON bool) error {
-	if len(b.Papers) == 0 {
-		return bot.Errorf(bot.ENOTFOUND, "No batch to post for %s; run `paperboy fetch` first.", b.Date)
-	}
-	outcomes := d.DeliverAll(ctx, subs, b, a.cfg.Delivery.Concurrency)
-	out := make([]outcomeJSON, 0, len(outcomes))
-	failed := 0
-	for _, o := range outcomes {
-		j := outcomeJSON{Platform: o.Sub.Platform, Channel: o.Sub.Channel, State: o.State,
-			Messages: len(o.Delivery.Items), Attempts: o.Delivery.Attempts}
-		if o.Err != nil {
-			failed++
-			j.Error = errorLine(o.Err)
+// deliverAll delivers each group's batch to its subscriptions through the
+// engine's fan-out (a few channels at a time per platform, waiting out
+// other processes' claims), prints each channel's outcome, and fails when
+// any delivery failed.
+func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, groups []postGroup, asJSON bool) error {
+	b := groups[0].batch
+	out := []outcomeJSON{}
+	failed, total := 0, 0
+	for _, g := range groups {
+		if len(g.subs) == 0 {
+			continue
 		}
-		out = append(out, j)
+		if len(g.batch.Papers) == 0 {
+			return bot.Errorf(bot.ENOTFOUND, "No batch to post for %s; run `paperboy fetch` first.", cmp.Or(g.name, g.batch.Date))
+		}
+		for _, o := range d.DeliverAll(ctx, g.subs, g.batch, a.cfg.Delivery.Concurrency) {
+			j := outcomeJSON{Platform: o.Sub.Platform, Channel: o.Sub.Channel, Period: g.period, Date: cmp.Or(g.name, g.batch.Date),
+				State: o.State, Messages: len(o.Delivery.Items), Attempts: o.Delivery.Attempts}
+			if o.Err != nil {
+				failed++
+				j.Error = errorLine(o.Err)
+			}
+			out = append(out, j)
+			total++
+		}
+	}
+	if total == 0 && len(b.Papers) == 0 {
+		return bot.Errorf(bot.ENOTFOUND, "No batch to post for %s; run `paperboy fetch` first.", b.Date)
 	}
 	if asJSON {
 		if err := writeJSON(m.Stdout, struct {
@@ -187,11 +269,11 @@ func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, subs []
 			if j.Error != "" {
 				state += ": " + j.Error
 			}
-			fmt.Fprintf(m.Stdout, "%s %s %s: %s\n", b.Date, j.Platform, j.Channel, state)
+			fmt.Fprintf(m.Stdout, "%s %s %s: %s\n", j.Date, j.Platform, j.Channel, state)
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d deliveries failed; they are retried by `paperboy run`, or run post again", failed, len(subs))
+		return fmt.Errorf("%d of %d deliveries failed; they are retried by `paperboy run`, or run post again", failed, total)
 	}
 	return nil
 }
@@ -216,4 +298,11 @@ var statusCommand = &command{
 		}
 		return nil
 	},
+}
+
+func refreshNote(pl planJSON) string {
+	if pl.Refresh == "" {
+		return ""
+	}
+	return ", refreshed for " + pl.Refresh
 }

@@ -48,25 +48,34 @@ var todayCommand = &command{
 // and its papers. A day without a batch has an empty list; batch_date says
 // which stored batch the papers come from.
 func todayJSON(day string, b bot.Batch) any {
-	type paper struct {
-		ID        string   `json:"id"`
-		Title     string   `json:"title"`
-		Authors   []string `json:"authors"`
-		URL       string   `json:"url"`
-		Upvotes   int      `json:"upvotes"`
-		AISummary string   `json:"ai_summary,omitempty"`
-	}
-	papers := []paper{}
+	var papers []bot.Paper
 	if b.Date == day {
-		for _, p := range b.Papers {
-			papers = append(papers, paper{p.ID, bot.CleanTitle(p.Title), nonNil(p.Authors), p.URL(), p.Upvotes, bot.CleanTitle(p.AISummary)})
-		}
+		papers = b.Papers
 	}
 	return struct {
-		Date   string  `json:"date"`
-		Source string  `json:"source,omitempty"`
-		Papers []paper `json:"papers"`
-	}{day, b.Source, papers}
+		Date   string      `json:"date"`
+		Source string      `json:"source,omitempty"`
+		Papers []paperJSON `json:"papers"`
+	}{day, b.Source, papersJSON(papers)}
+}
+
+// paperJSON is one paper of a list in the contract's JSON (today, top).
+type paperJSON struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Authors   []string `json:"authors"`
+	URL       string   `json:"url"`
+	Upvotes   int      `json:"upvotes"`
+	AISummary string   `json:"ai_summary,omitempty"`
+}
+
+// papersJSON converts papers for JSON output; never null.
+func papersJSON(papers []bot.Paper) []paperJSON {
+	out := []paperJSON{}
+	for _, p := range papers {
+		out = append(out, paperJSON{p.ID, bot.CleanTitle(p.Title), nonNil(p.Authors), p.URL(), p.Upvotes, bot.CleanTitle(p.AISummary)})
+	}
+	return out
 }
 
 var searchCommand = &command{

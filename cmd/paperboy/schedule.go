@@ -76,16 +76,16 @@ func (s SubscriptionConfig) subscription(c Config) bot.Subscription {
 	sub := bot.Subscription{
 		Platform: s.Platform, Channel: s.Channel, Schedule: s.Schedule, Timezone: s.Timezone,
 		Include: s.Include, Exclude: s.Exclude, MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style,
-		Origin: bot.OriginConfig,
+		Origin: bot.OriginConfig, Period: periodKind(s.Period),
 	}
 	if sub.Schedule == "" {
-		sub.Schedule = c.Delivery.Schedule
+		sub.Schedule = bot.PeriodSchedule(sub.Period, c.Delivery.Schedule)
 	}
 	if sub.Timezone == "" {
 		sub.Timezone = c.Timezone
 	}
 	if sub.Style == "" {
-		sub.Style = bot.StyleThread
+		sub.Style = defaultStyle(sub.Platform)
 	}
 	return sub
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"net/mail"
+
+	"paperboy/adapters/email"
+	"paperboy/bot"
+)
+
+// SMTPConfig is the mail server that email subscriptions go through.
+type SMTPConfig struct {
+	Host     string     `yaml:"host"`
+	Port     int        `yaml:"port"`
+	Username string     `yaml:"username"`
+	Password bot.Secret `yaml:"password"`
+	From     string     `yaml:"from"`
+	// TLS is starttls (the default), tls or none (a local relay).
+	TLS string `yaml:"tls"`
+}
+
+// validateEmail checks the smtp keys, and that email subscriptions have a
+// server to go through and post one email per delivery.
+func (c Config) validateEmail(bad func(key, format string, args ...any)) {
+	s := c.SMTP
+	if s.TLS != "" && !oneOf(s.TLS, email.TLSStartTLS, email.TLSImplicit, email.TLSNone) {
+		bad("smtp.tls", "%q is not one of starttls (port 587), tls (port 465), none (a local relay only)", s.TLS)
+	}
+	if s.Port < 0 || s.Port > 65535 {
+		bad("smtp.port", "%d is not a port; 587 for starttls, 465 for tls, 25 for a local relay", s.Port)
+	}
+	if s.Host != "" {
+		if _, err := mail.ParseAddress(s.From); err != nil {
+			bad("smtp.from", "%q is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", s.From)
+		}
+	}
+	if s.Username != "" && s.Password == "" {
+		bad("smtp.password", "required with smtp.username; write it as ${SMTP_PASSWORD} and export it")
+	}
+	for i, sub := range c.Subscriptions {
+		if sub.Platform != "email" {
+			continue
+		}
+		key := fmt.Sprintf("subscriptions[%d]", i)
+		if s.Host == "" {
+			bad(key, "an email subscription needs smtp.host (and smtp.from): the mail server to send through")
+		}
+		if sub.Style != "" && sub.Style != bot.StyleDigest {
+			bad(key+".style", "an email subscription gets one email per delivery; leave style out or set digest")
+		}
+	}
+}
+
+// checkAddress says what is wrong with an email subscription's channel.
+func checkAddress(channel string) error {
+	a, err := mail.ParseAddress(channel)
+	if err != nil || a.Address != channel {
+		return fmt.Errorf("%q is not an email address; write the bare address, like team@example.org", channel)
+	}
+	return nil
+}
+
+// defaultStyle is the style of a subscription that sets none: a thread in
+// chat, one digest per email.
+func defaultStyle(platform string) string {
+	if platform == "email" {
+		return bot.StyleDigest
+	}
+	return bot.StyleThread
+}
+
+// newEmail builds the email adapter from the smtp keys.
+func newEmail(a *app) (*email.Adapter, error) {
+	s := a.cfg.SMTP
+	e, err := email.New(email.Config{
+		Host: s.Host, Port: s.Port, Username: s.Username, Password: s.Password, From: s.From, TLS: s.TLS,
+		Logger: a.log,
+	})
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return e, nil
+}
