@@ -16,6 +16,8 @@ const (
 	CmdUnsubscribe = "unsubscribe"
 	CmdStatus      = "status"
 	CmdHelp        = "help"
+	CmdAsk         = "ask"
+	CmdRelated     = "related"
 )
 
 // Command is one /papers request, from any platform. Adapters fill in where it
@@ -58,7 +60,7 @@ func ParseCommand(text string) (Command, error) {
 	switch name {
 	case "":
 		cmd.Name = CmdHelp
-	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdHelp:
+	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdHelp, CmdAsk:
 	case "find", "s":
 		cmd.Name = CmdSearch
 	case "summary", "summarize", "tl;dr":

@@ -15,6 +15,9 @@ type Engine struct {
 	Source Source
 	// Summarizer asks an LLM for TL;DRs; nil means NopSummarizer.
 	Summarizer Summarizer
+	// Answerer asks an LLM to answer questions from papers; nil means
+	// NopAnswerer: questions get the papers that would answer them.
+	Answerer Answerer
 	// Location is the timezone that decides what "today" is in chat;
 	// nil means UTC.
 	Location *time.Location
@@ -51,6 +54,8 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleUnsubscribe(ctx, cmd)
 	case CmdStatus:
 		return e.handleStatus(ctx, cmd)
+	case CmdAsk:
+		return e.handleAsk(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:
@@ -66,6 +71,7 @@ func Help() Reply {
 			"/papers search <words> — search every stored paper (an arXiv id or link finds that paper)\n" +
 			"/papers tldr <arXiv id or link> — a one-line summary, with where it came from\n" +
 			"/papers abstract <arXiv id or link> — the full abstract\n" +
+			"/papers ask [<arXiv id or link>] <question> — an answer from the stored papers (or one paper), with citations\n" +
 			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
 			"/papers help — this list",
 		Ephemeral: true,

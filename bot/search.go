@@ -16,6 +16,12 @@ const MaxQueryLen = 500
 // it first; the other words search the full-text index. Any text is safe.
 // The error has code EINVALID when the text is empty.
 func (e *Engine) Search(ctx context.Context, text string, limit, offset int) ([]Hit, bool, error) {
+	return e.search(ctx, text, text, limit, offset)
+}
+
+// search is Search for text, with meaning the text whose meaning to match
+// when papers have vectors (a whole question, where text is its keywords).
+func (e *Engine) search(ctx context.Context, text, meaning string, limit, offset int) ([]Hit, bool, error) {
 	text = strings.TrimSpace(text)
 	if len(text) > MaxQueryLen {
 		text = shorten(text, MaxQueryLen)

@@ -16,9 +16,10 @@ const commandName = "papers"
 
 // Option names of the subcommands.
 const (
-	optDate  = "date"
-	optQuery = "query"
-	optPaper = "paper"
+	optDate     = "date"
+	optQuery    = "query"
+	optPaper    = "paper"
+	optQuestion = "question"
 )
 
 // adminPermissions are the permissions that make a member an admin of the
@@ -53,6 +54,8 @@ func commands() []*discordgo.ApplicationCommand {
 				str(optQuery, "Words, an arXiv id or a paper link", true, false, bot.MaxQueryLen)),
 			sub(bot.CmdTLDR, "A one-line summary of a paper, with where it came from",
 				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
+			sub(bot.CmdAsk, "Ask the stored papers a question; start with an arXiv id or link to ask that paper",
+				str(optQuestion, "A question, e.g. which papers this week use self-play?", true, false, bot.MaxQuestionLen)),
 			sub(bot.CmdSubscribe, "Post the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdUnsubscribe, "Stop the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdStatus, "This channel's subscription and the last delivery"),

@@ -91,6 +91,7 @@ func init() {
 		"today":   todayCommand,
 		"search":  searchCommand,
 		"tldr":    tldrCommand,
+		"ask":     askCommand,
 		"post":    postCommand,
 		"export":  exportCommand,
 		"status":  statusCommand,
@@ -101,7 +102,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "ask", "post", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {

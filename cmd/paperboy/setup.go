@@ -120,6 +120,9 @@ func (m *Main) setup(o *options) (*app, error) {
 	if c.Summarize.Timeout > 0 {
 		e.SummaryTimeout = c.Summarize.Timeout
 	}
+	if ans, ok := sum.(bot.Answerer); ok { // the LLM client answers questions too
+		e.Answerer = ans
+	}
 	return &app{cfg: c, log: log, db: db, engine: e}, nil
 }
 
