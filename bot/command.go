@@ -60,7 +60,7 @@ func ParseCommand(text string) (Command, error) {
 	switch name {
 	case "":
 		cmd.Name = CmdHelp
-	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdHelp, CmdAsk:
+	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdHelp, CmdAsk, CmdRelated:
 	case "find", "s":
 		cmd.Name = CmdSearch
 	case "summary", "summarize", "tl;dr":

@@ -56,6 +56,8 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleStatus(ctx, cmd)
 	case CmdAsk:
 		return e.handleAsk(ctx, cmd)
+	case CmdRelated:
+		return e.handleRelated(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:
@@ -72,6 +74,7 @@ func Help() Reply {
 			"/papers tldr <arXiv id or link> — a one-line summary, with where it came from\n" +
 			"/papers abstract <arXiv id or link> — the full abstract\n" +
 			"/papers ask [<arXiv id or link>] <question> — an answer from the stored papers (or one paper), with citations\n" +
+			"/papers related <arXiv id or link> — papers like that one\n" +
 			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
 			"/papers help — this list",
 		Ephemeral: true,

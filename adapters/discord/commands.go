@@ -56,6 +56,8 @@ func commands() []*discordgo.ApplicationCommand {
 				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
 			sub(bot.CmdAsk, "Ask the stored papers a question; start with an arXiv id or link to ask that paper",
 				str(optQuestion, "A question, e.g. which papers this week use self-play?", true, false, bot.MaxQuestionLen)),
+			sub(bot.CmdRelated, "Papers like the one you name",
+				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
 			sub(bot.CmdSubscribe, "Post the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdUnsubscribe, "Stop the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdStatus, "This channel's subscription and the last delivery"),

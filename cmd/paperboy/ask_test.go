@@ -119,3 +119,26 @@ func TestMain_Ask(t *testing.T) {
 		}
 	})
 }
+
+func TestMain_Related(t *testing.T) {
+	env := importedDB(t)
+	r := mustRun(t, env, "related", "--json", "--limit", "3", "2608.12313")
+	var out struct {
+		Paper   string
+		Results []struct{ ID, Title, URL string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Paper != "2608.12313" || len(out.Results) != 3 {
+		t.Fatalf("got %+v, want 3 papers related to 2608.12313", out)
+	}
+	for _, h := range out.Results {
+		if h.ID == out.Paper || h.Title == "" {
+			t.Fatalf("result %+v: the paper itself, or untitled", h)
+		}
+	}
+	if r := runMain(t, env, "", "related", "2501.99999"); r.code != 1 || !strings.HasPrefix(r.stderr, "paperboy: ") {
+		t.Fatalf("unknown paper: exit %d %q", r.code, r.stderr)
+	}
+}

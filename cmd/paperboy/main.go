@@ -92,6 +92,7 @@ func init() {
 		"search":  searchCommand,
 		"tldr":    tldrCommand,
 		"ask":     askCommand,
+		"related": relatedCommand,
 		"post":    postCommand,
 		"export":  exportCommand,
 		"status":  statusCommand,
@@ -102,7 +103,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "ask", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "ask", "related", "post", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
