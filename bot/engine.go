@@ -15,6 +15,11 @@ type Engine struct {
 	Source Source
 	// Summarizer asks an LLM for TL;DRs; nil means NopSummarizer.
 	Summarizer Summarizer
+	// Embedder and Vectors turn on search by meaning: hybrid search,
+	// related papers by vectors, and embedding papers as they arrive. Both
+	// nil (or an Embedder without a model) means words alone.
+	Embedder Embedder
+	Vectors  Vectors
 	// Answerer asks an LLM to answer questions from papers; nil means
 	// NopAnswerer: questions get the papers that would answer them.
 	Answerer Answerer

@@ -88,7 +88,22 @@ func (e *Engine) handleRelated(ctx context.Context, cmd Command) (Reply, error) 
 }
 
 // relatedByMeaning finds the papers nearest to p by vectors; ok is false
-// when p has none.
-func (e *Engine) relatedByMeaning(context.Context, Paper, int) ([]Hit, bool, error) {
-	return nil, false, nil
+// when search by meaning is off or p has no vector.
+func (e *Engine) relatedByMeaning(ctx context.Context, p Paper, limit int) ([]Hit, bool, error) {
+	model, ok := e.embedding()
+	if !ok {
+		return nil, false, nil
+	}
+	v, err := e.Vectors.Vector(ctx, model, p.ID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, fmt.Errorf("related papers: %w", err)
+	}
+	hits, err := e.Vectors.Nearest(ctx, model, v, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("related papers: %w", err)
+	}
+	hits = withoutIDs(hits, []Hit{{Paper: p}})
+	return hits[:min(len(hits), limit)], true, nil
 }

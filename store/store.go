@@ -61,6 +61,7 @@ type DB struct {
 	exactBelow int64
 	running    sync.WaitGroup // searches still running, awaited by Close
 	bulk       bulkWrites     // paces AddPapers, see yieldWriteLock
+	vectors    vectorIndex    // the vectors of one model in memory, see Nearest
 }
 
 // Open opens the SQLite database at path, creating it if needed, and brings

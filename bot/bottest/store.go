@@ -178,3 +178,15 @@ func (s *Store) Summaries() int {
 	defer s.mu.Unlock()
 	return len(s.summaries)
 }
+
+// All returns every stored paper, in id order.
+func (s *Store) All() []bot.Paper {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]bot.Paper, 0, len(s.papers))
+	for _, p := range s.papers {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -29,6 +29,7 @@ type Config struct {
 	} `yaml:"http"`
 	Source        SourceConfig         `yaml:"source"`
 	Summarize     SummarizeConfig      `yaml:"summarize"`
+	Embeddings    EmbeddingsConfig     `yaml:"embeddings"`
 	Discord       DiscordConfig        `yaml:"discord"`
 	Slack         SlackConfig          `yaml:"slack"`
 	Delivery      DeliveryConfig       `yaml:"delivery"`
@@ -141,6 +142,7 @@ func DefaultConfig() Config {
 	// ends in a fallback TL;DR rather than an apology.
 	c.Summarize.Timeout = 15 * time.Second
 	c.Summarize.MaxConcurrency = 2
+	c.Embeddings = defaultEmbeddings()
 	c.Delivery.Schedule = "0 9 * * 1-5"
 	c.Delivery.CatchUp = 72 * time.Hour
 	// Enough deliveries in flight to keep Slack's workspace rate busy while
@@ -197,6 +199,7 @@ func (c Config) Validate() error {
 		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
 	}
 	c.validateSummarize(bad)
+	c.Embeddings.validate(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
 	for i, s := range c.Subscriptions {

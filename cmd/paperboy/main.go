@@ -93,6 +93,7 @@ func init() {
 		"tldr":    tldrCommand,
 		"ask":     askCommand,
 		"related": relatedCommand,
+		"embed":   embedCommand,
 		"post":    postCommand,
 		"export":  exportCommand,
 		"status":  statusCommand,
@@ -103,7 +104,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "ask", "related", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "ask", "related", "embed", "post", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -114,6 +115,8 @@ type options struct {
 	date     string
 	limit    int
 	dryRun   bool
+	// batch and concurrency are embed's --batch and --concurrency.
+	batch, concurrency int
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
 }

@@ -123,6 +123,12 @@ func (m *Main) setup(o *options) (*app, error) {
 	if ans, ok := sum.(bot.Answerer); ok { // the LLM client answers questions too
 		e.Answerer = ans
 	}
+	if e.Embedder, err = newEmbedder(c.Embeddings); err != nil {
+		return nil, err
+	}
+	if e.Embedder != nil {
+		e.Vectors = db
+	}
 	return &app{cfg: c, log: log, db: db, engine: e}, nil
 }
 

@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sync"
+
+	"paperboy/bot"
+)
+
+var _ bot.Vectors = (*DB)(nil)
+
+// SaveVectors stores the vectors of papers, by paper id, for model,
+// replacing each paper's vector of any model; ids that are not stored are
+// skipped. Vectors are kept quantised (bot.Quantize).
+func (db *DB) SaveVectors(ctx context.Context, model string, vs []bot.PaperVector) error {
+	if model == "" {
+		return bot.Errorf(bot.EINVALID, "Vectors need the name of their model.")
+	}
+	now := db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO paper_vectors (paper, model, dims, scale, vector, created_at)
+			SELECT id, ?, ?, ?, ?, ? FROM papers WHERE paper_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, v := range vs {
+			q, scale := bot.Quantize(v.Vector)
+			if _, err := stmt.ExecContext(ctx, model, len(q), scale, int8Bytes(q), now, v.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save vectors: %w", err)
+	}
+	return nil
+}
+
+// unembeddedSQL selects the papers without a vector for a model, in id
+// order, after an id.
+const unembeddedSQL = `SELECT ` + paperColumns + `
+FROM papers AS p LEFT JOIN paper_vectors AS v ON v.paper = p.id AND v.model = ?
+WHERE v.id IS NULL AND p.paper_id > ?
+ORDER BY p.paper_id LIMIT ?`
+
+// Unembedded returns up to limit papers without a vector for model, in id
+// order, after the id after, and how many papers lack one in all.
+func (db *DB) Unembedded(ctx context.Context, model, after string, limit int) ([]bot.Paper, int, error) {
+	var rows []paperRow
+	if err := db.gorm.WithContext(ctx).Raw(unembeddedSQL, model, after, limit).Scan(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("papers to embed: %w", err)
+	}
+	var missing int
+	// A paper has one vector at most: the papers less those with a vector
+	// of this model is the count, without a scan of every paper.
+	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM papers) -
+		(SELECT count(*) FROM paper_vectors WHERE model = ?)`, model).Scan(&missing)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count papers to embed: %w", err)
+	}
+	papers := make([]bot.Paper, len(rows))
+	for i, r := range rows {
+		papers[i] = r.paper()
+	}
+	return papers, missing, nil
+}
+
+// Vector returns the paper's vector for model, as a unit vector. The
+// error has code ENOTFOUND when there is none.
+func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
+	var (
+		scale float32
+		blob  []byte
+	)
+	err := db.sql.QueryRowContext(ctx, `SELECT v.scale, v.vector FROM paper_vectors AS v
+		JOIN papers AS p ON p.id = v.paper WHERE p.paper_id = ? AND v.model = ?`, id, model).Scan(&scale, &blob)
+	if err == sql.ErrNoRows {
+		return nil, bot.Errorf(bot.ENOTFOUND, "Paper %s has no vector of %s.", id, model)
+	} else if err != nil {
+		return nil, fmt.Errorf("get vector: %w", err)
+	}
+	return bot.Dequantize(bytesInt8(blob), scale), nil
+}
+
+// Scale of search by meaning. Nearest scans every vector in memory: one
+// int8 dot product per paper, about 0.25 ms per 1,000 papers of 384
+// dimensions on one core (docs/benchmarks.md), so tens of thousands of
+// papers take milliseconds. The vectors of the newest maxVectors papers
+// are kept in memory (dims bytes each: 300 MB at 1M papers of 768
+// dimensions would be too much for a small VM, and a scan of them ~200 ms).
+// At 1M papers, then, search by meaning covers the newest 250k, a recency
+// window of about two years of arXiv's ML listings, while bm25 still
+// searches every paper; an ANN index (HNSW) is the next step if that is not
+// enough.
+const maxVectors = 250000
+
+// vectorIndex is the vectors of one model in memory, for Nearest.
+type vectorIndex struct {
+	mu           sync.RWMutex
+	model        string
+	count, maxID int64 // of the table's rows for model, when loaded
+	windowed     bool  // only the newest maxVectors papers are loaded
+	dims         int
+	papers       []int64       // rowids
+	slot         map[int64]int // rowid → index into papers
+	data         []int8        // len(papers)*dims components
+	scales       []float32
+}
+
+// Nearest returns the papers whose vectors for model are nearest to v by
+// cosine similarity, best first, at most limit, each with its similarity
+// as Score. Without vectors for model it returns no hits and no error.
+func (db *DB) Nearest(ctx context.Context, model string, v []float32, limit int) ([]bot.Hit, error) {
+	idx, err := db.vectorIndex(ctx, model)
+	if err != nil {
+		return nil, fmt.Errorf("nearest papers: %w", err)
+	}
+	rowids, sims := idx.nearest(v, limit)
+	if len(rowids) == 0 {
+		return nil, nil
+	}
+	var rows []paperRow
+	if err := db.gorm.WithContext(ctx).Raw(`SELECT `+paperColumns+` FROM papers AS p WHERE p.id IN ?`, rowids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("nearest papers: %w", err)
+	}
+	byID := make(map[int64]paperRow, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	hits := make([]bot.Hit, 0, len(rowids))
+	for i, id := range rowids {
+		if r, ok := byID[id]; ok {
+			hits = append(hits, bot.Hit{Paper: r.paper(), Score: sims[i]})
+		}
+	}
+	return hits, nil
+}
+
+// vectorIndex returns the index of model, brought up to date with the
+// table: the rows written since it was loaded are added, and it is loaded
+// again when rows went away or the model changed.
+func (db *DB) vectorIndex(ctx context.Context, model string) (*vectorIndex, error) {
+	var count, maxID int64
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM paper_vectors WHERE model = ?`, model).Scan(&count, &maxID)
+	if err != nil {
+		return nil, err
+	}
+	idx := &db.vectors
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.model == model && idx.count == count && idx.maxID == maxID {
+		return idx, nil
+	}
+	if idx.model != model || idx.windowed || count > maxVectors || maxID < idx.maxID {
+		idx.reset(model)
+	}
+	if err := db.loadVectors(ctx, idx, count > maxVectors); err != nil {
+		idx.reset("")
+		return nil, err
+	}
+	if int64(len(idx.papers)) != count && !idx.windowed { // rows were deleted: start over
+		idx.reset(model)
+		if err := db.loadVectors(ctx, idx, false); err != nil {
+			idx.reset("")
+			return nil, err
+		}
+	}
+	idx.count, idx.maxID = count, maxID
+	return idx, nil
+}
+
+// loadVectors adds the rows of idx.model written after idx.maxID; with
+// window, only those of the newest maxVectors papers.
+func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) error {
+	q := `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY id`
+	if window {
+		q = `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY paper DESC LIMIT ` + fmt.Sprint(maxVectors)
+		idx.windowed = true
+	}
+	rows, err := db.sql.QueryContext(ctx, q, idx.model, idx.maxID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id, paper int64
+			dims      int
+			scale     float32
+			blob      []byte
+		)
+		if err := rows.Scan(&id, &paper, &dims, &scale, &blob); err != nil {
+			return err
+		}
+		idx.put(paper, scale, bytesInt8(blob))
+	}
+	return rows.Err()
+}
+
+// reset empties the index and sets its model.
+func (idx *vectorIndex) reset(model string) {
+	idx.model, idx.count, idx.maxID, idx.windowed, idx.dims = model, 0, 0, false, 0
+	idx.papers, idx.slot, idx.data, idx.scales = nil, map[int64]int{}, nil, nil
+}
+
+// put adds or replaces a paper's vector. Vectors of another length than
+// the first are skipped: a model does not change its dimensions.
+func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
+	if idx.dims == 0 {
+		idx.dims = len(q)
+	}
+	if len(q) != idx.dims || len(q) == 0 {
+		return
+	}
+	if i, ok := idx.slot[paper]; ok {
+		copy(idx.data[i*idx.dims:], q)
+		idx.scales[i] = scale
+		return
+	}
+	idx.slot[paper] = len(idx.papers)
+	idx.papers = append(idx.papers, paper)
+	idx.data = append(idx.data, q...)
+	idx.scales = append(idx.scales, scale)
+}
+
+// nearest scans every vector and returns the rowids of the limit most
+// similar to v, best first, with their cosine similarities.
+func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
+	idx.mu.RLock()
+	defer idx.mu.RUnlock()
+	q, qs := bot.Quantize(v)
+	if len(q) != idx.dims || qs == 0 || limit <= 0 {
+		return nil, nil
+	}
+	type scored struct {
+		i   int
+		sim float64
+	}
+	best := make([]scored, 0, limit+1) // ascending by sim
+	for i := range idx.papers {
+		sim := float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
+		if len(best) == limit && sim <= best[0].sim {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(best, sim, func(s scored, t float64) int {
+			switch {
+			case s.sim < t:
+				return -1
+			case s.sim > t:
+				return 1
+			}
+			return 0
+		})
+		best = slices.Insert(best, at, scored{i, sim})
+		if len(best) > limit {
+			best = best[1:]
+		}
+	}
+	ids := make([]int64, len(best))
+	sims := make([]float64, len(best))
+	for k := range best {
+		s := best[len(best)-1-k]
+		ids[k], sims[k] = idx.papers[s.i], s.sim
+	}
+	return ids, sims
+}
+
+// int8Bytes and bytesInt8 convert between a vector and its stored bytes.
+func int8Bytes(q []int8) []byte {
+	b := make([]byte, len(q))
+	for i, x := range q {
+		b[i] = byte(x)
+	}
+	return b
+}
+
+func bytesInt8(b []byte) []int8 {
+	q := make([]int8, len(b))
+	for i, x := range b {
+		q[i] = int8(x)
+	}
+	return q
+}
