@@ -28,7 +28,7 @@ const (
 
 // AskResult is the engine's answer to a question.
 type AskResult struct {
-	Question string // the question, without the paper or date phrase
+	Question string // the question, without the paper asked about
 	// Paper is the id of the one paper asked about, or "".
 	Paper  string
 	Window Window // the batch dates the question named, if any
@@ -94,10 +94,7 @@ func (e *Engine) askPapers(ctx context.Context, text string) (AskResult, error) 
 		return AskResult{}, Errorf(EINVALID, "Ask a question, e.g. /papers ask which papers this week use self-play?")
 	}
 	w, question := ParseWindow(text, e.now().In(e.location()))
-	res := AskResult{Question: question, Window: w}
-	if question == "" {
-		res.Question = text
-	}
+	res := AskResult{Question: text, Window: w}
 	papers, err := e.retrieve(ctx, question, w)
 	if err != nil {
 		return AskResult{}, err

@@ -256,7 +256,7 @@ func TestCheckAnswer(t *testing.T) {
 func TestParseWindow(t *testing.T) {
 	now := time.Date(2026, 8, 19, 15, 0, 0, 0, time.UTC) // Wednesday
 	tests := []struct{ in, from, to, rest string }{
-		{"anything on KV-cache since Monday?", "2026-08-17", "2026-08-19", "anything on KV-cache ?"},
+		{"anything on KV-cache since Monday?", "2026-08-17", "2026-08-19", "anything on KV-cache?"},
 		{"which of this week's papers do self-play?", "2026-08-17", "2026-08-19", "which papers do self-play?"},
 		{"last week diffusion", "2026-08-10", "2026-08-16", "diffusion"},
 		{"today", "2026-08-19", "2026-08-19", ""},

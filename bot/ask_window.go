@@ -30,6 +30,9 @@ var windowPattern = regexp.MustCompile(`(?i)(?:\b(?:from|of|in|on|during)\s+)?\b
 	`(\d{4}-\d{2}-\d{2})` +
 	`)(?:'s|’s)?\b`)
 
+// spaceBeforePunct is what removing a phrase before a "?" leaves.
+var spaceBeforePunct = regexp.MustCompile(`\s+([?!.,;:])`)
+
 // ParseWindow finds a date phrase in text and returns the batch dates it
 // names, relative to now in its location, with text without the phrase.
 // Weeks start on Monday; "this week" runs from Monday to today. Text
@@ -78,6 +81,7 @@ func ParseWindow(text string, now time.Time) (Window, string) {
 		from, to = d, d
 	}
 	rest := strings.Join(strings.Fields(text[:m[0]]+" "+text[m[1]:]), " ")
+	rest = spaceBeforePunct.ReplaceAllString(rest, "$1")
 	return Window{From: from.Format(DateLayout), To: to.Format(DateLayout), Phrase: strings.TrimSpace(text[m[0]:m[1]])}, rest
 }
 
