@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -88,15 +90,16 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 }
 
 // Scale of search by meaning. Nearest scans every vector in memory: one
-// int8 dot product per paper, about 0.25 ms per 1,000 papers of 384
-// dimensions on one core (docs/benchmarks.md), so tens of thousands of
-// papers take milliseconds. The vectors of the newest maxVectors papers
-// are kept in memory (dims bytes each: 300 MB at 1M papers of 768
-// dimensions would be too much for a small VM, and a scan of them ~200 ms).
-// At 1M papers, then, search by meaning covers the newest 250k, a recency
-// window of about two years of arXiv's ML listings, while bm25 still
-// searches every paper; an ANN index (HNSW) is the next step if that is not
-// enough.
+// int8 dot product per paper, about 0.6 ms of CPU per 1,000 papers of 768
+// dimensions, split among the cores from parallelScan vectors up; 20k
+// papers take 6–17 ms (docs/benchmarks.md). The vectors of the newest
+// maxVectors papers are kept in memory, dims bytes each. At 1M papers of
+// 768 dimensions all of them would take 770 MB and ~600 ms of CPU a
+// query, too much for a small VM and a chat's 3 s shared with bm25; so
+// search by meaning covers a recency window, the newest 250k papers (190
+// MB, ~150 ms of CPU, about two years of arXiv's ML listings), while bm25
+// still searches every paper. Past that, an ANN index (HNSW) is the next
+// step.
 const maxVectors = 250000
 
 // vectorIndex is the vectors of one model in memory, for Nearest.
@@ -228,8 +231,18 @@ func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
 	idx.scales = append(idx.scales, scale)
 }
 
+// scored is a vector's position in the index and its similarity.
+type scored struct {
+	i   int
+	sim float64
+}
+
+// parallelScan is the least number of vectors worth splitting among cores.
+const parallelScan = 8192
+
 // nearest scans every vector and returns the rowids of the limit most
-// similar to v, best first, with their cosine similarities.
+// similar to v, best first, with their cosine similarities. Large indexes
+// are scanned in one part per core, each keeping its own best.
 func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	idx.mu.RLock()
 	defer idx.mu.RUnlock()
@@ -237,37 +250,44 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	if len(q) != idx.dims || qs == 0 || limit <= 0 {
 		return nil, nil
 	}
-	type scored struct {
-		i   int
-		sim float64
+	n := len(idx.papers)
+	parts := 1
+	if n >= parallelScan {
+		parts = runtime.GOMAXPROCS(0)
 	}
+	bests := make([][]scored, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { bests[k] = idx.scan(q, qs, k*n/parts, (k+1)*n/parts, limit) })
+	}
+	wg.Wait()
+	all := slices.Concat(bests...)
+	slices.SortFunc(all, func(a, b scored) int { return cmp.Compare(b.sim, a.sim) })
+	all = all[:min(len(all), limit)]
+	ids := make([]int64, len(all))
+	sims := make([]float64, len(all))
+	for k, s := range all {
+		ids[k], sims[k] = idx.papers[s.i], s.sim
+	}
+	return ids, sims
+}
+
+// scan returns the limit vectors among from..to most similar to the
+// quantised query q, ascending by similarity.
+func (idx *vectorIndex) scan(q []int8, qs float32, from, to, limit int) []scored {
 	best := make([]scored, 0, limit+1) // ascending by sim
-	for i := range idx.papers {
+	for i := from; i < to; i++ {
 		sim := float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
 		if len(best) == limit && sim <= best[0].sim {
 			continue
 		}
-		at, _ := slices.BinarySearchFunc(best, sim, func(s scored, t float64) int {
-			switch {
-			case s.sim < t:
-				return -1
-			case s.sim > t:
-				return 1
-			}
-			return 0
-		})
+		at, _ := slices.BinarySearchFunc(best, sim, func(s scored, t float64) int { return cmp.Compare(s.sim, t) })
 		best = slices.Insert(best, at, scored{i, sim})
 		if len(best) > limit {
-			best = best[1:]
+			best = slices.Delete(best, 0, 1)
 		}
 	}
-	ids := make([]int64, len(best))
-	sims := make([]float64, len(best))
-	for k := range best {
-		s := best[len(best)-1-k]
-		ids[k], sims[k] = idx.papers[s.i], s.sim
-	}
-	return ids, sims
+	return best
 }
 
 // int8Bytes and bytesInt8 convert between a vector and its stored bytes.
