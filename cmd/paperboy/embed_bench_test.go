@@ -17,8 +17,8 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
-	"paperboy/embeddings"
 	"paperboy/store"
+	"paperboy/summarize"
 )
 
 var (
@@ -85,7 +85,7 @@ func BenchmarkEmbed(b *testing.B) {
 				if _, err := db.AddPapers(context.Background(), bottest.Corpus(1, *embedPapers)); err != nil {
 					b.Fatal(err)
 				}
-				client, err := embeddings.New(embeddings.Config{BaseURL: srv.URL + "/v1", Model: "bench-embed"})
+				client, err := summarize.NewEmbedder(summarize.EmbedderConfig{BaseURL: srv.URL + "/v1", Model: "bench-embed"})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -147,7 +147,10 @@ func BenchmarkHybridSearch(b *testing.B) {
 		}{
 			{"bm25", func(q string) error { _, _, err := words.Search(ctx, q, 10, 0); return err }},
 			{"hybrid", func(q string) error { _, _, err := hybrid.Search(ctx, q, 10, 0); return err }},
-			{"nearest", func(q string) error { _, err := db.Nearest(ctx, "bench-embed", fakeVector(q, *embedDims), 10); return err }},
+			{"nearest", func(q string) error {
+				_, err := db.Nearest(ctx, "bench-embed", fakeVector(q, *embedDims), 10)
+				return err
+			}},
 			{"ask-bm25", func(q string) error { _, err := words.Ask(ctx, "what is new on "+q+"?"); return err }},
 			{"ask-hybrid", func(q string) error { _, err := hybrid.Ask(ctx, "what is new on "+q+"?"); return err }},
 		} {

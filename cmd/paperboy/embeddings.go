@@ -10,7 +10,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"paperboy/bot"
-	"paperboy/embeddings"
+	"paperboy/summarize"
 )
 
 // EmbeddingsConfig points at an OpenAI-compatible /v1/embeddings endpoint
@@ -53,7 +53,7 @@ func newEmbedder(c EmbeddingsConfig) (bot.Embedder, error) {
 	if strings.TrimSpace(c.BaseURL) == "" {
 		return nil, nil
 	}
-	client, err := embeddings.New(embeddings.Config{BaseURL: c.BaseURL, APIKey: c.APIKey, Model: c.Model, Timeout: c.Timeout})
+	client, err := summarize.NewEmbedder(summarize.EmbedderConfig{BaseURL: c.BaseURL, APIKey: c.APIKey, Model: c.Model, Timeout: c.Timeout})
 	if err != nil {
 		return nil, usageErrorf("embeddings: %v", err)
 	}

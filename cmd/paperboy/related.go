@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"flag"
-	"io"
 
-	"paperboy/adapters/console"
 	"paperboy/bot"
 )
 
@@ -28,25 +26,18 @@ var relatedCommand = &command{
 		if err != nil {
 			return err
 		}
+		if !o.json {
+			a.engine.PageSize = o.limit
+			return m.printReply(ctx, a, bot.Command{Name: bot.CmdRelated, Args: args[0]}, false)
+		}
 		p, hits, err := a.engine.Related(ctx, args[0], o.limit)
 		if err != nil {
 			return err
 		}
-		if o.json {
-			return writeJSON(m.Stdout, struct {
-				Paper   string `json:"paper"`
-				Title   string `json:"title"`
-				Results any    `json:"results"`
-			}{p.ID, bot.CleanTitle(p.Title), searchJSON("", hits).(searchResults).Results})
-		}
-		r := bot.Reply{Title: "Related to: " + bot.CleanTitle(p.Title)}
-		if len(hits) == 0 {
-			r.Text = "No stored paper is close to this one."
-		}
-		for i, h := range hits {
-			r.Cards = append(r.Cards, bot.NewCard(i+1, h.Paper))
-		}
-		_, err = io.WriteString(m.Stdout, console.Render(r))
-		return err
+		return writeJSON(m.Stdout, struct {
+			Paper   string         `json:"paper"`
+			Title   string         `json:"title"`
+			Results []searchResult `json:"results"`
+		}{p.ID, bot.CleanTitle(p.Title), searchJSON("", hits).(searchResults).Results})
 	},
 }

@@ -1,12 +1,4 @@
-// Package embeddings asks an OpenAI-compatible /v1/embeddings endpoint
-// (OpenAI, Ollama, vLLM, llama.cpp server) for the vectors of texts, through
-// github.com/sashabaranov/go-openai.
-//
-// A Client implements bot.Embedder. It only asks: the engine in package bot
-// decides what to embed, stores the vectors with their model, and falls back
-// to words alone when the endpoint fails. The Client keeps its API key out
-// of every error and log line, and names the server by host only.
-package embeddings
+package summarize
 
 import (
 	"context"
@@ -21,11 +13,12 @@ import (
 	"paperboy/bot"
 )
 
-// DefaultTimeout bounds one request when Config.Timeout is 0.
-const DefaultTimeout = 30 * time.Second
+// DefaultEmbedTimeout bounds one embeddings request when
+// EmbedderConfig.Timeout is 0.
+const DefaultEmbedTimeout = 30 * time.Second
 
-// Config configures a Client.
-type Config struct {
+// EmbedderConfig configures an Embedder.
+type EmbedderConfig struct {
 	// BaseURL is the server's API root, version path included:
 	// http://localhost:11434/v1 (Ollama), https://api.openai.com/v1.
 	BaseURL string
@@ -38,24 +31,28 @@ type Config struct {
 	Timeout time.Duration
 }
 
-// Client asks an embeddings endpoint for vectors. It is safe for
-// concurrent use.
-type Client struct {
+// Embedder asks an OpenAI-compatible /v1/embeddings endpoint (OpenAI,
+// Ollama, vLLM, llama.cpp server) for the vectors of texts, for search by
+// meaning. It implements bot.Embedder and only asks: the engine decides what
+// to embed, stores the vectors with their model, and falls back to words
+// alone when the endpoint fails. Like Client, it keeps its API key out of
+// every error and names the server by host only. It is safe for concurrent
+// use.
+type Embedder struct {
 	api     *openai.Client
 	model   string
 	host    string // where errors say the endpoint is: host[:port] only
 	timeout time.Duration
 }
 
-var _ bot.Embedder = (*Client)(nil)
+var _ bot.Embedder = (*Embedder)(nil)
 
-// New returns a Client for cfg. BaseURL must be an http or https URL and
-// Model must be set.
-func New(cfg Config) (*Client, error) {
+// NewEmbedder returns an Embedder for cfg. BaseURL must be an http or https
+// URL and Model must be set.
+func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errors.New("base_url must be an http or https URL, e.g. http://localhost:11434/v1")
+	if err := checkBaseURL(base); err != nil {
+		return nil, err
 	}
 	model := strings.TrimSpace(cfg.Model)
 	if model == "" {
@@ -64,18 +61,16 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 {
 		return nil, errors.New("timeout must not be negative")
 	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
-	}
+	cfg.Timeout = orDefault(cfg.Timeout, DefaultEmbedTimeout)
 	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
 	oc.BaseURL = base
 	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout} // go-openai's default has no timeout
-	return &Client{api: openai.NewClientWithConfig(oc), model: model, host: u.Host, timeout: cfg.Timeout}, nil
+	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout}, nil
 }
 
 // EmbedModel returns the model name, which the engine stores with every
 // vector.
-func (c *Client) EmbedModel() string { return c.model }
+func (c *Embedder) EmbedModel() string { return c.model }
 
 // Embed returns the vectors of texts, in order, from one request. Every
 // vector has the same, non-zero length. Errors are EUNAVAILABLE *bot.Errors
@@ -83,7 +78,7 @@ func (c *Client) EmbedModel() string { return c.model }
 // ctx.Err() when ctx ended before the call started. There is no retry:
 // search falls back to words at once, and `paperboy embed` leaves a failed
 // batch to its next run.
-func (c *Client) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+func (c *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -92,13 +87,13 @@ func (c *Client) Embed(ctx context.Context, texts []string) ([][]float32, error)
 	}
 	resp, err := c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: texts, Model: openai.EmbeddingModel(c.model)})
 	if err != nil {
-		return nil, c.userError(err)
+		return nil, c.embedError(err)
 	}
 	return c.vectors(resp, len(texts))
 }
 
 // vectors orders the response's vectors by index and checks them.
-func (c *Client) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, error) {
+func (c *Embedder) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, error) {
 	out := make([][]float32, n)
 	for _, d := range resp.Data {
 		if d.Index < 0 || d.Index >= n || out[d.Index] != nil {
@@ -114,21 +109,11 @@ func (c *Client) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, err
 	return out, nil
 }
 
-// userError turns a failure into an EUNAVAILABLE error that names the host
+// embedError turns a failure into an EUNAVAILABLE error that names the host
 // and the status only: never a path, the key or a body.
-func (c *Client) userError(err error) error {
-	var (
-		re *openai.RequestError
-		ae *openai.APIError
-		ue *url.Error
-	)
-	code := 0
-	switch { // RequestError first: it may wrap an empty APIError
-	case errors.As(err, &re):
-		code = re.HTTPStatusCode
-	case errors.As(err, &ae):
-		code = ae.HTTPStatusCode
-	}
+func (c *Embedder) embedError(err error) error {
+	var ue *url.Error
+	code := httpStatus(err)
 	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s refused the request: HTTP %d; check embeddings.api_key.", c.host, code)

@@ -1,4 +1,4 @@
-package embeddings
+package summarize
 
 import (
 	"context"
@@ -12,20 +12,20 @@ import (
 	"paperboy/bot"
 )
 
-func server(t *testing.T, h http.HandlerFunc) *Client {
+func embedServer(t *testing.T, h http.HandlerFunc) *Embedder {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL + "/v1", Model: "nomic-embed-text", APIKey: "sk-secret"})
+	c, err := NewEmbedder(EmbedderConfig{BaseURL: srv.URL + "/v1", Model: "nomic-embed-text", APIKey: "sk-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func TestEmbed(t *testing.T) {
+func TestEmbedder(t *testing.T) {
 	var auth, path string
-	c := server(t, func(w http.ResponseWriter, r *http.Request) {
+	c := embedServer(t, func(w http.ResponseWriter, r *http.Request) {
 		auth, path = r.Header.Get("Authorization"), r.URL.Path
 		fmt.Fprint(w, `{"object":"list","model":"nomic-embed-text","data":[`+
 			`{"object":"embedding","index":1,"embedding":[0,1]},{"object":"embedding","index":0,"embedding":[1,0]}]}`)
@@ -42,7 +42,7 @@ func TestEmbed(t *testing.T) {
 	}
 }
 
-func TestEmbed_Errors(t *testing.T) {
+func TestEmbedder_Errors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 		status           int
@@ -56,7 +56,7 @@ func TestEmbed_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := server(t, func(w http.ResponseWriter, r *http.Request) {
+			c := embedServer(t, func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(tt.status)
 				fmt.Fprint(w, tt.body)
 			})
@@ -69,9 +69,9 @@ func TestEmbed_Errors(t *testing.T) {
 	}
 }
 
-func TestNew_Invalid(t *testing.T) {
-	for _, cfg := range []Config{{BaseURL: "ftp://x", Model: "m"}, {BaseURL: "http://x/v1"}, {BaseURL: "http://x", Model: "m", Timeout: -1}} {
-		if _, err := New(cfg); err == nil {
+func TestNewEmbedder_Invalid(t *testing.T) {
+	for _, cfg := range []EmbedderConfig{{BaseURL: "ftp://x", Model: "m"}, {BaseURL: "http://x/v1"}, {BaseURL: "http://x", Model: "m", Timeout: -1}} {
+		if _, err := NewEmbedder(cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
 		}
 	}
