@@ -24,7 +24,7 @@ const MaxActionLen = 100
 const actionPrefix = "pb1"
 
 // actionCommands are the commands a button may run.
-var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true}
+var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true, CmdAsk: true, CmdRelated: true}
 
 // EncodeAction returns the action id of a button that does verb with cmd.
 // It reports false when cmd cannot be carried in MaxActionLen bytes (a very

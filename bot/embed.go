@@ -120,6 +120,9 @@ func (e *Engine) EmbedStored(ctx context.Context, o EmbedOptions) (EmbedStats, e
 	for range workers {
 		wg.Go(func() {
 			for batch := range jobs {
+				if ctx.Err() != nil {
+					continue // gave up or stopped: drain
+				}
 				if r.embed(ctx, batch) {
 					cancel()
 				}

@@ -222,7 +222,10 @@ func navBlock(r bot.Reply, o renderOpts) *slackgo.ActionBlock {
 }
 
 // shareable are the commands whose answers "Share to channel" can post.
-var shareable = map[string]bool{bot.CmdToday: true, bot.CmdSearch: true, bot.CmdTLDR: true, bot.CmdAbstract: true}
+var shareable = map[string]bool{bot.CmdToday: true, bot.CmdSearch: true, bot.CmdTLDR: true, bot.CmdAbstract: true,
+	// Sharing runs the question again: the engine's answer cache gives the
+	// same checked answer, with no second LLM call.
+	bot.CmdAsk: true, bot.CmdRelated: true}
 
 func appendButton(elems []slackgo.BlockElement, actionID, label, verb string, cmd bot.Command) []slackgo.BlockElement {
 	value, ok := bot.EncodeAction(verb, bot.Command{Name: cmd.Name, Args: cmd.Args, Page: cmd.Page})
