@@ -62,6 +62,9 @@ type DB struct {
 	running    sync.WaitGroup // searches still running, awaited by Close
 	bulk       bulkWrites     // paces AddPapers, see yieldWriteLock
 	vectors    vectorIndex    // the vectors of one model in memory, see Nearest
+	// vectorWindow is how many of the newest papers' vectors Nearest
+	// scans (maxVectors); tests lower it.
+	vectorWindow int
 }
 
 // Open opens the SQLite database at path, creating it if needed, and brings
@@ -86,7 +89,7 @@ func Open(path string) (*DB, error) {
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
-	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow}
+	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow, vectorWindow: maxVectors}
 	if err := db.migrate(context.Background()); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", err)

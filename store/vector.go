@@ -159,10 +159,11 @@ func (db *DB) vectorIndex(ctx context.Context, model string) (*vectorIndex, erro
 	if idx.model == model && idx.count == count && idx.maxID == maxID {
 		return idx, nil
 	}
-	if idx.model != model || idx.windowed || count > maxVectors || maxID < idx.maxID {
+	window := count > int64(db.vectorWindow)
+	if idx.model != model || idx.windowed || window || maxID < idx.maxID {
 		idx.reset(model)
 	}
-	if err := db.loadVectors(ctx, idx, count > maxVectors); err != nil {
+	if err := db.loadVectors(ctx, idx, window); err != nil {
 		idx.reset("")
 		return nil, err
 	}
@@ -178,11 +179,11 @@ func (db *DB) vectorIndex(ctx context.Context, model string) (*vectorIndex, erro
 }
 
 // loadVectors adds the rows of idx.model written after idx.maxID; with
-// window, only those of the newest maxVectors papers.
+// window, only those of the newest db.vectorWindow papers.
 func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) error {
 	q := `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY id`
 	if window {
-		q = `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY paper DESC LIMIT ` + fmt.Sprint(maxVectors)
+		q = `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY paper DESC LIMIT ` + fmt.Sprint(db.vectorWindow)
 		idx.windowed = true
 	}
 	rows, err := db.sql.QueryContext(ctx, q, idx.model, idx.maxID)

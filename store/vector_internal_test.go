@@ -47,3 +47,36 @@ func compareFloat(a, b float64) int {
 	}
 	return 0
 }
+
+// TestNearest_Window: past vectorWindow vectors, only the newest papers'
+// are searched, and a paper embedded later is still seen.
+func TestNearest_Window(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(t.TempDir() + "/w.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.vectorWindow = 3
+	var papers []bot.Paper
+	var vs []bot.PaperVector
+	for i := range 5 {
+		id := "2608.0000" + string(rune('1'+i))
+		papers = append(papers, bot.Paper{ID: id, Title: id})
+		vs = append(vs, bot.PaperVector{ID: id, Vector: []float32{1, float32(i)}})
+	}
+	if _, err := db.AddPapers(ctx, papers); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveVectors(ctx, "m", vs); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := db.Nearest(ctx, "m", []float32{1, 0}, 5)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.Paper.ID)
+	}
+	if err != nil || !slices.Equal(got, []string{"2608.00003", "2608.00004", "2608.00005"}) {
+		t.Fatalf("Nearest=%v, %v; want the 3 newest papers only, nearest first", got, err)
+	}
+}
