@@ -44,7 +44,11 @@ func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, ack ackFu
 		a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		a.ack(ctx, i, ack, a.autocomplete(ctx, i))
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		if m, ok := askModal(i); ok { // an "Ask" button opens a question box
+			a.ack(ctx, i, ack, m)
+			return
+		}
 		a.answer(ctx, i, ack)
 	default:
 		err := bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
