@@ -9,10 +9,13 @@ import (
 // Button actions. A button on a reply carries an action id that says what
 // to do when it is pressed: run a command for the presser (ActionRun: the
 // "TL;DR", "Abstract" and "More" buttons) or run it and show the result to
-// the whole channel (ActionShare).
+// the whole channel (ActionShare). ActionAsk opens a box for a question
+// about the paper in the command's Args (a Discord or Slack modal); the
+// question is then asked with CmdAsk, for the presser (see AskAbout).
 const (
 	ActionRun   = "run"
 	ActionShare = "share"
+	ActionAsk   = "ask"
 )
 
 // MaxActionLen is the longest action id, in bytes: Discord's custom_id
@@ -24,7 +27,7 @@ const MaxActionLen = 100
 const actionPrefix = "pb1"
 
 // actionCommands are the commands a button may run.
-var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true}
+var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true, CmdAsk: true, CmdRelated: true}
 
 // EncodeAction returns the action id of a button that does verb with cmd.
 // It reports false when cmd cannot be carried in MaxActionLen bytes (a very
@@ -52,17 +55,28 @@ func DecodeAction(id string) (verb string, cmd Command, err error) {
 	}
 	verb, name := parts[1], parts[3]
 	page, perr := strconv.Atoi(parts[2])
-	if (verb != ActionRun && verb != ActionShare) || !actionCommands[name] || perr != nil || page < 0 || page > 1000 {
+	if (verb != ActionRun && verb != ActionShare && verb != ActionAsk) || !actionCommands[name] || perr != nil || page < 0 || page > 1000 {
 		return "", Command{}, bad
 	}
 	cmd = Command{Name: name, Page: page}
 	if len(parts) == 5 {
 		cmd.Args = strings.Join(strings.Fields(parts[4]), " ")
 	}
-	if (name == CmdTLDR || name == CmdAbstract) && !validRef(cmd.Args) {
+	if (name == CmdTLDR || name == CmdAbstract || verb == ActionAsk) && !validRef(cmd.Args) || verb == ActionAsk && name != CmdAsk {
 		return "", Command{}, bad
 	}
 	return verb, cmd, nil
+}
+
+// AskAbout returns the command that asks question about the paper ref, for
+// the question typed into an ActionAsk box. The error has code EINVALID
+// when the question is empty.
+func AskAbout(ref, question string) (Command, error) {
+	question = strings.Join(strings.Fields(question), " ")
+	if question == "" {
+		return Command{}, Errorf(EINVALID, "Type a question about the paper, e.g. what did they measure?")
+	}
+	return Command{Name: CmdAsk, Args: ref + " " + question}, nil
 }
 
 func validRef(s string) bool {

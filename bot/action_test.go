@@ -47,3 +47,26 @@ func TestDecodeAction_Garbled(t *testing.T) {
 		}
 	}
 }
+
+func TestAction_Ask(t *testing.T) {
+	id, ok := bot.EncodeAction(bot.ActionAsk, bot.Command{Name: bot.CmdAsk, Args: "2608.17271"})
+	if !ok {
+		t.Fatal("no action id")
+	}
+	verb, cmd, err := bot.DecodeAction(id)
+	if err != nil || verb != bot.ActionAsk || cmd.Args != "2608.17271" {
+		t.Fatalf("DecodeAction=%q %+v %v", verb, cmd, err)
+	}
+	for _, bad := range []string{"pb1 ask 0 ask not-a-paper", "pb1 ask 0 tldr 2608.17271", "pb1 ask 0 ask"} {
+		if _, _, err := bot.DecodeAction(bad); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("DecodeAction(%q) err=%v, want EINVALID", bad, err)
+		}
+	}
+	cmd, err = bot.AskAbout("2608.17271", "  what did\nthey measure? ")
+	if err != nil || cmd.Name != bot.CmdAsk || cmd.Args != "2608.17271 what did they measure?" {
+		t.Fatalf("AskAbout=%+v %v", cmd, err)
+	}
+	if _, err := bot.AskAbout("2608.17271", " "); bot.ErrorCode(err) != bot.EINVALID {
+		t.Fatalf("empty question: err=%v, want EINVALID", err)
+	}
+}

@@ -17,6 +17,8 @@ const (
 	CmdStatus      = "status"
 	CmdTop         = "top"
 	CmdHelp        = "help"
+	CmdAsk         = "ask"
+	CmdRelated     = "related"
 )
 
 // Command is one /papers request, from any platform. Adapters fill in where it
@@ -59,7 +61,7 @@ func ParseCommand(text string) (Command, error) {
 	switch name {
 	case "":
 		cmd.Name = CmdHelp
-	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdTop, CmdHelp:
+	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdTop, CmdHelp, CmdAsk, CmdRelated:
 	case "find", "s":
 		cmd.Name = CmdSearch
 	case "summary", "summarize", "tl;dr":

@@ -16,6 +16,14 @@ type Engine struct {
 	Source Source
 	// Summarizer asks an LLM for TL;DRs; nil means NopSummarizer.
 	Summarizer Summarizer
+	// Embedder and Vectors turn on search by meaning: hybrid search,
+	// related papers by vectors, and embedding papers as they arrive. Both
+	// nil (or an Embedder without a model) means words alone.
+	Embedder Embedder
+	Vectors  Vectors
+	// Answerer asks an LLM to answer questions from papers; nil means
+	// NopAnswerer: questions get the papers that would answer them.
+	Answerer Answerer
 	// Location is the timezone that decides what "today" is in chat;
 	// nil means UTC.
 	Location *time.Location
@@ -70,6 +78,10 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleStatus(ctx, cmd)
 	case CmdTop:
 		return e.handleTop(ctx, cmd)
+	case CmdAsk:
+		return e.handleAsk(ctx, cmd)
+	case CmdRelated:
+		return e.handleRelated(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:
@@ -86,6 +98,8 @@ func Help() Reply {
 			"/papers tldr <arXiv id or link> — a one-line summary, with where it came from\n" +
 			"/papers abstract <arXiv id or link> — the full abstract\n" +
 			"/papers top [week|month] [YYYY-MM-DD] — the period's best papers by upvotes\n" +
+			"/papers ask [<arXiv id or link>] <question> — an answer from the stored papers (or one paper), with citations\n" +
+			"/papers related <arXiv id or link> — papers like that one\n" +
 			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
 			"/papers help — this list",
 		Ephemeral: true,

@@ -30,6 +30,7 @@ func (e *Engine) Fetch(ctx context.Context, date string) (Batch, SaveResult, err
 	if err != nil {
 		return Batch{}, SaveResult{}, fmt.Errorf("save batch %s: %w", date, err)
 	}
+	e.embedArrived(ctx, b.Papers)
 	return b, res, nil
 }
 

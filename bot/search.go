@@ -13,9 +13,16 @@ const MaxQueryLen = 500
 // Search finds papers for free text, at most limit hits after skipping
 // offset, and reports whether more hits follow. An arXiv id or an arxiv.org
 // or huggingface.co/papers link in the text finds that paper directly and puts
-// it first; the other words search the full-text index. Any text is safe.
+// it first; the other words search the full-text index, and when papers
+// have vectors, their meaning too (see textHits). Any text is safe.
 // The error has code EINVALID when the text is empty.
 func (e *Engine) Search(ctx context.Context, text string, limit, offset int) ([]Hit, bool, error) {
+	return e.search(ctx, text, text, limit, offset)
+}
+
+// search is Search for text, with meaning the text whose meaning to match
+// when papers have vectors (a whole question, where text is its keywords).
+func (e *Engine) search(ctx context.Context, text, meaning string, limit, offset int) ([]Hit, bool, error) {
 	text = strings.TrimSpace(text)
 	if len(text) > MaxQueryLen {
 		text = shorten(text, MaxQueryLen)
@@ -31,7 +38,7 @@ func (e *Engine) Search(ctx context.Context, text string, limit, offset int) ([]
 		hits = append(hits, direct[offset:]...)
 	}
 	if rest != "" {
-		found, err := e.Store.Search(ctx, Query{Text: rest, Limit: limit + 1, Offset: max(0, offset-len(direct))})
+		found, err := e.textHits(ctx, rest, meaning, limit+1, max(0, offset-len(direct)))
 		if err != nil {
 			return nil, false, fmt.Errorf("search papers: %w", err)
 		}

@@ -49,6 +49,10 @@ type Query struct {
 	Text   string
 	Limit  int // at most this many hits; the store applies a default when 0
 	Offset int // skip this many hits, for the next page
+	// Any asks for papers with any of the words, ranked by how many they
+	// have and how rare those are, instead of papers with all of them:
+	// "papers like this one" from its key terms.
+	Any bool
 }
 
 // Hit is one search result. Score is the relevance: higher is better. Scores

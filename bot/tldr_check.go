@@ -36,6 +36,21 @@ func CheckTLDR(s string) (string, error) { return checkTLDR(s, TLDRRules{}) }
 // an accepted TL;DR passes CheckTLDR again unchanged.
 // A rejection is an EINVALID *Error whose message gives the reason.
 func checkTLDR(s string, r TLDRRules) (string, error) {
+	clean, err := checkSentence(s, r)
+	if err != nil {
+		return "", err
+	}
+	if err := checkMeaning(clean); err != nil {
+		return "", err
+	}
+	return clean, nil
+}
+
+// checkSentence is checkTLDR without the minimum of meaning: one clean, safe
+// sentence of at most maxTLDRWords words. Answers to questions check each
+// of their sentences with it, since "See [2]." is a fine sentence of an
+// answer but no TL;DR.
+func checkSentence(s string, r TLDRRules) (string, error) {
 	raw := trimTLDR(s)
 	if raw == "" {
 		return "", Errorf(EINVALID, "The TL;DR is empty.")
@@ -146,8 +161,8 @@ func checkUnsafe(s string, r TLDRRules) error {
 	return nil
 }
 
-// checkShape enforces one sentence of minTLDRWords to maxTLDRWords words,
-// with minTLDRLetters letters or more.
+// checkShape enforces one sentence of at most maxTLDRRunes characters and
+// maxTLDRWords words.
 func checkShape(s string) error {
 	if n := utf8.RuneCountInString(s); n > maxTLDRRunes {
 		return Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
@@ -155,10 +170,16 @@ func checkShape(s string) error {
 	if n := len(sentences(s)); n != 1 {
 		return Errorf(EINVALID, "The TL;DR must be one sentence; it has %d.", n)
 	}
-	fields := strings.Fields(s)
-	if n := len(fields); n > maxTLDRWords {
+	if n := len(strings.Fields(s)); n > maxTLDRWords {
 		return Errorf(EINVALID, "The TL;DR is too long: %d words, at most %d.", n, maxTLDRWords)
 	}
+	return nil
+}
+
+// checkMeaning returns an error unless s has minTLDRWords words with a
+// letter and minTLDRLetters letters or more: "2" or "F'W2" is no TL;DR.
+func checkMeaning(s string) error {
+	fields := strings.Fields(s)
 	words := 0
 	for _, f := range fields {
 		if strings.ContainsFunc(f, unicode.IsLetter) {

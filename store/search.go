@@ -71,7 +71,7 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	go func() {
 		defer db.running.Done()
 		defer db.searches.Release(1)
-		hits, err := db.search(context.WithoutCancel(ctx), terms, limit, offset)
+		hits, err := db.search(context.WithoutCancel(ctx), terms, limit, offset, q.Any)
 		done <- result{hits, err}
 	}()
 	select {
@@ -123,17 +123,21 @@ const (
 )
 
 // search runs the AND query for terms and, when that finds nothing at all,
-// the OR query.
-func (db *DB) search(ctx context.Context, terms []string, limit, offset int) ([]bot.Hit, error) {
-	last, err := db.completions(ctx, terms[len(terms)-1])
-	if err != nil {
-		return nil, err
+// the OR query. With any set, it runs the OR query alone, for words as
+// given: no word is taken as unfinished.
+func (db *DB) search(ctx context.Context, terms []string, limit, offset int, any bool) ([]bot.Hit, error) {
+	var last []string
+	if !any {
+		var err error
+		if last, err = db.completions(ctx, terms[len(terms)-1]); err != nil {
+			return nil, err
+		}
 	}
 	papers, err := db.paperCount(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := plan{papers: papers, groups: queryGroups(terms, last, papers <= db.exactBelow)}
+	p := plan{papers: papers, groups: queryGroups(terms, last, !any && papers <= db.exactBelow)}
 	if papers > db.exactBelow {
 		if err := db.sample(ctx, &p); err != nil {
 			return nil, err
@@ -142,6 +146,9 @@ func (db *DB) search(ctx context.Context, terms []string, limit, offset int) ([]
 	keep := p.ranked()
 	if len(keep) == 0 {
 		return db.newest(ctx, joinGroups(p.groups, " AND "), limit, offset)
+	}
+	if any {
+		return db.windowed(ctx, joinGroups(keep, " OR "), papers, p.from(keep, true, offset+limit), limit, offset)
 	}
 	and := joinGroups(keep, " AND ")
 	hits, err := db.windowed(ctx, and, papers, p.from(keep, false, offset+limit), limit, offset)

@@ -270,3 +270,31 @@ func TestDB_Search_Empty(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_Any: with Any, papers with any of the words are found, those
+// with the rarest and most of them first, even when one paper has them all.
+func TestSearch_Any(t *testing.T) {
+	db := MustOpenDB(t)
+	mustSave(t, db, bot.Batch{Papers: []bot.Paper{
+		{ID: "2608.00001", Title: "Zorblat Quuxing for Vision"},
+		{ID: "2608.00002", Title: "Zorblat Methods"},
+		{ID: "2608.00003", Title: "Vision Transformers"},
+		{ID: "2608.00004", Title: "Speech Recognition"},
+	}})
+	ctx := context.Background()
+	hits, err := db.Search(ctx, bot.Query{Text: "zorblat quuxing vision", Any: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.Paper.ID)
+	}
+	if want := []string{"2608.00001", "2608.00002", "2608.00003"}; !slices.Equal(got, want) {
+		t.Fatalf("Any hits=%v, want %v", got, want)
+	}
+	hits, err = db.Search(ctx, bot.Query{Text: "zorblat quuxing vision"})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("all words: %d hits, err %v; want the one paper with every word", len(hits), err)
+	}
+}

@@ -61,6 +61,10 @@ type DB struct {
 	exactBelow int64
 	running    sync.WaitGroup // searches still running, awaited by Close
 	bulk       bulkWrites     // paces AddPapers, see yieldWriteLock
+	vectors    vectorIndex    // the vectors of one model in memory, see Nearest
+	// vectorWindow is how many of the newest papers' vectors Nearest
+	// scans (maxVectors); tests lower it.
+	vectorWindow int
 }
 
 // Open opens the SQLite database at path, creating it if needed, and brings
@@ -92,7 +96,7 @@ func openDSN(dsn string) (*DB, error) {
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
-	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow}
+	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow, vectorWindow: maxVectors}
 	if err := db.migrate(context.Background()); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", fileErr(err))

@@ -16,10 +16,11 @@ const commandName = "papers"
 
 // Option names of the subcommands.
 const (
-	optDate   = "date"
-	optQuery  = "query"
-	optPaper  = "paper"
-	optPeriod = "period"
+	optDate     = "date"
+	optQuery    = "query"
+	optPaper    = "paper"
+	optPeriod   = "period"
+	optQuestion = "question"
 )
 
 // adminPermissions are the permissions that make a member an admin of the
@@ -57,6 +58,10 @@ func commands() []*discordgo.ApplicationCommand {
 			sub(bot.CmdTop, "The best papers of the week or month, by upvotes",
 				periodOption(),
 				str(optDate, "A day in the period, YYYY-MM-DD (default: today)", false, false, 10)),
+			sub(bot.CmdAsk, "Ask the stored papers a question; start with an arXiv id or link to ask that paper",
+				str(optQuestion, "A question, e.g. which papers this week use self-play?", true, false, bot.MaxQuestionLen)),
+			sub(bot.CmdRelated, "Papers like the one you name",
+				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
 			sub(bot.CmdSubscribe, "Post the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdUnsubscribe, "Stop the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdStatus, "This channel's subscription and the last delivery"),

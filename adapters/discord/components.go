@@ -15,7 +15,8 @@ const (
 )
 
 // buttons returns the action rows of one message: "TL;DR" and "Abstract"
-// for each of its cards that does not show them yet and, on the last
+// for each of its cards that does not show them yet, "Ask" (a question
+// about the paper, in a modal, while rows have room) and, on the last
 // message, "More" for the next page and "Share to channel". Buttons whose
 // action id cannot be made (bot.EncodeAction) are left out, and so are
 // card buttons beyond what five rows hold.
@@ -27,7 +28,7 @@ func buttons(cards []bot.Card, r bot.Reply, v view, last bool) []discordgo.Messa
 	if last && v.share != nil && len(r.Cards) > 0 {
 		nav = appendButton(nav, "Share to channel", discordgo.SecondaryButton, bot.ActionShare, *v.share)
 	}
-	var perCard []discordgo.MessageComponent
+	var perCard, asks []discordgo.MessageComponent
 	for _, c := range cards {
 		if c.ID == "" {
 			continue
@@ -44,8 +45,11 @@ func buttons(cards []bot.Card, r bot.Reply, v view, last bool) []discordgo.Messa
 		if c.Abstract == "" {
 			perCard = appendButton(perCard, label("Abstract"), discordgo.SecondaryButton, bot.ActionRun, bot.Command{Name: bot.CmdAbstract, Args: c.ID})
 		}
+		asks = appendButton(asks, label("Ask"), discordgo.SecondaryButton, bot.ActionAsk, bot.Command{Name: bot.CmdAsk, Args: c.ID})
 	}
-	perCard = unique(perCard)
+	// "Ask" buttons come after every TL;DR and Abstract: when the rows are
+	// full, they are what is left out.
+	perCard = unique(append(perCard, asks...))
 	navRows := (len(nav) + maxRowLength - 1) / maxRowLength
 	perCard = perCard[:min(len(perCard), (maxRows-navRows)*maxRowLength)]
 	return append(rows(perCard), rows(nav)...)

@@ -44,7 +44,11 @@ func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, ack ackFu
 		a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		a.ack(ctx, i, ack, a.autocomplete(ctx, i))
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		if m, ok := askModal(i); ok { // an "Ask" button opens a question box
+			a.ack(ctx, i, ack, m)
+			return
+		}
 		a.answer(ctx, i, ack)
 	default:
 		err := bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
@@ -134,12 +138,17 @@ func (a *Adapter) render(req request, r bot.Reply) []message {
 			r = r.SharedBy(req.by)
 		}
 	}
-	if req.cmd.Name == bot.CmdSearch && v.ephemeral && req.verb != bot.ActionShare {
+	if shareable[req.cmd.Name] && v.ephemeral && req.verb != bot.ActionShare {
 		share := bot.Command{Name: req.cmd.Name, Args: req.cmd.Args, Page: req.cmd.Page}
 		v.share = &share
 	}
 	return renderReply(r, v)
 }
+
+// shareable are the commands whose ephemeral answers get a "Share" button.
+// Sharing runs the command again; an answer to a question comes from the
+// engine's answer cache, with no second LLM call.
+var shareable = map[string]bool{bot.CmdSearch: true, bot.CmdAsk: true, bot.CmdRelated: true}
 
 // finish shows the answer of a deferred interaction: it edits the deferred
 // message and sends the rest as follow-ups. When the answer's visibility

@@ -189,3 +189,18 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestRender_ShareAnswer: an answer to /papers ask, shown only to who asked,
+// gets a "Share to channel" button that asks again (the engine's cache
+// answers), and a shared one gets none.
+func TestRender_ShareAnswer(t *testing.T) {
+	a := &Adapter{}
+	r := bot.Reply{Title: "Ask: what is new?", Text: "Agents [1].", Cards: batchReply(t).Cards[:1], Ephemeral: true}
+	cmd := bot.Command{Name: bot.CmdAsk, Args: "what is new?"}
+	if got := mustJSON(a.render(request{cmd: cmd}, r)); !strings.Contains(got, "pb1 share 0 ask what is new?") {
+		t.Fatalf("no Share button on an ephemeral answer: %s", got)
+	}
+	if got := mustJSON(a.render(request{cmd: cmd, verb: bot.ActionShare, by: "Reader"}, r)); strings.Contains(got, "pb1 share") {
+		t.Fatalf("a shared answer has a Share button: %s", got)
+	}
+}

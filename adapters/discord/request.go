@@ -39,6 +39,11 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 			return req, err
 		}
 		req.verb, req.cmd, req.by = verb, cmd, displayName(i)
+	case discordgo.InteractionModalSubmit:
+		var err error
+		if req, err = parseModal(i.ModalSubmitData()); err != nil {
+			return req, err
+		}
 	default:
 		return req, bot.Errorf(bot.EINVALID, "paperboy does not know what to do with that.")
 	}

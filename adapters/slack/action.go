@@ -36,8 +36,12 @@ func (a *Adapter) onAction(ctx context.Context, cb slackgo.InteractionCallback) 
 		return
 	}
 	cmd.Platform, cmd.Channel, cmd.User = platform, channel, cb.User.ID
-	if verb == bot.ActionShare {
+	switch verb {
+	case bot.ActionShare:
 		a.share(ctx, cb, to, cmd)
+		return
+	case bot.ActionAsk:
+		a.openAsk(ctx, cb, to, act.Value)
 		return
 	}
 	reply := a.run(ctx, cmd)
@@ -64,6 +68,8 @@ func decodeAction(act *slackgo.BlockAction) (string, bot.Command, error) {
 		ok = verb == bot.ActionRun
 	case actionShare:
 		ok = verb == bot.ActionShare && shareable[cmd.Name]
+	case actionAsk:
+		ok = verb == bot.ActionAsk
 	}
 	if !ok {
 		return "", bot.Command{}, errBadButton

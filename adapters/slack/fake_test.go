@@ -27,6 +27,13 @@ type fakeSlack struct {
 	readFail []failure       // scripted answers of conversations.history/.replies
 	postErr  string          // when set, chat.postMessage answers ok:false with it
 	users    map[string]bool // user id → is_admin
+	views    []fakeView      // the modals views.open was asked for
+}
+
+// fakeView is a views.open request.
+type fakeView struct {
+	TriggerID string          `json:"trigger_id"`
+	View      json.RawMessage `json:"view"`
 }
 
 // apiRequest is one call made to the fake.
@@ -79,6 +86,7 @@ func (f *fakeSlack) mount(handle func(pattern string, h http.HandlerFunc)) {
 		"conversations.replies": f.replies,
 		"users.info":            f.usersInfo,
 		"auth.test":             f.authTest,
+		"views.open":            f.viewsOpen,
 	} {
 		handle("/"+name, f.record(name, h))
 		handle("/api/"+name, f.record(name, h))
@@ -167,6 +175,18 @@ func writeFailure(w http.ResponseWriter, fail failure) {
 	}
 	w.WriteHeader(fail.status)
 	_, _ = w.Write([]byte("<html>oops</html>"))
+}
+
+// viewsOpen keeps the modal it is asked to open (a JSON body).
+func (f *fakeSlack) viewsOpen(w http.ResponseWriter, r *http.Request) {
+	var v fakeView
+	if err := json.NewDecoder(r.Body).Decode(&v); err != nil || v.TriggerID == "" {
+		f.t.Errorf("views.open: %v, trigger %q", err, v.TriggerID)
+	}
+	f.mu.Lock()
+	f.views = append(f.views, v)
+	f.mu.Unlock()
+	_, _ = w.Write([]byte(`{"ok":true,"view":{"id":"V1"}}`))
 }
 
 func (f *fakeSlack) postEphemeral(w http.ResponseWriter, r *http.Request) {

@@ -43,6 +43,10 @@ func (a *Adapter) InteractionsHandler() http.Handler {
 			http.Error(w, "bad payload", http.StatusBadRequest)
 			return
 		}
+		if isAskSubmit(cb) { // an empty 200 closes the modal; the answer follows
+			a.accept(w, func(ctx context.Context) { a.onAskSubmit(ctx, cb) })
+			return
+		}
 		if cb.Type != slackgo.InteractionTypeBlockActions {
 			w.WriteHeader(http.StatusOK) // nothing else is asked of paperboy
 			return

@@ -34,6 +34,7 @@ const (
 	actionAbstract = "abstract"
 	actionMore     = "more"
 	actionShare    = "share"
+	actionAsk      = "ask"
 )
 
 // message is one Slack message: blocks, and the text that notifications
@@ -187,7 +188,7 @@ func cardLinks(links []bot.Link) string {
 	return out
 }
 
-// cardActions are a paper's "TL;DR" and "Abstract" buttons. A button whose
+// cardActions are a paper's "TL;DR", "Abstract" and "Ask" buttons. A button whose
 // command cannot be encoded is left out rather than made wrong.
 func cardActions(i int, c bot.Card, o renderOpts) *slackgo.ActionBlock {
 	if c.ID == "" {
@@ -200,6 +201,7 @@ func cardActions(i int, c bot.Card, o renderOpts) *slackgo.ActionBlock {
 	if c.Abstract == "" {
 		elems = appendButton(elems, actionAbstract, "Abstract", bot.ActionRun, bot.Command{Name: bot.CmdAbstract, Args: c.ID})
 	}
+	elems = appendButton(elems, actionAsk, "Ask", bot.ActionAsk, bot.Command{Name: bot.CmdAsk, Args: c.ID})
 	if len(elems) == 0 {
 		return nil
 	}
@@ -222,7 +224,10 @@ func navBlock(r bot.Reply, o renderOpts) *slackgo.ActionBlock {
 }
 
 // shareable are the commands whose answers "Share to channel" can post.
-var shareable = map[string]bool{bot.CmdToday: true, bot.CmdSearch: true, bot.CmdTLDR: true, bot.CmdAbstract: true}
+var shareable = map[string]bool{bot.CmdToday: true, bot.CmdSearch: true, bot.CmdTLDR: true, bot.CmdAbstract: true,
+	// Sharing runs the question again: the engine's answer cache gives the
+	// same checked answer, with no second LLM call.
+	bot.CmdAsk: true, bot.CmdRelated: true}
 
 func appendButton(elems []slackgo.BlockElement, actionID, label, verb string, cmd bot.Command) []slackgo.BlockElement {
 	value, ok := bot.EncodeAction(verb, bot.Command{Name: cmd.Name, Args: cmd.Args, Page: cmd.Page})

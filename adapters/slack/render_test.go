@@ -222,3 +222,15 @@ func generic(t *testing.T, v any) any {
 	}
 	return out
 }
+
+// TestRenderShareAnswer: an answer to /papers ask can be shared to the
+// channel, like a search.
+func TestRenderShareAnswer(t *testing.T) {
+	cmd := bot.Command{Name: bot.CmdAsk, Args: "what is new?"}
+	r := bot.Reply{Title: "Ask: what is new?", Text: "Agents [1].", Ephemeral: true,
+		Cards: []bot.Card{{Rank: 1, ID: "2608.17271", Title: "ASI-Bench"}}}
+	b, _ := json.Marshal(render(r, renderOpts{origin: &cmd, share: true}))
+	if want, _ := bot.EncodeAction(bot.ActionShare, cmd); !strings.Contains(string(b), want) {
+		t.Fatalf("no Share button %q in %s", want, b)
+	}
+}

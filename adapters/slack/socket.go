@@ -50,8 +50,12 @@ func (a *Adapter) socketInteractive(evt *socketmode.Event, c *socketmode.Client)
 	if !a.ack(evt, c) {
 		return
 	}
-	if cb, ok := evt.Data.(slackgo.InteractionCallback); ok && cb.Type == slackgo.InteractionTypeBlockActions {
+	cb, ok := evt.Data.(slackgo.InteractionCallback)
+	switch {
+	case ok && cb.Type == slackgo.InteractionTypeBlockActions:
 		a.spawn(func(ctx context.Context) { a.onAction(ctx, cb) })
+	case ok && isAskSubmit(cb): // the empty ack closed the modal
+		a.spawn(func(ctx context.Context) { a.onAskSubmit(ctx, cb) })
 	}
 }
 

@@ -112,7 +112,8 @@ func (s *Store) Batch(_ context.Context, date string) (bot.Batch, error) {
 	return b, nil
 }
 
-// Search returns the papers whose title or abstract contains every word.
+// Search returns the papers whose title or abstract contains every word
+// (with q.Any, any word, those with more words first).
 func (s *Store) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	if s.SearchFunc != nil {
 		return s.SearchFunc(ctx, q)
@@ -129,11 +130,16 @@ func (s *Store) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 				n++
 			}
 		}
-		if len(words) > 0 && n == len(words) {
-			hits = append(hits, bot.Hit{Paper: p, Score: 1})
+		if len(words) > 0 && (n == len(words) || q.Any && n > 0) {
+			hits = append(hits, bot.Hit{Paper: p, Score: float64(n)})
 		}
 	}
-	sort.Slice(hits, func(i, j int) bool { return hits[i].Paper.ID > hits[j].Paper.ID })
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].Paper.ID > hits[j].Paper.ID
+	})
 	if q.Offset >= len(hits) {
 		return nil, nil
 	}
@@ -171,4 +177,16 @@ func (s *Store) Summaries() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.summaries)
+}
+
+// All returns every stored paper, in id order.
+func (s *Store) All() []bot.Paper {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]bot.Paper, 0, len(s.papers))
+	for _, p := range s.papers {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

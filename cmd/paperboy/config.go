@@ -28,6 +28,7 @@ type Config struct {
 	} `yaml:"http"`
 	Source        SourceConfig         `yaml:"source"`
 	Summarize     SummarizeConfig      `yaml:"summarize"`
+	Embeddings    EmbeddingsConfig     `yaml:"embeddings"`
 	Discord       DiscordConfig        `yaml:"discord"`
 	Slack         SlackConfig          `yaml:"slack"`
 	Delivery      DeliveryConfig       `yaml:"delivery"`
@@ -133,6 +134,7 @@ func DefaultConfig() Config {
 	// SummaryTimeout), so Validate sets no upper bound.
 	c.Summarize.Timeout = 15 * time.Second
 	c.Summarize.MaxConcurrency = 2
+	c.Embeddings = defaultEmbeddings()
 	c.Delivery.Schedule = "0 9 * * 1-5"
 	c.Delivery.CatchUp = 72 * time.Hour
 	// Enough deliveries in flight to keep Slack's workspace rate busy while
@@ -346,6 +348,7 @@ func (c Config) Validate() error {
 		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
 	}
 	c.validateSummarize(bad)
+	c.Embeddings.validate(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
 	c.validateRefresh(bad)

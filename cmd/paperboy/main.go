@@ -91,6 +91,9 @@ func init() {
 		"today":   todayCommand,
 		"search":  searchCommand,
 		"tldr":    tldrCommand,
+		"ask":     askCommand,
+		"related": relatedCommand,
+		"embed":   embedCommand,
 		"post":    postCommand,
 		"top":     topCommand,
 		"refresh": refreshCommand,
@@ -103,7 +106,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "post", "refresh", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "ask", "related", "embed", "post", "refresh", "status", "export", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -116,6 +119,8 @@ type options struct {
 	dryRun   bool
 	// week and month are top's period flags.
 	week, month bool
+	// batch and concurrency are embed's --batch and --concurrency.
+	batch, concurrency int
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
 }

@@ -116,29 +116,34 @@ var searchCommand = &command{
 	},
 }
 
+// searchResult is one hit in the contract's JSON shape for search.
+type searchResult struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Authors   []string `json:"authors"`
+	URL       string   `json:"url"`
+	Published string   `json:"published"`
+	Score     float64  `json:"score"`
+}
+
+// searchResults is the contract's shape for `search --json`.
+type searchResults struct {
+	Query   string         `json:"query"`
+	Results []searchResult `json:"results"`
+}
+
 // searchJSON is the contract's shape for `search --json`.
 func searchJSON(query string, hits []bot.Hit) any {
-	type result struct {
-		ID        string   `json:"id"`
-		Title     string   `json:"title"`
-		Authors   []string `json:"authors"`
-		URL       string   `json:"url"`
-		Published string   `json:"published"`
-		Score     float64  `json:"score"`
-	}
-	results := []result{}
+	results := []searchResult{}
 	for _, h := range hits {
 		score := h.Score
 		if score > 1e9 { // a direct id match ranks above any text match
 			score = 1e9
 		}
-		results = append(results, result{h.Paper.ID, bot.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
+		results = append(results, searchResult{h.Paper.ID, bot.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
 			h.Paper.URL(), publishedDate(h.Paper), score})
 	}
-	return struct {
-		Query   string   `json:"query"`
-		Results []result `json:"results"`
-	}{query, results}
+	return searchResults{query, results}
 }
 
 var tldrCommand = &command{

@@ -142,6 +142,15 @@ func (m *Main) setup(o *options) (*app, error) {
 		}
 		return nil
 	})
+	if ans, ok := sum.(bot.Answerer); ok { // the LLM client answers questions too
+		e.Answerer = ans
+	}
+	if e.Embedder, err = newEmbedder(c.Embeddings); err != nil {
+		return nil, err
+	}
+	if e.Embedder != nil {
+		e.Vectors = db
+	}
 	return &app{cfg: c, log: log, db: db, engine: e}, nil
 }
 

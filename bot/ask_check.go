@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Answer limits. The prompt asks for a few sentences; CheckAnswer allows
+// some slack before it throws an answer away.
+const (
+	maxAnswerSentences = 8
+	maxAnswerRunes     = 1500
+)
+
+// NoAnswer is the reply the answer prompt asks for when the papers do not
+// answer the question. Any answer without a citation counts the same way.
+const NoAnswer = "NO_ANSWER"
+
+// citationPattern matches a citation: [1], [2, 3] or [2,3].
+var citationPattern = regexp.MustCompile(`\[\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\]`)
+
+// CheckAnswer validates an LLM's answer to a question about n numbered
+// papers and returns it cleaned, with the numbers of the papers it cites in
+// the order they are first cited. Citations look like [1] or [1, 2] and
+// must each name a paper between 1 and n; any other bracket is refused.
+// Every sentence must pass the checks of a TL;DR (see CheckTLDR: no
+// mention, no link, no markup, no refusal or boilerplate), and the answer
+// must stay within a few sentences.
+//
+// An answer of NoAnswer, or one that cites nothing, means the papers do not
+// answer the question: CheckAnswer then returns "" and no citations, and no
+// error, because nothing of it will be shown. A rejection is an EINVALID
+// *Error whose message gives the reason.
+func CheckAnswer(s string, n int) (string, []int, error) { return TLDRRules{}.CheckAnswer(s, n) }
+
+// CheckAnswer is the package's CheckAnswer under the rules r (what counts
+// as a link), as the engine checks answers.
+func (r TLDRRules) CheckAnswer(s string, n int) (string, []int, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(strings.TrimRight(s, ". "), NoAnswer) || !citationPattern.MatchString(s) {
+		return "", nil, nil
+	}
+	if utf8.RuneCountInString(s) > 2*maxAnswerRunes { // before any regexp
+		return "", nil, Errorf(EINVALID, "The answer is too long.")
+	}
+	cited, err := citations(s, n)
+	if err != nil {
+		return "", nil, err
+	}
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		for _, sentence := range sentences(line) {
+			clean, err := checkSentence(sentence, r)
+			if err != nil {
+				return "", nil, Errorf(EINVALID, "A sentence of the answer failed the checks: %s", ErrorMessage(err))
+			}
+			out = append(out, clean)
+		}
+	}
+	answer := strings.Join(out, " ")
+	if len(out) > maxAnswerSentences || utf8.RuneCountInString(answer) > maxAnswerRunes {
+		return "", nil, Errorf(EINVALID, "The answer is too long: %d sentences, at most %d.", len(out), maxAnswerSentences)
+	}
+	// Cleaning must not have changed what is cited.
+	if again, err := citations(answer, n); err != nil || !slices.Equal(again, cited) {
+		return "", nil, Errorf(EINVALID, "The answer's citations did not survive cleaning.")
+	}
+	return answer, cited, nil
+}
+
+// citations returns the paper numbers s cites, each once, in order of first
+// citation. A number outside 1..n, or a bracket that is not a citation, is
+// an EINVALID error.
+func citations(s string, n int) ([]int, error) {
+	var cited []int
+	for _, m := range citationPattern.FindAllStringSubmatch(s, -1) {
+		for _, f := range strings.Split(m[1], ",") {
+			k, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || k < 1 || k > n {
+				return nil, Errorf(EINVALID, "The answer cites [%s], which is not one of the %d papers it was given.", strings.TrimSpace(f), n)
+			}
+			if !slices.Contains(cited, k) {
+				cited = append(cited, k)
+			}
+		}
+	}
+	if strings.ContainsAny(citationPattern.ReplaceAllString(s, ""), "[]") {
+		return nil, Errorf(EINVALID, "The answer has brackets that are not citations.")
+	}
+	return cited, nil
+}

@@ -1,0 +1,330 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"paperboy/bot"
+)
+
+var _ bot.Vectors = (*DB)(nil)
+
+// SaveVectors stores the vectors of papers, by paper id, for model,
+// replacing each paper's vector of any model; ids that are not stored are
+// skipped. Vectors are kept quantised (bot.Quantize).
+func (db *DB) SaveVectors(ctx context.Context, model string, vs []bot.PaperVector) error {
+	if model == "" {
+		return bot.Errorf(bot.EINVALID, "Vectors need the name of their model.")
+	}
+	now := db.now()
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO paper_vectors (paper, model, dims, scale, vector, created_at)
+			SELECT id, ?, ?, ?, ?, ? FROM papers WHERE paper_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, v := range vs {
+			q, scale := bot.Quantize(v.Vector)
+			if _, err := stmt.ExecContext(ctx, model, len(q), scale, int8Bytes(q), now, v.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save vectors: %w", err)
+	}
+	return nil
+}
+
+// unembeddedSQL selects the papers without a vector for a model, in id
+// order, after an id.
+const unembeddedSQL = `SELECT ` + paperColumns + `
+FROM papers AS p LEFT JOIN paper_vectors AS v ON v.paper = p.id AND v.model = ?
+WHERE v.id IS NULL AND p.paper_id > ?
+ORDER BY p.paper_id LIMIT ?`
+
+// Unembedded returns up to limit papers without a vector for model, in id
+// order, after the id after, and how many papers lack one in all.
+func (db *DB) Unembedded(ctx context.Context, model, after string, limit int) ([]bot.Paper, int, error) {
+	var rows []paperRow
+	if err := db.gorm.WithContext(ctx).Raw(unembeddedSQL, model, after, limit).Scan(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("papers to embed: %w", err)
+	}
+	var missing int
+	// A paper has one vector at most: the papers less those with a vector
+	// of this model is the count, without a scan of every paper.
+	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM papers) -
+		(SELECT count(*) FROM paper_vectors WHERE model = ?)`, model).Scan(&missing)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count papers to embed: %w", err)
+	}
+	papers := make([]bot.Paper, len(rows))
+	for i, r := range rows {
+		papers[i] = r.paper()
+	}
+	return papers, missing, nil
+}
+
+// Vector returns the paper's vector for model, as a unit vector. The
+// error has code ENOTFOUND when there is none.
+func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
+	var (
+		scale float32
+		blob  []byte
+	)
+	err := db.sql.QueryRowContext(ctx, `SELECT v.scale, v.vector FROM paper_vectors AS v
+		JOIN papers AS p ON p.id = v.paper WHERE p.paper_id = ? AND v.model = ?`, id, model).Scan(&scale, &blob)
+	if err == sql.ErrNoRows {
+		return nil, bot.Errorf(bot.ENOTFOUND, "Paper %s has no vector of %s.", id, model)
+	} else if err != nil {
+		return nil, fmt.Errorf("get vector: %w", err)
+	}
+	return bot.Dequantize(bytesInt8(blob), scale), nil
+}
+
+// Scale of search by meaning. Nearest scans every vector in memory: one
+// int8 dot product per paper, about 0.6 ms of CPU per 1,000 papers of 768
+// dimensions, split among the cores from parallelScan vectors up; 20k
+// papers take 6–17 ms (docs/benchmarks.md). The vectors of the newest
+// maxVectors papers are kept in memory, dims bytes each. At 1M papers of
+// 768 dimensions all of them would take 770 MB and ~600 ms of CPU a
+// query, too much for a small VM and a chat's 3 s shared with bm25; so
+// search by meaning covers a recency window, the newest 250k papers (190
+// MB, ~150 ms of CPU, about two years of arXiv's ML listings), while bm25
+// still searches every paper. Past that, an ANN index (HNSW) is the next
+// step.
+const maxVectors = 250000
+
+// vectorIndex is the vectors of one model in memory, for Nearest.
+type vectorIndex struct {
+	mu           sync.RWMutex
+	model        string
+	count, maxID int64     // of the table's rows for model, when loaded
+	windowed     bool      // only the newest maxVectors papers are loaded
+	tableMax     int64     // the newest row's id in the whole table, when counted
+	counted      time.Time // when count was last read
+	dims         int
+	papers       []int64       // rowids
+	slot         map[int64]int // rowid → index into papers
+	data         []int8        // len(papers)*dims components
+	scales       []float32
+}
+
+// Nearest returns the papers whose vectors for model are nearest to v by
+// cosine similarity, best first, at most limit, each with its similarity
+// as Score. Without vectors for model it returns no hits and no error.
+func (db *DB) Nearest(ctx context.Context, model string, v []float32, limit int) ([]bot.Hit, error) {
+	idx, err := db.vectorIndex(ctx, model)
+	if err != nil {
+		return nil, fmt.Errorf("nearest papers: %w", err)
+	}
+	rowids, sims := idx.nearest(v, limit)
+	if len(rowids) == 0 {
+		return nil, nil
+	}
+	var rows []paperRow
+	if err := db.gorm.WithContext(ctx).Raw(`SELECT `+paperColumns+` FROM papers AS p WHERE p.id IN ?`, rowids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("nearest papers: %w", err)
+	}
+	byID := make(map[int64]paperRow, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	hits := make([]bot.Hit, 0, len(rowids))
+	for i, id := range rowids {
+		if r, ok := byID[id]; ok {
+			hits = append(hits, bot.Hit{Paper: r.paper(), Score: sims[i]})
+		}
+	}
+	return hits, nil
+}
+
+// recountEvery is how often vectorIndex counts the vectors of its model
+// even when nothing was written, in case rows went away without one (no
+// path of paperboy's deletes papers; a hand-made DELETE could).
+const recountEvery = time.Minute
+
+// vectorIndex returns the index of model, brought up to date with the
+// table. A query first reads the newest row's id in the whole table (one
+// lookup); only when a write moved it, or recountEvery passed, does it
+// count the model's rows (a read of the model's whole index: 30 ms at 100k
+// papers, too much for every query). Rows written since the index was
+// loaded are added; it is loaded again when the model changed or rows went
+// away (a paper embedded again by another model).
+func (db *DB) vectorIndex(ctx context.Context, model string) (*vectorIndex, error) {
+	var tableMax int64
+	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM paper_vectors`).Scan(&tableMax); err != nil {
+		return nil, err
+	}
+	idx := &db.vectors
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.model == model && idx.tableMax == tableMax && time.Since(idx.counted) < recountEvery {
+		return idx, nil
+	}
+	var count, maxID int64
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM paper_vectors WHERE model = ?`, model).Scan(&count, &maxID)
+	if err != nil {
+		return nil, err
+	}
+	if idx.model == model && idx.count == count && idx.maxID == maxID {
+		idx.tableMax, idx.counted = tableMax, time.Now()
+		return idx, nil
+	}
+	window := count > int64(db.vectorWindow)
+	if idx.model != model || idx.windowed || window || maxID < idx.maxID {
+		idx.reset(model)
+	}
+	if err := db.loadVectors(ctx, idx, window); err != nil {
+		idx.reset("")
+		return nil, err
+	}
+	if int64(len(idx.papers)) != count && !idx.windowed { // rows were deleted: start over
+		idx.reset(model)
+		if err := db.loadVectors(ctx, idx, false); err != nil {
+			idx.reset("")
+			return nil, err
+		}
+	}
+	idx.count, idx.maxID, idx.tableMax, idx.counted = count, maxID, tableMax, time.Now()
+	return idx, nil
+}
+
+// loadVectors adds the rows of idx.model written after idx.maxID; with
+// window, only those of the newest db.vectorWindow papers.
+func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) error {
+	q := `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY id`
+	if window {
+		q = `SELECT id, paper, dims, scale, vector FROM paper_vectors WHERE model = ? AND id > ? ORDER BY paper DESC LIMIT ` + fmt.Sprint(db.vectorWindow)
+		idx.windowed = true
+	}
+	rows, err := db.sql.QueryContext(ctx, q, idx.model, idx.maxID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id, paper int64
+			dims      int
+			scale     float32
+			blob      []byte
+		)
+		if err := rows.Scan(&id, &paper, &dims, &scale, &blob); err != nil {
+			return err
+		}
+		idx.put(paper, scale, bytesInt8(blob))
+	}
+	return rows.Err()
+}
+
+// reset empties the index and sets its model.
+func (idx *vectorIndex) reset(model string) {
+	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
+	idx.counted = time.Time{}
+	idx.papers, idx.slot, idx.data, idx.scales = nil, map[int64]int{}, nil, nil
+}
+
+// put adds or replaces a paper's vector. Vectors of another length than
+// the first are skipped: a model does not change its dimensions.
+func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
+	if idx.dims == 0 {
+		idx.dims = len(q)
+	}
+	if len(q) != idx.dims || len(q) == 0 {
+		return
+	}
+	if i, ok := idx.slot[paper]; ok {
+		copy(idx.data[i*idx.dims:], q)
+		idx.scales[i] = scale
+		return
+	}
+	idx.slot[paper] = len(idx.papers)
+	idx.papers = append(idx.papers, paper)
+	idx.data = append(idx.data, q...)
+	idx.scales = append(idx.scales, scale)
+}
+
+// scored is a vector's position in the index and its similarity.
+type scored struct {
+	i   int
+	sim float64
+}
+
+// parallelScan is the least number of vectors worth splitting among cores.
+const parallelScan = 8192
+
+// nearest scans every vector and returns the rowids of the limit most
+// similar to v, best first, with their cosine similarities. Large indexes
+// are scanned in one part per core, each keeping its own best.
+func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
+	idx.mu.RLock()
+	defer idx.mu.RUnlock()
+	q, qs := bot.Quantize(v)
+	if len(q) != idx.dims || qs == 0 || limit <= 0 {
+		return nil, nil
+	}
+	n := len(idx.papers)
+	parts := 1
+	if n >= parallelScan {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	bests := make([][]scored, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { bests[k] = idx.scan(q, qs, k*n/parts, (k+1)*n/parts, limit) })
+	}
+	wg.Wait()
+	all := slices.Concat(bests...)
+	slices.SortFunc(all, func(a, b scored) int { return cmp.Compare(b.sim, a.sim) })
+	all = all[:min(len(all), limit)]
+	ids := make([]int64, len(all))
+	sims := make([]float64, len(all))
+	for k, s := range all {
+		ids[k], sims[k] = idx.papers[s.i], s.sim
+	}
+	return ids, sims
+}
+
+// scan returns the limit vectors among from..to most similar to the
+// quantised query q, ascending by similarity.
+func (idx *vectorIndex) scan(q []int8, qs float32, from, to, limit int) []scored {
+	best := make([]scored, 0, limit+1) // ascending by sim
+	for i := from; i < to; i++ {
+		sim := float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
+		if len(best) == limit && sim <= best[0].sim {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(best, sim, func(s scored, t float64) int { return cmp.Compare(s.sim, t) })
+		best = slices.Insert(best, at, scored{i, sim})
+		if len(best) > limit {
+			best = slices.Delete(best, 0, 1)
+		}
+	}
+	return best
+}
+
+// int8Bytes and bytesInt8 convert between a vector and its stored bytes.
+func int8Bytes(q []int8) []byte {
+	b := make([]byte, len(q))
+	for i, x := range q {
+		b[i] = byte(x)
+	}
+	return b
+}
+
+func bytesInt8(b []byte) []int8 {
+	q := make([]int8, len(b))
+	for i, x := range b {
+		q[i] = int8(x)
+	}
+	return q
+}

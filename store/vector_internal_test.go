@@ -1,0 +1,82 @@
+package store
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"paperboy/bot"
+)
+
+// TestVectorIndex_ParallelScan: an index large enough to be scanned in
+// parts finds the same papers as one scan of it all.
+func TestVectorIndex_ParallelScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	idx := &vectorIndex{}
+	idx.reset("m")
+	vec := func() []float32 {
+		v := make([]float32, 16)
+		for i := range v {
+			v[i] = float32(r.NormFloat64())
+		}
+		return v
+	}
+	for i := range 3 * parallelScan {
+		q, s := bot.Quantize(vec())
+		idx.put(int64(i+1), s, q)
+	}
+	query := vec()
+	got, sims := idx.nearest(query, 10)
+	q, qs := bot.Quantize(query)
+	one := idx.scan(q, qs, 0, len(idx.papers), 10)
+	var want []int64
+	for k := len(one) - 1; k >= 0; k-- {
+		want = append(want, idx.papers[one[k].i])
+	}
+	if !slices.Equal(got, want) || !slices.IsSortedFunc(sims, func(a, b float64) int { return -compareFloat(a, b) }) {
+		t.Fatalf("nearest=%v (%v), one scan=%v", got, sims, want)
+	}
+}
+
+func compareFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// TestNearest_Window: past vectorWindow vectors, only the newest papers'
+// are searched, and a paper embedded later is still seen.
+func TestNearest_Window(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(t.TempDir() + "/w.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.vectorWindow = 3
+	var papers []bot.Paper
+	var vs []bot.PaperVector
+	for i := range 5 {
+		id := "2608.0000" + string(rune('1'+i))
+		papers = append(papers, bot.Paper{ID: id, Title: id})
+		vs = append(vs, bot.PaperVector{ID: id, Vector: []float32{1, float32(i)}})
+	}
+	if _, err := db.AddPapers(ctx, papers); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveVectors(ctx, "m", vs); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := db.Nearest(ctx, "m", []float32{1, 0}, 5)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.Paper.ID)
+	}
+	if err != nil || !slices.Equal(got, []string{"2608.00003", "2608.00004", "2608.00005"}) {
+		t.Fatalf("Nearest=%v, %v; want the 3 newest papers only, nearest first", got, err)
+	}
+}

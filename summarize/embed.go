@@ -1,0 +1,130 @@
+package summarize
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sashabaranov/go-openai"
+
+	"paperboy/bot"
+)
+
+// DefaultEmbedTimeout bounds one embeddings request when
+// EmbedderConfig.Timeout is 0.
+const DefaultEmbedTimeout = 30 * time.Second
+
+// EmbedderConfig configures an Embedder.
+type EmbedderConfig struct {
+	// BaseURL is the server's API root, version path included:
+	// http://localhost:11434/v1 (Ollama), https://api.openai.com/v1.
+	BaseURL string
+	// APIKey is sent as a bearer token when set; local servers need none.
+	APIKey bot.Secret
+	// Model is the embedding model the server knows ("nomic-embed-text",
+	// "text-embedding-3-small").
+	Model string
+	// Timeout bounds each request (default 30s).
+	Timeout time.Duration
+}
+
+// Embedder asks an OpenAI-compatible /v1/embeddings endpoint (OpenAI,
+// Ollama, vLLM, llama.cpp server) for the vectors of texts, for search by
+// meaning. It implements bot.Embedder and only asks: the engine decides what
+// to embed, stores the vectors with their model, and falls back to words
+// alone when the endpoint fails. Like Client, it keeps its API key out of
+// every error and names the server by host only. It is safe for concurrent
+// use.
+type Embedder struct {
+	api     *openai.Client
+	model   string
+	host    string // where errors say the endpoint is: host[:port] only
+	timeout time.Duration
+}
+
+var _ bot.Embedder = (*Embedder)(nil)
+
+// NewEmbedder returns an Embedder for cfg. BaseURL must be an http or https
+// URL and Model must be set.
+func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if err := checkBaseURL(base); err != nil {
+		return nil, err
+	}
+	model := strings.TrimSpace(cfg.Model)
+	if model == "" {
+		return nil, errors.New("model is required, e.g. nomic-embed-text or text-embedding-3-small")
+	}
+	if cfg.Timeout < 0 {
+		return nil, errors.New("timeout must not be negative")
+	}
+	cfg.Timeout = orDefault(cfg.Timeout, DefaultEmbedTimeout)
+	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
+	oc.BaseURL = base
+	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout} // go-openai's default has no timeout
+	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout}, nil
+}
+
+// EmbedModel returns the model name, which the engine stores with every
+// vector.
+func (c *Embedder) EmbedModel() string { return c.model }
+
+// Embed returns the vectors of texts, in order, from one request. Every
+// vector has the same, non-zero length. Errors are EUNAVAILABLE *bot.Errors
+// that name the server's host and the HTTP status, nothing more, or
+// ctx.Err() when ctx ended before the call started. There is no retry:
+// search falls back to words at once, and `paperboy embed` leaves a failed
+// batch to its next run.
+func (c *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(texts) == 0 {
+		return nil, nil
+	}
+	resp, err := c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: texts, Model: openai.EmbeddingModel(c.model)})
+	if err != nil {
+		return nil, c.embedError(err)
+	}
+	return c.vectors(resp, len(texts))
+}
+
+// vectors orders the response's vectors by index and checks them.
+func (c *Embedder) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, error) {
+	out := make([][]float32, n)
+	for _, d := range resp.Data {
+		if d.Index < 0 || d.Index >= n || out[d.Index] != nil {
+			return nil, bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s sent a vector for an input it was not given.", c.host)
+		}
+		out[d.Index] = d.Embedding
+	}
+	for _, v := range out {
+		if len(v) == 0 || len(v) != len(out[0]) {
+			return nil, bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s sent %d vectors of mixed or no length for %d texts.", c.host, len(resp.Data), n)
+		}
+	}
+	return out, nil
+}
+
+// embedError turns a failure into an EUNAVAILABLE error that names the host
+// and the status only: never a path, the key or a body.
+func (c *Embedder) embedError(err error) error {
+	var ue *url.Error
+	code := httpStatus(err)
+	switch {
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s refused the request: HTTP %d; check embeddings.api_key.", c.host, code)
+	case code == http.StatusNotFound:
+		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer: HTTP 404; check embeddings.base_url (it usually ends in /v1) and embeddings.model.", c.host)
+	case code != 0:
+		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer: HTTP %d.", c.host, code)
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ue) && ue.Timeout():
+		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer within %s.", c.host, c.timeout)
+	case errors.As(err, &ue):
+		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s could not be reached.", c.host)
+	}
+	return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s sent an answer that could not be read.", c.host)
+}
