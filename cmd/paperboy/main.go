@@ -153,7 +153,7 @@ func newFlagSet(name string, o *options, cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "configuration file (default $PAPERBOY_CONFIG, else ./paperboy.yaml if it exists)")
-	fs.StringVar(&o.db, "db", "", "SQLite database file (default $PAPERBOY_DB, else the config's database)")
+	fs.StringVar(&o.db, "db", "", "SQLite database file or postgres:// URL (default $PAPERBOY_DB, else the config's database)")
 	fs.BoolVar(&o.noExpand, "no-expand-env", false, "do not expand ${VAR} in the configuration file")
 	if cmd.flags != nil {
 		cmd.flags(fs, o)

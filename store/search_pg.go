@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"paperboy/bot"
+)
+
+// Search on PostgreSQL. The same rules as on SQLite, over the papers.search
+// tsvector (see migrations_pg/0001_init.sql):
+//
+//   - Each query word becomes a tsquery made by PostgreSQL itself from the
+//     word as plain text (phraseto_tsquery, which never fails, whatever the
+//     text): stemmed by the english configuration, or as written (simple)
+//     when english drops it as a stop word. "gpt-4" becomes a phrase.
+//   - A last word whose last run of letters has at least minPrefix of them
+//     may also be the start of a word: its runs, lower-cased, quoted by
+//     search and nothing else, as a phrase whose last lexeme is a prefix
+//     ('self' <-> 'superv':*), matched against the unstemmed half.
+//   - The words' tsqueries are combined as text and cast to tsquery: every
+//     piece is either PostgreSQL's own output or a lexeme quoted here, so no
+//     user text is ever parsed as tsquery syntax.
+//   - All words must match; when no paper has them all, any word.
+//   - Hits rank by ts_rank with weights title (A) 1.0, abstract (B) 0.4,
+//     authors (C) 0.2, ties by newer publication. To keep broad queries
+//     fast, only the pgRankCap most recently stored matches are ranked.
+const pgRankCap = 5000
+
+// pgRankSQL ranks the papers matching a tsquery (the first and third
+// parameters) among the newest pgRankCap matches (the second), and returns
+// a page (limit, offset).
+// The match runs first, on the GIN index, materialized so the planner never
+// walks the primary key testing every row instead.
+const pgRankSQL = `WITH m AS MATERIALIZED (
+	SELECT id FROM papers WHERE search @@ ?::tsquery
+), newest AS (
+	SELECT id FROM m ORDER BY id DESC LIMIT ?
+)
+SELECT ` + paperColumns + `, -ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search, ?::tsquery) AS rank
+FROM newest JOIN papers AS p USING (id)
+ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
+LIMIT ? OFFSET ?`
+
+// searchPG is search on PostgreSQL.
+func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int) ([]bot.Hit, error) {
+	groups, err := db.tsGroups(ctx, terms)
+	if err != nil || len(groups) == 0 {
+		return nil, err
+	}
+	and := joinTS(groups, " & ")
+	hits, err := db.rankPG(ctx, and, limit, offset)
+	if err != nil || len(hits) > 0 || len(groups) == 1 {
+		return hits, err
+	}
+	if offset > 0 { // an empty page past the end of the AND results?
+		if first, err := db.rankPG(ctx, and, 1, 0); err != nil || len(first) > 0 {
+			return nil, err
+		}
+	}
+	return db.rankPG(ctx, joinTS(groups, " | "), limit, offset)
+}
+
+// rankPG runs pgRankSQL for one tsquery.
+func (db *DB) rankPG(ctx context.Context, query string, limit, offset int) ([]bot.Hit, error) {
+	var rows []hitRow
+	err := db.gorm.WithContext(ctx).Raw(pgRankSQL, query, pgRankCap, query, limit, offset).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	return toHits(rows), nil
+}
+
+// joinTS joins tsquery texts with op (" & " or " | ").
+func joinTS(groups []string, op string) string {
+	return "(" + strings.Join(groups, ")"+op+"(") + ")"
+}
+
+// tsGroups returns each term's tsquery as text, see the comment above
+// pgRankSQL; terms with nothing to search for (punctuation) are left out.
+func (db *DB) tsGroups(ctx context.Context, terms []string) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT phraseto_tsquery('english', t)::text,
+		phraseto_tsquery('simple', t)::text
+		FROM unnest(?::text[]) WITH ORDINALITY AS u (t, i) ORDER BY i`, terms)
+	if err != nil {
+		return nil, fmt.Errorf("parse query: %w", err)
+	}
+	defer rows.Close()
+	var groups []string
+	for i := 0; rows.Next(); i++ {
+		var english, simple string
+		if err := rows.Scan(&english, &simple); err != nil {
+			return nil, fmt.Errorf("parse query: %w", err)
+		}
+		g := english
+		if g == "" {
+			g = simple
+		}
+		if i == len(terms)-1 {
+			if prefix := prefixTS(terms[i]); prefix != "" {
+				g = joinOr(g, prefix)
+			}
+		}
+		if g != "" {
+			groups = append(groups, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("parse query: %w", err)
+	}
+	return groups, nil
+}
+
+// joinOr returns the choice of tsquery texts a and b, either of which may
+// be empty.
+func joinOr(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return "(" + a + ") | (" + b + ")"
+}
+
+// prefixTS returns the tsquery text matching t's runs of letters and digits
+// as a phrase of unstemmed words, the last one a prefix, or "" when that
+// last run is shorter than minPrefix. Each run is lower-cased, as the simple
+// configuration stores words, and quoted with its quotes and backslashes
+// escaped (runs hold neither, but quoting stays safe if that changes).
+func prefixTS(t string) string {
+	runs := phraseWords(t)
+	if len(runs) == 0 || utf8.RuneCountInString(lastRun(t)) < minPrefix || runs[len(runs)-1] != lastRun(t) {
+		return ""
+	}
+	esc := strings.NewReplacer(`\`, `\\`, `'`, `''`)
+	parts := make([]string, len(runs))
+	for i, r := range runs {
+		parts[i] = "'" + esc.Replace(strings.ToLower(r)) + "'"
+	}
+	return strings.Join(parts, " <-> ") + ":*"
+}
