@@ -85,23 +85,24 @@ var commands map[string]*command
 
 func init() {
 	commands = map[string]*command{
-		"run":     runCommand,
-		"import":  importCommand,
-		"fetch":   fetchCommand,
-		"today":   todayCommand,
-		"search":  searchCommand,
-		"tldr":    tldrCommand,
-		"post":    postCommand,
-		"export":  exportCommand,
-		"status":  statusCommand,
-		"discord": discordCommand,
-		"version": versionCommand,
-		"help":    helpCommand,
+		"run":        runCommand,
+		"import":     importCommand,
+		"fetch":      fetchCommand,
+		"today":      todayCommand,
+		"search":     searchCommand,
+		"tldr":       tldrCommand,
+		"post":       postCommand,
+		"export":     exportCommand,
+		"copy-store": copyStoreCommand,
+		"status":     statusCommand,
+		"discord":    discordCommand,
+		"version":    versionCommand,
+		"help":       helpCommand,
 	}
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "post", "status", "export", "copy-store", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -112,6 +113,9 @@ type options struct {
 	date     string
 	limit    int
 	dryRun   bool
+	// from, to and resume are copy-store's.
+	from, to string
+	resume   bool
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
 }
