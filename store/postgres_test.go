@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 	"paperboy/store"
 	"paperboy/store/pgtest"
 )
@@ -53,4 +54,48 @@ func TestRedact(t *testing.T) {
 			t.Errorf("Redact(%q)=%q, want %q", tt.dsn, got, tt.want)
 		}
 	}
+}
+
+// TestDB_SaveBatch_Replicas saves the same day's batch from several
+// replicas at once, as replicas that each fetched the day do: no error, no
+// duplicate paper, and the day's batch is that list.
+func TestDB_SaveBatch_Replicas(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		dsn := e.dsn(t)
+		papers := bottest.Corpus(11, 300)
+		const replicas = 3
+		dbs := make([]*store.DB, replicas)
+		for i := range dbs {
+			dbs[i] = mustOpenPath(t, dsn)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, replicas)
+		for i, db := range dbs {
+			wg.Go(func() {
+				_, errs[i] = db.SaveBatch(ctx, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: papers})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("replica %d: %v", i, err)
+			}
+		}
+		b, err := dbs[0].Batch(ctx, "2026-08-19")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Papers) != len(papers) {
+			t.Fatalf("batch has %d papers, want %d", len(b.Papers), len(papers))
+		}
+		for i, p := range b.Papers {
+			if p.ID != papers[i].ID {
+				t.Fatalf("paper %d is %s, want %s", i, p.ID, papers[i].ID)
+			}
+		}
+		counts, err := dbs[1].Counts(ctx)
+		if err != nil || counts["papers"] != int64(len(papers)) {
+			t.Fatalf("papers stored: %v (%v), want %d", counts["papers"], err, len(papers))
+		}
+	})
 }

@@ -15,6 +15,8 @@ import (
 type platforms struct {
 	discord *discord.Adapter
 	slack   *slack.Adapter
+	// discordRun is discord.Run, behind the gateway lock (see oneGateway).
+	discordRun func(context.Context) error
 }
 
 // handler is what the adapters call: the engine, possibly metered.
@@ -30,7 +32,7 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.discord = d
+		p.discord, p.discordRun = d, oneGateway(a, d)
 	}
 	if a.cfg.Slack.BotToken != "" {
 		s, err := slack.New(slack.Config{
@@ -74,7 +76,7 @@ func (p *platforms) none() bool { return p.discord == nil && p.slack == nil }
 func (p *platforms) runs() []func(context.Context) error {
 	var runs []func(context.Context) error
 	if p.discord != nil {
-		runs = append(runs, p.discord.Run)
+		runs = append(runs, p.discordRun)
 	}
 	if p.slack != nil {
 		runs = append(runs, p.slack.Run)
