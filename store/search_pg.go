@@ -26,18 +26,20 @@ import (
 //   - All words must match; when no paper has them all, any word.
 //   - Hits rank by ts_rank with weights title (A) 1.0, abstract (B) 0.4,
 //     authors (C) 0.2, ties by newer publication. To keep broad queries
-//     fast, only the pgRankCap most recently stored matches are ranked.
-const pgRankCap = 5000
+//     fast, only the pgRankCap most recently stored matches are ranked
+//     (SQLite's planner does the like above exactBelow papers).
+const pgRankCap = 1000
 
 // pgRankSQL ranks the papers matching a tsquery (the first and third
 // parameters) among the newest pgRankCap matches (the second), and returns
 // a page (limit, offset).
-// The match runs first, on the GIN index, materialized so the planner never
-// walks the primary key testing every row instead.
-const pgRankSQL = `WITH m AS MATERIALIZED (
-	SELECT id FROM papers WHERE search @@ ?::tsquery
-), newest AS (
-	SELECT id FROM m ORDER BY id DESC LIMIT ?
+// The planner chooses how to find the newest matches from the words'
+// statistics: the GIN index for rare words, the primary key backwards for
+// common ones, which then stops after the first pgRankCap matches (measured
+// at 100k papers: 13 ms instead of 980 ms for "model" when the index was
+// forced by materializing every match first).
+const pgRankSQL = `WITH newest AS (
+	SELECT id FROM papers WHERE search @@ ?::tsquery ORDER BY id DESC LIMIT ?
 )
 SELECT ` + paperColumns + `, -ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search, ?::tsquery) AS rank
 FROM newest JOIN papers AS p USING (id)
