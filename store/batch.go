@@ -469,3 +469,21 @@ func withoutNUL(p bot.Paper) bot.Paper {
 	}
 	return p
 }
+
+// FetchedAt returns when the batch of date was last saved. The error has
+// code ENOTFOUND when the day has no batch, and EINVALID when date is not
+// a date.
+func (db *DB) FetchedAt(ctx context.Context, date string) (time.Time, error) {
+	date, err := bot.ParseDate(date)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var at string
+	err = db.sql.QueryRowContext(ctx, "SELECT fetched_at FROM batches WHERE date = ?", date).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, bot.Errorf(bot.ENOTFOUND, "No batch for %s in the database.", date)
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("get batch time: %w", err)
+	}
+	return parseTime(at), nil
+}

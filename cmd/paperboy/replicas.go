@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"paperboy/adapters/discord"
+	"paperboy/bot"
+	"paperboy/store"
 )
 
 // gatewayLock names the lock of the Discord gateway (see oneGateway).
@@ -55,4 +59,59 @@ func oneGateway(a *app, d *discord.Adapter) func(context.Context) error {
 		}
 		return err
 	}
+}
+
+// fetchFresh is how long a day's batch saved by one replica counts as
+// fresh for the others (see onceSource).
+const fetchFresh = 2 * time.Minute
+
+// onceSource is the run command's Source when replicas share a PostgreSQL
+// store: each replica's scheduler asks for the day's batch at the same
+// times, and one of them fetches it. The fetch runs under the lock
+// "fetch DATE"; the replica that holds it fetches and saves the batch
+// before letting go, and a replica that finds the day saved less than
+// fetchFresh ago uses the stored batch instead of asking the source. The
+// engine saves what Fetch returns once more, which changes nothing.
+type onceSource struct {
+	bot.Source
+	db  *store.DB
+	now func() time.Time
+}
+
+// Fetch returns the day's batch, fetched by this replica or by another one
+// moments ago.
+func (s onceSource) Fetch(ctx context.Context, date string) (bot.Batch, error) {
+	if b, ok := s.recent(ctx, date); ok {
+		return b, nil
+	}
+	l, err := s.db.AcquireLock(ctx, "fetch "+date)
+	if err != nil {
+		return bot.Batch{}, err
+	}
+	defer l.Release()
+	if b, ok := s.recent(ctx, date); ok {
+		return b, nil
+	}
+	b, err := s.Source.Fetch(ctx, date)
+	if err != nil {
+		return bot.Batch{}, err
+	}
+	if _, err := s.db.SaveBatch(ctx, b); err != nil {
+		return bot.Batch{}, fmt.Errorf("save batch %s: %w", b.Date, err)
+	}
+	return b, nil
+}
+
+// recent returns the stored batch of date when it was saved less than
+// fetchFresh ago.
+func (s onceSource) recent(ctx context.Context, date string) (bot.Batch, bool) {
+	at, err := s.db.FetchedAt(ctx, date)
+	if err != nil || s.now().Sub(at) >= fetchFresh {
+		return bot.Batch{}, false
+	}
+	b, err := s.db.Batch(ctx, date)
+	if err != nil || b.Date != date {
+		return bot.Batch{}, false
+	}
+	return b, true
 }
