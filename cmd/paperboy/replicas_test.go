@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,5 +70,58 @@ func TestOnceSource(t *testing.T) {
 	}
 	if n := calls.Load(); n != 2 {
 		t.Fatalf("after fetchFresh the source was asked %d times in all, want 2", n)
+	}
+}
+
+// TestMain_HealthzPostgres runs paperboy on a PostgreSQL store and checks
+// that /healthz answers 200 while the database is there and 503, naming
+// it, once the database is gone: a load balancer then drops the replica.
+func TestMain_HealthzPostgres(t *testing.T) {
+	srv := pgtest.Shared(t)
+	url := srv.NewDatabase(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "http:\n  listen: 127.0.0.1:0\n")
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": url}
+	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	stdin, feed := io.Pipe()
+	defer feed.Close()
+	stderr := &syncBuffer{}
+	m := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
+	go m.Run(context.Background(), []string{"run"})
+	defer m.Close()
+	addr := regexp.MustCompile(`"http server listening" addr=(\S+)`)
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
+		if match := addr.FindStringSubmatch(stderr.String()); match != nil {
+			base = "http://" + match[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the server never said where it listens:\n%s", stderr.String())
+		}
+	}
+	get := func() (int, string) {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(body))
+	}
+	if code, body := get(); code != 200 || body != "ok" {
+		t.Fatalf("/healthz: %d %q, want 200 ok", code, body)
+	}
+	// Drop the database under the running replica, from the server's
+	// postgres database.
+	name := url[strings.LastIndex(url, "/")+1 : strings.Index(url, "?")]
+	admin, err := sql.Open("pgx", strings.Replace(url, "/"+name+"?", "/postgres?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(); code != 503 || !strings.Contains(body, "postgres") {
+		t.Fatalf("/healthz with the database gone: %d %q, want 503 naming postgres", code, body)
 	}
 }
