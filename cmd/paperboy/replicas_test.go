@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,21 +82,7 @@ func TestMain_HealthzPostgres(t *testing.T) {
 	cfg := writeConfig(t, dir, "http:\n  listen: 127.0.0.1:0\n")
 	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": url}
 	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
-	stdin, feed := io.Pipe()
-	defer feed.Close()
-	stderr := &syncBuffer{}
-	m := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
-	go m.Run(context.Background(), []string{"run"})
-	defer m.Close()
-	addr := regexp.MustCompile(`"http server listening" addr=(\S+)`)
-	var base string
-	for deadline := time.Now().Add(10 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
-		if match := addr.FindStringSubmatch(stderr.String()); match != nil {
-			base = "http://" + match[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the server never said where it listens:\n%s", stderr.String())
-		}
-	}
+	base, _, _ := startRun(t, env)
 	get := func() (int, string) {
 		resp, err := http.Get(base + "/healthz")
 		if err != nil {
