@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"paperboy/adapters/slack"
 	"paperboy/bot"
 	"paperboy/store"
+	"paperboy/store/pgtest"
 )
 
 var (
@@ -23,6 +25,10 @@ var (
 		"channels of the wide shapes of BenchmarkFanOut")
 	fanoutConcurrency = flag.Int("fanout.concurrency", 128,
 		"bot.Scheduler.Concurrency (delivery.concurrency: deliveries in flight per platform) of BenchmarkFanOut")
+	fanoutReplicas = flag.Int("fanout.replicas", 1,
+		"replicas (each its own store handle, adapters and scheduler, all ticking at once) sharing one store; more than 1 needs -fanout.postgres")
+	fanoutPostgres = flag.Bool("fanout.postgres", false,
+		"keep the ledger in a throwaway PostgreSQL database (store/pgtest) instead of SQLite")
 	fanoutSlackRate = flag.Float64("fanout.slack-rate", 100,
 		"the fake Slack workspace's chat.postMessage limit, messages per second (burst as many)")
 )
@@ -114,56 +120,49 @@ func fanoutTable(rows []fanoutResult) string {
 const fanoutDay = "2026-08-19"
 
 // runFanOut sets up a fresh database, fakes and adapters, subscribes the
-// shape's channels, and times one Scheduler.Tick that delivers to them all.
+// shape's channels, and times one Scheduler.Tick that delivers to them all:
+// with -fanout.replicas, one Tick per replica at once, sharing the work
+// through the ledger.
 func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	b.StopTimer()
 	ctx := context.Background()
-	quiet := slog.New(slog.DiscardHandler)
 
 	// The clock starts at Thursday 09:00:30 UTC, when the weekday schedule
 	// has just made Wednesday's batch due, and runs at wall-clock speed.
 	base, started := time.Date(2026, 8, 20, 9, 0, 30, 0, time.UTC), time.Now()
 	now := func() time.Time { return base.Add(time.Since(started)) }
 
-	db, err := store.Open(filepath.Join(b.TempDir(), "fanout.db"))
+	dsn := filepath.Join(b.TempDir(), "fanout.db")
+	if *fanoutPostgres {
+		dsn = pgtest.Shared(b).NewDatabase(b)
+	} else if *fanoutReplicas > 1 {
+		b.Fatal("-fanout.replicas above 1 needs -fanout.postgres")
+	}
+	db, err := store.Open(dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
 	db.Now = now
 	importSample(b, db)
-	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
 
-	chats := map[string]bot.Chat{}
+	// One fake per platform, shared by every replica: one bot token, one
+	// set of limits.
 	var dfake *limitedDiscord
 	var sfake *limitedSlack
+	urls := map[string]string{}
 	for _, p := range sh.platforms {
 		switch p {
 		case "discord":
 			dfake = newLimitedDiscord()
 			srv := startFake(dfake, &dfake.conns)
 			defer srv.Close()
-			a, err := discord.New(discord.Config{
-				Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
-				PublicKey:  strings.Repeat("ab", 32),
-				APIBaseURL: srv.URL, Logger: quiet,
-			}, engine)
-			if err != nil {
-				b.Fatal(err)
-			}
-			chats["discord"] = a
+			urls[p] = srv.URL
 		case "slack":
 			sfake = newLimitedSlack(*fanoutSlackRate)
 			srv := startFake(sfake, &sfake.conns)
 			defer srv.Close()
-			a, err := slack.New(slack.Config{
-				Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
-				APIURL: srv.URL, Logger: quiet,
-			}, engine)
-			if err != nil {
-				b.Fatal(err)
-			}
-			chats["slack"] = a
+			urls[p] = srv.URL
 		}
 	}
 	for _, p := range sh.platforms {
@@ -177,17 +176,26 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 			}
 		}
 	}
-	sched := &bot.Scheduler{
-		Deliverer:     &bot.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: "bench", Logger: quiet},
-		Subscriptions: db,
-		ParseSchedule: parseSchedule,
-		Concurrency:   *fanoutConcurrency,
-		Logger:        quiet,
+	scheds := make([]*bot.Scheduler, *fanoutReplicas)
+	for i := range scheds {
+		rdb := db
+		if i > 0 {
+			if rdb, err = store.Open(dsn); err != nil {
+				b.Fatal(err)
+			}
+			defer rdb.Close()
+			rdb.Now = now
+		}
+		scheds[i] = fanoutReplica(b, rdb, now, urls, fmt.Sprintf("bench-%d", i))
 	}
 
 	b.StartTimer()
 	start := time.Now()
-	sched.Tick(ctx)
+	var wg sync.WaitGroup
+	for _, sched := range scheds {
+		wg.Go(func() { sched.Tick(ctx) })
+	}
+	wg.Wait()
 	took := time.Since(start)
 	b.StopTimer()
 
@@ -207,6 +215,42 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	}
 	b.StartTimer()
 	return r
+}
+
+// fanoutReplica returns one replica's scheduler: its own engine, adapters
+// (to the shared fakes at urls, by platform) and Deliverer named owner.
+func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[string]string, owner string) *bot.Scheduler {
+	quiet := slog.New(slog.DiscardHandler)
+	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
+	chats := map[string]bot.Chat{}
+	if url, ok := urls["discord"]; ok {
+		a, err := discord.New(discord.Config{
+			Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
+			PublicKey:  strings.Repeat("ab", 32),
+			APIBaseURL: url, Logger: quiet,
+		}, engine)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chats["discord"] = a
+	}
+	if url, ok := urls["slack"]; ok {
+		a, err := slack.New(slack.Config{
+			Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
+			APIURL: url, Logger: quiet,
+		}, engine)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chats["slack"] = a
+	}
+	return &bot.Scheduler{
+		Deliverer:     &bot.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: owner, Logger: quiet},
+		Subscriptions: db,
+		ParseSchedule: parseSchedule,
+		Concurrency:   *fanoutConcurrency,
+		Logger:        quiet,
+	}
 }
 
 // fanoutChannel is the id of channel i: a snowflake on Discord, a C… id on
