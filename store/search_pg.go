@@ -14,15 +14,17 @@ import (
 //
 //   - Each query word becomes a tsquery made by PostgreSQL itself from the
 //     word as plain text (phraseto_tsquery, which never fails, whatever the
-//     text): stemmed by the english configuration, or as written (simple)
-//     when english drops it as a stop word. "gpt-4" becomes a phrase.
+//     text): stemmed (paperboy_english), or as written (paperboy_simple)
+//     when stemming drops it as a stop word. "gpt-4" becomes a phrase.
+//     Both configurations fold accents when unaccent is installed.
 //   - A last word whose last run of letters has at least minPrefix of them
-//     may also be the start of a word: its runs, lower-cased, quoted by
-//     search and nothing else, as a phrase whose last lexeme is a prefix
-//     ('self' <-> 'superv':*), matched against the unstemmed half.
+//     may also be the start of a word: its runs of letters and digits, made
+//     a phrase by phraseto_tsquery('paperboy_simple'), the last lexeme then
+//     marked as a prefix ('self' <-> 'superv':*), which matches the unstemmed
+//     half of the document.
 //   - The words' tsqueries are combined as text and cast to tsquery: every
-//     piece is either PostgreSQL's own output or a lexeme quoted here, so no
-//     user text is ever parsed as tsquery syntax.
+//     lexeme in it was quoted by PostgreSQL, so no user text is ever parsed
+//     as tsquery syntax.
 //   - All words must match; when no paper has them all, any word.
 //   - Hits rank by ts_rank with weights title (A) 1.0, abstract (B) 0.4,
 //     authors (C) 0.2, ties by newer publication. To keep broad queries
@@ -83,27 +85,29 @@ func joinTS(groups []string, op string) string {
 // tsGroups returns each term's tsquery as text, see the comment above
 // pgRankSQL; terms with nothing to search for (punctuation) are left out.
 func (db *DB) tsGroups(ctx context.Context, terms []string) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT phraseto_tsquery('english', t)::text,
-		phraseto_tsquery('simple', t)::text
-		FROM unnest(?::text[]) WITH ORDINALITY AS u (t, i) ORDER BY i`, terms)
+	prefixes := make([]string, len(terms))
+	prefixes[len(terms)-1] = prefixWords(terms[len(terms)-1])
+	rows, err := db.sql.QueryContext(ctx, `SELECT phraseto_tsquery('paperboy_english', t)::text,
+		phraseto_tsquery('paperboy_simple', t)::text, phraseto_tsquery('paperboy_simple', w)::text
+		FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u (t, w, i) ORDER BY i`, terms, prefixes)
 	if err != nil {
 		return nil, fmt.Errorf("parse query: %w", err)
 	}
 	defer rows.Close()
 	var groups []string
-	for i := 0; rows.Next(); i++ {
-		var english, simple string
-		if err := rows.Scan(&english, &simple); err != nil {
+	for rows.Next() {
+		var english, simple, prefix string
+		if err := rows.Scan(&english, &simple, &prefix); err != nil {
 			return nil, fmt.Errorf("parse query: %w", err)
 		}
 		g := english
 		if g == "" {
 			g = simple
 		}
-		if i == len(terms)-1 {
-			if prefix := prefixTS(terms[i]); prefix != "" {
-				g = joinOr(g, prefix)
-			}
+		// PostgreSQL's output ends with the quoted last lexeme: make it a
+		// prefix.
+		if strings.HasSuffix(prefix, "'") {
+			g = joinOr(g, prefix+":*")
 		}
 		if g != "" {
 			groups = append(groups, g)
@@ -124,20 +128,14 @@ func joinOr(a, b string) string {
 	return "(" + a + ") | (" + b + ")"
 }
 
-// prefixTS returns the tsquery text matching t's runs of letters and digits
-// as a phrase of unstemmed words, the last one a prefix, or "" when that
-// last run is shorter than minPrefix. Each run is lower-cased, as the simple
-// configuration stores words, and quoted with its quotes and backslashes
-// escaped (runs hold neither, but quoting stays safe if that changes).
-func prefixTS(t string) string {
+// prefixWords returns t's runs of letters and digits, space-separated, for
+// a phrase whose last word is a prefix, or "" when t's last run is shorter
+// than minPrefix or t ends in something else ("c++").
+func prefixWords(t string) string {
 	runs := phraseWords(t)
-	if len(runs) == 0 || utf8.RuneCountInString(lastRun(t)) < minPrefix || runs[len(runs)-1] != lastRun(t) {
+	last := lastRun(t)
+	if len(runs) == 0 || utf8.RuneCountInString(last) < minPrefix || runs[len(runs)-1] != last {
 		return ""
 	}
-	esc := strings.NewReplacer(`\`, `\\`, `'`, `''`)
-	parts := make([]string, len(runs))
-	for i, r := range runs {
-		parts[i] = "'" + esc.Replace(strings.ToLower(r)) + "'"
-	}
-	return strings.Join(parts, " <-> ") + ":*"
+	return strings.Join(runs, " ")
 }

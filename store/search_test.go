@@ -276,3 +276,19 @@ func TestDB_Search_Empty(t *testing.T) {
 		}
 	})
 }
+
+// TestDB_Search_Accents checks that accents do not matter, either way, on
+// both engines: SQLite's tokenizer removes them, PostgreSQL's unaccent.
+func TestDB_Search_Accents(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		mustSave(t, db, bot.Batch{Papers: append(bottest.Corpus(5, 50),
+			bot.Paper{ID: "2608.99001", Title: "Naïve Bayes for résumé screening", Authors: []string{"José Müller"},
+				Abstract: "A café-grade baseline."})})
+		for _, q := range []string{"naive", "naïve bayes", "resume screening", "muller", "müller", "jose", "naiv", "cafe"} {
+			if ids := searchIDs(t, db, q); !slices.Contains(ids, "2608.99001") {
+				t.Errorf("%q: %v, want 2608.99001 among them", q, ids)
+			}
+		}
+	})
+}

@@ -8,6 +8,30 @@
 -- with a GIN index where SQLite has FTS5.
 -- Append-only: never edit this file once shipped; add 0002_….sql instead.
 
+-- Text search configurations of our own, so that search can fold accents
+-- the way SQLite's tokenizer does (remove_diacritics): "naive" finds
+-- "naïve". That needs the unaccent extension (contrib; trusted since
+-- PostgreSQL 13, so the database's owner may create it). Without it the
+-- configurations are plain copies of english and simple, and accents
+-- stay significant.
+DO $$
+BEGIN
+	CREATE EXTENSION IF NOT EXISTS unaccent;
+EXCEPTION WHEN OTHERS THEN
+	RAISE NOTICE 'paperboy: no unaccent extension (%); accents stay significant in search', SQLERRM;
+END $$;
+CREATE TEXT SEARCH CONFIGURATION paperboy_english (COPY = english);
+CREATE TEXT SEARCH CONFIGURATION paperboy_simple (COPY = simple);
+DO $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'unaccent') THEN
+		ALTER TEXT SEARCH CONFIGURATION paperboy_english
+			ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+		ALTER TEXT SEARCH CONFIGURATION paperboy_simple
+			ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+	END IF;
+END $$;
+
 -- papers holds one row per paper. id is what batch_papers points at, and
 -- its order is storage order (search's "newest first" is by id).
 CREATE TABLE papers (
@@ -32,18 +56,18 @@ CREATE TABLE papers (
 	updated_at       TEXT    NOT NULL,
 	-- search is the full-text index's document, kept by PostgreSQL itself.
 	-- Weights rank a title hit over an abstract hit over an author hit (A,
-	-- B, C). Each field is in it twice: stemmed by the english configuration,
-	-- so "transformer" finds "Transformers", and as written (simple), so a
+	-- B, C). Each field is in it twice: stemmed (paperboy_english),
+	-- so "transformer" finds "Transformers", and as written (paperboy_simple), so a
 	-- partial last word is a prefix of a whole word ("diffusi" of
 	-- "diffusion", where the stem is "diffus") and stop words still match
 	-- when a query has nothing else. Stored, so ranking reads no function.
 	search tsvector GENERATED ALWAYS AS (
-		setweight(to_tsvector('english', title), 'A') ||
-		setweight(to_tsvector('english', abstract), 'B') ||
-		setweight(to_tsvector('english', authors), 'C') ||
-		setweight(to_tsvector('simple', title), 'A') ||
-		setweight(to_tsvector('simple', abstract), 'B') ||
-		setweight(to_tsvector('simple', authors), 'C')
+		setweight(to_tsvector('paperboy_english', title), 'A') ||
+		setweight(to_tsvector('paperboy_english', abstract), 'B') ||
+		setweight(to_tsvector('paperboy_english', authors), 'C') ||
+		setweight(to_tsvector('paperboy_simple', title), 'A') ||
+		setweight(to_tsvector('paperboy_simple', abstract), 'B') ||
+		setweight(to_tsvector('paperboy_simple', authors), 'C')
 	) STORED
 );
 
