@@ -66,8 +66,8 @@ type CopyProgress struct {
 // copyChunk is how many rows Copy writes per transaction.
 const copyChunk = 500
 
-// Counts returns the number of rows of each table that Copy moves (and of
-// replays), for copy-store's checks and summary.
+// Counts returns the number of rows of each table that CopyFrom moves, by
+// table name, for copy-store's checks and summary.
 func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
 	counts := make(map[string]int64, len(copyTables))
 	for _, t := range copyTables {
