@@ -155,8 +155,11 @@ func (db *DB) AddPapers(ctx context.Context, papers []bot.Paper) (bot.SaveResult
 	}
 	db.bulk.mu.Lock()
 	defer db.bulk.mu.Unlock()
-	if err := db.yieldWriteLock(ctx); err != nil {
-		return bot.SaveResult{}, fmt.Errorf("add papers: %w", err)
+	// PostgreSQL has row locks, not one write lock: nobody to yield to.
+	if !db.sql.pg {
+		if err := db.yieldWriteLock(ctx); err != nil {
+			return bot.SaveResult{}, fmt.Errorf("add papers: %w", err)
+		}
 	}
 	defer func() { db.bulk.last = time.Now() }()
 	now := db.now()
