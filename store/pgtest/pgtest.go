@@ -49,6 +49,31 @@ type Server struct {
 	next  atomic.Int64
 }
 
+// reapOrphans stops the servers and removes the directories that test
+// processes killed before Stop (a test timeout, kill -9) left behind: those
+// whose owner process is gone.
+func reapOrphans(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "paperboy-pgtest-*"))
+	for _, dir := range dirs {
+		buf, err := os.ReadFile(filepath.Join(dir, "owner"))
+		if err != nil {
+			continue // starting right now, or not ours
+		}
+		pid, err := strconv.Atoi(string(buf))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue // alive (or not ours to judge)
+		}
+		orphan := &Server{dir: dir, bin: bin}
+		if info, err := os.Stat(dir); err == nil {
+			if st, ok := info.Sys().(*syscall.Stat_t); ok && os.Getuid() == 0 && st.Uid != 0 {
+				orphan.cred = &syscall.Credential{Uid: st.Uid, Gid: st.Gid}
+			}
+		}
+		orphan.run("pg_ctl", "-D", filepath.Join(dir, "data"), "-m", "immediate", "-w", "stop")
+		os.RemoveAll(dir)
+	}
+}
+
 // findBin returns the directory holding initdb and pg_ctl, preferring PATH,
 // then the newest /usr/lib/postgresql/*/bin (Debian's layout).
 func findBin() (string, error) {
@@ -81,8 +106,14 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	reapOrphans(bin)
 	dir, err := os.MkdirTemp("", "paperboy-pgtest-")
 	if err != nil {
+		return nil, err
+	}
+	// The test process's pid, for reapOrphans in a later run should this
+	// one be killed before Stop.
+	if err := os.WriteFile(filepath.Join(dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
 		return nil, err
 	}
 	s := &Server{dir: dir, bin: bin, uid: os.Getuid()}
@@ -184,6 +215,9 @@ func freePort() (int, error) {
 func (s *Server) url(name string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, name)
 }
+
+// Dir returns the server's temporary directory: data, socket and log.
+func (s *Server) Dir() string { return s.dir }
 
 // Port returns the server's TCP port on 127.0.0.1.
 func (s *Server) Port() int { return s.port }
