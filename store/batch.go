@@ -44,12 +44,17 @@ const paperValues = `SELECT value->>'id', value->>'title', value->>'abstract',
 	value->>'keywords', value->>'categories', ?2, ?2
 	FROM jsonb_each(?1) WHERE true`
 
-// upsertSQL stores the papers of its JSON parameter, adding new ones and
-// refreshing known ones. On conflict, a field is replaced only when the new
-// copy has it, so an arXiv record never wipes what Hugging Face added
-// (links, ai_summary, keywords), and upvotes keep the maximum: HF's count is
-// cumulative and arXiv records carry 0.
-const upsertSQL = `INSERT INTO papers (` + paperColumnList + `) ` + paperValues + `
+// paperValuesPG is paperValues for PostgreSQL: jsonb_array_elements reads
+// the array, and ->> gives text, so upvotes is cast.
+const paperValuesPG = `SELECT value->>'id', value->>'title', value->>'abstract',
+	value->>'authors', value->>'published', (value->>'upvotes')::integer, value->>'arxiv_url',
+	value->>'pdf_url', value->>'hf_url', value->>'github_url', value->>'project_url',
+	value->>'thumbnail', value->>'ai_summary', value->>'ai_summary_model',
+	value->>'keywords', value->>'categories', ?2, ?2
+	FROM jsonb_array_elements(?1::jsonb) AS j (value) WHERE true`
+
+// upsertTail is the conflict clause of upsertSQL.
+const upsertTail = `
 ON CONFLICT (paper_id) DO UPDATE SET
 	title = COALESCE(NULLIF(excluded.title, ''), papers.title),
 	abstract = COALESCE(NULLIF(excluded.abstract, ''), papers.abstract),
@@ -69,10 +74,32 @@ ON CONFLICT (paper_id) DO UPDATE SET
 	updated_at = excluded.updated_at
 RETURNING id, paper_id`
 
+// upsertSQL stores the papers of its JSON parameter, adding new ones and
+// refreshing known ones. On conflict, a field is replaced only when the new
+// copy has it, so an arXiv record never wipes what Hugging Face added
+// (links, ai_summary, keywords), and upvotes keep the maximum: HF's count is
+// cumulative and arXiv records carry 0. upsertSQLPG is the same for
+// PostgreSQL.
+const (
+	upsertSQL   = `INSERT INTO papers (` + paperColumnList + `) ` + paperValues + upsertTail
+	upsertSQLPG = `INSERT INTO papers (` + paperColumnList + `) ` + paperValuesPG + upsertTail
+)
+
 // addSQL stores the papers of its JSON parameter that are not stored yet;
-// stored ones are left as they are, and cost no index work.
-const addSQL = `INSERT INTO papers (` + paperColumnList + `) ` + paperValues + `
-ON CONFLICT (paper_id) DO NOTHING`
+// stored ones are left as they are, and cost no index work. addSQLPG is the
+// same for PostgreSQL.
+const (
+	addSQL   = `INSERT INTO papers (` + paperColumnList + `) ` + paperValues + ` ON CONFLICT (paper_id) DO NOTHING`
+	addSQLPG = `INSERT INTO papers (` + paperColumnList + `) ` + paperValuesPG + ` ON CONFLICT (paper_id) DO NOTHING`
+)
+
+// pick returns sqlite's SQL, or pg's on PostgreSQL.
+func (t *txn) pick(sqlite, pg string) string {
+	if t.pg {
+		return pg
+	}
+	return sqlite
+}
 
 // SaveBatch stores the batch's papers in one transaction, adding new ones
 // and refreshing known ones, never duplicating a paper (see upsertSQL for
@@ -96,7 +123,7 @@ func (db *DB) SaveBatch(ctx context.Context, b bot.Batch) (bot.SaveResult, error
 		return res, err
 	}
 	now := db.now()
-	err = db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *txn) error {
 		ids, err := upsertPapers(ctx, tx, papers, now, &res)
 		if err != nil || b.Date == "" {
 			return err
@@ -128,19 +155,22 @@ func (db *DB) AddPapers(ctx context.Context, papers []bot.Paper) (bot.SaveResult
 	}
 	db.bulk.mu.Lock()
 	defer db.bulk.mu.Unlock()
-	if err := db.yieldWriteLock(ctx); err != nil {
-		return bot.SaveResult{}, fmt.Errorf("add papers: %w", err)
+	// PostgreSQL has row locks, not one write lock: nobody to yield to.
+	if !db.sql.pg {
+		if err := db.yieldWriteLock(ctx); err != nil {
+			return bot.SaveResult{}, fmt.Errorf("add papers: %w", err)
+		}
 	}
 	defer func() { db.bulk.last = time.Now() }()
 	now := db.now()
 	added := 0
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		for chunk := range slices.Chunk(papers, rowsPerStatement) {
-			papersJSON, err := encodePapers(chunk)
+			papersJSON, err := encodePapers(chunk, tx.pg)
 			if err != nil {
 				return err
 			}
-			r, err := tx.ExecContext(ctx, addSQL, papersJSON, now)
+			r, err := tx.ExecContext(ctx, tx.pick(addSQL, addSQLPG), papersJSON, now)
 			if err != nil {
 				return fmt.Errorf("insert papers: %w", err)
 			}
@@ -220,14 +250,14 @@ func dedupe(papers []bot.Paper) ([]bot.Paper, error) {
 	return out, nil
 }
 
-// write runs fn in a transaction (BEGIN IMMEDIATE, see dsn) and commits
-// when fn returns nil. A full disk or a read-only file is told in words
-// (fileErr), whichever statement hits it.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// write runs fn in a transaction (on SQLite BEGIN IMMEDIATE, see dsn) and
+// commits when fn returns nil. A full disk or a read-only file is told in
+// words (fileErr), whichever statement hits it.
+func (db *DB) write(ctx context.Context, fn func(tx *txn) error) error {
 	return fileErr(db.writeTx(ctx, fn))
 }
 
-func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) writeTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -247,10 +277,10 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // upsertPapers stores papers in chunks and returns their rowids, in order.
 // It adds to res what was added and what was updated.
-func upsertPapers(ctx context.Context, tx *sql.Tx, papers []bot.Paper, now string, res *bot.SaveResult) ([]int64, error) {
+func upsertPapers(ctx context.Context, tx *txn, papers []bot.Paper, now string, res *bot.SaveResult) ([]int64, error) {
 	ids := make([]int64, 0, len(papers))
 	for chunk := range slices.Chunk(papers, rowsPerStatement) {
-		papersJSON, err := encodePapers(chunk)
+		papersJSON, err := encodePapers(chunk, tx.pg)
 		if err != nil {
 			return nil, err
 		}
@@ -273,8 +303,9 @@ func upsertPapers(ctx context.Context, tx *sql.Tx, papers []bot.Paper, now strin
 
 // knownPapers counts how many of the papers (distinct ids, as JSON from
 // encodePapers) are stored.
-func knownPapers(ctx context.Context, tx *sql.Tx, papersJSON string) (int, error) {
-	const q = `SELECT count(*) FROM papers WHERE paper_id IN (SELECT value->>'id' FROM jsonb_each(?))`
+func knownPapers(ctx context.Context, tx *txn, papersJSON string) (int, error) {
+	q := tx.pick(`SELECT count(*) FROM papers WHERE paper_id IN (SELECT value->>'id' FROM jsonb_each(?))`,
+		`SELECT count(*) FROM papers WHERE paper_id IN (SELECT value->>'id' FROM jsonb_array_elements(?::jsonb) AS j (value))`)
 	var n int
 	if err := tx.QueryRowContext(ctx, q, papersJSON).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count known papers: %w", err)
@@ -284,8 +315,8 @@ func knownPapers(ctx context.Context, tx *sql.Tx, papersJSON string) (int, error
 
 // upsertChunk runs one upsert of the papers (as JSON from encodePapers) and
 // returns the rowid of each id.
-func upsertChunk(ctx context.Context, tx *sql.Tx, papersJSON string, n int, now string) (map[string]int64, error) {
-	rows, err := tx.QueryContext(ctx, upsertSQL, papersJSON, now)
+func upsertChunk(ctx context.Context, tx *txn, papersJSON string, n int, now string) (map[string]int64, error) {
+	rows, err := tx.QueryContext(ctx, tx.pick(upsertSQL, upsertSQLPG), papersJSON, now)
 	if err != nil {
 		return nil, fmt.Errorf("upsert papers: %w", err)
 	}
@@ -330,7 +361,15 @@ type paperJSON struct {
 // encodePapers returns the papers as one JSON array of paperJSON, the
 // single parameter of upsertSQL and addSQL. Text that is not valid UTF-8
 // has its bad bytes replaced by U+FFFD, as encoding/json does everywhere.
-func encodePapers(papers []bot.Paper) (string, error) {
+// With pg set, NUL characters are dropped: PostgreSQL's text (and jsonb)
+// cannot hold them.
+func encodePapers(papers []bot.Paper, pg bool) (string, error) {
+	if pg {
+		papers = slices.Clone(papers)
+		for i := range papers {
+			papers[i] = withoutNUL(papers[i])
+		}
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(papers) * 1536)
 	enc := json.NewEncoder(&buf)
@@ -357,7 +396,7 @@ func encodePapers(papers []bot.Paper) (string, error) {
 
 // replaceBatch makes the day's batch the papers with the given rowids, in
 // order, from source.
-func replaceBatch(ctx context.Context, tx *sql.Tx, date, source string, ids []int64, now string) error {
+func replaceBatch(ctx context.Context, tx *txn, date, source string, ids []int64, now string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO batches (date, source, fetched_at) VALUES (?, ?, ?)
 		ON CONFLICT (date) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at`,
 		date, source, now)
@@ -420,4 +459,39 @@ func (db *DB) Batch(ctx context.Context, date string) (bot.Batch, error) {
 		out.Papers[i] = r.paper()
 	}
 	return out, nil
+}
+
+// nul drops NUL characters.
+var nul = strings.NewReplacer("\x00", "")
+
+// withoutNUL returns p with no NUL character in its text.
+func withoutNUL(p bot.Paper) bot.Paper {
+	p.Title, p.Abstract, p.AISummary = nul.Replace(p.Title), nul.Replace(p.Abstract), nul.Replace(p.AISummary)
+	for _, list := range []*[]string{&p.Authors, &p.Keywords, &p.Categories} {
+		if slices.ContainsFunc(*list, func(s string) bool { return strings.Contains(s, "\x00") }) {
+			*list = slices.Clone(*list)
+			for i, s := range *list {
+				(*list)[i] = nul.Replace(s)
+			}
+		}
+	}
+	return p
+}
+
+// FetchedAt returns when the batch of date was last saved. The error has
+// code ENOTFOUND when the day has no batch, and EINVALID when date is not
+// a date.
+func (db *DB) FetchedAt(ctx context.Context, date string) (time.Time, error) {
+	date, err := bot.ParseDate(date)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var at string
+	err = db.sql.QueryRowContext(ctx, "SELECT fetched_at FROM batches WHERE date = ?", date).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, bot.Errorf(bot.ENOTFOUND, "No batch for %s in the database.", date)
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("get batch time: %w", err)
+	}
+	return parseTime(at), nil
 }

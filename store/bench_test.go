@@ -14,6 +14,7 @@ import (
 	"paperboy/bot"
 	"paperboy/bot/bottest"
 	"paperboy/store"
+	"paperboy/store/pgtest"
 )
 
 // benchPapers is the size of the search benchmarks' corpus. Building it
@@ -31,6 +32,7 @@ const chunk = 1000
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
+	pgtest.StopShared()
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"paperboy/bot"
@@ -47,7 +48,7 @@ func (r *deliveryRow) delivery() bot.Delivery {
 	return d
 }
 
-// querier runs queries on a *sql.DB or in a *sql.Tx.
+// querier runs queries on a *conn or in a *txn.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -73,7 +74,7 @@ func (db *DB) Claim(ctx context.Context, k bot.DeliveryKey, owner string, until 
 			k.Date, where(k), formatClaim(now), formatClaim(until))
 	}
 	var d bot.Delivery
-	err = db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *txn) error {
 		d, err = db.claim(ctx, tx, k, owner, until, now)
 		return err
 	})
@@ -84,7 +85,18 @@ func (db *DB) Claim(ctx context.Context, k bot.DeliveryKey, owner string, until 
 }
 
 // claim is Claim inside its transaction.
-func (db *DB) claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+func (db *DB) claim(ctx context.Context, tx *txn, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+	if tx.pg {
+		// PostgreSQL runs write transactions side by side: this lock, held
+		// until the transaction ends, makes claims of one delivery take
+		// turns, as SQLite's single writer does. The read below then sees
+		// what the previous claim committed.
+		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(? || ' ' || ? || ' ' || ?))",
+			lockClaim, k.Platform, k.Channel, k.Date)
+		if err != nil {
+			return bot.Delivery{}, fmt.Errorf("lock delivery: %w", err)
+		}
+	}
 	old, found, err := getDelivery(ctx, tx, k)
 	switch {
 	case err != nil:
@@ -108,7 +120,7 @@ func (db *DB) claim(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner st
 func (db *DB) ownerGone(owner string) bool { return db.OwnerGone != nil && db.OwnerGone(owner) }
 
 // insertDelivery creates the row of a first claim.
-func insertDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+func insertDelivery(ctx context.Context, tx *txn, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
 	var r deliveryRow
 	err := tx.QueryRowContext(ctx, `INSERT INTO deliveries
 		(platform, channel, date, state, owner, claimed_until, renewed_at, attempts, token, updated_at)
@@ -124,7 +136,7 @@ func insertDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner st
 // takeDelivery claims an existing row for owner, counts the attempt and
 // issues the next fencing token. The last error and next retry of a failed
 // attempt stay for status until the delivery finishes again.
-func takeDelivery(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
+func takeDelivery(ctx context.Context, tx *txn, k bot.DeliveryKey, owner string, until, now time.Time) (bot.Delivery, error) {
 	var r deliveryRow
 	err := tx.QueryRowContext(ctx, `UPDATE deliveries
 		SET state = ?, owner = ?, claimed_until = ?, renewed_at = ?, attempts = attempts + 1,
@@ -175,7 +187,7 @@ func (db *DB) Record(ctx context.Context, c bot.Claim, item string, sent bot.Sen
 	}
 	c.DeliveryKey = k
 	now := db.Now()
-	err = db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *txn) error {
 		if err := checkClaimHeld(ctx, tx, c); err != nil {
 			return err
 		}
@@ -189,7 +201,7 @@ func (db *DB) Record(ctx context.Context, c bot.Claim, item string, sent bot.Sen
 
 // recordItem upserts one item's ids and sets the delivery's thread when
 // sent has one.
-func recordItem(ctx context.Context, tx *sql.Tx, k bot.DeliveryKey, item string, sent bot.Sent, now time.Time) error {
+func recordItem(ctx context.Context, tx *txn, k bot.DeliveryKey, item string, sent bot.Sent, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_items (platform, channel, date, item, ids, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (platform, channel, date, item) DO UPDATE SET
@@ -228,7 +240,7 @@ func (db *DB) Finish(ctx context.Context, c bot.Claim, state, lastError string, 
 	res, err := db.sql.ExecContext(ctx, `UPDATE deliveries
 		SET state = ?, owner = '', claimed_until = NULL, renewed_at = NULL, last_error = ?, next_retry = ?, updated_at = ?
 		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
-		state, cutRunes(lastError, maxLastError), nullTime(nextRetry), formatTime(db.Now()),
+		state, cutRunes(cleanText(lastError), maxLastError), nullTime(nextRetry), formatTime(db.Now()),
 		k.Platform, k.Channel, k.Date, c.Owner, c.Token, bot.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("finish delivery: %w", err)
@@ -240,11 +252,12 @@ func (db *DB) Finish(ctx context.Context, c bot.Claim, state, lastError string, 
 }
 
 // checkClaimHeld returns an ECONFLICT error unless c is the delivery's
-// current claim.
-func checkClaimHeld(ctx context.Context, tx *sql.Tx, c bot.Claim) error {
+// current claim. On PostgreSQL it locks the row until the transaction ends,
+// so no claim can take the delivery over before the caller's write.
+func checkClaimHeld(ctx context.Context, tx *txn, c bot.Claim) error {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries
-		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM deliveries
+		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`+tx.forUpdate()+`) AS held`,
 		c.Platform, c.Channel, c.Date, c.Owner, c.Token, bot.DeliveryPending).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("get claim: %w", err)
@@ -368,6 +381,12 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return formatTime(t)
+}
+
+// cleanText returns s as valid UTF-8 without NUL characters: an error may
+// quote an upstream response's bytes, and PostgreSQL's text takes neither.
+func cleanText(s string) string {
+	return nul.Replace(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // cutRunes returns s cut to at most n characters (runes); search's

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -22,26 +21,28 @@ import (
 // exactly one claim per key wins, the others get ECONFLICT; after the
 // leases expire, exactly one takes each over.
 func TestDB_Ledger_TwoProcesses(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "paperboy.db")
-	dbs := []*store.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
-	keys := make([]bot.DeliveryKey, 8)
-	for i := range keys {
-		keys[i] = bot.DeliveryKey{Platform: "slack", Channel: fmt.Sprintf("C%d", i), Date: "2026-08-19"}
-	}
-	first := raceClaims(t, dbs, keys, "first")
-	for _, db := range dbs {
-		advance(db, lease)
-	}
-	second := raceClaims(t, dbs, keys, "second")
-	for _, k := range keys {
-		d := mustDelivery(t, dbs[0], k)
-		if d.State != bot.DeliverySent || d.Attempts != 2 || len(d.Items) != 2 {
-			t.Errorf("%s: %+v, want sent after 2 attempts with 2 items", k.Channel, d)
+	eachEngine(t, func(t *testing.T, e engine) {
+		path := e.dsn(t)
+		dbs := []*store.DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+		keys := make([]bot.DeliveryKey, 8)
+		for i := range keys {
+			keys[i] = bot.DeliveryKey{Platform: "slack", Channel: fmt.Sprintf("C%d", i), Date: "2026-08-19"}
 		}
-		if want := map[string][]string{first[k]: {"m"}, second[k]: {"m"}}; !reflect.DeepEqual(d.Items, want) {
-			t.Errorf("%s: Items=%v, want one per winner %v", k.Channel, d.Items, want)
+		first := raceClaims(t, dbs, keys, "first")
+		for _, db := range dbs {
+			advance(db, lease)
 		}
-	}
+		second := raceClaims(t, dbs, keys, "second")
+		for _, k := range keys {
+			d := mustDelivery(t, dbs[0], k)
+			if d.State != bot.DeliverySent || d.Attempts != 2 || len(d.Items) != 2 {
+				t.Errorf("%s: %+v, want sent after 2 attempts with 2 items", k.Channel, d)
+			}
+			if want := map[string][]string{first[k]: {"m"}, second[k]: {"m"}}; !reflect.DeepEqual(d.Items, want) {
+				t.Errorf("%s: Items=%v, want one per winner %v", k.Channel, d.Items, want)
+			}
+		}
+	})
 }
 
 // raceClaims has 16 goroutines per database claim every key at once, and
@@ -124,36 +125,38 @@ func TestDB_Ledger_Processes(t *testing.T) {
 		ledgerChild(t, path, os.Getenv(childOwner))
 		return
 	}
-	path := filepath.Join(t.TempDir(), "paperboy.db")
-	MustCloseDB(t, mustOpenDBNoCleanup(t, path))
-	children := make([]*ledgerProcess, 3)
-	for i := range children {
-		children[i] = startChild(t, path, fmt.Sprintf("p%d", i))
-	}
-	for _, c := range children {
-		c.waitReady(t)
-	}
-	for _, c := range children {
-		c.stdin.Close() // go
-	}
-	winners := make(map[string][]string)
-	for _, c := range children {
-		for _, w := range c.wait(t) {
-			channel, owner, _ := strings.Cut(w, " ")
-			winners[channel] = append(winners[channel], owner)
+	eachEngine(t, func(t *testing.T, e engine) {
+		path := e.dsn(t)
+		MustCloseDB(t, mustOpenDBNoCleanup(t, path))
+		children := make([]*ledgerProcess, 3)
+		for i := range children {
+			children[i] = startChild(t, path, fmt.Sprintf("p%d", i))
 		}
-	}
-	db := mustOpenPath(t, path)
-	for _, k := range childKeys {
-		if len(winners[k.Channel]) != 1 {
-			t.Errorf("channel %s: winners %v, want exactly one", k.Channel, winners[k.Channel])
-			continue
+		for _, c := range children {
+			c.waitReady(t)
 		}
-		d := mustDelivery(t, db, k)
-		if owner := winners[k.Channel][0]; d.Owner != owner || d.Attempts != 1 || len(d.Items) != 1 {
-			t.Errorf("channel %s: %+v, want owned by %s after 1 attempt with 1 item", k.Channel, d, owner)
+		for _, c := range children {
+			c.stdin.Close() // go
 		}
-	}
+		winners := make(map[string][]string)
+		for _, c := range children {
+			for _, w := range c.wait(t) {
+				channel, owner, _ := strings.Cut(w, " ")
+				winners[channel] = append(winners[channel], owner)
+			}
+		}
+		db := mustOpenPath(t, path)
+		for _, k := range childKeys {
+			if len(winners[k.Channel]) != 1 {
+				t.Errorf("channel %s: winners %v, want exactly one", k.Channel, winners[k.Channel])
+				continue
+			}
+			d := mustDelivery(t, db, k)
+			if owner := winners[k.Channel][0]; d.Owner != owner || d.Attempts != 1 || len(d.Items) != 1 {
+				t.Errorf("channel %s: %+v, want owned by %s after 1 attempt with 1 item", k.Channel, d, owner)
+			}
+		}
+	})
 }
 
 // ledgerProcess is a running child of TestDB_Ledger_Processes.

@@ -80,288 +80,304 @@ func wantCode(tb testing.TB, err error, code, what string) {
 }
 
 func TestDB_Claim(t *testing.T) {
-	t.Run("OK", func(t *testing.T) {
-		db := MustOpenDB(t)
-		now := db.Now()
-		got := mustClaim(t, db, testKey, "a")
-		want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliveryPending, Owner: "a",
-			ClaimedUntil: now.Add(lease), Renewed: now, Token: 1, Attempts: 1, Items: map[string][]string{}, Updated: now}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("Claim=%+v\nwant  %+v", got, want)
-		}
-		if stored := mustDelivery(t, db, testKey); !reflect.DeepEqual(stored, want) {
-			t.Fatalf("Delivery=%+v\nwant     %+v", stored, want)
-		}
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("OK", func(t *testing.T) {
+			db := e.open(t)
+			now := db.Now()
+			got := mustClaim(t, db, testKey, "a")
+			want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliveryPending, Owner: "a",
+				ClaimedUntil: now.Add(lease), Renewed: now, Token: 1, Attempts: 1, Items: map[string][]string{}, Updated: now}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("Claim=%+v\nwant  %+v", got, want)
+			}
+			if stored := mustDelivery(t, db, testKey); !reflect.DeepEqual(stored, want) {
+				t.Fatalf("Delivery=%+v\nwant     %+v", stored, want)
+			}
+		})
 
-	t.Run("Sent", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustDeliver(t, db, testKey, "a")
-		before := mustDelivery(t, db, testKey)
-		advance(db, time.Hour)
-		got, err := db.Claim(ctx, testKey, "b", db.Now().Add(lease))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, before) {
-			t.Fatalf("Claim of a sent delivery=%+v\nwant it unchanged: %+v", got, before)
-		}
-		if after := mustDelivery(t, db, testKey); !reflect.DeepEqual(after, before) {
-			t.Fatalf("row changed by the claim of a sent delivery:\n%+v\n%+v", before, after)
-		}
-	})
+		t.Run("Sent", func(t *testing.T) {
+			db := e.open(t)
+			mustDeliver(t, db, testKey, "a")
+			before := mustDelivery(t, db, testKey)
+			advance(db, time.Hour)
+			got, err := db.Claim(ctx, testKey, "b", db.Now().Add(lease))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, before) {
+				t.Fatalf("Claim of a sent delivery=%+v\nwant it unchanged: %+v", got, before)
+			}
+			if after := mustDelivery(t, db, testKey); !reflect.DeepEqual(after, before) {
+				t.Fatalf("row changed by the claim of a sent delivery:\n%+v\n%+v", before, after)
+			}
+		})
 
-	t.Run("ErrConflict", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		advance(db, lease-time.Second)
-		_, err := db.Claim(ctx, testKey, "b", db.Now().Add(lease))
-		wantCode(t, err, bot.ECONFLICT, "second owner's claim")
-		if got, want := bot.ErrorMessage(err), "Another paperboy process (a) is delivering 2026-08-19 to discord channel 123."; got != want {
-			t.Errorf("message=%q, want %q", got, want)
-		}
-		if d := mustDelivery(t, db, testKey); d.Owner != "a" || d.Attempts != 1 {
-			t.Fatalf("row after a refused claim: owner %q, attempts %d; want a, 1", d.Owner, d.Attempts)
-		}
-	})
+		t.Run("ErrConflict", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			advance(db, lease-time.Second)
+			_, err := db.Claim(ctx, testKey, "b", db.Now().Add(lease))
+			wantCode(t, err, bot.ECONFLICT, "second owner's claim")
+			if got, want := bot.ErrorMessage(err), "Another paperboy process (a) is delivering 2026-08-19 to discord channel 123."; got != want {
+				t.Errorf("message=%q, want %q", got, want)
+			}
+			if d := mustDelivery(t, db, testKey); d.Owner != "a" || d.Attempts != 1 {
+				t.Fatalf("row after a refused claim: owner %q, attempts %d; want a, 1", d.Owner, d.Attempts)
+			}
+		})
 
-	t.Run("SameOwner", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		if d := mustClaim(t, db, testKey, "a"); d.Attempts != 2 || d.Owner != "a" {
-			t.Fatalf("second claim by the owner: attempts %d, owner %q; want 2, a", d.Attempts, d.Owner)
-		}
-	})
+		t.Run("SameOwner", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			if d := mustClaim(t, db, testKey, "a"); d.Attempts != 2 || d.Owner != "a" {
+				t.Fatalf("second claim by the owner: attempts %d, owner %q; want 2, a", d.Attempts, d.Owner)
+			}
+		})
 
+	})
 }
 
 // TestDB_Claim_Takeover checks claims of a delivery whose last attempt
 // ended without sending it: by lease expiry or as failed.
 func TestDB_Claim_Takeover(t *testing.T) {
-	t.Run("LeaseExpired", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}, Thread: "t1"})
-		advance(db, lease)
-		d := mustClaim(t, db, testKey, "b")
-		want := map[string][]string{"h": {"m1"}}
-		if d.Owner != "b" || d.Attempts != 2 || d.Thread != "t1" || !reflect.DeepEqual(d.Items, want) {
-			t.Fatalf("takeover=%+v, want owner b, attempts 2, thread t1, items %v", d, want)
-		}
-		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "p1", bot.Sent{IDs: []string{"m2"}}), bot.ECONFLICT, "Record by the old owner")
-		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by the old owner")
-		if d := mustDelivery(t, db, testKey); d.Owner != "b" || len(d.Items) != 1 {
-			t.Fatalf("row after the old owner's calls: %+v", d)
-		}
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("LeaseExpired", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}, Thread: "t1"})
+			advance(db, lease)
+			d := mustClaim(t, db, testKey, "b")
+			want := map[string][]string{"h": {"m1"}}
+			if d.Owner != "b" || d.Attempts != 2 || d.Thread != "t1" || !reflect.DeepEqual(d.Items, want) {
+				t.Fatalf("takeover=%+v, want owner b, attempts 2, thread t1, items %v", d, want)
+			}
+			wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "p1", bot.Sent{IDs: []string{"m2"}}), bot.ECONFLICT, "Record by the old owner")
+			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by the old owner")
+			if d := mustDelivery(t, db, testKey); d.Owner != "b" || len(d.Items) != 1 {
+				t.Fatalf("row after the old owner's calls: %+v", d)
+			}
+		})
 
-	t.Run("AfterFailed", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		next := db.Now().Add(time.Hour)
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", next); err != nil {
-			t.Fatal(err)
-		}
-		d := mustClaim(t, db, testKey, "b") // no lease left to wait for
-		if d.State != bot.DeliveryPending || d.Attempts != 2 || d.LastError != "boom" || !d.NextRetry.Equal(next) {
-			t.Fatalf("claim after a failure=%+v, want pending, attempts 2, the last error and retry kept", d)
-		}
-	})
+		t.Run("AfterFailed", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			next := db.Now().Add(time.Hour)
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", next); err != nil {
+				t.Fatal(err)
+			}
+			d := mustClaim(t, db, testKey, "b") // no lease left to wait for
+			if d.State != bot.DeliveryPending || d.Attempts != 2 || d.LastError != "boom" || !d.NextRetry.Equal(next) {
+				t.Fatalf("claim after a failure=%+v, want pending, attempts 2, the last error and retry kept", d)
+			}
+		})
 
+	})
 }
 
 func TestDB_Claim_ErrInvalid(t *testing.T) {
-	db := MustOpenDB(t)
-	until := db.Now().Add(lease)
-	tests := []struct {
-		name  string
-		k     bot.DeliveryKey
-		owner string
-		until time.Time
-	}{
-		{"NoPlatform", bot.DeliveryKey{Channel: "1", Date: "2026-08-19"}, "a", until},
-		{"NoChannel", bot.DeliveryKey{Platform: "slack", Date: "2026-08-19"}, "a", until},
-		{"BadDate", bot.DeliveryKey{Platform: "slack", Channel: "1", Date: "19.08.2026"}, "a", until},
-		{"NoOwner", testKey, "", until},
-		{"PastUntil", testKey, "a", db.Now()},
-		{"SubMillisecondUntil", testKey, "a", db.Now().Add(500 * time.Microsecond)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := db.Claim(ctx, tt.k, tt.owner, tt.until)
-			wantCode(t, err, bot.EINVALID, "Claim")
-		})
-	}
-	if _, err := db.Delivery(ctx, testKey); bot.ErrorCode(err) != bot.ENOTFOUND {
-		t.Fatalf("invalid claims left a row: err=%v", err)
-	}
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		until := db.Now().Add(lease)
+		tests := []struct {
+			name  string
+			k     bot.DeliveryKey
+			owner string
+			until time.Time
+		}{
+			{"NoPlatform", bot.DeliveryKey{Channel: "1", Date: "2026-08-19"}, "a", until},
+			{"NoChannel", bot.DeliveryKey{Platform: "slack", Date: "2026-08-19"}, "a", until},
+			{"BadDate", bot.DeliveryKey{Platform: "slack", Channel: "1", Date: "19.08.2026"}, "a", until},
+			{"NoOwner", testKey, "", until},
+			{"PastUntil", testKey, "a", db.Now()},
+			{"SubMillisecondUntil", testKey, "a", db.Now().Add(500 * time.Microsecond)},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := db.Claim(ctx, tt.k, tt.owner, tt.until)
+				wantCode(t, err, bot.EINVALID, "Claim")
+			})
+		}
+		if _, err := db.Delivery(ctx, testKey); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Fatalf("invalid claims left a row: err=%v", err)
+		}
+	})
 }
 
 func TestDB_Record(t *testing.T) {
-	t.Run("OK", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}, Thread: "t1"})
-		mustRecord(t, db, testKey, "a", "p1", bot.Sent{IDs: []string{"m2", "m3"}})
-		mustRecord(t, db, testKey, "a", "p2", bot.Sent{IDs: []string{"m4"}})
-		mustRecord(t, db, testKey, "a", "p2", bot.Sent{IDs: []string{"m5"}}) // replaces
-		d := mustDelivery(t, db, testKey)
-		want := map[string][]string{"h": {"m1"}, "p1": {"m2", "m3"}, "p2": {"m5"}}
-		if !reflect.DeepEqual(d.Items, want) {
-			t.Errorf("Items=%v, want %v", d.Items, want)
-		}
-		if d.Thread != "t1" {
-			t.Errorf("Thread=%q, want t1 (posts without a thread keep it)", d.Thread)
-		}
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("OK", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}, Thread: "t1"})
+			mustRecord(t, db, testKey, "a", "p1", bot.Sent{IDs: []string{"m2", "m3"}})
+			mustRecord(t, db, testKey, "a", "p2", bot.Sent{IDs: []string{"m4"}})
+			mustRecord(t, db, testKey, "a", "p2", bot.Sent{IDs: []string{"m5"}}) // replaces
+			d := mustDelivery(t, db, testKey)
+			want := map[string][]string{"h": {"m1"}, "p1": {"m2", "m3"}, "p2": {"m5"}}
+			if !reflect.DeepEqual(d.Items, want) {
+				t.Errorf("Items=%v, want %v", d.Items, want)
+			}
+			if d.Thread != "t1" {
+				t.Errorf("Thread=%q, want t1 (posts without a thread keep it)", d.Thread)
+			}
+		})
 
-	t.Run("ErrConflict", func(t *testing.T) {
-		db := MustOpenDB(t)
-		sent := bot.Sent{IDs: []string{"m1"}}
-		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "h", sent), bot.ECONFLICT, "Record without a row")
-		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Record(ctx, claimOf(db, testKey, "b"), "h", sent), bot.ECONFLICT, "Record by a non-owner")
-		if d := mustDelivery(t, db, testKey); len(d.Items) != 0 {
-			t.Fatalf("Items=%v after refused records, want none", d.Items)
-		}
-		stale := claimOf(db, testKey, "a")
-		stale.Token--
-		wantCode(t, db.Record(ctx, stale, "h", sent), bot.ECONFLICT, "Record with a stale token")
-	})
+		t.Run("ErrConflict", func(t *testing.T) {
+			db := e.open(t)
+			sent := bot.Sent{IDs: []string{"m1"}}
+			wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "h", sent), bot.ECONFLICT, "Record without a row")
+			mustClaim(t, db, testKey, "a")
+			wantCode(t, db.Record(ctx, claimOf(db, testKey, "b"), "h", sent), bot.ECONFLICT, "Record by a non-owner")
+			if d := mustDelivery(t, db, testKey); len(d.Items) != 0 {
+				t.Fatalf("Items=%v after refused records, want none", d.Items)
+			}
+			stale := claimOf(db, testKey, "a")
+			stale.Token--
+			wantCode(t, db.Record(ctx, stale, "h", sent), bot.ECONFLICT, "Record with a stale token")
+		})
 
-	t.Run("ErrInvalid", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "", bot.Sent{}), bot.EINVALID, "Record without an item")
-		wantCode(t, db.Record(ctx, claimOf(db, testKey, ""), "h", bot.Sent{}), bot.EINVALID, "Record without an owner")
+		t.Run("ErrInvalid", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			wantCode(t, db.Record(ctx, claimOf(db, testKey, "a"), "", bot.Sent{}), bot.EINVALID, "Record without an item")
+			wantCode(t, db.Record(ctx, claimOf(db, testKey, ""), "h", bot.Sent{}), bot.EINVALID, "Record without an owner")
+		})
 	})
 }
 
 func TestDB_Finish(t *testing.T) {
-	t.Run("Sent", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", db.Now().Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		mustClaim(t, db, testKey, "a")
-		mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}})
-		advance(db, time.Minute)
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "ignored", db.Now()); err != nil {
-			t.Fatal(err)
-		}
-		got := mustDelivery(t, db, testKey)
-		want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliverySent, Attempts: 2, Token: 2,
-			Items: map[string][]string{"h": {"m1"}}, Updated: db.Now()}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("Delivery=%+v\nwant     %+v", got, want)
-		}
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("Sent", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "boom", db.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			mustClaim(t, db, testKey, "a")
+			mustRecord(t, db, testKey, "a", "h", bot.Sent{IDs: []string{"m1"}})
+			advance(db, time.Minute)
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "ignored", db.Now()); err != nil {
+				t.Fatal(err)
+			}
+			got := mustDelivery(t, db, testKey)
+			want := bot.Delivery{DeliveryKey: testKey, State: bot.DeliverySent, Attempts: 2, Token: 2,
+				Items: map[string][]string{"h": {"m1"}}, Updated: db.Now()}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("Delivery=%+v\nwant     %+v", got, want)
+			}
+		})
 
-	t.Run("Failed", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		next := db.Now().Add(time.Hour)
-		long := strings.Repeat("é", 600)
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, long, next); err != nil {
-			t.Fatal(err)
-		}
-		d := mustDelivery(t, db, testKey)
-		if d.State != bot.DeliveryFailed || d.Owner != "" || !d.ClaimedUntil.IsZero() || !d.NextRetry.Equal(next) {
-			t.Fatalf("Delivery=%+v, want failed, unowned, retry at %v", d, next)
-		}
-		if d.LastError != long[:2*500] {
-			t.Fatalf("LastError has %d characters, want the first 500", len([]rune(d.LastError)))
-		}
-	})
+		t.Run("Failed", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			next := db.Now().Add(time.Hour)
+			long := strings.Repeat("é", 600)
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, long, next); err != nil {
+				t.Fatal(err)
+			}
+			d := mustDelivery(t, db, testKey)
+			if d.State != bot.DeliveryFailed || d.Owner != "" || !d.ClaimedUntil.IsZero() || !d.NextRetry.Equal(next) {
+				t.Fatalf("Delivery=%+v, want failed, unowned, retry at %v", d, next)
+			}
+			if d.LastError != long[:2*500] {
+				t.Fatalf("LastError has %d characters, want the first 500", len([]rune(d.LastError)))
+			}
+		})
 
-	t.Run("LeaseExpiredNotTaken", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		advance(db, 2*lease)
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
-			t.Fatalf("Finish after the lease, nobody else claiming: %v", err)
-		}
-	})
+		t.Run("LeaseExpiredNotTaken", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			advance(db, 2*lease)
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
+				t.Fatalf("Finish after the lease, nobody else claiming: %v", err)
+			}
+		})
 
+	})
 }
 
 func TestDB_Finish_Err(t *testing.T) {
-	t.Run("ErrConflict", func(t *testing.T) {
-		db := MustOpenDB(t)
-		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish without a row")
-		mustClaim(t, db, testKey, "a")
-		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "b"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by a non-owner")
-		if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
-			t.Fatal(err)
-		}
-		wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "x", time.Time{}), bot.ECONFLICT, "second Finish")
-		if d := mustDelivery(t, db, testKey); d.State != bot.DeliverySent {
-			t.Fatalf("State=%s after a refused Finish, want sent", d.State)
-		}
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("ErrConflict", func(t *testing.T) {
+			db := e.open(t)
+			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish without a row")
+			mustClaim(t, db, testKey, "a")
+			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "b"), bot.DeliverySent, "", time.Time{}), bot.ECONFLICT, "Finish by a non-owner")
+			if err := db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliverySent, "", time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), bot.DeliveryFailed, "x", time.Time{}), bot.ECONFLICT, "second Finish")
+			if d := mustDelivery(t, db, testKey); d.State != bot.DeliverySent {
+				t.Fatalf("State=%s after a refused Finish, want sent", d.State)
+			}
+		})
 
-	t.Run("ErrInvalid", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustClaim(t, db, testKey, "a")
-		for _, state := range []string{bot.DeliveryPending, "", "done"} {
-			wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), state, "", time.Time{}), bot.EINVALID, "Finish as "+state)
-		}
+		t.Run("ErrInvalid", func(t *testing.T) {
+			db := e.open(t)
+			mustClaim(t, db, testKey, "a")
+			for _, state := range []string{bot.DeliveryPending, "", "done"} {
+				wantCode(t, db.Finish(ctx, claimOf(db, testKey, "a"), state, "", time.Time{}), bot.EINVALID, "Finish as "+state)
+			}
+		})
 	})
 }
 
 func TestDB_Delivery(t *testing.T) {
-	t.Run("ErrNotFound", func(t *testing.T) {
-		db := MustOpenDB(t)
-		_, err := db.Delivery(ctx, testKey)
-		wantCode(t, err, bot.ENOTFOUND, "Delivery")
-	})
+	eachEngine(t, func(t *testing.T, e engine) {
+		t.Run("ErrNotFound", func(t *testing.T) {
+			db := e.open(t)
+			_, err := db.Delivery(ctx, testKey)
+			wantCode(t, err, bot.ENOTFOUND, "Delivery")
+		})
 
-	t.Run("KeysApart", func(t *testing.T) {
-		db := MustOpenDB(t)
-		mustDeliver(t, db, testKey, "a")
-		for _, k := range []bot.DeliveryKey{
-			{Platform: "slack", Channel: "123", Date: "2026-08-19"},
-			{Platform: "discord", Channel: "124", Date: "2026-08-19"},
-			{Platform: "discord", Channel: "123", Date: "2026-08-20"},
-		} {
-			if d := mustClaim(t, db, k, "b"); d.State != bot.DeliveryPending || len(d.Items) != 0 {
-				t.Errorf("Claim(%v)=%+v, want a new pending row", k, d)
+		t.Run("KeysApart", func(t *testing.T) {
+			db := e.open(t)
+			mustDeliver(t, db, testKey, "a")
+			for _, k := range []bot.DeliveryKey{
+				{Platform: "slack", Channel: "123", Date: "2026-08-19"},
+				{Platform: "discord", Channel: "124", Date: "2026-08-19"},
+				{Platform: "discord", Channel: "123", Date: "2026-08-20"},
+			} {
+				if d := mustClaim(t, db, k, "b"); d.State != bot.DeliveryPending || len(d.Items) != 0 {
+					t.Errorf("Claim(%v)=%+v, want a new pending row", k, d)
+				}
 			}
-		}
+		})
 	})
 }
 
 // TestDB_Ledger_Reopen checks that subscriptions and the ledger survive a
 // close and reopen unchanged, and that a claim still holds across it.
 func TestDB_Ledger_Reopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "paperboy.db")
-	db := mustOpenDBNoCleanup(t, path)
-	db.Now = func() time.Time { return time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC) } // as mustOpenPath's
-	sub := newSubscription("discord", "123")
-	if err := db.SaveSubscription(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	mustDeliver(t, db, testKey, "a")
-	live := bot.DeliveryKey{Platform: "discord", Channel: "123", Date: "2026-08-20"}
-	mustClaim(t, db, live, "a")
-	mustRecord(t, db, live, "a", "h", bot.Sent{IDs: []string{"x"}, Thread: "t"})
-	subs, _ := db.Subscriptions(ctx)
-	sent, pending := mustDelivery(t, db, testKey), mustDelivery(t, db, live)
-	MustCloseDB(t, db)
-
-	db = mustOpenPath(t, path)
-	if got, err := db.Subscriptions(ctx); err != nil || !reflect.DeepEqual(got, subs) {
-		t.Errorf("Subscriptions after reopen=%+v (err %v), want %+v", got, err, subs)
-	}
-	for _, want := range []bot.Delivery{sent, pending} {
-		if got := mustDelivery(t, db, want.DeliveryKey); !reflect.DeepEqual(got, want) {
-			t.Errorf("Delivery after reopen=%+v\nwant %+v", got, want)
+	eachEngine(t, func(t *testing.T, e engine) {
+		path := e.dsn(t)
+		db := mustOpenDBNoCleanup(t, path)
+		db.Now = func() time.Time { return time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC) } // as mustOpenPath's
+		sub := newSubscription("discord", "123")
+		if err := db.SaveSubscription(ctx, sub); err != nil {
+			t.Fatal(err)
 		}
-	}
-	_, err := db.Claim(ctx, live, "b", db.Now().Add(lease))
-	wantCode(t, err, bot.ECONFLICT, "claim of a live delivery after reopen")
-	mustRecord(t, db, live, "a", "p1", bot.Sent{IDs: []string{"y"}})
+		mustDeliver(t, db, testKey, "a")
+		live := bot.DeliveryKey{Platform: "discord", Channel: "123", Date: "2026-08-20"}
+		mustClaim(t, db, live, "a")
+		mustRecord(t, db, live, "a", "h", bot.Sent{IDs: []string{"x"}, Thread: "t"})
+		subs, _ := db.Subscriptions(ctx)
+		sent, pending := mustDelivery(t, db, testKey), mustDelivery(t, db, live)
+		MustCloseDB(t, db)
+
+		db = mustOpenPath(t, path)
+		if got, err := db.Subscriptions(ctx); err != nil || !reflect.DeepEqual(got, subs) {
+			t.Errorf("Subscriptions after reopen=%+v (err %v), want %+v", got, err, subs)
+		}
+		for _, want := range []bot.Delivery{sent, pending} {
+			if got := mustDelivery(t, db, want.DeliveryKey); !reflect.DeepEqual(got, want) {
+				t.Errorf("Delivery after reopen=%+v\nwant %+v", got, want)
+			}
+		}
+		_, err := db.Claim(ctx, live, "b", db.Now().Add(lease))
+		wantCode(t, err, bot.ECONFLICT, "claim of a live delivery after reopen")
+		mustRecord(t, db, live, "a", "p1", bot.Sent{IDs: []string{"y"}})
+	})
 }
 
 // TestMigration_Delivery checks 0002: applied once and recorded, the state
@@ -439,22 +455,24 @@ func benchDeliver(b *testing.B, db *store.DB, n int) {
 }
 
 func TestLastDelivery(t *testing.T) {
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	if _, err := db.LastDelivery(ctx, "slack", "C1"); bot.ErrorCode(err) != bot.ENOTFOUND {
-		t.Fatalf("err=%v, want ENOTFOUND", err)
-	}
-	for _, date := range []string{"2026-08-18", "2026-08-20", "2026-08-19"} {
-		k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date}
-		if _, err := db.Claim(ctx, k, "me", db.Now().Add(time.Hour)); err != nil {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		if _, err := db.LastDelivery(ctx, "slack", "C1"); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Fatalf("err=%v, want ENOTFOUND", err)
+		}
+		for _, date := range []string{"2026-08-18", "2026-08-20", "2026-08-19"} {
+			k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: date}
+			if _, err := db.Claim(ctx, k, "me", db.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := db.LastDelivery(ctx, "slack", "C1")
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	d, err := db.LastDelivery(ctx, "slack", "C1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := d.Date, "2026-08-20"; got != want {
-		t.Fatalf("Date=%s, want %s", got, want)
-	}
+		if got, want := d.Date, "2026-08-20"; got != want {
+			t.Fatalf("Date=%s, want %s", got, want)
+		}
+	})
 }

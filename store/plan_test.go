@@ -14,7 +14,7 @@ import (
 // is on stores of more than 20,000 papers: sampling, stop words, reshaped
 // phrases and windows must not lose the papers the words name.
 func TestDB_Search_Planned(t *testing.T) {
-	db := mustOpenSearchDB(t)
+	db := mustOpenSearchDB(t, sqliteEngine)
 	store.SetExactBelow(db, 0)
 	testRelevance(t, db)
 	t.Run("Diacritics", func(t *testing.T) {

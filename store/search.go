@@ -71,7 +71,11 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	go func() {
 		defer db.running.Done()
 		defer db.searches.Release(1)
-		hits, err := db.search(context.WithoutCancel(ctx), terms, limit, offset, q.Any)
+		search := db.search
+		if db.sql.pg {
+			search = db.searchPG
+		}
+		hits, err := search(context.WithoutCancel(ctx), terms, limit, offset, q.Any)
 		done <- result{hits, err}
 	}()
 	select {

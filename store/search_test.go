@@ -53,9 +53,9 @@ func loadFixture(tb testing.TB, path string) []bot.Paper {
 
 // mustOpenSearchDB returns a database with the two fixture days and 400
 // synthetic papers around them, enough documents for bm25 to rank sensibly.
-func mustOpenSearchDB(tb testing.TB) *store.DB {
+func mustOpenSearchDB(tb testing.TB, e engine) *store.DB {
 	tb.Helper()
-	db := MustOpenDB(tb)
+	db := e.open(tb)
 	mustSave(tb, db, bot.Batch{Papers: bottest.Corpus(7, 400)})
 	mustSave(tb, db, bot.Batch{Date: "2026-08-13", Source: "hf", Papers: loadFixture(tb, "testdata/daily_papers_2026-08-13.json")})
 	mustSave(tb, db, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: loadFixture(tb, "testdata/daily_papers_2026-08-19.json")})
@@ -105,80 +105,82 @@ func testRelevance(t *testing.T, db *store.DB) {
 }
 
 func TestDB_Search(t *testing.T) {
-	db := mustOpenSearchDB(t)
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := mustOpenSearchDB(t, e)
 
-	t.Run("Relevance", func(t *testing.T) { testRelevance(t, db) })
+		t.Run("Relevance", func(t *testing.T) { testRelevance(t, db) })
 
-	t.Run("Ranking", func(t *testing.T) {
-		hits, err := db.Search(ctx, bot.Query{Text: "agents", Limit: 50})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(hits) < 20 {
-			t.Fatalf("%d hits for agents, want at least 20", len(hits))
-		}
-		for i, h := range hits {
-			if h.Score <= 0 {
-				t.Fatalf("hit %d: Score=%v, want > 0", i, h.Score)
-			}
-			if i > 0 && h.Score > hits[i-1].Score {
-				t.Fatalf("hit %d: Score %v above the previous %v", i, h.Score, hits[i-1].Score)
-			}
-		}
-	})
-
-	t.Run("Paging", func(t *testing.T) {
-		all := searchIDs(t, db, "models")
-		if len(all) < 30 {
-			t.Fatalf("%d hits, want at least 30", len(all))
-		}
-		var paged []string
-		for offset := 0; offset < 30; offset += 10 {
-			hits, err := db.Search(ctx, bot.Query{Text: "models", Offset: offset})
+		t.Run("Ranking", func(t *testing.T) {
+			hits, err := db.Search(ctx, bot.Query{Text: "agents", Limit: 50})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(hits) != 10 {
-				t.Fatalf("page at %d has %d hits, want the default 10", offset, len(hits))
+			if len(hits) < 20 {
+				t.Fatalf("%d hits for agents, want at least 20", len(hits))
 			}
-			for _, h := range hits {
-				paged = append(paged, h.Paper.ID)
+			for i, h := range hits {
+				if h.Score <= 0 {
+					t.Fatalf("hit %d: Score=%v, want > 0", i, h.Score)
+				}
+				if i > 0 && h.Score > hits[i-1].Score {
+					t.Fatalf("hit %d: Score %v above the previous %v", i, h.Score, hits[i-1].Score)
+				}
 			}
-		}
-		if !slices.Equal(paged, all[:30]) {
-			t.Fatalf("pages %v\ndiffer from %v", paged, all[:30])
-		}
-		hits, err := db.Search(ctx, bot.Query{Text: "graph neural", Offset: 1000})
-		if err != nil || len(hits) != 0 {
-			t.Fatalf("page past the end: %d hits, %v", len(hits), err)
-		}
-	})
+		})
 
-	t.Run("Limit", func(t *testing.T) {
-		hits, err := db.Search(ctx, bot.Query{Text: "the", Limit: 1000})
-		if err != nil || len(hits) != 100 {
-			t.Fatalf("%d hits (%v), want the maximum 100", len(hits), err)
-		}
-	})
+		t.Run("Paging", func(t *testing.T) {
+			all := searchIDs(t, db, "models")
+			if len(all) < 30 {
+				t.Fatalf("%d hits, want at least 30", len(all))
+			}
+			var paged []string
+			for offset := 0; offset < 30; offset += 10 {
+				hits, err := db.Search(ctx, bot.Query{Text: "models", Offset: offset})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(hits) != 10 {
+					t.Fatalf("page at %d has %d hits, want the default 10", offset, len(hits))
+				}
+				for _, h := range hits {
+					paged = append(paged, h.Paper.ID)
+				}
+			}
+			if !slices.Equal(paged, all[:30]) {
+				t.Fatalf("pages %v\ndiffer from %v", paged, all[:30])
+			}
+			hits, err := db.Search(ctx, bot.Query{Text: "graph neural", Offset: 1000})
+			if err != nil || len(hits) != 0 {
+				t.Fatalf("page past the end: %d hits, %v", len(hits), err)
+			}
+		})
 
-	t.Run("ErrCanceled", func(t *testing.T) {
-		canceled, cancel := context.WithCancel(ctx)
-		cancel()
-		if _, err := db.Search(canceled, bot.Query{Text: "agents"}); !errors.Is(err, context.Canceled) {
-			t.Fatalf("err=%v, want context.Canceled", err)
-		}
-	})
+		t.Run("Limit", func(t *testing.T) {
+			hits, err := db.Search(ctx, bot.Query{Text: "the", Limit: 1000})
+			if err != nil || len(hits) != 100 {
+				t.Fatalf("%d hits (%v), want the maximum 100", len(hits), err)
+			}
+		})
 
-	t.Run("Hit", func(t *testing.T) {
-		hits, err := db.Search(ctx, bot.Query{Text: "superintelligence"})
-		if err != nil || len(hits) == 0 {
-			t.Fatalf("no hits: %v", err)
-		}
-		p := hits[0].Paper
-		if p.ID != "2608.17271" || len(p.Authors) < 20 || p.Authors[0] != "Junwei Zhou" || p.Upvotes != 38 ||
-			p.ArxivURL == "" || p.Published.IsZero() {
-			t.Fatalf("hit paper incomplete: %+v", p)
-		}
+		t.Run("ErrCanceled", func(t *testing.T) {
+			canceled, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := db.Search(canceled, bot.Query{Text: "agents"}); !errors.Is(err, context.Canceled) {
+				t.Fatalf("err=%v, want context.Canceled", err)
+			}
+		})
+
+		t.Run("Hit", func(t *testing.T) {
+			hits, err := db.Search(ctx, bot.Query{Text: "superintelligence"})
+			if err != nil || len(hits) == 0 {
+				t.Fatalf("no hits: %v", err)
+			}
+			p := hits[0].Paper
+			if p.ID != "2608.17271" || len(p.Authors) < 20 || p.Authors[0] != "Junwei Zhou" || p.Upvotes != 38 ||
+				p.ArxivURL == "" || p.Published.IsZero() {
+				t.Fatalf("hit paper incomplete: %+v", p)
+			}
+		})
 	})
 }
 
@@ -197,17 +199,19 @@ var hostile = []string{
 }
 
 func TestDB_Search_Hostile(t *testing.T) {
-	db := mustOpenSearchDB(t)
-	for _, text := range hostile {
-		for _, q := range []bot.Query{{Text: text}, {Text: text, Limit: 3, Offset: 2}} {
-			if _, err := db.Search(ctx, q); err != nil {
-				t.Errorf("Search(%.40q): %v", text, err)
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := mustOpenSearchDB(t, e)
+		for _, text := range hostile {
+			for _, q := range []bot.Query{{Text: text}, {Text: text, Limit: 3, Offset: 2}} {
+				if _, err := db.Search(ctx, q); err != nil {
+					t.Errorf("Search(%.40q): %v", text, err)
+				}
 			}
 		}
-	}
-	if got := countSearch(t, db, "graph"); got == 0 {
-		t.Fatal("papers gone after the hostile queries")
-	}
+		if got := countSearch(t, db, "graph"); got == 0 {
+			t.Fatal("papers gone after the hostile queries")
+		}
+	})
 }
 
 func TestMatchExpr(t *testing.T) {
@@ -262,13 +266,31 @@ func TestMatchExpr(t *testing.T) {
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
 
 func TestDB_Search_Empty(t *testing.T) {
-	db := MustOpenDB(t)
-	for _, text := range []string{"", "   ", "*", "🚀", "diffusion"} {
-		hits, err := db.Search(ctx, bot.Query{Text: text})
-		if err != nil || len(hits) != 0 {
-			t.Fatalf("Search(%q) on an empty database: %d hits, %v", text, len(hits), err)
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		for _, text := range []string{"", "   ", "*", "🚀", "diffusion"} {
+			hits, err := db.Search(ctx, bot.Query{Text: text})
+			if err != nil || len(hits) != 0 {
+				t.Fatalf("Search(%q) on an empty database: %d hits, %v", text, len(hits), err)
+			}
 		}
-	}
+	})
+}
+
+// TestDB_Search_Accents checks that accents do not matter, either way, on
+// both engines: SQLite's tokenizer removes them, PostgreSQL's unaccent.
+func TestDB_Search_Accents(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		mustSave(t, db, bot.Batch{Papers: append(bottest.Corpus(5, 50),
+			bot.Paper{ID: "2608.99001", Title: "Naïve Bayes for résumé screening", Authors: []string{"José Müller"},
+				Abstract: "A café-grade baseline."})})
+		for _, q := range []string{"naive", "naïve bayes", "resume screening", "muller", "müller", "jose", "naiv", "cafe"} {
+			if ids := searchIDs(t, db, q); !slices.Contains(ids, "2608.99001") {
+				t.Errorf("%q: %v, want 2608.99001 among them", q, ids)
+			}
+		}
+	})
 }
 
 // TestSearch_Any: with Any, papers with any of the words are found, those

@@ -6,11 +6,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -43,7 +43,8 @@ const maxSearches = 2
 
 var _ bot.Store = (*DB)(nil)
 
-// DB is a paperboy database: one SQLite file. It is safe for concurrent use.
+// DB is a paperboy database: one SQLite file, or a PostgreSQL database
+// shared by several paperboy processes. It is safe for concurrent use.
 type DB struct {
 	// Now returns the current time, used for created_at, updated_at and
 	// fetched_at. Open sets it to time.Now; tests may replace it before use.
@@ -54,7 +55,7 @@ type DB struct {
 	OwnerGone func(owner string) bool
 
 	gorm     *gorm.DB
-	sql      *sql.DB
+	sql      *conn               // hand-written SQL, rebound for the engine
 	searches *semaphore.Weighted // bounds concurrent searches
 	// exactBelow is the number of papers up to which Search ranks every
 	// match (see the constant); tests lower it to exercise the planner.
@@ -67,38 +68,82 @@ type DB struct {
 	vectorWindow int
 }
 
-// Open opens the SQLite database at path, creating it if needed, and brings
-// its schema up to date. Opening an up-to-date database changes nothing.
-func Open(path string) (*DB, error) {
-	if path == "" {
+// Open opens the database named by dsn and brings its schema up to date;
+// opening an up-to-date database changes nothing. A dsn starting with
+// postgres:// or postgresql:// is a PostgreSQL connection URL (see
+// openPostgres); anything else is the path of a SQLite file, created if
+// needed. Both engines keep the same rows and behave the same to callers,
+// except where a method's comment says otherwise.
+func Open(dsn string) (*DB, error) {
+	if dsn == "" {
 		return nil, errors.New("open database: empty path")
 	}
-	return openDSN(dsn(path))
+	if IsPostgres(dsn) {
+		return openPostgres(dsn)
+	}
+	return openSQLite(dsn)
 }
 
-// openDSN is Open for a data source name; tests add URI parameters.
+// IsPostgres reports whether dsn names a PostgreSQL database (a postgres://
+// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	lower := strings.ToLower(dsn)
+	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
+}
+
+// Redact returns dsn fit for logs and error messages: a URL's password is
+// replaced by "xxxxx". A SQLite path is returned as it is.
+func Redact(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// newDB returns a DB over an open GORM handle.
+func newDB(g *gorm.DB, pg bool) (*DB, error) {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	return &DB{Now: time.Now, gorm: g, sql: &conn{DB: sqlDB, pg: pg},
+		searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow, vectorWindow: maxVectors}, nil
+}
+
+// gormConfig is the GORM configuration of both engines.
+var gormConfig = gorm.Config{
+	// Writes that need a transaction open one themselves; reads must not,
+	// because on SQLite _txlock=immediate makes every BEGIN take the write
+	// lock.
+	SkipDefaultTransaction: true,
+	// Errors are returned to the caller, who decides what to log.
+	Logger: logger.Discard,
+}
+
+// openSQLite opens the SQLite database at path, creating it if needed.
+func openSQLite(path string) (*DB, error) { return openDSN(dsn(path)) }
+
+// openDSN is openSQLite for a data source name; tests add URI parameters.
 func openDSN(dsn string) (*DB, error) {
-	g, err := gorm.Open(dialector{&sqlite.Dialector{DSN: dsn}}, &gorm.Config{
-		// Writes that need a transaction open one themselves; reads must not,
-		// because _txlock=immediate makes every BEGIN take the write lock.
-		SkipDefaultTransaction: true,
-		// Errors are returned to the caller, who decides what to log.
-		Logger: logger.Discard,
-		// A full disk or a read-only file is told in words (errors.go).
-		TranslateError: true,
-	})
+	cfg := gormConfig
+	// A full disk or a read-only file is told in words (errors.go).
+	cfg.TranslateError = true
+	g, err := gorm.Open(dialector{&sqlite.Dialector{DSN: dsn}}, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", fileErr(err))
 	}
-	sqlDB, err := g.DB()
+	db, err := newDB(g, false)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	sqlDB.SetMaxOpenConns(maxConns)
-	sqlDB.SetMaxIdleConns(maxConns)
-	db := &DB{Now: time.Now, gorm: g, sql: sqlDB, searches: semaphore.NewWeighted(maxSearches), exactBelow: exactBelow, vectorWindow: maxVectors}
-	if err := db.migrate(context.Background()); err != nil {
-		sqlDB.Close()
+	db.sql.SetMaxOpenConns(maxConns)
+	db.sql.SetMaxIdleConns(maxConns)
+	if err := db.migrate(context.Background(), migrationFS, "migrations"); err != nil {
+		db.sql.Close()
 		return nil, fmt.Errorf("open database: %w", fileErr(err))
 	}
 	return db, nil
@@ -141,9 +186,13 @@ func dsn(file string) string {
 // the database.
 func (db *DB) Close() error {
 	db.running.Wait()
-	// PRAGMA optimize refreshes the query planner's statistics where they
-	// are stale; SQLite recommends it before closing a long-lived connection.
-	_, optErr := db.sql.Exec("PRAGMA optimize")
+	var optErr error
+	if !db.sql.pg {
+		// PRAGMA optimize refreshes the query planner's statistics where
+		// they are stale; SQLite recommends it before closing a long-lived
+		// connection. PostgreSQL's autovacuum does this by itself.
+		_, optErr = db.sql.DB.Exec("PRAGMA optimize")
+	}
 	if err := errors.Join(optErr, db.sql.Close()); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -172,9 +221,9 @@ func parseTime(s string) time.Time {
 	return t.UTC()
 }
 
-// migrate creates the migrations table and applies every embedded migration
-// not yet recorded there, in name order.
-func (db *DB) migrate(ctx context.Context) error {
+// migrate creates the migrations table and applies every migration of dir
+// in fsys not yet recorded there, in name order.
+func (db *DB) migrate(ctx context.Context, fsys fs.FS, dir string) error {
 	err := db.gorm.WithContext(ctx).Exec(`CREATE TABLE IF NOT EXISTS migrations (
 		name       TEXT NOT NULL PRIMARY KEY,
 		applied_at TEXT NOT NULL
@@ -182,13 +231,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	names, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if err := db.migrateFile(ctx, name); err != nil {
+		if err := db.migrateFile(ctx, fsys, name); err != nil {
 			return fmt.Errorf("migrate %s: %w", path.Base(name), err)
 		}
 	}
@@ -196,10 +245,12 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 // migrateFile applies one migration in its own transaction, unless it is
-// already recorded. The check runs inside the transaction, which holds the
-// write lock, so two processes opening the same file cannot both apply it.
-func (db *DB) migrateFile(ctx context.Context, name string) error {
-	ddl, err := fs.ReadFile(migrationFS, name)
+// already recorded. On SQLite the check runs inside the transaction, which
+// holds the write lock, so two processes opening the same file cannot both
+// apply it; on PostgreSQL an advisory lock around all of migrate does that
+// (see openPostgres).
+func (db *DB) migrateFile(ctx context.Context, fsys fs.FS, name string) error {
+	ddl, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return err
 	}
@@ -221,8 +272,15 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 
 // Optimize merges the full-text indexes' segments and truncates the WAL.
 // Call it after a large import; searches are faster afterwards. It takes
-// seconds per 100k papers and blocks other writers meanwhile.
+// seconds per 100k papers and blocks other writers meanwhile. On
+// PostgreSQL it vacuums and analyzes papers instead, which blocks nobody.
 func (db *DB) Optimize(ctx context.Context) error {
+	if db.sql.pg {
+		if _, err := db.sql.ExecContext(ctx, "VACUUM (ANALYZE) papers"); err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+		return nil
+	}
 	for _, q := range []string{
 		"INSERT INTO papers_fts(papers_fts) VALUES ('optimize')",
 		"INSERT INTO papers_words(papers_words) VALUES ('optimize')",

@@ -15,7 +15,44 @@ import (
 	"paperboy/bot"
 	"paperboy/bot/bottest"
 	"paperboy/store"
+	"paperboy/store/pgtest"
 )
+
+// engine is one of the store's engines, for the contract tests that run
+// against each of them: SQLite, and PostgreSQL where it is installed.
+type engine struct {
+	name string
+	// dsn returns where a new, empty database is: a file path or a URL.
+	dsn func(tb testing.TB) string
+}
+
+// engines are the engines the contract tests run against.
+var engines = []engine{
+	{"SQLite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "paperboy.db") }},
+	{"PostgreSQL", func(tb testing.TB) string { return pgtest.Shared(tb).NewDatabase(tb) }},
+}
+
+// sqliteEngine is the engine of the SQLite-only tests.
+var sqliteEngine = engines[0]
+
+// open opens a new, empty database and closes it when the test ends. Its
+// clock is fixed.
+func (e engine) open(tb testing.TB) *store.DB {
+	tb.Helper()
+	return mustOpenPath(tb, e.dsn(tb))
+}
+
+// pg reports whether e is PostgreSQL.
+func (e engine) pg() bool { return e.name == "PostgreSQL" }
+
+// eachEngine runs fn as a subtest per engine. A missing PostgreSQL skips
+// its subtest, with a message saying so.
+func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
+	t.Helper()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) { fn(t, e) })
+	}
+}
 
 // MustOpenDB opens a new database in a temporary directory and closes it
 // when the test ends. Its clock is fixed.
@@ -48,10 +85,15 @@ func MustCloseDB(tb testing.TB, db *store.DB) {
 	}
 }
 
-// rawDB opens the database file at path directly, to inspect the schema.
+// rawDB opens the database file (or URL) at path directly, to inspect the
+// schema.
 func rawDB(tb testing.TB, path string) *sql.DB {
 	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	driver, dsn := "sqlite", "file:"+path+"?_pragma=foreign_keys(1)"
+	if store.IsPostgres(path) {
+		driver, dsn = "pgx", path
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}

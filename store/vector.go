@@ -23,16 +23,28 @@ func (db *DB) SaveVectors(ctx context.Context, model string, vs []bot.PaperVecto
 		return bot.Errorf(bot.EINVALID, "Vectors need the name of their model.")
 	}
 	now := db.now()
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO paper_vectors (paper, model, dims, scale, vector, created_at)
-			SELECT id, ?, ?, ?, ?, ? FROM papers WHERE paper_id = ?`)
+	// Delete, then insert: the row gets a new id on both engines (as
+	// SQLite's INSERT OR REPLACE did), which readers of the vectors in
+	// memory watch for.
+	err := db.write(ctx, func(tx *txn) error {
+		del, err := tx.PrepareContext(ctx, rebind(tx.pg, `DELETE FROM paper_vectors
+			WHERE paper = (SELECT id FROM papers WHERE paper_id = ?)`))
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
+		defer del.Close()
+		ins, err := tx.PrepareContext(ctx, rebind(tx.pg, `INSERT INTO paper_vectors (paper, model, dims, scale, vector, created_at)
+			SELECT id, ?, ?, ?, ?, ? FROM papers WHERE paper_id = ?`))
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		for _, v := range vs {
 			q, scale := bot.Quantize(v.Vector)
-			if _, err := stmt.ExecContext(ctx, model, len(q), scale, int8Bytes(q), now, v.ID); err != nil {
+			if _, err := del.ExecContext(ctx, v.ID); err != nil {
+				return err
+			}
+			if _, err := ins.ExecContext(ctx, model, len(q), scale, int8Bytes(q), now, v.ID); err != nil {
 				return err
 			}
 		}

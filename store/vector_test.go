@@ -9,9 +9,11 @@ import (
 	"paperboy/bot"
 )
 
-func TestVectors(t *testing.T) {
+func TestVectors(t *testing.T) { eachEngine(t, testVectors) }
+
+func testVectors(t *testing.T, e engine) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	db := e.open(t)
 	mustSave(t, db, bot.Batch{Papers: []bot.Paper{
 		{ID: "2608.00001", Title: "A"}, {ID: "2608.00002", Title: "B"}, {ID: "2608.00003", Title: "C"},
 	}})

@@ -33,8 +33,9 @@ import (
 const usage = `usage:
   paperboy-bench corpus [-n 300000] [-seed 1] [-o FILE]
       write n synthetic papers as arXiv's metadata snapshot (JSON Lines)
-  paperboy-bench search -db FILE [-n 200] [-sqlite3 sqlite3] [-class typical,common,prefix,ids]
+  paperboy-bench search -db FILE|URL [-n 200] [-sqlite3 sqlite3] [-class typical,common,prefix,ids]
       time /papers search in-process and plain bm25 in the sqlite3 CLI, query by query
+      (a postgres:// URL times paperboy's search on PostgreSQL, without the CLI)
 `
 
 func main() {
@@ -108,7 +109,8 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if *dbPath == "" {
 		return errors.New("search: -db FILE is required")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
+	pg := store.IsPostgres(*dbPath)
+	if _, err := os.Stat(*dbPath); err != nil && !pg {
 		return fmt.Errorf("search: %w", err)
 	}
 	db, err := store.Open(*dbPath)
@@ -118,13 +120,13 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	defer db.Close()
 	engine := &bot.Engine{Store: db}
 	var shell *sqlite3
-	if *cli != "" {
+	if *cli != "" && !pg { // the sqlite3 CLI reads SQLite files only
 		if shell, err = startSQLite3(*cli, *dbPath); err != nil {
 			return err
 		}
 		defer shell.close()
 	}
-	fmt.Fprintf(stdout, "database %s, %d queries per class, %s\n\n", *dbPath, *n, runtime.Version())
+	fmt.Fprintf(stdout, "database %s, %d queries per class, %s\n\n", store.Redact(*dbPath), *n, runtime.Version())
 	fmt.Fprintln(stdout, "| class | paperboy p50 | paperboy p99 | sqlite3 CLI p50 | sqlite3 CLI p99 | p99 ratio |")
 	fmt.Fprintln(stdout, "|---|---|---|---|---|---|")
 	for _, c := range classes {

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"paperboy/store/pgtest"
 )
 
 // keyPattern finds a post key in a message body sent to Discord.
@@ -162,6 +164,12 @@ func TestMain_TwoPostsAndAKill(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
+	t.Run("SQLite", func(t *testing.T) { testTwoPostsAndAKill(t, bin, filepath.Join(t.TempDir(), "p.db")) })
+	// The same with the store on PostgreSQL, shared as replicas share it.
+	t.Run("PostgreSQL", func(t *testing.T) { testTwoPostsAndAKill(t, bin, pgtest.Shared(t).NewDatabase(t)) })
+}
+
+func testTwoPostsAndAKill(t *testing.T, bin, db string) {
 	fake := &killingDiscord{kill: 5, keys: map[string]int{}, delay: 100 * time.Millisecond}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -173,7 +181,7 @@ subscriptions:
   - {platform: discord, channel: "222222222222222222", top: 8}
   - {platform: discord, channel: "333333333333333333", style: inline, top: 6}
 `)
-	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + filepath.Join(dir, "p.db"), "HOME=" + dir}
+	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + db, "HOME=" + dir}
 	start := starter(t, bin, env)
 	if err := start("import", "sample/daily_papers_2026-08-19.json").Wait(); err != nil {
 		t.Fatalf("import: %v", err)

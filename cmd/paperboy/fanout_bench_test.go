@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"paperboy/adapters/slack"
 	"paperboy/bot"
 	"paperboy/store"
+	"paperboy/store/pgtest"
 )
 
 var (
@@ -23,6 +25,10 @@ var (
 		"channels of the wide shapes of BenchmarkFanOut")
 	fanoutConcurrency = flag.Int("fanout.concurrency", 128,
 		"bot.Scheduler.Concurrency (delivery.concurrency: deliveries in flight per platform) of BenchmarkFanOut")
+	fanoutReplicas = flag.Int("fanout.replicas", 1,
+		"replicas (each its own store handle, adapters and scheduler, all ticking at once) sharing one store; more than 1 needs -fanout.postgres")
+	fanoutPostgres = flag.Bool("fanout.postgres", false,
+		"keep the ledger in a throwaway PostgreSQL database (store/pgtest) instead of SQLite")
 	fanoutSlackRate = flag.Float64("fanout.slack-rate", 100,
 		"the fake Slack workspace's chat.postMessage limit, messages per second (burst as many)")
 )
@@ -114,7 +120,8 @@ func fanoutTable(rows []fanoutResult) string {
 const fanoutDay = "2026-08-19"
 
 // runFanOut sets up a fresh database, fakes and adapters, subscribes the
-// shape's channels, and times one Scheduler.Tick that delivers to them all.
+// shape's channels, and times one Scheduler.Tick per replica, all at
+// once, that delivers to them all.
 func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	b.StopTimer()
 	rig := newFanoutRig(b, sh)
@@ -122,7 +129,11 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 
 	b.StartTimer()
 	start := time.Now()
-	rig.sched.Tick(context.Background())
+	var wg sync.WaitGroup
+	for _, sched := range rig.scheds {
+		wg.Go(func() { sched.Tick(context.Background()) })
+	}
+	wg.Wait()
 	took := time.Since(start)
 	b.StopTimer()
 
@@ -132,13 +143,15 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 	return r
 }
 
-// fanoutRig is a fan-out's world: a SQLite store with the sample batch,
-// the real adapters against rate-limited fakes, and a scheduler with the
-// shape's channels subscribed.
+// fanoutRig is a fan-out's world: a store with the sample batch (SQLite,
+// or PostgreSQL with -fanout.postgres), the real adapters against
+// rate-limited fakes, and one scheduler per replica with the shape's
+// channels subscribed. engine and sched are the first replica's.
 type fanoutRig struct {
 	db      *store.DB
 	engine  *bot.Engine
 	sched   *bot.Scheduler
+	scheds  []*bot.Scheduler
 	dfake   *limitedDiscord
 	sfake   *limitedSlack
 	closers []func()
@@ -146,50 +159,40 @@ type fanoutRig struct {
 
 func newFanoutRig(b *testing.B, sh fanoutShape) *fanoutRig {
 	ctx := context.Background()
-	quiet := slog.New(slog.DiscardHandler)
-
 	// The clock starts at Thursday 09:00:30 UTC, when the weekday schedule
 	// has just made Wednesday's batch due, and runs at wall-clock speed.
 	base, started := time.Date(2026, 8, 20, 9, 0, 30, 0, time.UTC), time.Now()
 	now := func() time.Time { return base.Add(time.Since(started)) }
 
-	db, err := store.Open(filepath.Join(b.TempDir(), "fanout.db"))
+	dsn := filepath.Join(b.TempDir(), "fanout.db")
+	if *fanoutPostgres {
+		dsn = pgtest.Shared(b).NewDatabase(b)
+	} else if *fanoutReplicas > 1 {
+		b.Fatal("-fanout.replicas above 1 needs -fanout.postgres")
+	}
+	db, err := store.Open(dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rig := &fanoutRig{db: db, closers: []func(){func() { db.Close() }}}
 	db.Now = now
 	importSample(b, db)
-	rig.engine = &bot.Engine{Store: db, Now: now, Logger: quiet}
 
-	chats := map[string]bot.Chat{}
+	// One fake per platform, shared by every replica: one bot token, one
+	// set of limits.
+	urls := map[string]string{}
 	for _, p := range sh.platforms {
 		switch p {
 		case "discord":
 			rig.dfake = newLimitedDiscord()
 			srv := startFake(rig.dfake, &rig.dfake.conns)
 			rig.closers = append(rig.closers, srv.Close)
-			a, err := discord.New(discord.Config{
-				Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
-				PublicKey:  strings.Repeat("ab", 32),
-				APIBaseURL: srv.URL, Logger: quiet,
-			}, rig.engine)
-			if err != nil {
-				b.Fatal(err)
-			}
-			chats["discord"] = a
+			urls[p] = srv.URL
 		case "slack":
 			rig.sfake = newLimitedSlack(*fanoutSlackRate)
 			srv := startFake(rig.sfake, &rig.sfake.conns)
 			rig.closers = append(rig.closers, srv.Close)
-			a, err := slack.New(slack.Config{
-				Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
-				APIURL: srv.URL, Logger: quiet,
-			}, rig.engine)
-			if err != nil {
-				b.Fatal(err)
-			}
-			chats["slack"] = a
+			urls[p] = srv.URL
 		}
 	}
 	for _, p := range sh.platforms {
@@ -203,13 +206,19 @@ func newFanoutRig(b *testing.B, sh fanoutShape) *fanoutRig {
 			}
 		}
 	}
-	rig.sched = &bot.Scheduler{
-		Deliverer:     &bot.Deliverer{Engine: rig.engine, Ledger: db, Chats: chats, Owner: "bench", Logger: quiet},
-		Subscriptions: db,
-		ParseSchedule: parseSchedule,
-		Concurrency:   *fanoutConcurrency,
-		Logger:        quiet,
+	for i := range max(*fanoutReplicas, 1) {
+		rdb := db
+		if i > 0 {
+			if rdb, err = store.Open(dsn); err != nil {
+				b.Fatal(err)
+			}
+			rig.closers = append(rig.closers, func() { rdb.Close() })
+			rdb.Now = now
+		}
+		rig.scheds = append(rig.scheds, fanoutReplica(b, rdb, now, urls, fmt.Sprintf("bench-%d", i)))
 	}
+	rig.sched = rig.scheds[0]
+	rig.engine = rig.sched.Deliverer.Engine
 	return rig
 }
 
@@ -236,6 +245,42 @@ func (rig *fanoutRig) result(sh fanoutShape, took time.Duration) fanoutResult {
 		r.conns += f.conns.n.Load()
 	}
 	return r
+}
+
+// fanoutReplica returns one replica's scheduler: its own engine, adapters
+// (to the shared fakes at urls, by platform) and Deliverer named owner.
+func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[string]string, owner string) *bot.Scheduler {
+	quiet := slog.New(slog.DiscardHandler)
+	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
+	chats := map[string]bot.Chat{}
+	if url, ok := urls["discord"]; ok {
+		a, err := discord.New(discord.Config{
+			Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
+			PublicKey:  strings.Repeat("ab", 32),
+			APIBaseURL: url, Logger: quiet,
+		}, engine)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chats["discord"] = a
+	}
+	if url, ok := urls["slack"]; ok {
+		a, err := slack.New(slack.Config{
+			Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
+			APIURL: url, Logger: quiet,
+		}, engine)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chats["slack"] = a
+	}
+	return &bot.Scheduler{
+		Deliverer:     &bot.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: owner, Logger: quiet},
+		Subscriptions: db,
+		ParseSchedule: parseSchedule,
+		Concurrency:   *fanoutConcurrency,
+		Logger:        quiet,
+	}
 }
 
 // fanoutChannel is the id of channel i: a snowflake on Discord, a C… id on

@@ -51,7 +51,9 @@ func (m *Main) listen(a *app, p *platforms, met *metrics) (*httpServer, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := a.db.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			// Which database: with replicas, a load balancer drops the
+			// replicas that cannot reach the shared PostgreSQL.
+			http.Error(w, "database unavailable ("+dbEngine(a)+")", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
@@ -107,4 +109,12 @@ func serveHTTP(ctx context.Context, s *httpServer) error {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	return nil
+}
+
+// dbEngine names the store's engine for /healthz: "postgres" or "sqlite".
+func dbEngine(a *app) string {
+	if a.db.Postgres() {
+		return "postgres"
+	}
+	return "sqlite"
 }

@@ -30,20 +30,29 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestMain_HealthzAndMetrics(t *testing.T) {
-	dir := t.TempDir()
-	cfg := writeConfig(t, dir, "http:\n  listen: 127.0.0.1:0\n")
-	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": dir + "/p.db"}
-	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+// startRun runs `paperboy run` with the console fed by the returned pipe
+// (closing it ends the run, whose error comes on done) and returns the
+// base URL of its HTTP server.
+func startRun(t *testing.T, env map[string]string) (base string, feed *io.PipeWriter, done <-chan error) {
+	t.Helper()
 	stdin, feed := io.Pipe()
 	stderr := &syncBuffer{}
 	m := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(context.Background(), []string{"run"}) }()
-	defer m.Close()
-
+	errc, finished := make(chan error, 1), make(chan struct{})
+	go func() {
+		defer close(finished)
+		errc <- m.Run(context.Background(), []string{"run"})
+	}()
+	t.Cleanup(func() {
+		feed.Close()
+		select {
+		case <-finished:
+		case <-time.After(15 * time.Second):
+			t.Error("run did not end with its input")
+		}
+		m.Close()
+	})
 	addr := regexp.MustCompile(`"http server listening" addr=(\S+)`)
-	var base string
 	for deadline := time.Now().Add(10 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
 		if match := addr.FindStringSubmatch(stderr.String()); match != nil {
 			base = "http://" + match[1]
@@ -51,6 +60,15 @@ func TestMain_HealthzAndMetrics(t *testing.T) {
 			t.Fatalf("the server never said where it listens:\n%s", stderr.String())
 		}
 	}
+	return base, feed, errc
+}
+
+func TestMain_HealthzAndMetrics(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "http:\n  listen: 127.0.0.1:0\n")
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": dir + "/p.db"}
+	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	base, feed, done := startRun(t, env)
 	// One command through the console, so command metrics have a sample.
 	feed.Write([]byte("/papers search reasoning\n"))
 	get := func(path string) (int, string) {

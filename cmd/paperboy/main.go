@@ -85,28 +85,29 @@ var commands map[string]*command
 
 func init() {
 	commands = map[string]*command{
-		"run":     runCommand,
-		"import":  importCommand,
-		"fetch":   fetchCommand,
-		"today":   todayCommand,
-		"search":  searchCommand,
-		"tldr":    tldrCommand,
-		"ask":     askCommand,
-		"related": relatedCommand,
-		"embed":   embedCommand,
-		"post":    postCommand,
-		"top":     topCommand,
-		"refresh": refreshCommand,
-		"export":  exportCommand,
-		"status":  statusCommand,
-		"discord": discordCommand,
-		"version": versionCommand,
-		"help":    helpCommand,
+		"run":        runCommand,
+		"import":     importCommand,
+		"fetch":      fetchCommand,
+		"today":      todayCommand,
+		"search":     searchCommand,
+		"tldr":       tldrCommand,
+		"ask":        askCommand,
+		"related":    relatedCommand,
+		"embed":      embedCommand,
+		"post":       postCommand,
+		"top":        topCommand,
+		"refresh":    refreshCommand,
+		"export":     exportCommand,
+		"copy-store": copyStoreCommand,
+		"status":     statusCommand,
+		"discord":    discordCommand,
+		"version":    versionCommand,
+		"help":       helpCommand,
 	}
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "ask", "related", "embed", "post", "refresh", "status", "export", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "ask", "related", "embed", "post", "refresh", "status", "export", "copy-store", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -121,6 +122,9 @@ type options struct {
 	week, month bool
 	// batch and concurrency are embed's --batch and --concurrency.
 	batch, concurrency int
+	// from, to and resume are copy-store's.
+	from, to string
+	resume   bool
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
 }
@@ -162,10 +166,10 @@ func newFlagSet(name string, o *options, cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "configuration file (default $PAPERBOY_CONFIG, else ./paperboy.yaml if it exists)")
-	fs.Func("db", "SQLite database `file` (default $PAPERBOY_DB, else the config's database)", func(s string) error {
+	fs.Func("db", "SQLite database `file` or postgres:// URL (default $PAPERBOY_DB, else the config's database)", func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			// Not "use the default": an empty --db is a script's unset variable.
-			return errors.New("empty; name the database file, e.g. --db paperboy.db, or leave --db out")
+			return errors.New("empty; name the database file, e.g. --db paperboy.db (or a postgres:// URL), or leave --db out")
 		}
 		o.db = s
 		return nil

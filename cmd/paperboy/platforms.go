@@ -17,6 +17,8 @@ type platforms struct {
 	discord *discord.Adapter
 	slack   *slack.Adapter
 	email   *email.Adapter // delivery only: email takes no commands
+	// discordRun is discord.Run, behind the gateway lock (see oneGateway).
+	discordRun func(context.Context) error
 }
 
 // handler is what the adapters call: the engine, possibly metered.
@@ -32,7 +34,7 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.discord = d
+		p.discord, p.discordRun = d, oneGateway(a, d)
 	}
 	if a.cfg.Slack.BotToken != "" {
 		s, err := slack.New(slack.Config{
@@ -83,7 +85,7 @@ func (p *platforms) none() bool { return p.discord == nil && p.slack == nil && p
 func (p *platforms) runs() []func(context.Context) error {
 	var runs []func(context.Context) error
 	if p.discord != nil {
-		runs = append(runs, p.discord.Run)
+		runs = append(runs, p.discordRun)
 	}
 	if p.slack != nil {
 		runs = append(runs, p.slack.Run)

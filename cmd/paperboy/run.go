@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -28,6 +29,10 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 	a, err := m.setup(o)
 	if err != nil {
 		return err
+	}
+	if a.db.Postgres() && a.engine.Source != nil {
+		// Replicas share the store: one fetches each day's batch.
+		a.engine.Source = onceSource{Source: a.engine.Source, db: a.db, now: time.Now}
 	}
 	if err := m.bootstrap(ctx, a); err != nil {
 		return err

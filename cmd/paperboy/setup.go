@@ -102,12 +102,12 @@ func (m *Main) setup(o *options) (*app, error) {
 	// store (once, after an upgrade): then say why nothing happens.
 	slow := time.AfterFunc(slowOpen, func() {
 		log.Info("opening the database takes a while: applying schema changes (once after an upgrade; ~15 s per million papers)",
-			"database", c.Database)
+			"database", store.Redact(c.Database))
 	})
 	db, err := store.Open(c.Database)
 	slow.Stop()
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", c.Database, err)
+		return nil, fmt.Errorf("open database %s: %w", store.Redact(c.Database), err)
 	}
 	m.closers = append(m.closers, db.Close)
 	db.OwnerGone = ownerGone                // a crashed local process's claims are free at once

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+	"paperboy/store"
+	"paperboy/store/pgtest"
+)
+
+// TestOnceSource starts three replicas' sources on one PostgreSQL store at
+// once for the same day: the source is asked once, and every replica gets
+// the day's batch. A day fetched longer than fetchFresh ago is fetched
+// again.
+func TestOnceSource(t *testing.T) {
+	url := pgtest.Shared(t).NewDatabase(t)
+	ctx := context.Background()
+	var calls atomic.Int32
+	papers := bottest.Corpus(3, 20)
+	src := &bottest.Source{FetchFunc: func(ctx context.Context, date string) (bot.Batch, error) {
+		calls.Add(1)
+		time.Sleep(300 * time.Millisecond) // a slow source: the others arrive meanwhile
+		return bot.Batch{Date: date, Source: "fake", Papers: papers}, nil
+	}}
+	now := time.Now()
+	const replicas = 3
+	got := make([]bot.Batch, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		db, err := store.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		s := onceSource{Source: src, db: db, now: func() time.Time { return now }}
+		wg.Go(func() { got[i], errs[i] = s.Fetch(ctx, "2026-08-19") })
+	}
+	wg.Wait()
+	for i := range replicas {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		if len(got[i].Papers) != len(papers) || got[i].Papers[0].ID != papers[0].ID || got[i].Date != "2026-08-19" {
+			t.Fatalf("replica %d got %d papers of %s, want the day's %d", i, len(got[i].Papers), got[i].Date, len(papers))
+		}
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("the source was asked %d times, want once", n)
+	}
+
+	db, err := store.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	later := onceSource{Source: src, db: db, now: func() time.Time { return now.Add(fetchFresh + time.Second) }}
+	if _, err := later.Fetch(ctx, "2026-08-19"); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("after fetchFresh the source was asked %d times in all, want 2", n)
+	}
+}
+
+// TestMain_HealthzPostgres runs paperboy on a PostgreSQL store and checks
+// that /healthz answers 200 while the database is there and 503, naming
+// it, once the database is gone: a load balancer then drops the replica.
+func TestMain_HealthzPostgres(t *testing.T) {
+	srv := pgtest.Shared(t)
+	url := srv.NewDatabase(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "http:\n  listen: 127.0.0.1:0\n")
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": url}
+	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	base, _, _ := startRun(t, env)
+	get := func() (int, string) {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(body))
+	}
+	if code, body := get(); code != 200 || body != "ok" {
+		t.Fatalf("/healthz: %d %q, want 200 ok", code, body)
+	}
+	// Drop the database under the running replica, from the server's
+	// postgres database.
+	name := url[strings.LastIndex(url, "/")+1 : strings.Index(url, "?")]
+	admin, err := sql.Open("pgx", strings.Replace(url, "/"+name+"?", "/postgres?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(); code != 503 || !strings.Contains(body, "postgres") {
+		t.Fatalf("/healthz with the database gone: %d %q, want 503 naming postgres", code, body)
+	}
+}
