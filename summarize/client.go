@@ -116,7 +116,7 @@ func New(cfg Config) (*Client, error) {
 	oc.BaseURL = base
 	oc.HTTPClient = &http.Client{ // go-openai's default client has no timeout
 		Timeout:   cfg.Timeout,
-		Transport: newTransport(),
+		Transport: newTransport(maxResponseBody),
 	}
 	logger := cfg.Logger
 	if logger == nil {

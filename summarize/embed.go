@@ -64,7 +64,8 @@ func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 	cfg.Timeout = orDefault(cfg.Timeout, DefaultEmbedTimeout)
 	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
 	oc.BaseURL = base
-	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout} // go-openai's default has no timeout
+	// go-openai's default client has no timeout and reads any answer whole.
+	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: newTransport(maxEmbedBody)}
 	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout}, nil
 }
 

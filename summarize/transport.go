@@ -17,24 +17,32 @@ import (
 const (
 	maxResponseBody   = 1 << 20
 	maxResponseHeader = 64 << 10
+	// maxEmbedBody bounds an embeddings answer: 2,048 texts (the largest
+	// batch) of 3,072 dimensions as JSON floats come to about 130 MiB, the
+	// defaults (32 of 768) to under 1 MiB.
+	maxEmbedBody = 160 << 20
 )
 
-// errTooLarge is an answer over maxResponseBody; it is not retried.
-var errTooLarge = errors.New("answer larger than 1 MiB")
+// errTooLarge is an answer over its limit; it is not retried.
+var errTooLarge = errors.New("answer larger than the limit")
 
 // newTransport returns the client's transport: http.DefaultTransport's
-// settings with a bound on response headers, under limitTransport.
-func newTransport() http.RoundTripper {
+// settings with a bound on response headers, under limitTransport with a
+// bound of limit bytes on response bodies.
+func newTransport(limit int64) http.RoundTripper {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxResponseHeaderBytes = maxResponseHeader
-	return limitTransport{base: base}
+	return limitTransport{base: base, limit: limit}
 }
 
-// limitTransport bounds every response body to maxResponseBody, and records
+// limitTransport bounds every response body to limit bytes, and records
 // Retry-After into the request's retryHint (go-openai's errors do not keep
 // response headers). RoundTrip runs in the caller's goroutine, so the hint
 // is read there without a race.
-type limitTransport struct{ base http.RoundTripper }
+type limitTransport struct {
+	base  http.RoundTripper
+	limit int64
+}
 
 // RoundTrip implements http.RoundTripper.
 func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -45,7 +53,7 @@ func (t limitTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if hint, ok := r.Context().Value(hintKey{}).(*retryHint); ok {
 		hint.after = bot.RetryAfter(resp.Header, time.Now())
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: maxResponseBody}
+	resp.Body = &limitedBody{rc: resp.Body, left: t.limit}
 	return resp, nil
 }
 
