@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -16,12 +17,16 @@ type copyTable struct {
 	conflict string
 	// insert, when set, is the INSERT to use instead of the plain one.
 	insert string
+	// blob is the index of a column that holds bytes, not text (-1 or 0
+	// with no blob: see hasBlob), copied as they are.
+	blob    int
+	hasBlob bool
 }
 
 // copyTables are the tables Copy moves, in an order that satisfies the
 // foreign keys. replays is left out: its rows live for minutes. Papers
-// travel without their id, which is the target's own; batch_papers finds
-// its paper by paper_id.
+// travel without their id, which is the target's own; batch_papers and
+// paper_vectors find their paper by paper_id.
 var copyTables = []copyTable{
 	{name: "papers", columns: paperColumnList, order: "id", conflict: "paper_id"},
 	{name: "batches", columns: "date, source, fetched_at", order: "date", conflict: "date"},
@@ -29,7 +34,10 @@ var copyTables = []copyTable{
 		insert: "INSERT INTO batch_papers (date, rank, paper) SELECT ?, ?, id FROM papers WHERE paper_id = ? ON CONFLICT (date, rank) DO NOTHING"},
 	{name: "summaries", columns: "paper_id, model, prompt_version, text, source, created_at",
 		order: "paper_id, model, prompt_version", conflict: "paper_id, model, prompt_version"},
-	{name: "subscriptions", columns: "platform, channel, schedule, timezone, include, exclude, min_upvotes, top, style, origin, since, created_at",
+	{name: "paper_vectors", columns: "v.model, v.dims, v.scale, v.vector, v.created_at, p.paper_id", order: "p.paper_id", conflict: "paper",
+		insert: "INSERT INTO paper_vectors (model, dims, scale, vector, created_at, paper) SELECT ?, ?, ?, ?, ?, id FROM papers WHERE paper_id = ? ON CONFLICT (paper) DO NOTHING",
+		blob:   3, hasBlob: true},
+	{name: "subscriptions", columns: "platform, channel, schedule, timezone, include, exclude, min_upvotes, top, style, period, origin, since, created_at",
 		order: "platform, channel", conflict: "platform, channel"},
 	{name: "deliveries", columns: deliveryColumns, order: "platform, channel, date", conflict: "platform, channel, date"},
 	{name: "delivery_items", columns: "platform, channel, date, item, ids, recorded_at",
@@ -38,8 +46,11 @@ var copyTables = []copyTable{
 
 // from returns the FROM clause that reads t.
 func (t copyTable) from() string {
-	if t.name == "batch_papers" {
+	switch t.name {
+	case "batch_papers":
 		return "batch_papers AS bp JOIN papers AS p ON p.id = bp.paper"
+	case "paper_vectors":
+		return "paper_vectors AS v JOIN papers AS p ON p.id = v.paper"
 	}
 	return t.name
 }
@@ -156,7 +167,11 @@ func (db *DB) insertChunk(ctx context.Context, t copyTable, rows [][]any, p *Cop
 		}
 		defer stmt.Close()
 		for _, vals := range rows {
-			res, err := stmt.ExecContext(ctx, copyValues(vals, tx.pg)...)
+			blob := -1
+			if t.hasBlob {
+				blob = t.blob
+			}
+			res, err := stmt.ExecContext(ctx, copyValues(vals, tx.pg, blob)...)
 			if err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
@@ -172,9 +187,16 @@ func (db *DB) insertChunk(ctx context.Context, t copyTable, rows [][]any, p *Cop
 }
 
 // copyValues returns a row's values as the target takes them: text as
-// string (SQLite may hand it over as bytes), without NUL for PostgreSQL.
-func copyValues(vals []any, pg bool) []any {
+// string (SQLite may hand it over as bytes), without NUL for PostgreSQL;
+// the column at index blob (-1: none) stays bytes.
+func copyValues(vals []any, pg bool, blob int) []any {
 	for i, v := range vals {
+		if i == blob {
+			if b, ok := v.([]byte); ok {
+				vals[i] = bytes.Clone(b)
+			}
+			continue
+		}
 		switch s := v.(type) {
 		case []byte:
 			vals[i] = string(s)

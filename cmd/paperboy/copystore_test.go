@@ -37,7 +37,13 @@ func fullStore(t *testing.T) string {
 		Text: "A TL;DR.", Source: "llm"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: "C1", Include: []string{"agents"}}); err != nil {
+	if err := db.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: "C1", Include: []string{"agents"}, Period: "week"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveVectors(ctx, "embed-m", []bot.PaperVector{
+		{ID: "2608.17271", Vector: []float32{0.6, -0.8, 0}}, // a zero byte in the middle, a negative one
+		{ID: "2608.12313", Vector: []float32{0, 0, 1}},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-19"}
@@ -94,6 +100,37 @@ func sameStores(t *testing.T, a, b string) {
 	if da, db := storeDelivery(t, a, k), storeDelivery(t, b, k); !reflect.DeepEqual(da, db) {
 		t.Fatalf("delivery differs:\n%+v\n%+v", da, db)
 	}
+	if sa, sb := storeExtras(t, a), storeExtras(t, b); !reflect.DeepEqual(sa, sb) || sa.period != "week" || len(sa.vector) != 3 {
+		t.Fatalf("subscription period and vector: %+v, copied %+v; want week and a 3-dimension vector in both", sa, sb)
+	}
+}
+
+// extras are the rows added after the first schema: a subscription's
+// period and a paper's vector.
+type extras struct {
+	period string
+	vector []float32
+}
+
+// storeExtras returns the period of subscription slack C1 and the vector
+// of 2608.17271 in the store at dsn.
+func storeExtras(t *testing.T, dsn string) extras {
+	t.Helper()
+	db, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	sub, err := db.Subscription(ctx, "slack", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := db.Vector(ctx, "embed-m", "2608.17271")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return extras{period: sub.Period, vector: v}
 }
 
 // storePapers returns every paper of the store at dsn, by id.
