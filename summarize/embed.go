@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -113,19 +112,6 @@ func (c *Embedder) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, e
 // embedError turns a failure into an EUNAVAILABLE error that names the host
 // and the status only: never a path, the key or a body.
 func (c *Embedder) embedError(err error) error {
-	var ue *url.Error
-	code := httpStatus(err)
-	switch {
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s refused the request: HTTP %d; check embeddings.api_key.", c.host, code)
-	case code == http.StatusNotFound:
-		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer: HTTP 404; check embeddings.base_url (it usually ends in /v1) and embeddings.model.", c.host)
-	case code != 0:
-		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer: HTTP %d.", c.host, code)
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ue) && ue.Timeout():
-		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s did not answer within %s.", c.host, c.timeout)
-	case errors.As(err, &ue):
-		return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s could not be reached.", c.host)
-	}
-	return bot.Errorf(bot.EUNAVAILABLE, "The embeddings endpoint at %s sent an answer that could not be read.", c.host)
+	return endpoint{name: "The embeddings endpoint at " + c.host, timeout: c.timeout, limit: maxEmbedBody,
+		key: "embeddings.api_key", url: "embeddings.base_url (it usually ends in /v1) and embeddings.model"}.error(err)
 }

@@ -65,27 +65,44 @@ func httpStatus(err error) int {
 // userError turns a failure into the EUNAVAILABLE error callers get. It
 // names the host and the status only: never a path, the key or a body.
 func (c *Client) userError(err error) error {
-	code := httpStatus(err)
-	var ue *url.Error
 	switch {
 	case errors.Is(err, errEmpty):
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s returned an empty answer.", c.host)
 	case errors.Is(err, errCutOff):
 		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s ran out of tokens before finishing its answer.", c.host)
-	case errors.Is(err, errTooLarge):
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s sent an answer larger than %d KiB; paperboy did not read it.", c.host, maxResponseBody>>10)
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s refused the request: HTTP %d; check the API key.", c.host, code)
-	case code == http.StatusNotFound:
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer: HTTP 404; check the base URL (it usually ends in /v1) and the model name.", c.host)
-	case code != 0:
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer: HTTP %d.", c.host, code)
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()):
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s did not answer within %s.", c.host, c.timeout)
-	case ue != nil:
-		return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s could not be reached.", c.host)
 	}
-	return bot.Errorf(bot.EUNAVAILABLE, "The LLM at %s sent an answer that could not be read.", c.host)
+	return endpoint{name: "The LLM at " + c.host, timeout: c.timeout, limit: maxResponseBody,
+		key: "the API key", url: "the base URL (it usually ends in /v1) and the model name"}.error(err)
+}
+
+// endpoint names an OpenAI-compatible endpoint in the errors users see.
+type endpoint struct {
+	name     string        // "The LLM at host"
+	timeout  time.Duration // one attempt's
+	limit    int64         // the largest answer read
+	key, url string        // what to check on a refusal, and on a 404
+}
+
+// error turns a failed call into an EUNAVAILABLE error that names the
+// endpoint and the status only: never a path, the key or a body.
+func (e endpoint) error(err error) error {
+	code := httpStatus(err)
+	var ue *url.Error
+	switch {
+	case errors.Is(err, errTooLarge):
+		return bot.Errorf(bot.EUNAVAILABLE, "%s sent an answer larger than %d KiB; paperboy did not read it.", e.name, e.limit>>10)
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return bot.Errorf(bot.EUNAVAILABLE, "%s refused the request: HTTP %d; check %s.", e.name, code, e.key)
+	case code == http.StatusNotFound:
+		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: HTTP 404; check %s.", e.name, e.url)
+	case code != 0:
+		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: HTTP %d.", e.name, code)
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()):
+		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer within %s.", e.name, e.timeout)
+	case ue != nil:
+		return bot.Errorf(bot.EUNAVAILABLE, "%s could not be reached.", e.name)
+	}
+	return bot.Errorf(bot.EUNAVAILABLE, "%s sent an answer that could not be read.", e.name)
 }
 
 // describe is err for the debug log: the status and the server's message, or
