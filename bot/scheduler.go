@@ -190,27 +190,34 @@ func (s *Scheduler) unfinished(ctx context.Context) map[DeliveryKey][]Delivery {
 }
 
 // resumable returns the channel's started deliveries outside the due dates
-// that can be resumed now, oldest first, up to the first that cannot: one
-// whose claim another process holds, or that waits for its retry. It
-// returns when that one can be tried (zero when none waits), and whether
-// it blocks newer days.
+// that can be resumed now, oldest first, and the earliest time one of its
+// waiting deliveries can be tried (zero when none waits). It reports
+// blocked when one of them is held by another live process: nothing newer
+// starts then, so the channel gets its days in order. One that waits for
+// its retry does not block newer days: a delivery that keeps failing (a
+// message the platform refuses) must not hold the channel forever; it is
+// retried on its backoff. Started days among the due dates are pending's.
 func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (dates []string, wake time.Time, blocked bool) {
 	for _, d := range started {
-		wait := time.Time{}
+		var wait time.Time
 		switch {
 		case d.State == DeliveryFailed && d.NextRetry.After(now):
 			wait = d.NextRetry
 		case s.held(d, now):
 			wait = d.ClaimedUntil
 		}
-		if !wait.IsZero() {
-			return dates, wait, true
+		if !wait.IsZero() && (wake.IsZero() || wait.Before(wake)) {
+			wake = wait
 		}
-		if !slices.Contains(due, d.Date) {
+		switch {
+		case slices.Contains(due, d.Date):
+		case s.held(d, now):
+			blocked = true
+		case wait.IsZero() && !blocked:
 			dates = append(dates, d.Date)
 		}
 	}
-	return dates, time.Time{}, false
+	return dates, wake, blocked
 }
 
 // dueDates returns the batch dates whose scheduled times fell within the

@@ -284,3 +284,32 @@ func TestScheduler_ResumesADeadOwnersDeliveryAtOnce(t *testing.T) {
 		t.Fatalf("%d copies of the day in the round after its owner died, want 1", got)
 	}
 }
+
+// TestScheduler_AnOldFailingDayDoesNotHoldTheChannel: a day outside the
+// catch-up window whose delivery keeps failing waits for its retry without
+// holding back the days after it, and is retried when its backoff ends.
+func TestScheduler_AnOldFailingDayDoesNotHoldTheChannel(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	ledger := s.Deliverer.Ledger.(*bottest.Ledger)
+	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-10"}
+	old, err := ledger.Claim(ctx, k, "p1", now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.Finish(ctx, old.Claim(), bot.DeliveryFailed, "refused", now.Add(6*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if next := s.Tick(ctx); next.After(now.Add(6 * time.Hour)) {
+		t.Fatalf("next round at %v, want no later than the old day's retry", next)
+	}
+	if got := chat.Copies("C1", "paperboy:2026-08-17"); got != 1 {
+		t.Fatalf("%d copies of Monday's batch while an old day waits for its retry, want 1", got)
+	}
+	now = now.Add(6 * time.Hour)
+	s.Tick(ctx)
+	if got := chat.Copies("C1", "paperboy:2026-08-10"); got != 1 {
+		t.Fatalf("%d copies of the old day after its backoff, want 1", got)
+	}
+}
