@@ -199,11 +199,12 @@ func (s *Scheduler) unfinished(ctx context.Context) map[DeliveryKey][]Delivery {
 // retried on its backoff. Started days among the due dates are pending's.
 func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (dates []string, wake time.Time, blocked bool) {
 	for _, d := range started {
+		held := s.held(d, now)
 		var wait time.Time
 		switch {
 		case d.State == DeliveryFailed && d.NextRetry.After(now):
 			wait = d.NextRetry
-		case s.held(d, now):
+		case held:
 			wait = d.ClaimedUntil
 		}
 		if !wait.IsZero() && (wake.IsZero() || wait.Before(wake)) {
@@ -211,7 +212,7 @@ func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (
 		}
 		switch {
 		case slices.Contains(due, d.Date):
-		case s.held(d, now):
+		case held:
 			blocked = true
 		case wait.IsZero() && !blocked:
 			dates = append(dates, d.Date)

@@ -17,10 +17,22 @@ type copyTable struct {
 	conflict string
 	// insert, when set, is the INSERT to use instead of the plain one.
 	insert string
-	// blob is the index of a column that holds bytes, not text (-1 or 0
-	// with no blob: see hasBlob), copied as they are.
-	blob    int
-	hasBlob bool
+	// blob names the column (as in columns) that holds bytes, not text, copied
+	// as they are; "" when none does.
+	blob string
+}
+
+// blobIndex returns the index of t.blob among t.columns, or -1.
+func (t copyTable) blobIndex() int {
+	if t.blob == "" {
+		return -1
+	}
+	for i, c := range strings.Split(t.columns, ",") {
+		if strings.TrimSpace(c) == t.blob {
+			return i
+		}
+	}
+	return -1
 }
 
 // copyTables are the tables Copy moves, in an order that satisfies the
@@ -36,7 +48,7 @@ var copyTables = []copyTable{
 		order: "paper_id, model, prompt_version", conflict: "paper_id, model, prompt_version"},
 	{name: "paper_vectors", columns: "v.model, v.dims, v.scale, v.vector, v.created_at, p.paper_id", order: "p.paper_id", conflict: "paper",
 		insert: "INSERT INTO paper_vectors (model, dims, scale, vector, created_at, paper) SELECT ?, ?, ?, ?, ?, id FROM papers WHERE paper_id = ? ON CONFLICT (paper) DO NOTHING",
-		blob:   3, hasBlob: true},
+		blob:   "v.vector"},
 	{name: "subscriptions", columns: "platform, channel, schedule, timezone, include, exclude, min_upvotes, top, style, period, origin, since, created_at",
 		order: "platform, channel", conflict: "platform, channel"},
 	{name: "deliveries", columns: deliveryColumns, order: "platform, channel, date", conflict: "platform, channel, date"},
@@ -166,11 +178,8 @@ func (db *DB) insertChunk(ctx context.Context, t copyTable, rows [][]any, p *Cop
 			return fmt.Errorf("prepare: %w", err)
 		}
 		defer stmt.Close()
+		blob := t.blobIndex()
 		for _, vals := range rows {
-			blob := -1
-			if t.hasBlob {
-				blob = t.blob
-			}
 			res, err := stmt.ExecContext(ctx, copyValues(vals, tx.pg, blob)...)
 			if err != nil {
 				return fmt.Errorf("write: %w", err)
