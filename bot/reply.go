@@ -45,6 +45,9 @@ type Card struct {
 	SummaryFrom string
 	// Abstract is the full cleaned abstract, set only when it was asked for.
 	Abstract string
+	// Why is a one-line reason for a paper placed by the channel's taste
+	// ("like <saved title>", "matches your interests: ..."), or "".
+	Why string
 }
 
 // Link is a labelled link on a card.
