@@ -36,4 +36,11 @@ type ReadingList interface {
 	// SavedPapers returns up to limit papers of the channel's reading list,
 	// newest first, after skipping offset, and how many it holds in all.
 	SavedPapers(ctx context.Context, platform, channel string, offset, limit int) ([]SavedPaper, int, error)
+	// PendingPapers returns the ids of papers some channel saved or marked
+	// that are not stored yet, in id order.
+	PendingPapers(ctx context.Context) ([]string, error)
+	// ThreadChannel returns the channel whose delivery posted its papers in
+	// thread (a Discord thread's channel id, a Slack thread_ts), or "" when
+	// no delivery did: a press in a day's thread counts for its channel.
+	ThreadChannel(ctx context.Context, platform, thread string) (string, error)
 }

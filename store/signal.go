@@ -198,3 +198,22 @@ func (db *DB) PendingPapers(ctx context.Context) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// ThreadChannel returns the channel whose latest delivery opened thread;
+// see bot.ReadingList. A week's or month's delivery counts for its channel.
+func (db *DB) ThreadChannel(ctx context.Context, platform, thread string) (string, error) {
+	if thread == "" {
+		return "", nil
+	}
+	var channels []string
+	err := db.gorm.WithContext(ctx).Raw(`SELECT channel FROM deliveries WHERE platform = ? AND thread = ?
+		ORDER BY date DESC LIMIT 1`, platform, thread).Scan(&channels).Error
+	if err != nil {
+		return "", fmt.Errorf("find thread's channel: %w", err)
+	}
+	if len(channels) == 0 {
+		return "", nil
+	}
+	channel, _, _ := strings.Cut(channels[0], "#")
+	return channel, nil
+}

@@ -149,3 +149,30 @@ func TestDB_SavedPapers(t *testing.T) {
 		}
 	})
 }
+
+func TestDB_ThreadChannel(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		for _, k := range []bot.DeliveryKey{
+			{Platform: "discord", Channel: "111", Date: "2026-08-19"},
+			{Platform: "discord", Channel: "222#week", Date: "2026-08-17"},
+		} {
+			d, err := db.Claim(ctx, k, "host/1", db.Now().Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := bot.Claim{DeliveryKey: k, Owner: "host/1", Token: d.Token}
+			thread := "T" + k.Channel[:3]
+			if err := db.Record(ctx, c, "paperboy:"+k.Date, bot.Sent{IDs: []string{"m" + thread}, Thread: thread}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct{ platform, thread, want string }{
+			{"discord", "T111", "111"}, {"discord", "T222", "222"}, {"slack", "T111", ""}, {"discord", "111", ""}, {"discord", "", ""},
+		} {
+			if got, err := db.ThreadChannel(ctx, tt.platform, tt.thread); err != nil || got != tt.want {
+				t.Errorf("ThreadChannel(%s, %s)=%q, %v; want %q", tt.platform, tt.thread, got, err, tt.want)
+			}
+		}
+	})
+}

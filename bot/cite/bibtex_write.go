@@ -11,7 +11,10 @@ import (
 type Entry struct {
 	// ArxivID is the canonical arXiv id ("2401.01335", "hep-th/9901001"):
 	// the entry's eprint and the base of its key.
-	ArxivID      string
+	ArxivID string
+	// OtherID names a paper without an arXiv id, for the key (then the
+	// entry has no eprint).
+	OtherID      string
 	Title        string
 	Authors      []string
 	Year         int // 0 when unknown
@@ -26,7 +29,11 @@ type Entry struct {
 // maxAuthors > 0 lists at most that many authors, then "and others".
 func (e Entry) BibTeX(maxAuthors int) string {
 	var b strings.Builder
-	b.WriteString("@misc{" + Key(e.ArxivID) + ",\n")
+	if e.ArxivID != "" {
+		b.WriteString("@misc{" + Key(e.ArxivID) + ",\n")
+	} else {
+		b.WriteString("@misc{" + keyRunes(e.OtherID) + ",\n")
+	}
 	field := func(name, value string) {
 		if value != "" {
 			b.WriteString("  " + name + " = {" + value + "},\n")
@@ -39,8 +46,10 @@ func (e Entry) BibTeX(maxAuthors int) string {
 	if e.Year > 0 {
 		field("year", strconv.Itoa(e.Year))
 	}
-	field("eprint", Escape(e.ArxivID))
-	field("archivePrefix", "arXiv")
+	if e.ArxivID != "" {
+		field("eprint", Escape(e.ArxivID))
+		field("archivePrefix", "arXiv")
+	}
 	field("primaryClass", Escape(e.PrimaryClass))
 	field("url", escapeURL(e.URL))
 	field("note", Escape(e.Note))
@@ -51,8 +60,11 @@ func (e Entry) BibTeX(maxAuthors int) string {
 // Key returns the citation key of an arXiv id: "arXiv:" and the id, with
 // any character BibTeX keys cannot hold made '-' ("hep-th/9901001" →
 // "arXiv:hep-th-9901001").
-func Key(id string) string {
-	return "arXiv:" + strings.Map(func(r rune) rune {
+func Key(id string) string { return "arXiv:" + keyRunes(id) }
+
+// keyRunes makes '-' of each character a citation key cannot hold.
+func keyRunes(id string) string {
+	return strings.Map(func(r rune) rune {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_') {
 			return r
 		}
