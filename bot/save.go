@@ -26,7 +26,7 @@ func (e *Engine) signalFor(ctx context.Context, cmd Command, kind, id string) (S
 	if err != nil {
 		return Signal{}, err
 	}
-	name := Truncate(strings.Join(strings.Fields(strings.TrimPrefix(cmd.UserName, "@")), " "), maxSignalName)
+	name := Truncate(CleanTitle(strings.TrimPrefix(strings.TrimSpace(cmd.UserName), "@")), maxSignalName)
 	return Signal{Platform: cmd.Platform, Channel: channel, PaperID: id,
 		User: cmp.Or(cmd.User, cmd.Platform), Name: name, Kind: kind, At: e.now()}, nil
 }
