@@ -208,7 +208,7 @@ const maxWhy = 300
 // abstract, or all of them.
 func cardDescription(c bot.Card) string {
 	var parts []string
-	if why := strings.TrimSpace(c.Why); why != "" {
+	if why := bot.CleanTitle(c.Why); why != "" {
 		parts = append(parts, "*"+fitMarkdown(why, maxWhy)+"*")
 	}
 	if c.Summary != "" {

@@ -142,7 +142,7 @@ func cardText(c bot.Card) string {
 	if c.URL != "" {
 		title = "*" + rank + "<" + urlEscaper.Replace(c.URL) + "|" + label + ">*"
 	}
-	if why := strings.TrimSpace(c.Why); why != "" {
+	if why := bot.CleanTitle(c.Why); why != "" {
 		title += "\n_" + fit(why, maxWhy, escape) + "_"
 	}
 	if c.Summary == "" {
