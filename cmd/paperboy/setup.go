@@ -117,13 +117,12 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, err
 	}
 	e := &bot.Engine{
-		Store:       db,
-		ReadingList: db,
-		Source:      newSource(c, log, 0),
-		Summarizer:  sum,
-		Location:    loc,
-		Logger:      log,
-		TLDRRules:   bot.TLDRRules{IsTLD: isTLD},
+		Store: db, ReadingList: db,
+		Source:     newSource(c, log, 0),
+		Summarizer: sum,
+		Location:   loc,
+		Logger:     log,
+		TLDRRules:  bot.TLDRRules{IsTLD: isTLD},
 	}
 	if c.Summarize.Timeout > 0 {
 		// A request waits one attempt's time for the LLM; the retry, if
