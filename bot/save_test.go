@@ -173,3 +173,47 @@ func TestEngine_SavedBibTeX(t *testing.T) {
 		t.Errorf("want newest first, one page: %+v", r)
 	}
 }
+
+func TestParseCommand_Saved(t *testing.T) {
+	for _, tt := range []struct {
+		text, args string
+		page       int
+	}{
+		{"/papers saved", "", 0},
+		{"/papers saved 2", "", 1},
+		{"/papers saved page 3", "", 2},
+		{"/papers saved BibTeX", "bibtex", 0},
+		{"/papers saved bibtex 2", "bibtex", 1},
+		{"/papers saved bibtex page 2", "bibtex", 1},
+		{"/papers saved 0", "0", 0}, // no page 0: the handler says how to ask
+	} {
+		cmd, err := bot.ParseCommand(tt.text)
+		if err != nil || cmd.Name != bot.CmdSaved || cmd.Args != tt.args || cmd.Page != tt.page {
+			t.Errorf("ParseCommand(%q)=%+v, %v; want args %q page %d", tt.text, cmd, err, tt.args, tt.page)
+		}
+		if again, _ := bot.ParseCommand(cmd.String()); again.Args != cmd.Args || again.Page != cmd.Page {
+			t.Errorf("%q does not parse back: %+v", cmd.String(), again)
+		}
+	}
+	for _, text := range []string{"/papers notforus 2608.00001"} {
+		if _, err := bot.ParseCommand(text); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("ParseCommand(%q): err=%v; Not for us is a button, not a command", text, err)
+		}
+	}
+}
+
+func TestDecodeAction_Toggle(t *testing.T) {
+	id, ok := bot.EncodeAction(bot.ActionToggle, bot.Command{Name: bot.CmdSave, Args: "2608.00001"})
+	if !ok {
+		t.Fatal("cannot encode a Save toggle")
+	}
+	verb, cmd, err := bot.DecodeAction(id)
+	if err != nil || verb != bot.ActionToggle || !cmd.Toggle || cmd.Name != bot.CmdSave || cmd.Args != "2608.00001" {
+		t.Fatalf("DecodeAction(%q)=%q %+v %v", id, verb, cmd, err)
+	}
+	for _, bad := range []string{"pb1 toggle 0 tldr 2608.00001", "pb1 run 0 save 2608.00001", "pb1 toggle 0 notforus <!here>", "pb1 share 0 notforus 2608.00001"} {
+		if _, _, err := bot.DecodeAction(bad); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("DecodeAction(%q): err=%v, want EINVALID", bad, err)
+		}
+	}
+}
