@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -214,6 +215,56 @@ func TestDecodeAction_Toggle(t *testing.T) {
 	for _, bad := range []string{"pb1 toggle 0 tldr 2608.00001", "pb1 run 0 save 2608.00001", "pb1 toggle 0 notforus <!here>", "pb1 share 0 notforus 2608.00001"} {
 		if _, _, err := bot.DecodeAction(bad); bot.ErrorCode(err) != bot.EINVALID {
 			t.Errorf("DecodeAction(%q): err=%v, want EINVALID", bad, err)
+		}
+	}
+}
+
+// TestEngine_SavedBibTeX_Pages pages a long reading list: every page within
+// MaxCodeLen, every paper once, entries whole, and a huge one shortened.
+func TestEngine_SavedBibTeX_Pages(t *testing.T) {
+	e, rl := readingEngine(t)
+	var papers []bot.Paper
+	for i := range 40 {
+		papers = append(papers, bot.Paper{ID: fmt.Sprintf("2608.1%04d", i), Title: fmt.Sprintf("Paper %d about graphs", i),
+			Authors: []string{"A. One", "B. Two", "C. Three", "D. Four", "E. Five", "F. Six"}})
+	}
+	papers[7].Title = strings.Repeat("%{", 1000) // escapes to far more than a page
+	if _, err := rl.Store.SaveBatch(context.Background(), bot.Batch{Papers: papers}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range papers {
+		press(t, e, bot.Command{Name: bot.CmdSave, Args: p.ID}, "C1", "U1")
+	}
+	seen := map[string]int{}
+	cmd := &bot.Command{Name: bot.CmdSaved, Args: "bibtex"}
+	for pages := 0; cmd != nil; pages++ {
+		if pages > 40 {
+			t.Fatal("pages never end")
+		}
+		c := *cmd
+		c.Platform, c.Channel = "discord", "C1"
+		r, err := e.Handle(context.Background(), c)
+		if err != nil || r.Code == "" || len(r.Code) > bot.MaxCodeLen {
+			t.Fatalf("page %d: %d bytes, %v", pages+1, len(r.Code), err)
+		}
+		for _, entry := range strings.Split(r.Code, "\n\n") {
+			if !strings.HasPrefix(entry, "@misc{") || !strings.HasSuffix(entry, "}") {
+				t.Fatalf("page %d has a broken entry: %q", pages+1, entry)
+			}
+			id := entry[strings.Index(entry, "eprint = {")+10:][:10]
+			seen[id]++
+			if id == papers[7].ID && strings.Contains(entry, "title") {
+				t.Errorf("the huge entry was not shortened: %.200s", entry)
+			}
+		}
+		cmd = r.Next
+	}
+	if len(seen) != len(papers) {
+		t.Fatalf("%d papers in the pages, want %d", len(seen), len(papers))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s in %d entries", id, n)
 		}
 	}
 }
