@@ -276,6 +276,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) runGateway(ctx context.Context) error {
 	base := context.WithoutCancel(ctx)
 	remove := a.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		defer bot.Recover(a.log, "discord gateway", nil)
 		a.track(func() { a.serveGateway(base, ic.Interaction) })
 	})
 	defer remove()
@@ -323,6 +324,7 @@ func (a *Adapter) goTrack(fn func()) bool {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
+		defer bot.Recover(a.log, "discord", nil)
 		fn()
 	}()
 	return true

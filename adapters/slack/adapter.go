@@ -296,6 +296,7 @@ func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
+		defer bot.Recover(a.log, "slack", nil)
 		fn(a.bg)
 	}()
 	return true
