@@ -283,7 +283,7 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	if err := a.session.Open(); err != nil {
 		msg := a.scrub(errors.New(describe(err))).Error()
 		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
-			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + originForm + ")"
+			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + OriginForm + ")"
 		}
 		return &restError{op: "open discord gateway", msg: msg, err: err}
 	}

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,14 @@ type Config struct {
 	Delivery      DeliveryConfig       `yaml:"delivery"`
 	SMTP          SMTPConfig           `yaml:"smtp"`
 	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+
+	// written is what the file wrote for each key it set, by path
+	// ("slack.bot_token", "subscriptions[0].platform"): the text before
+	// ${VAR} expansion, "" for a section. Validation uses it to tell what
+	// came from the environment (never shown) and which sections are set.
+	written  map[string]string
+	expanded bool       // whether ${VAR} was expanded (no --no-expand-env)
+	env      envValues // what the expansion put in, to keep it out of errors
 }
 
 // DeliveryConfig sets how daily posts go out.
@@ -164,6 +174,8 @@ func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Confi
 	if doc.Kind == 0 { // an empty file means "all defaults"
 		return c, nil
 	}
+	written := map[string]string{}
+	writtenKeys(&doc, "", written)
 	var env envValues
 	if expandEnv {
 		env = expandNode(&doc, getenv)
@@ -174,6 +186,7 @@ func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Confi
 	if err := doc.Decode(&c); err != nil {
 		return Config{}, env.errorf(err)
 	}
+	c.written, c.expanded, c.env = written, expandEnv, env
 	return c, nil
 }
 
@@ -341,13 +354,14 @@ func (c Config) Validate() error {
 	if !oneOf(c.Source.Kind, "hf", "arxiv") {
 		bad("source.kind", "%q is not one of hf, arxiv", c.Source.Kind)
 	}
-	checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
-	checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
-	checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
+	c.checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
+	c.checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
+	c.checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
 	if c.Source.Kind == "arxiv" && len(c.Source.Arxiv.Categories) == 0 {
 		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
 	}
 	c.validateSummarize(bad)
+	c.checkURL(bad, "embeddings.base_url", c.Embeddings.BaseURL)
 	c.Embeddings.validate(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
@@ -361,7 +375,7 @@ func (c Config) Validate() error {
 
 func (c Config) validateSummarize(bad func(key, format string, args ...any)) {
 	s := c.Summarize
-	checkURL(bad, "summarize.base_url", s.BaseURL)
+	c.checkURL(bad, "summarize.base_url", s.BaseURL)
 	if s.BaseURL != "" && s.Model == "" {
 		bad("summarize.model", "required when summarize.base_url is set, e.g. llama3.1:8b or gpt-4o-mini")
 	}
@@ -403,7 +417,7 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 		bad("discord.mode", "%q is not one of gateway, http", d.Mode)
 	}
 	if _, err := discord.APIOrigin(d.APIBaseURL); err != nil {
-		bad("discord.api_base_url", "%v", err)
+		bad("discord.api_base_url", "%s is not an address Discord's API is under; %s", c.show("discord.api_base_url", d.APIBaseURL), discord.OriginForm)
 	}
 	if d.Token != "" && d.ApplicationID == "" {
 		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
@@ -420,7 +434,7 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 	if !oneOf(s.Mode, "socket", "http") {
 		bad("slack.mode", "%q is not one of socket, http", s.Mode)
 	}
-	checkURL(bad, "slack.api_url", s.APIURL)
+	c.checkURL(bad, "slack.api_url", s.APIURL)
 	if s.BotToken != "" && s.Mode == "socket" && s.AppToken == "" {
 		bad("slack.app_token", "required when slack.mode is socket: an app-level token (xapp-…) with connections:write")
 	}
@@ -462,14 +476,24 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	s.validatePeriod(key, bad)
 }
 
-func checkURL(bad func(key, format string, args ...any), key, raw string) {
+func (c Config) checkURL(bad func(key, format string, args ...any), key, raw string) {
 	if raw == "" {
 		return
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		bad(key, "%q is not an http(s) URL", raw)
+		bad(key, "%s is not an http(s) URL", c.show(key, raw))
 	}
+}
+
+// show is how an error quotes the value of key: quoted, with a URL's
+// userinfo redacted; or, when the value came from the environment, only
+// the variables it came from, which are never echoed.
+func (c Config) show(key, value string) string {
+	if vars := c.fromEnv(key); vars != "" {
+		return "the value of " + vars
+	}
+	return strconv.Quote(bot.RedactURL(value))
 }
 
 func oneOf(s string, allowed ...string) bool {
@@ -484,4 +508,95 @@ func oneOf(s string, allowed ...string) bool {
 // oneLine joins the lines of a multi-line message, so errors stay one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}
+
+// writtenKeys records under out the text of every key set under n, by
+// path, as written in the file.
+func writtenKeys(n *yaml.Node, path string, out map[string]string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			writtenKeys(c, path, out)
+		}
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			writtenKeys(n.Alias, path, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := n.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			out[p] = ""
+			writtenKeys(n.Content[i+1], p, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			writtenKeys(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case yaml.ScalarNode:
+		out[path] = n.Value
+	}
+}
+
+// fromEnv returns the variables the value of key was expanded from, as
+// "$SLACK_BOT_TOKEN", or "" when it came from the file (or the defaults).
+func (c Config) fromEnv(key string) string {
+	if !c.expanded {
+		return ""
+	}
+	var vars []string
+	for _, m := range envRef.FindAllStringSubmatch(c.written[key], -1) {
+		vars = append(vars, "$"+m[1])
+	}
+	return strings.Join(vars, ", ")
+}
+
+// missingTokens reports each chat platform that the configuration sets up
+// (a section with any key set, or a subscription for it) but whose token is
+// empty, naming the key and the variable it was to come from: `run` would
+// otherwise start without it, or fall back to the console and exit at once
+// under a service manager.
+func (c Config) missingTokens() error {
+	var errs []error
+	for _, p := range []struct {
+		name, key string
+		token     bot.Secret
+	}{{"discord", "discord.token", c.Discord.Token}, {"slack", "slack.bot_token", c.Slack.BotToken}} {
+		if p.token != "" {
+			continue
+		}
+		why := c.platformUse(p.name)
+		if why == "" {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("%s is empty%s, but %s; export the token, or remove the %s section and subscriptions",
+			p.key, c.unsetNote(p.key), why, p.name))
+	}
+	return errors.Join(errs...)
+}
+
+// platformUse says why the configuration sets up the platform name, or ""
+// when it does not.
+func (c Config) platformUse(name string) string {
+	for i, s := range c.Subscriptions {
+		if s.Platform == name {
+			return fmt.Sprintf("subscriptions[%d] posts to %s", i, name)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.written)) {
+		if strings.HasPrefix(k, name+".") {
+			return k + " is set"
+		}
+	}
+	return ""
+}
+
+// unsetNote says which variables an empty key was to come from.
+func (c Config) unsetNote(key string) string {
+	if vars := c.fromEnv(key); vars != "" {
+		return " (" + vars + " is unset or empty)"
+	}
+	return ""
 }

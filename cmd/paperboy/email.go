@@ -31,7 +31,7 @@ func (c Config) validateEmail(bad func(key, format string, args ...any)) {
 	}
 	if s.Host != "" {
 		if _, err := mail.ParseAddress(s.From); err != nil {
-			bad("smtp.from", "%q is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", s.From)
+			bad("smtp.from", "%s is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", c.show("smtp.from", s.From))
 		}
 	}
 	if s.Username != "" && s.Password == "" {
