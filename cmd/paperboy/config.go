@@ -43,7 +43,9 @@ type Config struct {
 	// came from the environment (never shown) and which sections are set.
 	written  map[string]string
 	expanded bool       // whether ${VAR} was expanded (no --no-expand-env)
-	env      envValues // what the expansion put in, to keep it out of errors
+	// unexpand shows each value the expansion put in as its ${VAR} in an
+	// error. A func, so that no way of printing Config shows the values.
+	unexpand func(error) error
 }
 
 // DeliveryConfig sets how daily posts go out.
@@ -169,7 +171,7 @@ func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Confi
 	c := DefaultConfig()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Config{}, errors.New(oneLine(err.Error()))
+		return Config{}, syntaxError(data, err)
 	}
 	if doc.Kind == 0 { // an empty file means "all defaults"
 		return c, nil
@@ -180,53 +182,69 @@ func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Confi
 	if expandEnv {
 		env = expandNode(&doc, getenv)
 	}
-	if err := knownKeys(&doc, reflect.TypeFor[Config]()); err != nil {
-		return Config{}, err
+	if errs := knownKeys(&doc, reflect.TypeFor[Config](), nil); len(errs) > 0 {
+		return Config{}, fmt.Errorf("%w; see config.example.yaml for the keys", errors.Join(errs...))
 	}
 	if err := doc.Decode(&c); err != nil {
 		return Config{}, env.errorf(err)
 	}
-	c.written, c.expanded, c.env = written, expandEnv, env
+	c.written, c.expanded, c.unexpand = written, expandEnv, env.errorf
 	return c, nil
 }
 
-// knownKeys reports the first mapping key under n that names no field of
-// t, the struct it decodes into: yaml.Node.Decode has no KnownFields switch.
-// Keys are never expanded, so the error quotes the file, not the
+// knownKeys appends to errs every mapping key under n that names no field
+// of t, the struct it decodes into: yaml.Node.Decode has no KnownFields
+// switch. Keys are never expanded, so the errors quote the file, not the
 // environment.
-func knownKeys(n *yaml.Node, t reflect.Type) error {
+func knownKeys(n *yaml.Node, t reflect.Type, errs []error) []error {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
 	switch {
-	case n.Kind == yaml.DocumentNode || n.Kind == yaml.AliasNode:
+	case n.Kind == yaml.DocumentNode || n.Kind == yaml.SequenceNode:
 		for _, c := range n.Content {
-			if err := knownKeys(c, t); err != nil {
-				return err
-			}
+			errs = knownKeys(c, t, errs)
 		}
-		if n.Alias != nil {
-			return knownKeys(n.Alias, t)
-		}
-	case n.Kind == yaml.SequenceNode:
-		for _, c := range n.Content {
-			if err := knownKeys(c, t); err != nil {
-				return err
-			}
-		}
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		errs = knownKeys(n.Alias, t, errs)
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			f, ok := yamlField(t, k.Value)
 			if !ok {
-				return fmt.Errorf("line %d: unknown key %q (in %s); see config.example.yaml for the keys", k.Line, k.Value, t.Name())
+				errs = append(errs, fmt.Errorf("line %d: unknown key %q (in %s)", k.Line, k.Value, t.Name()))
+				continue
 			}
-			if err := knownKeys(n.Content[i+1], f.Type); err != nil {
-				return err
-			}
+			errs = knownKeys(n.Content[i+1], f.Type, errs)
 		}
 	}
-	return nil
+	return errs
+}
+
+// syntaxError returns a YAML syntax error as one line, on the line where
+// the file stops being YAML. The parser names the line where the
+// construct it gave up on began, or a comment before the culprit, for an
+// indentation error; the first line from there whose prefix of the file
+// does not parse is the one to fix. An unfinished construct (an open quote)
+// fails at the parser's line already, which then stands.
+func syntaxError(data []byte, err error) error {
+	msg := oneLine(err.Error())
+	var reported int
+	if _, serr := fmt.Sscanf(msg, "yaml: line %d:", &reported); serr != nil || reported < 1 {
+		return errors.New(msg)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	for n := reported; n <= len(lines); n++ {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &doc) == nil {
+			continue
+		}
+		if n > reported {
+			msg = strings.Replace(msg, fmt.Sprintf("line %d:", reported), fmt.Sprintf("line %d:", n), 1)
+		}
+		break
+	}
+	return errors.New(msg)
 }
 
 // yamlField returns the field of struct t that the YAML key name sets.
@@ -591,6 +609,15 @@ func (c Config) platformUse(name string) string {
 		}
 	}
 	return ""
+}
+
+// quoteNoEnv returns err as one line in which each value that came from
+// the environment shows as its ${VAR}: the safety net under show.
+func (c Config) quoteNoEnv(err error) error {
+	if c.unexpand == nil {
+		return errors.New(oneLine(err.Error()))
+	}
+	return c.unexpand(err)
 }
 
 // unsetNote says which variables an empty key was to come from.

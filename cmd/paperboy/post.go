@@ -264,6 +264,10 @@ func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, groups 
 			return err
 		}
 	} else {
+		if total == 0 {
+			fmt.Fprintf(m.Stdout, "%s: %d papers; no subscriptions, nothing to send. Add them under subscriptions: in the config, "+
+				"or with /papers subscribe in a channel.\n", b.Date, len(b.Papers))
+		}
 		for _, j := range out {
 			state := j.State
 			if j.Error != "" {

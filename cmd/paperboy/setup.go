@@ -45,7 +45,7 @@ func (m *Main) loadConfig(o *options) (Config, error) {
 		return Config{}, usageErrorf("config %s: %v", path, err)
 	}
 	if err := c.Validate(); err != nil {
-		return Config{}, usageErrorf("config %s: %s", path, c.env.errorf(err))
+		return Config{}, usageErrorf("config %s: %s", path, c.quoteNoEnv(err))
 	}
 	if env := m.Getenv("LOG_LEVEL"); env != "" {
 		if !oneOf(strings.ToLower(env), logLevels...) {
