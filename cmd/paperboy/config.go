@@ -42,7 +42,7 @@ type Config struct {
 	// ${VAR} expansion, "" for a section. Validation uses it to tell what
 	// came from the environment (never shown) and which sections are set.
 	written  map[string]string
-	expanded bool       // whether ${VAR} was expanded (no --no-expand-env)
+	expanded bool // whether ${VAR} was expanded (no --no-expand-env)
 	// unexpand shows each value the expansion put in as its ${VAR} in an
 	// error. A func, so that no way of printing Config shows the values.
 	unexpand func(error) error
@@ -357,8 +357,8 @@ func (c Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
 	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil {
-		bad("timezone", "unknown timezone %q; use an IANA name like Europe/Berlin", c.Timezone)
+	if _, err := bot.LoadTimezone(c.Timezone); err != nil {
+		bad("timezone", "%s", bot.ErrorMessage(err))
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		bad("database", "empty; name the SQLite file, e.g. paperboy.db, or leave the key out")
@@ -476,8 +476,8 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 		bad(key+".channel", "%s", err)
 	}
 	if s.Timezone != "" {
-		if _, err := time.LoadLocation(s.Timezone); err != nil {
-			bad(key+".timezone", "unknown timezone %q", s.Timezone)
+		if _, err := bot.LoadTimezone(s.Timezone); err != nil {
+			bad(key+".timezone", "%s", bot.ErrorMessage(err))
 		}
 	}
 	if s.Schedule != "" {

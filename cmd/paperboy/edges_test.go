@@ -87,3 +87,70 @@ func TestErrors_NoSecret(t *testing.T) {
 		})
 	}
 }
+
+// tls: none with a password is a warning when the server is another
+// machine, and none for a relay on this one.
+func TestEmail_ClearTextPasswordWarning(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		warn bool
+	}{{"mail.example.org", true}, {"10.0.0.7", true}, {"localhost", false}, {"127.0.0.1", false}, {"[::1]", false}} {
+		dir := t.TempDir()
+		cfg := writeConfig(t, dir, "smtp:\n  host: \""+tc.host+"\"\n  port: 25\n  username: bot\n  password: ${PW}\n  from: papers@example.org\n  tls: none\n")
+		env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": filepath.Join(dir, "p.db"), "PW": "pw"}
+		r := runMain(t, env, "", "status")
+		if got := strings.Contains(r.stderr, "crosses the network unencrypted"); got != tc.warn || r.code != 0 {
+			t.Errorf("host %s: exit %d, warned %v, want %v: %s", tc.host, r.code, got, tc.warn, r.stderr)
+		}
+	}
+}
+
+// --help and -h before any command print the command list; help shows
+// whole sentences, every command's flags and --db PATH|URL.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"--db", "x.db", "--help"}, {"help"}} {
+		r := runMain(t, nil, "", args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "commands:") || !strings.Contains(r.stdout, "copy-store") ||
+			!strings.Contains(r.stdout, "[--db PATH|URL]") {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stdout)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if strings.HasPrefix(line, "  ") && !strings.HasSuffix(line, ".") {
+				t.Errorf("%v: a description is cut mid-sentence: %q", args, line)
+			}
+		}
+	}
+	for _, name := range []string{"run", "status", "search"} {
+		r := runMain(t, nil, "", "help", name)
+		if r.code != 0 || !strings.Contains(r.stdout, "-config") || !strings.Contains(r.stdout, "-db PATH|URL") {
+			t.Errorf("help %s lists no flags:\n%s", name, r.stdout)
+		}
+	}
+}
+
+// post without subscriptions says so instead of printing nothing.
+func TestPost_NoSubscriptions(t *testing.T) {
+	env := importedDB(t)
+	r := mustRun(t, env, "post", "--date", "2026-08-19")
+	if !strings.Contains(r.stdout, "no subscriptions, nothing to send") {
+		t.Fatalf("post printed %q", r.stdout)
+	}
+}
+
+// Config errors: every unknown key at once, the refresh bounds as they
+// are, and a YAML indentation error on the line to fix, not on a comment.
+func TestConfig_Errors(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"databse: x.db\nslack:\n  mod: socket\n  botoken: x\n", `line 1: unknown key "databse" (in Config); line 3: unknown key "mod" (in SlackConfig); line 4: unknown key "botoken"`},
+		{"delivery:\n  refresh: 10m\n", "delivery.refresh: must be 0 (off) or between 30m and 24h, e.g. 6h: the posts are refreshed every 30m within it"},
+		{"database: x.db\n# Slack\nslack:\n  bot_token: x\n  # the mode\n mode: socket\n", "yaml: line 6:"},
+		{"database: x.db\nslack:\n  bot_token: x\n\n# subscriptions\n   mode: socket\n", "yaml: line 6:"},
+		{"timezone: Local\n", `timezone: "Local" is not a timezone name`},
+	} {
+		dir := t.TempDir()
+		env := map[string]string{"PAPERBOY_CONFIG": writeConfig(t, dir, tc.yaml), "PAPERBOY_DB": filepath.Join(dir, "p.db")}
+		if r := runMain(t, env, "", "today"); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("config %q: exit %d, stderr %q; want exit 2 saying %q", tc.yaml, r.code, r.stderr, tc.want)
+		}
+	}
+}
