@@ -579,9 +579,9 @@ func (c Config) fromEnv(key string) string {
 func (c Config) missingTokens() error {
 	var errs []error
 	for _, p := range []struct {
-		name, key string
-		token     bot.Secret
-	}{{"discord", "discord.token", c.Discord.Token}, {"slack", "slack.bot_token", c.Slack.BotToken}} {
+		name, key, env string
+		token          bot.Secret
+	}{{"discord", "discord.token", "DISCORD_BOT_TOKEN", c.Discord.Token}, {"slack", "slack.bot_token", "SLACK_BOT_TOKEN", c.Slack.BotToken}} {
 		if p.token != "" {
 			continue
 		}
@@ -589,8 +589,12 @@ func (c Config) missingTokens() error {
 		if why == "" {
 			continue
 		}
-		errs = append(errs, fmt.Errorf("%s is empty%s, but %s; export the token, or remove the %s section and subscriptions",
-			p.key, c.unsetNote(p.key), why, p.name))
+		fix := "export " + c.fromEnv(p.key)
+		if c.fromEnv(p.key) == "" {
+			fix = "set it, written as ${" + p.env + "}, and export that"
+		}
+		errs = append(errs, fmt.Errorf("%s is empty%s, but %s; %s, or remove the %s section and subscriptions",
+			p.key, c.unsetNote(p.key), why, fix, p.name))
 	}
 	return errors.Join(errs...)
 }
@@ -605,7 +609,7 @@ func (c Config) platformUse(name string) string {
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.written)) {
 		if strings.HasPrefix(k, name+".") {
-			return k + " is set"
+			return "the config has a " + name + " section (" + k + ")"
 		}
 	}
 	return ""

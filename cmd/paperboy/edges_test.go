@@ -12,15 +12,17 @@ import (
 func TestRun_PlatformWithoutToken(t *testing.T) {
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"unset variable", "slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n  app_token: ${SLACK_APP_TOKEN}\n", "slack.bot_token is empty ($SLACK_BOT_TOKEN is unset or empty)"},
-		{"section without token", "discord:\n  mode: http\n", "discord.token is empty, but discord.mode is set"},
+		{"section without token", "discord:\n  mode: http\n", "discord.token is empty, but the config has a discord section (discord.mode)"},
 		{"subscription only", "subscriptions:\n  - platform: slack\n    channel: C0123456789\n", "slack.bot_token is empty, but subscriptions[0] posts to slack"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			env := map[string]string{"PAPERBOY_CONFIG": writeConfig(t, dir, tc.yaml), "PAPERBOY_DB": filepath.Join(dir, "p.db")}
-			r := runMain(t, env, "/papers help\n", "run")
-			if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stdout, "/papers") {
-				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 saying %q", r.code, r.stdout, r.stderr, tc.want)
+			for _, cmd := range []string{"run", "post"} {
+				r := runMain(t, env, "/papers help\n", cmd)
+				if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stdout, "/papers") {
+					t.Fatalf("%s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", cmd, r.code, r.stdout, r.stderr, tc.want)
+				}
 			}
 		})
 	}

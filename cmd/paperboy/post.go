@@ -58,6 +58,9 @@ func runPost(ctx context.Context, m *Main, o *options, args []string) error {
 	if o.dryRun {
 		return m.printPlan(ctx, a, sched.Deliverer, groups, o.json)
 	}
+	if err := a.cfg.missingTokens(); err != nil {
+		return usageErrorf("config: %s", oneLine(err.Error()))
+	}
 	return m.deliverAll(ctx, a, sched.Deliverer, groups, o.json)
 }
 
