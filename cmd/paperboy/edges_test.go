@@ -1,9 +1,16 @@
 package main
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"paperboy/bot"
 )
 
 // A platform the config sets up without its token refuses to start (exit
@@ -155,4 +162,35 @@ func TestConfig_Errors(t *testing.T) {
 			t.Errorf("config %q: exit %d, stderr %q; want exit 2 saying %q", tc.yaml, r.code, r.stderr, tc.want)
 		}
 	}
+}
+
+// A handler that panics gets a 500 and a count in /metrics, and the
+// server goes on.
+func TestRecoverHTTP(t *testing.T) {
+	h := recoverHTTP(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("handler bug") }), slog.New(slog.DiscardHandler))
+	before := bot.Panics()["http"]
+	for range 2 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/slack/commands", nil))
+		if w.Code != http.StatusInternalServerError {
+			t.Fatalf("status %d, want 500", w.Code)
+		}
+	}
+	if got := bot.Panics()["http"]; got != before+2 {
+		t.Fatalf("Panics()[http] = %d, want %d", got, before+2)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(panicCollector{})
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			if mf.GetName() == "paperboy_panics_recovered_total" && m.GetLabel()[0].GetValue() == "http" && m.GetCounter().GetValue() >= 2 {
+				return
+			}
+		}
+	}
+	t.Fatal(`/metrics has no paperboy_panics_recovered_total{where="http"} of 2 or more`)
 }
