@@ -109,7 +109,7 @@ func (db *DB) Postgres() bool { return db.sql.pg }
 // errBadURL is the error of a postgres:// URL that does not parse. It
 // quotes nothing of the URL: a parser's error shows the text around where
 // it stopped, which in a password holding '/' or '#' is the password.
-var errBadURL = bot.Errorf(bot.EINVALID, "database: the postgres:// URL does not parse; "+
+var errBadURL = bot.Errorf(bot.EINVALID, "A postgres:// URL does not parse; "+
 	"write it as postgres://USER:PASSWORD@HOST:5432/DBNAME and percent-encode / # ? @ : in the password (/ is %%2F, # is %%23, @ is %%40)")
 
 // parsesWhole reports whether raw parses as a URL whose userinfo is all
