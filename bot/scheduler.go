@@ -80,7 +80,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	var refreshing sync.WaitGroup // a refresh round runs beside the deliveries, never delaying them
 	defer refreshing.Wait()
 	for {
-		next := s.Tick(ctx)
+		next := s.tick(ctx)
 		s.refreshDue(ctx, &refreshing)
 		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
 		select {
@@ -91,6 +91,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			s.startNow(ctx, sub)
 		}
 	}
+}
+
+// tick is Tick for Run: a panic outside any one delivery (each recovers
+// its own) is recovered too, and the next round comes in a minute.
+func (s *Scheduler) tick(ctx context.Context) (next time.Time) {
+	defer Recover(s.logger(), "scheduler", func() { next = s.now().Add(time.Minute) })
+	return s.Tick(ctx)
 }
 
 // startNow delivers a subscription that was just made (Start).
