@@ -315,8 +315,9 @@ var quoted = regexp.MustCompile("`[^`]*`")
 // errorf returns err as one line that quotes no value from the
 // environment: on a line where a value was expanded, YAML's quote of it
 // (which may be a prefix of a token) shows as the reference written in the
-// file instead, and any whole value left anywhere is replaced by its
-// reference. Values shorter than 4 bytes are left: they would match
+// file instead, and any value left anywhere (whole, quoted with escapes,
+// or cut short by a message that shortens what it quotes) is replaced by
+// its reference. Values shorter than 4 bytes are left: they would match
 // unrelated text ("line 1"), and no secret is that short.
 func (env envValues) errorf(err error) error {
 	parts := []string{err.Error()}
@@ -332,11 +333,25 @@ func (env envValues) errorf(err error) error {
 	}
 	msg := oneLine(strings.Join(parts, "; "))
 	for v, ref := range env.refs {
-		if len(v) >= 4 {
-			msg = strings.ReplaceAll(msg, v, ref)
-		}
+		msg = scrubValue(msg, v, ref)
 	}
 	return errors.New(msg)
+}
+
+// scrubValue replaces v in msg by ref: v whole, v as %q writes it, and the
+// longest start of v of 8 bytes or more that msg still holds.
+func scrubValue(msg, v, ref string) string {
+	if len(v) < 4 {
+		return msg
+	}
+	q := strconv.Quote(v)
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, v, ref), q[1:len(q)-1], ref)
+	for n := len(v) - 1; n >= 8; n-- {
+		if strings.Contains(msg, v[:n]) {
+			return strings.ReplaceAll(msg, v[:n], ref)
+		}
+	}
+	return msg
 }
 
 // looksScalar reports whether s reads as a YAML number or boolean.
