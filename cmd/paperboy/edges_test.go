@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,4 +197,20 @@ func TestRecoverHTTP(t *testing.T) {
 		}
 	}
 	t.Fatal(`/metrics has no paperboy_panics_recovered_total{where="http"} of 2 or more`)
+}
+
+// config.example.yaml, copied as it is, turns no platform on, so run is the
+// console and does not stop for a token nobody exported.
+func TestExampleConfig_NoPlatformOn(t *testing.T) {
+	data, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseConfig(data, true, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.missingTokens(); err != nil {
+		t.Fatalf("the example config stops run: %v", err)
+	}
 }
