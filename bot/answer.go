@@ -3,9 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"time"
 )
 
@@ -48,14 +46,14 @@ func Answer(ctx context.Context, h Handler, cmd Command, timeout time.Duration, 
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan answer, 1) // buffered: a late handler never blocks
-	go func() { done <- handle(hctx, h, cmd) }()
+	attrs := []any{"command", cmd.Name, "platform", cmd.Platform, "channel", cmd.Channel}
+	go func() { done <- handle(hctx, h, cmd, log.With(attrs...)) }()
 	var res answer
 	select {
 	case res = <-done:
 	case <-hctx.Done():
 		res.err = hctx.Err()
 	}
-	attrs := []any{"command", cmd.Name, "platform", cmd.Platform, "channel", cmd.Channel}
 	switch {
 	case res.err == nil:
 		return res.reply
@@ -64,30 +62,28 @@ func Answer(ctx context.Context, h Handler, cmd Command, timeout time.Duration, 
 	case hctx.Err() != nil && (errors.Is(res.err, context.DeadlineExceeded) || ErrorCode(res.err) == EINTERNAL):
 		log.Warn("command timed out", append(attrs, "timeout", timeout)...)
 		return ErrorReply(ErrTooSlow)
-	case res.panic != nil:
-		log.Error("command panicked", append(attrs, "panic", fmt.Sprint(res.panic), "stack", string(res.stack))...)
+	case res.panicked: // logged and counted by Recover
 	case ErrorCode(res.err) == EINTERNAL:
 		log.Error("command failed", append(attrs, "error", res.err)...)
 	}
 	return ErrorReply(res.err)
 }
 
-// answer is what a handler gave: a reply or an error, and the panic value
-// and stack when it panicked.
+// answer is what a handler gave: a reply or an error, and whether it
+// panicked.
 type answer struct {
-	reply Reply
-	err   error
-	panic any
-	stack []byte
+	reply    Reply
+	err      error
+	panicked bool
 }
 
-// handle runs h, turning a panic into an internal error.
-func handle(ctx context.Context, h Handler, cmd Command) (a answer) {
-	defer func() {
-		if p := recover(); p != nil {
-			a = answer{err: fmt.Errorf("panic: %v", p), panic: p, stack: debug.Stack()}
-		}
-	}()
+// errPanicked is the error of a handler that panicked.
+var errPanicked = errors.New("command panicked")
+
+// handle runs h, turning a panic into an internal error under Recover's
+// policy.
+func handle(ctx context.Context, h Handler, cmd Command, log *slog.Logger) (a answer) {
+	defer Recover(log, "command", func() { a = answer{err: errPanicked, panicked: true} })
 	a.reply, a.err = h.Handle(ctx, cmd)
 	return a
 }

@@ -245,6 +245,7 @@ func (s *Scheduler) refreshDue(ctx context.Context, wg *sync.WaitGroup) {
 	s.lastRefresh = now
 	wg.Go(func() {
 		defer s.refreshMu.Unlock()
+		defer Recover(s.logger(), "scheduler refresh", nil)
 		for _, date := range s.refreshDates(ctx, now) {
 			s.refreshRound(ctx, date)
 		}

@@ -80,7 +80,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	var refreshing sync.WaitGroup // a refresh round runs beside the deliveries, never delaying them
 	defer refreshing.Wait()
 	for {
-		next := s.Tick(ctx)
+		next := s.tick(ctx)
 		s.refreshDue(ctx, &refreshing)
 		wait := min(max(next.Sub(s.now()), time.Second), 5*time.Minute)
 		select {
@@ -88,14 +88,32 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			return nil
 		case <-s.after(wait):
 		case sub := <-s.queue():
-			if sub.PeriodKind() != PeriodDay {
-				s.deliverPeriod(ctx, sub, sub.Since)
-				continue
-			}
-			batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-			s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
+			s.startNow(ctx, sub)
 		}
 	}
+}
+
+// tick is Tick for Run: a panic outside any one delivery (each recovers
+// its own) is recovered too, and the next round comes in a minute.
+func (s *Scheduler) tick(ctx context.Context) (next time.Time) {
+	defer Recover(s.logger(), "scheduler", func() { next = s.now().Add(time.Minute) })
+	return s.Tick(ctx)
+}
+
+// startNow delivers a subscription that was just made (Start).
+func (s *Scheduler) startNow(ctx context.Context, sub Subscription) {
+	defer Recover(s.subLogger(sub), "scheduler", nil)
+	if sub.PeriodKind() != PeriodDay {
+		s.deliverPeriod(ctx, sub, sub.Since)
+		return
+	}
+	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+	s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
+}
+
+// subLogger is the scheduler's logger for work on one subscription.
+func (s *Scheduler) subLogger(sub Subscription) *slog.Logger {
+	return s.logger().With("platform", sub.Platform, "channel", sub.Channel)
 }
 
 // Tick makes every delivery that is due and not made yet, and returns when
@@ -154,6 +172,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
+		defer Recover(s.subLogger(j.sub), "scheduler", nil)
 		if j.period != "" {
 			s.deliverPeriod(ctx, j.sub, j.period)
 			return
@@ -272,7 +291,7 @@ func (s *Scheduler) held(d Delivery, now time.Time) bool {
 // when NotifyEmpty is set. It reports whether the channel is done with
 // these days (delivered, or nothing to deliver).
 func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time) bool {
-	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel)
+	log := s.subLogger(sub)
 	var bs []Batch
 	for _, date := range dates {
 		b, err := batches.get(ctx, date)

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +312,31 @@ func TestScheduler_AnOldFailingDayDoesNotHoldTheChannel(t *testing.T) {
 	s.Tick(ctx)
 	if got := chat.Copies("C1", "paperboy:2026-08-10"); got != 1 {
 		t.Fatalf("%d copies of the old day after its backoff, want 1", got)
+	}
+}
+
+// A delivery that panics (here, a chat adapter's bug on one channel) is
+// recovered and counted; the other channel still gets its post, and the
+// scheduler goes on.
+func TestScheduler_RecoversAPanickingDelivery(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t,
+		bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"},
+		bot.Subscription{Platform: "slack", Channel: "C2", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	s.Logger = slog.New(slog.DiscardHandler)
+	chat.SendFunc = func(channel, _ string, _ bot.Post) error {
+		if channel == "C1" {
+			panic("adapter bug")
+		}
+		return nil
+	}
+	before := bot.Panics()["scheduler"]
+	s.Tick(ctx)
+	if got := bot.Panics()["scheduler"]; got != before+1 {
+		t.Fatalf("Panics()[scheduler] = %d, want %d", got, before+1)
+	}
+	if msgs := chat.Messages(); len(msgs) != 1 || msgs[0].Channel != "C2" {
+		t.Fatalf("messages %+v, want C2's post only", msgs)
 	}
 }

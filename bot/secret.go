@@ -1,6 +1,9 @@
 package bot
 
-import "log/slog"
+import (
+	"log/slog"
+	"strings"
+)
 
 // Secret is a token, key or password. Every way of printing it (%v, %s,
 // %#v, slog) shows "REDACTED", or "" when it is empty so that a missing
@@ -27,3 +30,22 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // (and slog's JSON handler, for a struct holding a Secret) write the
 // redacted form too. Decoding is unchanged: a Secret decodes as a string.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// RedactURL returns s with a URL's userinfo ("user:password@") shown as
+// "REDACTED@", and s unchanged when it holds none. It is the one redaction
+// of addresses for errors and logs, and it works on text that does not
+// parse as a URL too: a password holding '/', '#' or '?' ends the authority
+// early for a URL parser, so everything between "://" and the last '@' is
+// taken as userinfo.
+func RedactURL(s string) string {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return s
+	}
+	rest := s[i+3:]
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return s
+	}
+	return s[:i+3] + "REDACTED@" + rest[at+1:]
+}

@@ -31,3 +31,18 @@ func TestSecret(t *testing.T) {
 		t.Fatalf("string(s) = %q, want the raw value", got)
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://llm.example/v1", "https://llm.example/v1"},
+		{"https://user:Hunter2@llm.example/v1", "https://REDACTED@llm.example/v1"},
+		{"postgres://pb:Hun/ter#2@db.example:5432/papers", "postgres://REDACTED@db.example:5432/papers"},
+		{"postgres://pb:p@ss@db/x", "postgres://REDACTED@db/x"},
+		{"paperboy.db", "paperboy.db"},
+		{"paperboy <papers@example.org>", "paperboy <papers@example.org>"},
+	} {
+		if got := bot.RedactURL(tc.in); got != tc.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -139,11 +140,12 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 			days = strings.ToLower(val)
 		case "tz", "timezone":
 			sub.Timezone = val
+			_, err = LoadTimezone(val)
 		default:
 			err = fmt.Errorf("unknown option %q", shorten(key, 30))
 		}
 		if err != nil {
-			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
+			return Subscription{}, false, optionError(err)
 		}
 	}
 	if sub.Period == "" {
@@ -153,11 +155,22 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 	if at != "" || days != "" {
 		spec, err := cronSpec(at, days, sub.Period)
 		if err != nil {
-			return Subscription{}, false, Errorf(EINVALID, "%s. %s", err.Error(), subscribeUsage)
+			return Subscription{}, false, optionError(err)
 		}
 		sub.Schedule = spec
 	}
 	return sub, now, nil
+}
+
+// optionError is the reply to a bad /papers subscribe option: what is
+// wrong, as one sentence, then the usage.
+func optionError(err error) error {
+	msg := err.Error()
+	var e *Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	return Errorf(EINVALID, "%s. %s", strings.TrimRight(msg, "."), subscribeUsage)
 }
 
 // cronSpec turns at=HH:MM and days=weekdays|daily into a cron expression;

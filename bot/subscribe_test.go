@@ -210,3 +210,25 @@ func TestEngine_StatusUnfinished(t *testing.T) {
 		t.Fatalf("status with the owner gone:\n%s", got)
 	}
 }
+
+// A bad option is one sentence, then the usage: no "invalid:" prefix, no
+// double stop; tz=Local (whatever zone the machine has) is refused.
+func TestEngine_SubscribeBadOption(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ args, want string }{
+		{"period=year", `"year" is not a period; use day, week or month. Options:`},
+		{"tz=Local", `"Local" is not a timezone name; use an IANA name like Europe/Berlin, or UTC. Options:`},
+		{"tz=Mars/Base", `unknown timezone "Mars/Base"; use an IANA name like Europe/Berlin. Options:`},
+		{"style=bold", "style is thread, digest or inline. Options:"},
+	} {
+		e, subs, _ := channelsEngine(t)
+		_, err := e.Handle(ctx, bot.Command{Name: bot.CmdSubscribe, Args: tc.args, Platform: "slack", Channel: "C1", User: "U1", Admin: true})
+		msg := bot.ErrorMessage(err)
+		if bot.ErrorCode(err) != bot.EINVALID || !strings.HasPrefix(msg, tc.want) || strings.Contains(msg, "..") || strings.Contains(msg, "invalid:") {
+			t.Errorf("subscribe %s: %v %q, want EINVALID starting %q", tc.args, bot.ErrorCode(err), msg, tc.want)
+		}
+		if _, err := subs.Subscription(ctx, "slack", "C1"); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("subscribe %s saved a subscription", tc.args)
+		}
+	}
+}

@@ -5,11 +5,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	neturl "net/url"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"paperboy/bot"
 )
 
 // pgMigrationFS holds PostgreSQL's schema: the same tables as migrations/,
@@ -42,9 +46,12 @@ const (
 // text, lists as JSON text), so every query other than search is the same
 // SQL on both engines, rebound to $N placeholders (see conn).
 func openPostgres(url string) (*DB, error) {
+	if !parsesWhole(url) {
+		return nil, errBadURL
+	}
 	pgCfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, errBadURL // its message may quote a part of the password
 	}
 	// pgx prepares every statement, and after five runs PostgreSQL may
 	// plan a prepared statement once for any parameter. Search's plan
@@ -98,3 +105,21 @@ func (db *DB) migratePostgres(ctx context.Context) (err error) {
 
 // Postgres reports whether db is a PostgreSQL database.
 func (db *DB) Postgres() bool { return db.sql.pg }
+
+// errBadURL is the error of a postgres:// URL that does not parse. It
+// quotes nothing of the URL: a parser's error shows the text around where
+// it stopped, which in a password holding '/' or '#' is the password.
+var errBadURL = bot.Errorf(bot.EINVALID, "A postgres:// URL does not parse; "+
+	"write it as postgres://USER:PASSWORD@HOST:5432/DBNAME and percent-encode / # ? @ : in the password (/ is %%2F, # is %%23, @ is %%40)")
+
+// parsesWhole reports whether raw parses as a URL whose userinfo is all
+// that precedes its last '@': a password holding '/', '#' or '?' ends the
+// authority early, and the URL then names a host made of the password.
+func parsesWhole(raw string) bool {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return false
+	}
+	at := strings.LastIndex(raw, "@")
+	return at < 0 || (u.User != nil && strings.HasPrefix(raw[at+1:], u.Host))
+}

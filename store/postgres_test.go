@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -46,8 +47,9 @@ func TestOpen_Postgres_Together(t *testing.T) {
 func TestRedact(t *testing.T) {
 	tests := []struct{ dsn, want string }{
 		{"paperboy.db", "paperboy.db"},
-		{"postgres://bot:s3cret@db.example:5432/paperboy?sslmode=require", "postgres://bot:xxxxx@db.example:5432/paperboy?sslmode=require"},
-		{"postgresql://bot@db/paperboy", "postgresql://bot@db/paperboy"},
+		{"postgres://bot:s3cret@db.example:5432/paperboy?sslmode=require", "postgres://REDACTED@db.example:5432/paperboy?sslmode=require"},
+		{"postgres://bot:Hun/ter#2@db/paperboy", "postgres://REDACTED@db/paperboy"},
+		{"postgresql://bot@db/paperboy", "postgresql://REDACTED@db/paperboy"},
 	}
 	for _, tt := range tests {
 		if got := store.Redact(tt.dsn); got != tt.want {
@@ -98,4 +100,23 @@ func TestDB_SaveBatch_Replicas(t *testing.T) {
 			t.Fatalf("papers stored: %v (%v), want %d", counts["papers"], err, len(papers))
 		}
 	})
+}
+
+// A postgres:// URL whose password holds '/' or '#' does not parse as the
+// user meant; the error says how to write it and quotes nothing of it.
+func TestOpen_BadURLQuotesNoPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://pb:Hunter2/xyz@db.example:5432/papers",
+		"postgres://pb:Hunter2#xyz@db.example:5432/papers",
+		"postgres://pb:12345/Hunter2@db.example/papers",
+		"postgres://pb:a@Hunter2/b@db.example/papers",
+	} {
+		_, err := store.Open(dsn)
+		if err == nil {
+			t.Fatalf("Open(%q) = nil error", dsn)
+		}
+		if msg := err.Error(); strings.Contains(msg, "Hunter2") || strings.Contains(msg, "12345") || !strings.Contains(msg, "percent-encode") {
+			t.Errorf("Open(%q): %s", dsn, msg)
+		}
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -91,17 +90,10 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
 }
 
-// Redact returns dsn fit for logs and error messages: a URL's password is
-// replaced by "xxxxx". A SQLite path is returned as it is.
+// Redact returns dsn fit for logs and error messages: a URL's userinfo is
+// redacted (bot.RedactURL). A SQLite path is returned as it is.
 func Redact(dsn string) string {
-	if !IsPostgres(dsn) {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "postgres://(unparsable URL)"
-	}
-	return u.Redacted()
+	return bot.RedactURL(dsn)
 }
 
 // newDB returns a DB over an open GORM handle.

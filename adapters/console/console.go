@@ -101,6 +101,7 @@ func (a *Adapter) answer(ctx context.Context, line string) bool {
 	case "quit", "exit", "/quit", "/exit":
 		return true
 	}
+	defer bot.Recover(a.Logger, "console", func() { fmt.Fprint(a.Out, Render(bot.ErrorReply(errInternal))) })
 	cmd, err := bot.ParseCommand(line)
 	reply := bot.ErrorReply(err)
 	if err == nil {
@@ -110,6 +111,9 @@ func (a *Adapter) answer(ctx context.Context, line string) bool {
 	fmt.Fprint(a.Out, Render(reply))
 	return false
 }
+
+// errInternal is what the user sees when answering a line panicked.
+var errInternal = bot.Errorf(bot.EINTERNAL, "Internal error.")
 
 func (a *Adapter) prompt() {
 	if a.Interactive {

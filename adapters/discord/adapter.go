@@ -276,13 +276,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 func (a *Adapter) runGateway(ctx context.Context) error {
 	base := context.WithoutCancel(ctx)
 	remove := a.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		defer bot.Recover(a.log, "discord gateway", nil)
 		a.track(func() { a.serveGateway(base, ic.Interaction) })
 	})
 	defer remove()
 	if err := a.session.Open(); err != nil {
 		msg := a.scrub(errors.New(describe(err))).Error()
 		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
-			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + originForm + ")"
+			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + OriginForm + ")"
 		}
 		return &restError{op: "open discord gateway", msg: msg, err: err}
 	}
@@ -323,6 +324,7 @@ func (a *Adapter) goTrack(fn func()) bool {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
+		defer bot.Recover(a.log, "discord", nil)
 		fn()
 	}()
 	return true

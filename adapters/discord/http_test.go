@@ -297,3 +297,18 @@ func buttonLabels(p *payload) string {
 	}
 	return strings.Join(labels, ", ")
 }
+
+// A string option carrying a number, a boolean or null is an error reply
+// for the user, and the adapter goes on serving.
+func TestInteractions_WrongOptionType(t *testing.T) {
+	e := newEnv(t, newEngine(t))
+	for _, v := range []any{123, true, nil, []any{"x"}} {
+		w := e.post(t, slash("search", map[string]any{"name": "query", "type": 3, "value": v}))
+		if p := decode(t, w); *p.Type != 4 || p.Data.Flags != 64 || !strings.Contains(w.Body.String(), "must be text") {
+			t.Errorf("value %v: response type %d flags %d %s, want an ephemeral error", v, *p.Type, p.Data.Flags, w.Body)
+		}
+	}
+	if p := decode(t, e.post(t, slash("search", opt("query", "the")))); *p.Type != 4 || len(p.Data.Embeds) == 0 {
+		t.Fatalf("after the bad options: response type %d with %d embeds, want results", *p.Type, len(p.Data.Embeds))
+	}
+}

@@ -37,8 +37,28 @@ type request struct {
 	by   string
 }
 
-// serve answers one interaction, calling ack exactly once.
+// serve answers one interaction, calling ack exactly once. A panic while
+// answering (bot.Recover) is answered with "Internal error." when nothing
+// was sent yet.
 func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, ack ackFunc) {
+	acked := false
+	once := func(ctx context.Context, resp response) error {
+		acked = true
+		return ack(ctx, resp)
+	}
+	defer bot.Recover(a.log, "discord interaction", func() {
+		if !acked {
+			a.ack(ctx, i, ack, messageResponse(a.render(request{}, bot.ErrorReply(errInternal))[0]))
+		}
+	})
+	a.dispatch(ctx, i, once)
+}
+
+// errInternal is what a user sees when answering them panicked.
+var errInternal = bot.Errorf(bot.EINTERNAL, "Internal error.")
+
+// dispatch answers one interaction by its type.
+func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction, ack ackFunc) {
 	switch i.Type {
 	case discordgo.InteractionPing:
 		a.ack(ctx, i, ack, response{Type: discordgo.InteractionResponsePong})

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"paperboy/bot"
 )
 
 // apiSuffix is how compatible servers name their REST endpoint: /api, or
@@ -25,17 +27,17 @@ func APIOrigin(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil ||
 		u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q is not an http(s) address; %s", raw, originForm)
+		return "", fmt.Errorf("%q is not an http(s) address; %s", bot.RedactURL(raw), OriginForm)
 	}
 	path := strings.TrimSuffix(u.Path, "/")
 	if path != "" {
 		if !apiSuffix.MatchString(path) {
-			return "", fmt.Errorf("%q has a path Discord's API is not under; %s", raw, originForm)
+			return "", fmt.Errorf("%q has a path Discord's API is not under; %s", bot.RedactURL(raw), OriginForm)
 		}
 		path = apiSuffix.ReplaceAllString(path, "")
 	}
 	return u.Scheme + "://" + u.Host + path, nil
 }
 
-// originForm says what APIOrigin accepts.
-const originForm = "give the server's origin (https://chat.example) or its API address (https://chat.example/api or https://chat.example/api/v9)"
+// OriginForm says what APIOrigin accepts.
+const OriginForm = "give the server's origin (https://chat.example) or its API address (https://chat.example/api or https://chat.example/api/v9)"

@@ -77,17 +77,41 @@ func decodeComponent(data discordgo.MessageComponentInteractionData) (string, bo
 // commandText turns /papers <sub> [value] into the text bot.ParseCommand
 // reads.
 func commandText(data discordgo.ApplicationCommandInteractionData) (string, error) {
-	if data.Name != commandName || len(data.Options) != 1 || data.Options[0].Type != discordgo.ApplicationCommandOptionSubCommand {
+	if data.Name != commandName || len(data.Options) != 1 || data.Options[0] == nil || data.Options[0].Type != discordgo.ApplicationCommandOptionSubCommand {
 		return "", bot.Errorf(bot.EINVALID, "Unknown command. Try /papers help.")
 	}
 	sub := data.Options[0]
 	parts := []string{sub.Name}
 	for _, o := range sub.Options {
-		if o.Type == discordgo.ApplicationCommandOptionString {
-			parts = append(parts, strings.TrimSpace(o.StringValue()))
+		if o == nil || o.Type != discordgo.ApplicationCommandOptionString {
+			continue
 		}
+		v, ok := optionString(o)
+		if !ok {
+			return "", bot.Errorf(bot.EINVALID, "The %s option must be text. Try /papers help.", optionName(o))
+		}
+		parts = append(parts, strings.TrimSpace(v))
 	}
 	return strings.Join(parts, " "), nil
+}
+
+// optionString reads a string option by the type of its value: a request
+// may carry a number, a boolean or nothing where the option's type says
+// text, and discordgo's StringValue panics on those.
+func optionString(o *discordgo.ApplicationCommandInteractionDataOption) (string, bool) {
+	if o == nil {
+		return "", false
+	}
+	s, ok := o.Value.(string)
+	return s, ok
+}
+
+// optionName is o's name as a user may see it: printable, and short.
+func optionName(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	if n := bot.Truncate(o.Name, 32); n != "" && !strings.ContainsAny(n, "`*_~|<>@\n") {
+		return "`" + n + "`"
+	}
+	return "given"
 }
 
 // userID is the id of the user who sent an interaction, in a server or a DM.
@@ -155,12 +179,12 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) re
 
 // focused returns what the user has typed in the option being completed.
 func focused(data discordgo.ApplicationCommandInteractionData) (string, bool) {
-	if len(data.Options) != 1 {
+	if len(data.Options) != 1 || data.Options[0] == nil {
 		return "", false
 	}
 	for _, o := range data.Options[0].Options {
-		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
-			return o.StringValue(), true
+		if o != nil && o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+			return optionString(o)
 		}
 	}
 	return "", false

@@ -20,7 +20,7 @@ var errBadButton = bot.Errorf(bot.EINVALID, "That button is no longer valid; run
 // Slack as the user's client sent them, so they are checked like user input:
 // a garbled one gets a polite ephemeral error and runs nothing.
 func (a *Adapter) onAction(ctx context.Context, cb slackgo.InteractionCallback) {
-	if cb.Type != slackgo.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+	if cb.Type != slackgo.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 || cb.ActionCallback.BlockActions[0] == nil {
 		return
 	}
 	act := cb.ActionCallback.BlockActions[0]
@@ -29,6 +29,7 @@ func (a *Adapter) onAction(ctx context.Context, cb slackgo.InteractionCallback) 
 		channel = cb.Container.ChannelID
 	}
 	to := target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID}
+	defer bot.Recover(a.log, "slack button", a.apology(ctx, to))
 	verb, cmd, err := decodeAction(act)
 	if err != nil {
 		a.log.Info("bad button", "action_id", act.ActionID, "user", cb.User.ID)

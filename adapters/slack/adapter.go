@@ -108,12 +108,7 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "REDACTED"
-}
+func redactURL(s string) string { return bot.RedactURL(s) }
 
 // Adapter is paperboy in one Slack workspace. It is safe for concurrent use.
 type Adapter struct {
@@ -296,6 +291,7 @@ func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
+		defer bot.Recover(a.log, "slack", nil)
 		fn(a.bg)
 	}()
 	return true

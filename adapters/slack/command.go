@@ -19,6 +19,7 @@ var slashText = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 // acknowledged, and always ends with a message to the user.
 func (a *Adapter) onSlash(ctx context.Context, sc slackgo.SlashCommand) {
 	to := target{responseURL: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID}
+	defer bot.Recover(a.log, "slack command", a.apology(ctx, to))
 	cmd, err := a.command(ctx, sc.Text, sc.ChannelID, sc.UserID)
 	if err != nil {
 		a.respond(ctx, to, render(helpReply(err), renderOpts{}))
@@ -75,6 +76,15 @@ func (a *Adapter) isAdmin(ctx context.Context, user string) bool {
 		return false
 	}
 	return u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+}
+
+// errInternal is what a user sees when answering them panicked.
+var errInternal = bot.Errorf(bot.EINTERNAL, "Internal error.")
+
+// apology answers to with "Internal error.": bot.Recover's answer when
+// serving a request panicked.
+func (a *Adapter) apology(ctx context.Context, to target) func() {
+	return func() { a.respond(ctx, to, render(bot.ErrorReply(errInternal), renderOpts{})) }
 }
 
 // run asks the Handler for the reply to cmd under bot.Answer's policy,

@@ -47,6 +47,7 @@ func (a *Adapter) openAsk(ctx context.Context, cb slackgo.InteractionCallback, t
 func (a *Adapter) onAskSubmit(ctx context.Context, cb slackgo.InteractionCallback) {
 	channel, value, _ := strings.Cut(cb.View.PrivateMetadata, "\n")
 	to := target{channel: channel, user: cb.User.ID}
+	defer bot.Recover(a.log, "slack ask form", a.apology(ctx, to))
 	verb, cmd, err := bot.DecodeAction(value)
 	if err == nil && verb != bot.ActionAsk {
 		err = errBadButton

@@ -8,6 +8,8 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"paperboy/bot"
 )
 
 // runSocket holds the Socket Mode connection until ctx ends. Each envelope
@@ -36,6 +38,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 
 // socketSlash acknowledges a slash command envelope and answers it.
 func (a *Adapter) socketSlash(evt *socketmode.Event, c *socketmode.Client) {
+	defer bot.Recover(a.log, "slack socket mode", nil)
 	if !a.ack(evt, c) {
 		return
 	}
@@ -47,6 +50,7 @@ func (a *Adapter) socketSlash(evt *socketmode.Event, c *socketmode.Client) {
 // socketInteractive acknowledges an interaction envelope and answers it
 // when it is a button press.
 func (a *Adapter) socketInteractive(evt *socketmode.Event, c *socketmode.Client) {
+	defer bot.Recover(a.log, "slack socket mode", nil)
 	if !a.ack(evt, c) {
 		return
 	}
@@ -62,6 +66,7 @@ func (a *Adapter) socketInteractive(evt *socketmode.Event, c *socketmode.Client)
 // socketDefault acknowledges envelopes paperboy does not use (Events API),
 // so Slack does not send them again, and ignores the client's own events.
 func (a *Adapter) socketDefault(evt *socketmode.Event, c *socketmode.Client) {
+	defer bot.Recover(a.log, "slack socket mode", nil)
 	if evt.Request != nil && evt.Request.EnvelopeID != "" {
 		a.ack(evt, c)
 	}

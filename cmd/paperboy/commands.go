@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 var fetchCommand = &command{
@@ -49,24 +50,34 @@ var helpCommand = &command{
 				return usageErrorf("unknown command %q; run `paperboy help` for the list", args[0])
 			}
 			fmt.Fprintf(m.Stdout, "usage: paperboy %s\n\n%s\n", cmd.usage, cmd.help)
-			if cmd.flags != nil {
-				fs := newFlagSet(args[0], &options{}, cmd)
-				fs.SetOutput(m.Stdout)
-				fmt.Fprintln(m.Stdout, "\nflags:")
-				fs.PrintDefaults()
-			}
+			fs := newFlagSet(args[0], &options{}, cmd)
+			fs.SetOutput(m.Stdout)
+			fmt.Fprintln(m.Stdout, "\nflags (the first three are every command's):")
+			fs.PrintDefaults()
 			return nil
 		}
-		fmt.Fprintln(m.Stdout, "usage: paperboy [--config FILE] [--db PATH] <command> [flags] [args]\n\ncommands:")
+		fmt.Fprintln(m.Stdout, "usage: paperboy [--config FILE] [--db PATH|URL] <command> [flags] [args]\n\ncommands:")
 		for _, name := range commandOrder {
-			fmt.Fprintf(m.Stdout, "  %-48s %s\n", commands[name].usage, firstLine(commands[name].help))
+			fmt.Fprintf(m.Stdout, "  %-48s %s\n", commands[name].usage, firstSentence(commands[name].help))
 		}
 		fmt.Fprintln(m.Stdout, "\nA bare `paperboy` is `paperboy run`. Run `paperboy help COMMAND` for a command's flags.")
 		return nil
 	},
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// firstSentence is the first sentence of a help text, whose lines are
+// wrapped anywhere: up to the first full stop that ends the text or is
+// followed by a space and no lower-case letter or digit ("e.g. x" and
+// "e.g. 6h" go on).
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	for i := 0; i < len(s); i++ {
+		if s[i] != '.' {
+			continue
+		}
+		if i+1 == len(s) || (i+2 < len(s) && s[i+1] == ' ' && !unicode.IsLower(rune(s[i+2])) && !unicode.IsDigit(rune(s[i+2]))) {
+			return s[:i+1]
+		}
+	}
+	return s
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,16 @@ type Config struct {
 	Delivery      DeliveryConfig       `yaml:"delivery"`
 	SMTP          SMTPConfig           `yaml:"smtp"`
 	Subscriptions []SubscriptionConfig `yaml:"subscriptions"`
+
+	// written is what the file wrote for each key it set, by path
+	// ("slack.bot_token", "subscriptions[0].platform"): the text before
+	// ${VAR} expansion, "" for a section. Validation uses it to tell what
+	// came from the environment (never shown) and which sections are set.
+	written  map[string]string
+	expanded bool // whether ${VAR} was expanded (no --no-expand-env)
+	// unexpand shows each value the expansion put in as its ${VAR} in an
+	// error. A func, so that no way of printing Config shows the values.
+	unexpand func(error) error
 }
 
 // DeliveryConfig sets how daily posts go out.
@@ -159,61 +171,80 @@ func ParseConfig(data []byte, expandEnv bool, getenv func(string) string) (Confi
 	c := DefaultConfig()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Config{}, errors.New(oneLine(err.Error()))
+		return Config{}, syntaxError(data, err)
 	}
 	if doc.Kind == 0 { // an empty file means "all defaults"
 		return c, nil
 	}
+	written := map[string]string{}
+	writtenKeys(&doc, "", written)
 	var env envValues
 	if expandEnv {
 		env = expandNode(&doc, getenv)
 	}
-	if err := knownKeys(&doc, reflect.TypeFor[Config]()); err != nil {
-		return Config{}, err
+	if errs := knownKeys(&doc, reflect.TypeFor[Config](), nil); len(errs) > 0 {
+		return Config{}, fmt.Errorf("%w; see config.example.yaml for the keys", errors.Join(errs...))
 	}
 	if err := doc.Decode(&c); err != nil {
 		return Config{}, env.errorf(err)
 	}
+	c.written, c.expanded, c.unexpand = written, expandEnv, env.errorf
 	return c, nil
 }
 
-// knownKeys reports the first mapping key under n that names no field of
-// t, the struct it decodes into: yaml.Node.Decode has no KnownFields switch.
-// Keys are never expanded, so the error quotes the file, not the
+// knownKeys appends to errs every mapping key under n that names no field
+// of t, the struct it decodes into: yaml.Node.Decode has no KnownFields
+// switch. Keys are never expanded, so the errors quote the file, not the
 // environment.
-func knownKeys(n *yaml.Node, t reflect.Type) error {
+func knownKeys(n *yaml.Node, t reflect.Type, errs []error) []error {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
 	switch {
-	case n.Kind == yaml.DocumentNode || n.Kind == yaml.AliasNode:
+	case n.Kind == yaml.DocumentNode || n.Kind == yaml.SequenceNode:
 		for _, c := range n.Content {
-			if err := knownKeys(c, t); err != nil {
-				return err
-			}
+			errs = knownKeys(c, t, errs)
 		}
-		if n.Alias != nil {
-			return knownKeys(n.Alias, t)
-		}
-	case n.Kind == yaml.SequenceNode:
-		for _, c := range n.Content {
-			if err := knownKeys(c, t); err != nil {
-				return err
-			}
-		}
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		errs = knownKeys(n.Alias, t, errs)
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			f, ok := yamlField(t, k.Value)
 			if !ok {
-				return fmt.Errorf("line %d: unknown key %q (in %s); see config.example.yaml for the keys", k.Line, k.Value, t.Name())
+				errs = append(errs, fmt.Errorf("line %d: unknown key %q (in %s)", k.Line, k.Value, t.Name()))
+				continue
 			}
-			if err := knownKeys(n.Content[i+1], f.Type); err != nil {
-				return err
-			}
+			errs = knownKeys(n.Content[i+1], f.Type, errs)
 		}
 	}
-	return nil
+	return errs
+}
+
+// syntaxError returns a YAML syntax error as one line, on the line where
+// the file stops being YAML. The parser names the line where the
+// construct it gave up on began, or a comment before the culprit, for an
+// indentation error; the first line from there whose prefix of the file
+// does not parse is the one to fix. An unfinished construct (an open quote)
+// fails at the parser's line already, which then stands.
+func syntaxError(data []byte, err error) error {
+	msg := oneLine(err.Error())
+	var reported int
+	if _, serr := fmt.Sscanf(msg, "yaml: line %d:", &reported); serr != nil || reported < 1 {
+		return errors.New(msg)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	for n := reported; n <= len(lines); n++ {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &doc) == nil {
+			continue
+		}
+		if n > reported {
+			msg = strings.Replace(msg, fmt.Sprintf("line %d:", reported), fmt.Sprintf("line %d:", n), 1)
+		}
+		break
+	}
+	return errors.New(msg)
 }
 
 // yamlField returns the field of struct t that the YAML key name sets.
@@ -284,8 +315,9 @@ var quoted = regexp.MustCompile("`[^`]*`")
 // errorf returns err as one line that quotes no value from the
 // environment: on a line where a value was expanded, YAML's quote of it
 // (which may be a prefix of a token) shows as the reference written in the
-// file instead, and any whole value left anywhere is replaced by its
-// reference. Values shorter than 4 bytes are left: they would match
+// file instead, and any value left anywhere (whole, quoted with escapes,
+// or cut short by a message that shortens what it quotes) is replaced by
+// its reference. Values shorter than 4 bytes are left: they would match
 // unrelated text ("line 1"), and no secret is that short.
 func (env envValues) errorf(err error) error {
 	parts := []string{err.Error()}
@@ -301,11 +333,25 @@ func (env envValues) errorf(err error) error {
 	}
 	msg := oneLine(strings.Join(parts, "; "))
 	for v, ref := range env.refs {
-		if len(v) >= 4 {
-			msg = strings.ReplaceAll(msg, v, ref)
-		}
+		msg = scrubValue(msg, v, ref)
 	}
 	return errors.New(msg)
+}
+
+// scrubValue replaces v in msg by ref: v whole, v as %q writes it, and the
+// longest start of v of 8 bytes or more that msg still holds.
+func scrubValue(msg, v, ref string) string {
+	if len(v) < 4 {
+		return msg
+	}
+	q := strconv.Quote(v)
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, v, ref), q[1:len(q)-1], ref)
+	for n := len(v) - 1; n >= 8; n-- {
+		if strings.Contains(msg, v[:n]) {
+			return strings.ReplaceAll(msg, v[:n], ref)
+		}
+	}
+	return msg
 }
 
 // looksScalar reports whether s reads as a YAML number or boolean.
@@ -326,8 +372,8 @@ func (c Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
 	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil {
-		bad("timezone", "unknown timezone %q; use an IANA name like Europe/Berlin", c.Timezone)
+	if _, err := bot.LoadTimezone(c.Timezone); err != nil {
+		bad("timezone", "%s", bot.ErrorMessage(err))
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		bad("database", "empty; name the SQLite file, e.g. paperboy.db, or leave the key out")
@@ -341,13 +387,14 @@ func (c Config) Validate() error {
 	if !oneOf(c.Source.Kind, "hf", "arxiv") {
 		bad("source.kind", "%q is not one of hf, arxiv", c.Source.Kind)
 	}
-	checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
-	checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
-	checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
+	c.checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
+	c.checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
+	c.checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
 	if c.Source.Kind == "arxiv" && len(c.Source.Arxiv.Categories) == 0 {
 		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
 	}
 	c.validateSummarize(bad)
+	c.checkURL(bad, "embeddings.base_url", c.Embeddings.BaseURL)
 	c.Embeddings.validate(bad)
 	c.validateChat(bad)
 	c.validateDelivery(bad)
@@ -361,7 +408,7 @@ func (c Config) Validate() error {
 
 func (c Config) validateSummarize(bad func(key, format string, args ...any)) {
 	s := c.Summarize
-	checkURL(bad, "summarize.base_url", s.BaseURL)
+	c.checkURL(bad, "summarize.base_url", s.BaseURL)
 	if s.BaseURL != "" && s.Model == "" {
 		bad("summarize.model", "required when summarize.base_url is set, e.g. llama3.1:8b or gpt-4o-mini")
 	}
@@ -403,7 +450,7 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 		bad("discord.mode", "%q is not one of gateway, http", d.Mode)
 	}
 	if _, err := discord.APIOrigin(d.APIBaseURL); err != nil {
-		bad("discord.api_base_url", "%v", err)
+		bad("discord.api_base_url", "%s is not an address Discord's API is under; %s", c.show("discord.api_base_url", d.APIBaseURL), discord.OriginForm)
 	}
 	if d.Token != "" && d.ApplicationID == "" {
 		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
@@ -420,7 +467,7 @@ func (c Config) validateChat(bad func(key, format string, args ...any)) {
 	if !oneOf(s.Mode, "socket", "http") {
 		bad("slack.mode", "%q is not one of socket, http", s.Mode)
 	}
-	checkURL(bad, "slack.api_url", s.APIURL)
+	c.checkURL(bad, "slack.api_url", s.APIURL)
 	if s.BotToken != "" && s.Mode == "socket" && s.AppToken == "" {
 		bad("slack.app_token", "required when slack.mode is socket: an app-level token (xapp-…) with connections:write")
 	}
@@ -444,8 +491,8 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 		bad(key+".channel", "%s", err)
 	}
 	if s.Timezone != "" {
-		if _, err := time.LoadLocation(s.Timezone); err != nil {
-			bad(key+".timezone", "unknown timezone %q", s.Timezone)
+		if _, err := bot.LoadTimezone(s.Timezone); err != nil {
+			bad(key+".timezone", "%s", bot.ErrorMessage(err))
 		}
 	}
 	if s.Schedule != "" {
@@ -462,14 +509,24 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 	s.validatePeriod(key, bad)
 }
 
-func checkURL(bad func(key, format string, args ...any), key, raw string) {
+func (c Config) checkURL(bad func(key, format string, args ...any), key, raw string) {
 	if raw == "" {
 		return
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		bad(key, "%q is not an http(s) URL", raw)
+		bad(key, "%s is not an http(s) URL", c.show(key, raw))
 	}
+}
+
+// show is how an error quotes the value of key: quoted, with a URL's
+// userinfo redacted; or, when the value came from the environment, only
+// the variables it came from, which are never echoed.
+func (c Config) show(key, value string) string {
+	if vars := c.fromEnv(key); vars != "" {
+		return "the value of " + vars
+	}
+	return strconv.Quote(bot.RedactURL(value))
 }
 
 func oneOf(s string, allowed ...string) bool {
@@ -484,4 +541,108 @@ func oneOf(s string, allowed ...string) bool {
 // oneLine joins the lines of a multi-line message, so errors stay one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}
+
+// writtenKeys records under out the text of every key set under n, by
+// path, as written in the file.
+func writtenKeys(n *yaml.Node, path string, out map[string]string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			writtenKeys(c, path, out)
+		}
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			writtenKeys(n.Alias, path, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := n.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			out[p] = ""
+			writtenKeys(n.Content[i+1], p, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			writtenKeys(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case yaml.ScalarNode:
+		out[path] = n.Value
+	}
+}
+
+// fromEnv returns the variables the value of key was expanded from, as
+// "$SLACK_BOT_TOKEN", or "" when it came from the file (or the defaults).
+func (c Config) fromEnv(key string) string {
+	if !c.expanded {
+		return ""
+	}
+	var vars []string
+	for _, m := range envRef.FindAllStringSubmatch(c.written[key], -1) {
+		vars = append(vars, "$"+m[1])
+	}
+	return strings.Join(vars, ", ")
+}
+
+// missingTokens reports each chat platform that the configuration sets up
+// (a section with any key set, or a subscription for it) but whose token is
+// empty, naming the key and the variable it was to come from: `run` would
+// otherwise start without it, or fall back to the console and exit at once
+// under a service manager.
+func (c Config) missingTokens() error {
+	var errs []error
+	for _, p := range []struct {
+		name, key, env string
+		token          bot.Secret
+	}{{"discord", "discord.token", "DISCORD_BOT_TOKEN", c.Discord.Token}, {"slack", "slack.bot_token", "SLACK_BOT_TOKEN", c.Slack.BotToken}} {
+		if p.token != "" {
+			continue
+		}
+		why := c.platformUse(p.name)
+		if why == "" {
+			continue
+		}
+		fix := "export " + c.fromEnv(p.key)
+		if c.fromEnv(p.key) == "" {
+			fix = "set it, written as ${" + p.env + "}, and export that"
+		}
+		errs = append(errs, fmt.Errorf("%s is empty%s, but %s; %s, or remove the %s section and subscriptions",
+			p.key, c.unsetNote(p.key), why, fix, p.name))
+	}
+	return errors.Join(errs...)
+}
+
+// platformUse says why the configuration sets up the platform name, or ""
+// when it does not.
+func (c Config) platformUse(name string) string {
+	for i, s := range c.Subscriptions {
+		if s.Platform == name {
+			return fmt.Sprintf("subscriptions[%d] posts to %s", i, name)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.written)) {
+		if strings.HasPrefix(k, name+".") {
+			return "the config has a " + name + " section (" + k + ")"
+		}
+	}
+	return ""
+}
+
+// quoteNoEnv returns err as one line in which each value that came from
+// the environment shows as its ${VAR}: the safety net under show.
+func (c Config) quoteNoEnv(err error) error {
+	if c.unexpand == nil {
+		return errors.New(oneLine(err.Error()))
+	}
+	return c.unexpand(err)
+}
+
+// unsetNote says which variables an empty key was to come from.
+func (c Config) unsetNote(key string) string {
+	if vars := c.fromEnv(key); vars != "" {
+		return " (" + vars + " is unset or empty)"
+	}
+	return ""
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/mail"
+	"strings"
 
 	"paperboy/adapters/email"
 	"paperboy/bot"
@@ -31,7 +33,7 @@ func (c Config) validateEmail(bad func(key, format string, args ...any)) {
 	}
 	if s.Host != "" {
 		if _, err := mail.ParseAddress(s.From); err != nil {
-			bad("smtp.from", "%q is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", s.From)
+			bad("smtp.from", "%s is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", c.show("smtp.from", s.From))
 		}
 	}
 	if s.Username != "" && s.Password == "" {
@@ -79,5 +81,22 @@ func newEmail(a *app) (*email.Adapter, error) {
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
+	if clearTextPassword(s) {
+		a.log.Warn("smtp.tls is none and smtp.host is another machine: smtp.password crosses the network unencrypted; " +
+			"set smtp.tls to starttls (port 587) or tls (port 465), or send through a relay on this machine")
+	}
 	return e, nil
+}
+
+// clearTextPassword reports whether s sends a password unencrypted to
+// another machine: allowed (a trusted network), but worth a warning.
+func clearTextPassword(s SMTPConfig) bool {
+	if s.TLS != email.TLSNone || s.Password == "" {
+		return false
+	}
+	if strings.EqualFold(s.Host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(strings.Trim(s.Host, "[]"))
+	return ip == nil || !ip.IsLoopback()
 }

@@ -32,7 +32,6 @@ func defaultEmbeddings() EmbeddingsConfig {
 
 // validate reports the problems of the embeddings keys, each naming its key.
 func (e EmbeddingsConfig) validate(bad func(key, format string, args ...any)) {
-	checkURL(bad, "embeddings.base_url", e.BaseURL)
 	if e.BaseURL != "" && strings.TrimSpace(e.Model) == "" {
 		bad("embeddings.model", "required when embeddings.base_url is set, e.g. nomic-embed-text or text-embedding-3-small")
 	}

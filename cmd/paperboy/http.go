@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"paperboy/bot"
 )
 
 // The HTTP server's limits. Slack and Discord give an endpoint 3 s to
@@ -61,7 +64,19 @@ func (m *Main) listen(a *app, p *platforms, met *metrics) (*httpServer, error) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(met.reg, promhttp.HandlerOpts{}))
 	p.mount(mux)
 	a.log.Info("http server listening", "addr", ln.Addr().String())
-	return newHTTPServer(mux, ln), nil
+	return newHTTPServer(recoverHTTP(mux, a.log), ln), nil
+}
+
+// recoverHTTP answers a request whose handler panicked with a 500, under
+// bot.Recover's policy (logged, counted in /metrics), instead of net/http's
+// dropped connection. The adapters recover in the goroutines they start.
+func recoverHTTP(h http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer bot.Recover(log.With("path", r.URL.Path), "http", func() {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		})
+		h.ServeHTTP(w, r)
+	})
 }
 
 // httpServer is the server and its listener, with the grace a shutdown

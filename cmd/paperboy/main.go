@@ -144,12 +144,13 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			name, rest = a, append(append([]string(nil), args[:i]...), args[i+1:]...)
 			break
 		}
+		if a == "-h" || a == "-help" || a == "--help" { // before any command: the command list
+			name, rest = "help", nil
+			break
+		}
 		if (a == "--config" || a == "-config" || a == "--db" || a == "-db") && i+1 < len(args) {
 			i++
 		}
-	}
-	if name == "-h" || name == "--help" {
-		name = "help"
 	}
 	cmd, ok := commands[name]
 	if !ok {
@@ -171,7 +172,7 @@ func newFlagSet(name string, o *options, cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "configuration file (default $PAPERBOY_CONFIG, else ./paperboy.yaml if it exists)")
-	fs.Func("db", "SQLite database `file` or postgres:// URL (default $PAPERBOY_DB, else the config's database)", func(s string) error {
+	fs.Func("db", "the database `PATH|URL`: a SQLite file or a postgres:// URL (default $PAPERBOY_DB, else the config's database)", func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			// Not "use the default": an empty --db is a script's unset variable.
 			return errors.New("empty; name the database file, e.g. --db paperboy.db (or a postgres:// URL), or leave --db out")

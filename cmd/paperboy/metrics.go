@@ -55,8 +55,22 @@ func newMetrics(db *store.DB) *metrics {
 	}
 	m.reg.MustRegister(m.fetches, m.llmCalls, m.cache, m.sends, m.commands, m.claims,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		deliveryCollector{db})
+		deliveryCollector{db}, panicCollector{})
 	return m
+}
+
+// panicCollector reports the panics bot.Recover recovered, by where.
+type panicCollector struct{}
+
+var panicsDesc = prometheus.NewDesc("paperboy_panics_recovered_total",
+	"Panics recovered while serving a request or a delivery, by where; each is logged with its stack.", []string{"where"}, nil)
+
+func (panicCollector) Describe(ch chan<- *prometheus.Desc) { ch <- panicsDesc }
+
+func (panicCollector) Collect(ch chan<- prometheus.Metric) {
+	for where, n := range bot.Panics() {
+		ch <- prometheus.MustNewConstMetric(panicsDesc, prometheus.CounterValue, float64(n), where)
+	}
 }
 
 // deliveryCollector reports the ledger's deliveries by state when scraped.

@@ -58,6 +58,9 @@ func runPost(ctx context.Context, m *Main, o *options, args []string) error {
 	if o.dryRun {
 		return m.printPlan(ctx, a, sched.Deliverer, groups, o.json)
 	}
+	if err := a.cfg.missingTokens(); err != nil {
+		return usageErrorf("config: %s", oneLine(err.Error()))
+	}
 	return m.deliverAll(ctx, a, sched.Deliverer, groups, o.json)
 }
 
@@ -264,6 +267,10 @@ func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, groups 
 			return err
 		}
 	} else {
+		if total == 0 {
+			fmt.Fprintf(m.Stdout, "%s: %d papers; no subscriptions, nothing to send. Add them under subscriptions: in the config, "+
+				"or with /papers subscribe in a channel.\n", b.Date, len(b.Papers))
+		}
 		for _, j := range out {
 			state := j.State
 			if j.Error != "" {

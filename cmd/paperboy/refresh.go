@@ -93,6 +93,14 @@ func (c Config) validateRefresh(bad func(key, format string, args ...any)) {
 	}
 }
 
+// shortDuration writes d without its zero units: 30m, 6h, 1h30m.
 func shortDuration(d time.Duration) string {
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -30,6 +30,9 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.cfg.missingTokens(); err != nil {
+		return usageErrorf("config: %s", oneLine(err.Error()))
+	}
 	if a.db.Postgres() && a.engine.Source != nil {
 		// Replicas share the store: one fetches each day's batch.
 		a.engine.Source = onceSource{Source: a.engine.Source, db: a.db, now: time.Now}
@@ -52,7 +55,10 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 		g.Go(func() error { return serveHTTP(ctx, srv) })
 	}
 	if p.none() {
-		// The console ends with its input; then the whole run ends.
+		// The console ends with its input; then the whole run ends. Say
+		// so, for a service whose standard input is /dev/null.
+		a.log.Info("no chat platform configured (discord.token, slack.bot_token and smtp.host are unset): " +
+			"running the console on standard input; run ends when it does")
 		c := console.New(meteredHandler{a.engine, met}, m.Stdin, m.Stdout, m.StdinIsTerminal)
 		c.Logger = a.log
 		g.Go(func() error { return errors.Join(c.Run(ctx), errStop) })

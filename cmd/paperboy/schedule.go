@@ -14,9 +14,9 @@ import (
 // a bot.Schedule. robfig/cron computes the next time in the zone's wall
 // clock, so "0 9 * * 1-5" stays 09:00 across daylight-saving changes.
 func parseSchedule(spec, timezone string) (bot.Schedule, error) {
-	loc, err := time.LoadLocation(timezone)
+	loc, err := bot.LoadTimezone(timezone)
 	if err != nil {
-		return nil, bot.Errorf(bot.EINVALID, "unknown timezone %q; use an IANA name like Europe/Berlin", timezone)
+		return nil, err
 	}
 	s, err := cron.ParseStandard(spec)
 	if err != nil {

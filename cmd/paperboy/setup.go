@@ -45,7 +45,7 @@ func (m *Main) loadConfig(o *options) (Config, error) {
 		return Config{}, usageErrorf("config %s: %v", path, err)
 	}
 	if err := c.Validate(); err != nil {
-		return Config{}, usageErrorf("config %s: %s", path, oneLine(err.Error()))
+		return Config{}, usageErrorf("config %s: %s", path, c.quoteNoEnv(err))
 	}
 	if env := m.Getenv("LOG_LEVEL"); env != "" {
 		if !oneOf(strings.ToLower(env), logLevels...) {
@@ -110,8 +110,8 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, fmt.Errorf("open database %s: %w", store.Redact(c.Database), err)
 	}
 	m.closers = append(m.closers, db.Close)
-	db.OwnerGone = ownerGone                // a crashed local process's claims are free at once
-	loc, _ := time.LoadLocation(c.Timezone) // checked by Validate
+	db.OwnerGone = ownerGone               // a crashed local process's claims are free at once
+	loc, _ := bot.LoadTimezone(c.Timezone) // checked by Validate
 	sum, err := newSummarizer(c, log)
 	if err != nil {
 		return nil, err
