@@ -77,7 +77,7 @@ func decodeExport(line []byte) (Item, string) {
 		if err != nil || m.Rank < 0 {
 			return Item{}, fmt.Sprintf("batch %d: date %q or rank %d is not a day's place", i+1, shorten(m.Date, 20), m.Rank)
 		}
-		e.Batches[i].Date, e.Batches[i].Source = d, shorten(m.Source, 40)
+		e.Batches[i].Date, e.Batches[i].Source = d, StorableText(shorten(m.Source, 40))
 	}
 	return Item{Paper: e.Paper, Date: e.Date, Batches: e.Batches}, ""
 }

@@ -25,9 +25,7 @@ func (e *Engine) Fetch(ctx context.Context, date string) (Batch, SaveResult, err
 	if err != nil {
 		return Batch{}, SaveResult{}, err
 	}
-	for i := range b.Papers {
-		b.Papers[i].Limit()
-	}
+	b.Limit()
 	res, err := e.Store.SaveBatch(ctx, b)
 	if err != nil {
 		return Batch{}, SaveResult{}, fmt.Errorf("save batch %s: %w", date, err)

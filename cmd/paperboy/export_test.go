@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"paperboy/bot"
 	"paperboy/store"
 	"paperboy/store/pgtest"
 )
@@ -124,5 +127,43 @@ func TestImport_RepeatedIDs(t *testing.T) {
 	}
 	if p := storePapers(t, db)["2609.00001"]; p.Title != "Second copy" {
 		t.Fatalf("title %q, want the later copy", p.Title)
+	}
+}
+
+// TestImport_NULInEveryColumn: a \u0000 in any text field of a paper (and
+// in a batch's source) is dropped before a store sees it, so the import
+// succeeds on SQLite and PostgreSQL alike and stores the same paper.
+func TestImport_NULInEveryColumn(t *testing.T) {
+	const dirty, clean = "x\x00y", "xy"
+	e := bot.Export{Paper: bot.Paper{ID: "2609.00001"}, Batches: []bot.Membership{{Date: "2026-09-01", Source: dirty}}}
+	want := bot.Paper{ID: e.ID}
+	fill := func(p *bot.Paper, s string) {
+		p.Title, p.Abstract, p.AISummary, p.AISummaryModel = "T"+s, s, s, s
+		p.ArxivURL, p.PDFURL, p.HFURL = "https://arxiv.org/abs/"+s, "https://arxiv.org/pdf/"+s, "https://huggingface.co/papers/"+s
+		p.GitHubURL, p.ProjectURL, p.Thumbnail = "https://github.com/"+s, "https://example.org/"+s, "https://example.org/t"+s
+		p.Authors, p.Keywords, p.Categories = []string{s}, []string{s}, []string{s}
+	}
+	fill(&e.Paper, dirty)
+	fill(&want, clean)
+	var line bytes.Buffer
+	if err := bot.WriteExport(&line, e); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "nul.jsonl")
+	if err := os.WriteFile(file, line.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dst := range []string{filepath.Join(t.TempDir(), "nul.db"), pgtest.Shared(t).NewDatabase(t)} {
+		if r := mustRun(t, nil, "--db", dst, "import", file); !strings.Contains(r.stdout, "1 added") {
+			t.Fatalf("%s: %q, want the paper added", store.Redact(dst), r.stdout)
+		}
+		got := storePapers(t, dst)[want.ID]
+		got.Published = time.Time{}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: stored\n%+v\nwant\n%+v", store.Redact(dst), got, want)
+		}
+		if out := mustRun(t, nil, "--db", dst, "today", "--json", "--date", "2026-09-01").stdout; !strings.Contains(out, `"source": "xy"`) {
+			t.Fatalf("%s: batch source not cleaned:\n%s", store.Redact(dst), out)
+		}
 	}
 }
