@@ -78,7 +78,9 @@ func limitList(list []string, n, max int) []string {
 // decoder as 256 KiB. It cuts on a character boundary, never inside an
 // escape, and keeps the closing quote, so valid JSON stays valid. A raw
 // newline cannot be inside a valid JSON string, so it resets the state: a
-// broken line of JSON Lines does not upset the lines after it.
+// broken line of JSON Lines does not upset the lines after it. A raw NUL
+// byte, which no valid JSON holds and no store keeps, is dropped, so that
+// one in a string neither loses its record nor, on line 1, the whole file.
 func LimitJSON(r io.Reader) io.Reader {
 	return &jsonLimiter{r: r, max: LimitFieldBytes}
 }
@@ -111,6 +113,9 @@ func (j *jsonLimiter) Read(p []byte) (int, error) {
 
 // keep advances the state over b and reports whether b stays.
 func (j *jsonLimiter) keep(b byte) bool {
+	if b == 0 {
+		return false // in no valid JSON, in no store: dropped, the record kept
+	}
 	if b == '\n' {
 		j.inStr, j.esc, j.hex = false, false, 0
 		return true

@@ -167,3 +167,21 @@ func TestImport_NULInEveryColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestImport_RawNUL: a raw NUL byte in line 1 of a JSON Lines file (not
+// valid JSON) is dropped: the file is still recognised, and no record lost.
+func TestImport_RawNUL(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "nul.jsonl")
+	lines := "{\"id\":\"2609.00001\",\"title\":\"Bad\x00byte\",\"abstract\":\"A\"}\n{\"id\":\"2609.00002\",\"title\":\"Fine\",\"abstract\":\"B\"}\n"
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "test.db")
+	r := mustRun(t, nil, "--db", db, "import", file)
+	if !strings.Contains(r.stdout, "paperboy JSON Lines): 2 added") {
+		t.Fatalf("summary %q (stderr %q), want both papers added", r.stdout, r.stderr)
+	}
+	if got := storePapers(t, db)["2609.00001"].Title; got != "Badbyte" {
+		t.Fatalf("title %q, want the NUL dropped", got)
+	}
+}
