@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"maps"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -43,20 +42,6 @@ const (
 // text, lists as JSON text), so every query other than search is the same
 // SQL on both engines, rebound to $N placeholders (see conn).
 func openPostgres(url string) (*DB, error) {
-	db, err := connectPostgres(url, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.migratePostgres(context.Background()); err != nil {
-		db.sql.Close()
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	return db, nil
-}
-
-// connectPostgres opens a pool on the URL, with the runtime parameters of
-// params added to the URL's, and migrates nothing.
-func connectPostgres(url string, params map[string]string) (*DB, error) {
 	pgCfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -70,7 +55,6 @@ func connectPostgres(url string, params map[string]string) (*DB, error) {
 	if _, ok := pgCfg.RuntimeParams["plan_cache_mode"]; !ok {
 		pgCfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
-	maps.Copy(pgCfg.RuntimeParams, params)
 	cfg := gormConfig
 	g, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pgCfg)}), &cfg)
 	if err != nil {
@@ -82,6 +66,14 @@ func connectPostgres(url string, params map[string]string) (*DB, error) {
 	}
 	db.sql.SetMaxOpenConns(pgMaxConns)
 	db.sql.SetMaxIdleConns(pgMaxConns)
+	if pgCfg.RuntimeParams[readOnlyParam] == "on" {
+		db.readOnly = true
+		return db, nil // a reader cannot migrate; OpenReadOnly checks the schema
+	}
+	if err := db.migratePostgres(context.Background()); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	return db, nil
 }
 

@@ -54,11 +54,7 @@ func openReadOnly(dsn string) (*DB, error) {
 		return nil, errors.New("open database: empty path")
 	}
 	if IsPostgres(dsn) {
-		db, err := connectPostgres(dsn, map[string]string{"default_transaction_read_only": "on"})
-		if db != nil {
-			db.readOnly = true
-		}
-		return db, err
+		return openPostgres(readOnlyURL(dsn))
 	}
 	if _, err := os.Stat(dsn); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist; check the path", ErrNoStore, dsn)
@@ -68,6 +64,20 @@ func openReadOnly(dsn string) (*DB, error) {
 		db.readOnly = true
 	}
 	return db, err
+}
+
+// readOnlyParam is the PostgreSQL setting that makes every transaction of
+// a session read-only, the single statements' implicit ones included.
+const readOnlyParam = "default_transaction_read_only"
+
+// readOnlyURL returns the URL with readOnlyParam on: pgx hands a query
+// parameter it does not know to the server as a run-time setting.
+func readOnlyURL(url string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + readOnlyParam + "=on"
 }
 
 // checkSchema fails unless every migration of dir has been applied: the
