@@ -1,7 +1,13 @@
-// Package store keeps paperboy's papers, day batches and TL;DR cache in
-// SQLite, through GORM and the pure-Go driver github.com/glebarez/sqlite, and
-// implements bot.Store. Full-text search uses SQLite's FTS5; nothing outside
-// this package sees FTS5 syntax, so the store can move to PostgreSQL later.
+// Package store keeps paperboy's papers, day batches, TL;DR cache,
+// subscriptions, delivery ledger and vectors, and implements bot.Store. It
+// has two engines behind one DB type: a SQLite file (the embedded default),
+// through GORM and the pure-Go driver github.com/glebarez/sqlite, and a
+// PostgreSQL database shared by several replicas, through
+// gorm.io/driver/postgres (pgx). Open picks the engine from the name.
+// Full-text search is FTS5 on SQLite and a tsvector with a GIN index on
+// PostgreSQL; nothing outside this package sees either. Each engine has its
+// own append-only migrations (migrations/, migrations_pg/), applied by Open.
+// The package imports bot and never an adapter or summarize.
 package store
 
 import (
