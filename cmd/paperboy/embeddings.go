@@ -119,9 +119,10 @@ var embedCommand = &command{
 func embedFailure(stats bot.EmbedStats, err error) error {
 	switch {
 	case err != nil:
-		return fmt.Errorf("%s (%d of %d papers not embedded; fix that and run paperboy embed again)", errorLine(err), stats.Failed, stats.Total)
+		return fmt.Errorf("embedding stopped, %d of %d papers not embedded (fix this, then run paperboy embed again): %s",
+			stats.Failed, stats.Total, errorLine(err))
 	case stats.Failed > 0:
-		return fmt.Errorf("%d of %d papers not embedded: %s; run paperboy embed again", stats.Failed, stats.Total, errorLine(stats.LastFailure))
+		return fmt.Errorf("%d of %d papers not embedded (run paperboy embed again): %s", stats.Failed, stats.Total, errorLine(stats.LastFailure))
 	}
 	return nil
 }
