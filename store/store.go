@@ -169,40 +169,38 @@ func openConn(dsn string) (*DB, error) {
 // are per connection, so they go in the DSN, which the driver applies to
 // every new pooled connection; a one-off PRAGMA would reach only one of them.
 func dsn(file string) string {
-	return "file:" + escapeFile(file) + "?" + strings.Join(writerPragmas, "&")
+	file = escapeFile(file)
+	pragmas := []string{
+		// WAL: readers (searches, /papers today) never block the writer or
+		// each other, and commits are cheaper than with a rollback journal.
+		"_pragma=journal_mode(WAL)",
+		// Wait up to 5 s for a lock instead of failing at once with
+		// SQLITE_BUSY, e.g. when an import and the daily fetch overlap.
+		"_pragma=busy_timeout(5000)",
+		// NORMAL is durable across application crashes in WAL mode and only
+		// risks the last commits on power loss, for far fewer fsyncs.
+		"_pragma=synchronous(NORMAL)",
+		// SQLite ignores REFERENCES unless told otherwise, per connection;
+		// batch_papers relies on them (cascade on delete).
+		"_pragma=foreign_keys(1)",
+		// 8 MiB page cache instead of the 2 MiB default. More does not make
+		// searches faster (measured at 300k and 1M papers: pages come back
+		// from the operating system's cache, outside paperboy's memory), and
+		// the caches of maxConns connections count in paperboy's RSS.
+		"_pragma=cache_size(-8192)",
+		// Transactions start with BEGIN IMMEDIATE: a writer takes the write
+		// lock up front, so busy_timeout applies, instead of failing with
+		// SQLITE_BUSY when a read transaction tries to upgrade. Never add
+		// _time_format: the driver then silently ignores _txlock.
+		"_txlock=immediate",
+	}
+	return "file:" + file + "?" + strings.Join(pragmas, "&")
 }
 
 // escapeFile escapes what would end the path in a URI filename: SQLite
 // decodes %HH there.
 func escapeFile(file string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
-}
-
-// writerPragmas are the URI parameters of a connection that reads and
-// writes (see dsn).
-var writerPragmas = []string{
-	// WAL: readers (searches, /papers today) never block the writer or
-	// each other, and commits are cheaper than with a rollback journal.
-	"_pragma=journal_mode(WAL)",
-	// Wait up to 5 s for a lock instead of failing at once with
-	// SQLITE_BUSY, e.g. when an import and the daily fetch overlap.
-	"_pragma=busy_timeout(5000)",
-	// NORMAL is durable across application crashes in WAL mode and only
-	// risks the last commits on power loss, for far fewer fsyncs.
-	"_pragma=synchronous(NORMAL)",
-	// SQLite ignores REFERENCES unless told otherwise, per connection;
-	// batch_papers relies on them (cascade on delete).
-	"_pragma=foreign_keys(1)",
-	// 8 MiB page cache instead of the 2 MiB default. More does not make
-	// searches faster (measured at 300k and 1M papers: pages come back
-	// from the operating system's cache, outside paperboy's memory), and
-	// the caches of maxConns connections count in paperboy's RSS.
-	"_pragma=cache_size(-8192)",
-	// Transactions start with BEGIN IMMEDIATE: a writer takes the write
-	// lock up front, so busy_timeout applies, instead of failing with
-	// SQLITE_BUSY when a read transaction tries to upgrade. Never add
-	// _time_format: the driver then silently ignores _txlock.
-	"_txlock=immediate",
 }
 
 // Close waits for searches still running in the background, then closes
