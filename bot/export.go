@@ -74,8 +74,11 @@ func decodeExport(line []byte) (Item, string) {
 	}
 	for i, m := range e.Batches {
 		d, err := ParseDate(m.Date)
-		if err != nil || m.Rank < 0 {
-			return Item{}, fmt.Sprintf("batch %d: date %q or rank %d is not a day's place", i+1, shorten(m.Date, 20), m.Rank)
+		switch {
+		case err != nil:
+			return Item{}, fmt.Sprintf("batches[%d]: date %q is not YYYY-MM-DD", i, shorten(m.Date, 20))
+		case m.Rank < 0:
+			return Item{}, fmt.Sprintf("batches[%d]: rank %d is negative", i, m.Rank)
 		}
 		e.Batches[i].Date, e.Batches[i].Source = d, StorableText(shorten(m.Source, 40))
 	}
