@@ -238,6 +238,9 @@ func (e *Engine) answer(ctx context.Context, res *AskResult) {
 // not say" may, rejected answers are asked again next time.
 func (e *Engine) accept(res *AskResult, model, raw string) bool {
 	text, cited, err := e.TLDRRules.CheckAnswer(raw, len(res.Papers))
+	if err == nil {
+		err = CheckNamedPapers(text, res.Papers)
+	}
 	switch {
 	case err != nil:
 		e.logger().Warn("llm answer rejected; listing the papers", "model", model, "reason", ErrorMessage(err))

@@ -92,3 +92,26 @@ func citations(s string, n int) ([]int, error) {
 	}
 	return cited, nil
 }
+
+// proseIDPattern finds arXiv ids written anywhere in text: new-style ones
+// with a real month (2401.01335, arXiv:2401.01335v2) and old-style ones
+// (hep-th/9901001), not inside a longer number or word.
+var proseIDPattern = regexp.MustCompile(`(?i)(?:^|[^\w.])(?:arxiv:\s*)?(\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:$|[^\w])`)
+
+// CheckNamedPapers refuses an answer that names, in its prose, an arXiv id
+// that is not one of the papers it was given: a citation is checked by
+// number (CheckAnswer), but "as 2401.01335 shows" would send a reader to a
+// paper the answer was not drawn from. The error is an EINVALID *Error
+// naming the id.
+func CheckNamedPapers(answer string, papers []Paper) error {
+	for _, m := range proseIDPattern.FindAllStringSubmatch(answer, -1) {
+		id, ok := ParseArxivID(strings.ToLower(m[1]))
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(papers, func(p Paper) bool { return p.ID == id }) {
+			return Errorf(EINVALID, "The answer names arXiv paper %s, which is not one of the %d papers it was given.", id, len(papers))
+		}
+	}
+	return nil
+}

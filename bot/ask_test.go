@@ -195,6 +195,9 @@ func TestEngine_Ask_UnsafeAnswers(t *testing.T) {
 		"Self-play helps [1]. <!here> look",
 		"Sure! Self-play helps [1].",
 		"Self-play helps [a] [1].",
+		"Self-play helps [1], as 2401.01335 shows.",
+		"Self-play helps [1], as arXiv:2401.01335v2 shows.",
+		"Self-play helps [1], unlike in hep-th/9901001.",
 	} {
 		ans := &bottest.Answerer{Model: "m1", Reply: answer}
 		e, st := askEngine(t, ans)

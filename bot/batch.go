@@ -24,6 +24,17 @@ type Batch struct {
 type Item struct {
 	Paper Paper
 	Date  string
+	// Batches, read from paperboy's own export, are every day's batch the
+	// paper was in, with its rank there; a restore puts it back in each.
+	Batches []Membership
+}
+
+// Membership is a paper's place in one day's batch: the day, its rank there
+// (0 is the day's top paper) and the batch's source.
+type Membership struct {
+	Date   string `json:"date"`
+	Rank   int    `json:"rank"`
+	Source string `json:"source,omitempty"`
 }
 
 // Skip describes one record of an input that could not be read. Where names

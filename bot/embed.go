@@ -34,6 +34,9 @@ type EmbedStats struct {
 	Total    int // papers without a vector of the model when it started
 	Embedded int
 	Failed   int // papers of batches the endpoint failed; the next run retries them
+	// LastFailure is why the last failed batch failed (nil when none did),
+	// for saying so.
+	LastFailure error
 }
 
 // embedding reports whether search by meaning is configured, and the model.
@@ -177,6 +180,7 @@ func (r *embedRun) embed(ctx context.Context, batch []Paper) bool {
 	defer r.mu.Unlock()
 	if err != nil {
 		r.stats.Failed += len(batch)
+		r.stats.LastFailure = err
 		r.failures++
 		if r.failures >= maxEmbedFailures && r.err == nil && ctx.Err() == nil {
 			r.err = fmt.Errorf("embed papers: %d batches in a row failed: %w", r.failures, err)

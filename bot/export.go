@@ -7,18 +7,21 @@ import (
 	"strings"
 )
 
-// Export is one line of paperboy's own JSON Lines export: a Paper, and the
-// day of the batch it was exported from, if any.
+// Export is one line of paperboy's own JSON Lines export: a Paper, the day
+// of the batch it was exported from (an export of one day), and every day's
+// batch it is in (a full export), so that importing the file gives back the
+// same days. Exports written before batches were added still import.
 type Export struct {
 	Paper
-	Date string `json:"date,omitempty"`
+	Date    string       `json:"date,omitempty"`
+	Batches []Membership `json:"batches,omitempty"`
 }
 
 // WriteExport writes one paper as a line of the export format.
-func WriteExport(w io.Writer, p Paper, date string) error {
+func WriteExport(w io.Writer, e Export) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Export{Paper: p, Date: date})
+	return enc.Encode(e)
 }
 
 // ParseExport reads paperboy's own JSON Lines export. A line that is not a
@@ -69,5 +72,15 @@ func decodeExport(line []byte) (Item, string) {
 		}
 		e.Date = d
 	}
-	return Item{Paper: e.Paper, Date: e.Date}, ""
+	for i, m := range e.Batches {
+		d, err := ParseDate(m.Date)
+		switch {
+		case err != nil:
+			return Item{}, fmt.Sprintf("batches[%d]: date %q is not YYYY-MM-DD", i, shorten(m.Date, 20))
+		case m.Rank < 0:
+			return Item{}, fmt.Sprintf("batches[%d]: rank %d is negative", i, m.Rank)
+		}
+		e.Batches[i].Date, e.Batches[i].Source = d, StorableText(shorten(m.Source, 40))
+	}
+	return Item{Paper: e.Paper, Date: e.Date, Batches: e.Batches}, ""
 }

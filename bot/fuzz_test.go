@@ -75,10 +75,16 @@ func FuzzParsePaperRef(f *testing.F) {
 func FuzzParseExport(f *testing.F) {
 	f.Add(`{"id":"2401.01335","title":"A","authors":["B"],"date":"2026-08-19"}` + "\n" + `{"id":1}`)
 	f.Add("\n\n{")
+	f.Add(`{"id":"2401.01335","title":"A","batches":[{"date":"2026-08-19","rank":3,"source":"hf"},{"date":"2026-8-1","rank":-1}]}`)
 	f.Fuzz(func(t *testing.T, data string) {
 		err := bot.ParseExport(strings.NewReader(data), func(it bot.Item) error {
 			if _, ok := bot.ParsePaperRef(it.Paper.ID); !ok || strings.TrimSpace(it.Paper.Title) == "" {
 				t.Fatalf("emitted a paper without a usable id or title: %+v", it.Paper)
+			}
+			for _, m := range it.Batches {
+				if _, err := bot.ParseDate(m.Date); err != nil || m.Rank < 0 || bot.StorableText(m.Source) != m.Source {
+					t.Fatalf("emitted a bad batch place: %+v", m)
+				}
 			}
 			return nil
 		}, func(bot.Skip) {})

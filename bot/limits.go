@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"slices"
 )
 
 // The limits of one paper, for every importer and every source. Real
@@ -42,8 +43,11 @@ const (
 	LimitRecordBytes = 4 << 20
 )
 
-// Limit cuts the paper's fields to the limits above.
+// Limit makes the paper fit to store: it drops what no store can hold from
+// every text field (Clean), then cuts the fields to the limits above. It is
+// the one place this happens, called on every paper before a store sees it.
 func (p *Paper) Limit() {
+	p.Clean()
 	p.Title = Truncate(p.Title, LimitTitle)
 	p.Abstract = Truncate(p.Abstract, LimitAbstract)
 	p.AISummary = Truncate(p.AISummary, LimitSummary)
@@ -74,7 +78,9 @@ func limitList(list []string, n, max int) []string {
 // decoder as 256 KiB. It cuts on a character boundary, never inside an
 // escape, and keeps the closing quote, so valid JSON stays valid. A raw
 // newline cannot be inside a valid JSON string, so it resets the state: a
-// broken line of JSON Lines does not upset the lines after it.
+// broken line of JSON Lines does not upset the lines after it. A raw NUL
+// byte, which no valid JSON holds and no store keeps, is dropped, so that
+// one in a string neither loses its record nor, on line 1, the whole file.
 func LimitJSON(r io.Reader) io.Reader {
 	return &jsonLimiter{r: r, max: LimitFieldBytes}
 }
@@ -107,6 +113,9 @@ func (j *jsonLimiter) Read(p []byte) (int, error) {
 
 // keep advances the state over b and reports whether b stays.
 func (j *jsonLimiter) keep(b byte) bool {
+	if b == 0 {
+		return false // in no valid JSON, in no store: dropped, the record kept
+	}
 	if b == '\n' {
 		j.inStr, j.esc, j.hex = false, false, 0
 		return true
@@ -192,5 +201,32 @@ func (l *LineReader) Next() ([]byte, error) {
 			return nil, io.EOF
 		}
 		return l.buf, nil // a line, or the last one without a newline
+	}
+}
+
+// Limit makes every paper of the batch, and its source, fit to store
+// (Paper.Limit).
+func (b *Batch) Limit() {
+	b.Source = StorableText(b.Source)
+	for i := range b.Papers {
+		b.Papers[i].Limit()
+	}
+}
+
+// Clean replaces every text field of the paper, lists included, by its
+// StorableText: PostgreSQL refuses a NUL anywhere (SQLSTATE 22P05), and
+// a paper must store the same on every engine.
+func (p *Paper) Clean() {
+	for _, f := range []*string{&p.ID, &p.Title, &p.Abstract, &p.ArxivURL, &p.PDFURL, &p.HFURL,
+		&p.GitHubURL, &p.ProjectURL, &p.Thumbnail, &p.AISummary, &p.AISummaryModel} {
+		*f = StorableText(*f)
+	}
+	for _, list := range []*[]string{&p.Authors, &p.Keywords, &p.Categories} {
+		if slices.ContainsFunc(*list, func(s string) bool { return StorableText(s) != s }) {
+			*list = slices.Clone(*list) // the caller's slice may be shared
+			for i, s := range *list {
+				(*list)[i] = StorableText(s)
+			}
+		}
 	}
 }

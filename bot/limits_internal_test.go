@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,38 @@ func TestPaper_Limit(t *testing.T) {
 	}
 	if p.HFURL != "" || p.PDFURL == "" {
 		t.Errorf("HFURL=%.20q PDFURL=%q: want the long link dropped, the short one kept", p.HFURL, p.PDFURL)
+	}
+}
+
+// TestPaper_Limit_Clean: after Limit, no text field of a paper holds a NUL
+// or invalid UTF-8. Every string field is found by reflection, so a field
+// added later is covered too.
+func TestPaper_Limit_Clean(t *testing.T) {
+	const dirty = "a\x00b\xffc"
+	var p Paper
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString(dirty)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{dirty, "ok"}))
+		}
+	}
+	p.Limit()
+	for i := range v.NumField() {
+		f, name := v.Field(i), v.Type().Field(i).Name
+		var texts []string
+		switch f.Kind() {
+		case reflect.String:
+			texts = []string{f.String()}
+		case reflect.Slice:
+			texts = f.Interface().([]string)
+		}
+		for _, s := range texts {
+			if s != "ab\uFFFDc" && s != "ok" {
+				t.Errorf("%s=%q, want %q", name, s, "ab\uFFFDc")
+			}
+		}
 	}
 }

@@ -23,6 +23,16 @@ func (s Secret) String() string {
 // GoString implements fmt.GoStringer, for %#v.
 func (s Secret) GoString() string { return `"` + s.String() + `"` }
 
+// RedactIn returns text with every occurrence of the secret replaced by
+// "REDACTED": for text from outside that may echo it, such as a server's
+// error message about a wrong key.
+func (s Secret) RedactIn(text string) string {
+	if s == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, string(s), "REDACTED")
+}
+
 // LogValue implements slog.LogValuer.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 

@@ -10,6 +10,15 @@ import (
 	"paperboy/bot"
 )
 
+func TestSecret_RedactIn(t *testing.T) {
+	if got, want := bot.Secret("sk-1").RedactIn("bad key sk-1, sk-1x"), "bad key REDACTED, REDACTEDx"; got != want {
+		t.Fatalf("RedactIn=%q, want %q", got, want)
+	}
+	if got := bot.Secret("").RedactIn("text"); got != "text" {
+		t.Fatalf("empty secret changed the text: %q", got)
+	}
+}
+
 func TestSecret(t *testing.T) {
 	const raw = "xoxb-very-secret"
 	s := bot.Secret(raw)

@@ -16,6 +16,16 @@ import (
 // this file turn that into plain, readable Unicode. They never escape HTML or
 // markdown: each renderer escapes for its own platform.
 
+// StorableText returns s as valid UTF-8 without NUL characters: text every
+// store can hold (PostgreSQL's text takes neither), and the same text on
+// each. Bad bytes become U+FFFD, as encoding/json makes them anyway.
+func StorableText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
 // CleanTitle returns s as one readable line: whitespace and hard wraps
 // collapsed to single spaces, TeX turned into Unicode, control characters and
 // bidirectional overrides removed, and the ends trimmed.

@@ -138,7 +138,7 @@ func TestCleanAbstract(t *testing.T) {
 }
 
 // fixturePaper is one paper of testdata/abstracts.json: the titles, abstracts
-// and authors of the HF and arXiv fixtures in shared/fixtures, verbatim.
+// and authors of the HF and arXiv fixtures (docs/test-data.md), verbatim.
 type fixturePaper struct {
 	Source  string   `json:"source"`
 	ID      string   `json:"id"`

@@ -361,13 +361,14 @@ type paperJSON struct {
 // encodePapers returns the papers as one JSON array of paperJSON, the
 // single parameter of upsertSQL and addSQL. Text that is not valid UTF-8
 // has its bad bytes replaced by U+FFFD, as encoding/json does everywhere.
-// With pg set, NUL characters are dropped: PostgreSQL's text (and jsonb)
-// cannot hold them.
+// With pg set, text is made storable (bot.Paper.Clean; the engine normally
+// gets papers cleaned already): PostgreSQL's text (and jsonb) cannot hold
+// NUL characters.
 func encodePapers(papers []bot.Paper, pg bool) (string, error) {
 	if pg {
 		papers = slices.Clone(papers)
 		for i := range papers {
-			papers[i] = withoutNUL(papers[i])
+			papers[i].Clean()
 		}
 	}
 	var buf bytes.Buffer
@@ -459,23 +460,6 @@ func (db *DB) Batch(ctx context.Context, date string) (bot.Batch, error) {
 		out.Papers[i] = r.paper()
 	}
 	return out, nil
-}
-
-// nul drops NUL characters.
-var nul = strings.NewReplacer("\x00", "")
-
-// withoutNUL returns p with no NUL character in its text.
-func withoutNUL(p bot.Paper) bot.Paper {
-	p.Title, p.Abstract, p.AISummary = nul.Replace(p.Title), nul.Replace(p.Abstract), nul.Replace(p.AISummary)
-	for _, list := range []*[]string{&p.Authors, &p.Keywords, &p.Categories} {
-		if slices.ContainsFunc(*list, func(s string) bool { return strings.Contains(s, "\x00") }) {
-			*list = slices.Clone(*list)
-			for i, s := range *list {
-				(*list)[i] = nul.Replace(s)
-			}
-		}
-	}
-	return p
 }
 
 // FetchedAt returns when the batch of date was last saved. The error has

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"paperboy/bot"
 )
 
 // copyTable is one table as Copy moves it: its columns, the order it is
@@ -215,7 +217,7 @@ func copyValues(vals []any, pg bool, blob int) []any {
 			vals[i] = string(s)
 		}
 		if s, ok := vals[i].(string); ok && pg {
-			vals[i] = nul.Replace(s)
+			vals[i] = bot.StorableText(s)
 		}
 	}
 	return vals

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"paperboy/bot"
@@ -237,10 +236,12 @@ func (db *DB) Finish(ctx context.Context, c bot.Claim, state, lastError string, 
 	if state == bot.DeliverySent {
 		lastError, nextRetry = "", time.Time{}
 	}
+	// An error may quote an upstream response's bytes: store what both
+	// engines can hold.
 	res, err := db.sql.ExecContext(ctx, `UPDATE deliveries
 		SET state = ?, owner = '', claimed_until = NULL, renewed_at = NULL, last_error = ?, next_retry = ?, updated_at = ?
 		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
-		state, cutRunes(cleanText(lastError), maxLastError), nullTime(nextRetry), formatTime(db.Now()),
+		state, cutRunes(bot.StorableText(lastError), maxLastError), nullTime(nextRetry), formatTime(db.Now()),
 		k.Platform, k.Channel, k.Date, c.Owner, c.Token, bot.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("finish delivery: %w", err)
@@ -381,12 +382,6 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return formatTime(t)
-}
-
-// cleanText returns s as valid UTF-8 without NUL characters: an error may
-// quote an upstream response's bytes, and PostgreSQL's text takes neither.
-func cleanText(s string) string {
-	return nul.Replace(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // cutRunes returns s cut to at most n characters (runes); search's

@@ -73,6 +73,10 @@ func openPostgres(url string) (*DB, error) {
 	}
 	db.sql.SetMaxOpenConns(pgMaxConns)
 	db.sql.SetMaxIdleConns(pgMaxConns)
+	if pgCfg.RuntimeParams[readOnlyParam] == "on" {
+		db.readOnly = true
+		return db, nil // a reader cannot migrate; OpenReadOnly checks the schema
+	}
 	if err := db.migratePostgres(context.Background()); err != nil {
 		db.sql.Close()
 		return nil, fmt.Errorf("open database: %w", err)

@@ -1,7 +1,13 @@
-// Package store keeps paperboy's papers, day batches and TL;DR cache in
-// SQLite, through GORM and the pure-Go driver github.com/glebarez/sqlite, and
-// implements bot.Store. Full-text search uses SQLite's FTS5; nothing outside
-// this package sees FTS5 syntax, so the store can move to PostgreSQL later.
+// Package store keeps paperboy's papers, day batches, TL;DR cache,
+// subscriptions, delivery ledger and vectors, and implements bot.Store. It
+// has two engines behind one DB type: a SQLite file (the embedded default),
+// through GORM and the pure-Go driver github.com/glebarez/sqlite, and a
+// PostgreSQL database shared by several replicas, through
+// gorm.io/driver/postgres (pgx). Open picks the engine from the name.
+// Full-text search is FTS5 on SQLite and a tsvector with a GIN index on
+// PostgreSQL; nothing outside this package sees either. Each engine has its
+// own append-only migrations (migrations/, migrations_pg/), applied by Open.
+// The package imports bot and never an adapter or summarize.
 package store
 
 import (
@@ -65,6 +71,7 @@ type DB struct {
 	// vectorWindow is how many of the newest papers' vectors Nearest
 	// scans (maxVectors); tests lower it.
 	vectorWindow int
+	readOnly     bool // opened by OpenReadOnly: Close writes nothing
 }
 
 // Open opens the database named by dsn and brings its schema up to date;
@@ -121,6 +128,19 @@ func openSQLite(path string) (*DB, error) { return openDSN(dsn(path)) }
 
 // openDSN is openSQLite for a data source name; tests add URI parameters.
 func openDSN(dsn string) (*DB, error) {
+	db, err := openConn(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(context.Background(), migrationFS, "migrations"); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("open database: %w", fileErr(err))
+	}
+	return db, nil
+}
+
+// openConn opens a pool on a SQLite data source name and migrates nothing.
+func openConn(dsn string) (*DB, error) {
 	cfg := gormConfig
 	// A full disk or a read-only file is told in words (errors.go).
 	cfg.TranslateError = true
@@ -134,10 +154,6 @@ func openDSN(dsn string) (*DB, error) {
 	}
 	db.sql.SetMaxOpenConns(maxConns)
 	db.sql.SetMaxIdleConns(maxConns)
-	if err := db.migrate(context.Background(), migrationFS, "migrations"); err != nil {
-		db.sql.Close()
-		return nil, fmt.Errorf("open database: %w", fileErr(err))
-	}
 	return db, nil
 }
 
@@ -145,8 +161,7 @@ func openDSN(dsn string) (*DB, error) {
 // are per connection, so they go in the DSN, which the driver applies to
 // every new pooled connection; a one-off PRAGMA would reach only one of them.
 func dsn(file string) string {
-	// SQLite decodes %HH in URI filenames; escape what would end the path.
-	file = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
+	file = escapeFile(file)
 	pragmas := []string{
 		// WAL: readers (searches, /papers today) never block the writer or
 		// each other, and commits are cheaper than with a rollback journal.
@@ -174,12 +189,18 @@ func dsn(file string) string {
 	return "file:" + file + "?" + strings.Join(pragmas, "&")
 }
 
+// escapeFile escapes what would end the path in a URI filename: SQLite
+// decodes %HH there.
+func escapeFile(file string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
+}
+
 // Close waits for searches still running in the background, then closes
 // the database.
 func (db *DB) Close() error {
 	db.running.Wait()
 	var optErr error
-	if !db.sql.pg {
+	if !db.sql.pg && !db.readOnly {
 		// PRAGMA optimize refreshes the query planner's statistics where
 		// they are stale; SQLite recommends it before closing a long-lived
 		// connection. PostgreSQL's autovacuum does this by itself.

@@ -352,7 +352,7 @@ func TestSummarizeErrors(t *testing.T) {
 		{"StringErrorModelNotFound", status(404, stringError), 1, "did not answer: HTTP 404; check the base URL", "model not found"},
 		{"ProxyHTML502Twice", status(502, proxyHTML502), 2, "did not answer: HTTP 502.", "Bad Gateway"},
 		{"RateLimitedTwice", status(429, openAIRateLimit), 2, "did not answer: HTTP 429.", "Rate limit reached"},
-		{"RetryAfterTooLong", status(429, openAIRateLimit, "Retry-After", "120"), 1, "did not answer: HTTP 429.", "Rate limit"},
+		{"RetryAfterTooLong", status(429, openAIRateLimit, "Retry-After", "120"), 1, "did not answer: HTTP 429; it asked to wait 2m0s, try again later.", "Rate limit"},
 		{"Unauthorized", status(401, `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`), 1, "refused the request: HTTP 401; check the API key.", "Incorrect"},
 		{"EmptyChoices", status(200, `{"id":"x","object":"chat.completion","choices":[],"usage":{}}`), 1, "returned an empty answer.", ""},
 		{"EmptyContent", answer("  "), 1, "returned an empty answer.", ""},

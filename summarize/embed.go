@@ -16,6 +16,18 @@ import (
 // EmbedderConfig.Timeout is 0.
 const DefaultEmbedTimeout = 30 * time.Second
 
+// The embeddings retry policy (see Embedder.retry). Embedding the store is
+// a batch job: it waits out a busy or restarting endpoint (a local server
+// loading its model answers 503 for seconds) rather than fail the batch.
+// A query's embedding has a deadline of seconds, which leaves no room for
+// a retry, so search still falls back to words at once.
+const (
+	embedAttempts   = 4
+	embedBackoff    = time.Second
+	embedMaxBackoff = 8 * time.Second
+	embedMaxWait    = time.Minute // a longer Retry-After is not waited for
+)
+
 // EmbedderConfig configures an Embedder.
 type EmbedderConfig struct {
 	// BaseURL is the server's API root, version path included:
@@ -42,6 +54,9 @@ type Embedder struct {
 	model   string
 	host    string // where errors say the endpoint is: host[:port] only
 	timeout time.Duration
+	apiKey  bot.Secret // redacted from the server's messages
+	// sleep waits between attempts; tests replace it to skip the wait.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 var _ bot.Embedder = (*Embedder)(nil)
@@ -65,19 +80,21 @@ func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 	oc.BaseURL = base
 	// go-openai's default client has no timeout and reads any answer whole.
 	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: newTransport(maxEmbedBody)}
-	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout}, nil
+	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout,
+		apiKey: cfg.APIKey, sleep: bot.Sleep}, nil
 }
 
 // EmbedModel returns the model name, which the engine stores with every
 // vector.
 func (c *Embedder) EmbedModel() string { return c.model }
 
-// Embed returns the vectors of texts, in order, from one request. Every
-// vector has the same, non-zero length. Errors are EUNAVAILABLE *bot.Errors
-// that name the server's host and the HTTP status, nothing more, or
-// ctx.Err() when ctx ended before the call started. There is no retry:
-// search falls back to words at once, and `paperboy embed` leaves a failed
-// batch to its next run.
+// Embed returns the vectors of texts, in order. Every vector has the same,
+// non-zero length. A transient failure (429, a 5xx, a timeout or a refused
+// connection) is tried again by the embeddings retry policy, when ctx's
+// deadline leaves room for another whole request. Errors are EUNAVAILABLE
+// *bot.Errors that name the server's host, the HTTP status and the
+// server's own message with the key redacted, or ctx.Err() when ctx ended
+// before the call started.
 func (c *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -85,11 +102,33 @@ func (c *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	if len(texts) == 0 {
 		return nil, nil
 	}
-	resp, err := c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: texts, Model: openai.EmbeddingModel(c.model)})
+	req := openai.EmbeddingRequestStrings{Input: texts, Model: openai.EmbeddingModel(c.model)}
+	var resp openai.EmbeddingResponse
+	err := c.retry().Do(ctx, func(int) error {
+		hint := new(retryHint)
+		var err error
+		resp, err = c.api.CreateEmbeddings(context.WithValue(ctx, hintKey{}, hint), req)
+		if err != nil && retryable(err) {
+			return bot.Transient(err, hint.after)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, c.embedError(err)
 	}
 	return c.vectors(resp, len(texts))
+}
+
+// retry is the Embedder's bot.Retry: see the policy's constants.
+func (c *Embedder) retry() bot.Retry {
+	return bot.Retry{
+		Attempts:       embedAttempts,
+		Backoff:        embedBackoff,
+		MaxBackoff:     embedMaxBackoff,
+		MaxWait:        embedMaxWait,
+		AttemptTimeout: c.timeout,
+		Sleep:          c.sleep,
+	}
 }
 
 // vectors orders the response's vectors by index and checks them.
@@ -109,9 +148,13 @@ func (c *Embedder) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, e
 	return out, nil
 }
 
-// embedError turns a failure into an EUNAVAILABLE error that names the host
-// and the status only: never a path, the key or a body.
+// embedError turns a failure into an EUNAVAILABLE error that names the
+// host, the status and the server's message: never a path, the key or the
+// rest of a body.
 func (c *Embedder) embedError(err error) error {
-	return endpoint{name: "The embeddings endpoint at " + c.host, timeout: c.timeout, limit: maxEmbedBody,
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return endpoint{name: "The embeddings endpoint at " + c.host, timeout: c.timeout, limit: maxEmbedBody, said: serverMessage(err, c.apiKey),
 		key: "embeddings.api_key", url: "embeddings.base_url (it usually ends in /v1) and embeddings.model"}.error(err)
 }

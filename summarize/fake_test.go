@@ -119,7 +119,7 @@ func sequence(replies ...func(http.ResponseWriter, *http.Request, int)) func(htt
 	}
 }
 
-// Real error bodies of OpenAI-compatible servers (see tech-notes §4.3).
+// Real error bodies of OpenAI-compatible servers (llama.cpp, vLLM, OpenAI, a proxy).
 const (
 	llamaCppLoading = `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`
 	vLLMBadRequest  = `{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}`

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sashabaranov/go-openai"
@@ -81,22 +80,29 @@ type endpoint struct {
 	timeout  time.Duration // one attempt's
 	limit    int64         // the largest answer read
 	key, url string        // what to check on a refusal, and on a 404
+	// said, when set, is the server's own message (serverMessage), quoted
+	// after the status.
+	said string
 }
 
 // error turns a failed call into an EUNAVAILABLE error that names the
 // endpoint and the status only: never a path, the key or a body.
 func (e endpoint) error(err error) error {
 	code := httpStatus(err)
+	status := "HTTP " + strconv.Itoa(code)
+	if e.said != "" {
+		status += fmt.Sprintf(" (%q)", e.said)
+	}
 	var ue *url.Error
 	switch {
 	case errors.Is(err, errTooLarge):
 		return bot.Errorf(bot.EUNAVAILABLE, "%s sent an answer larger than %d KiB; paperboy did not read it.", e.name, e.limit>>10)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return bot.Errorf(bot.EUNAVAILABLE, "%s refused the request: HTTP %d; check %s.", e.name, code, e.key)
+		return bot.Errorf(bot.EUNAVAILABLE, "%s refused the request: %s; check %s.", e.name, status, e.key)
 	case code == http.StatusNotFound:
-		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: HTTP 404; check %s.", e.name, e.url)
+		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: %s; check %s.", e.name, status, e.url)
 	case code != 0:
-		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: HTTP %d.", e.name, code)
+		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer: %s%s.", e.name, status, askedWait(err))
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ue) && ue.Timeout()):
 		return bot.Errorf(bot.EUNAVAILABLE, "%s did not answer within %s.", e.name, e.timeout)
 	case ue != nil:
@@ -117,18 +123,40 @@ func (c *Client) describe(err error) string {
 	switch {
 	case errors.As(err, &re):
 		s = "HTTP " + strconv.Itoa(re.HTTPStatusCode)
-		if errors.As(re.Err, &ae) && ae.Message != "" {
-			s += ": " + ae.Message
+		if msg := serverMessage(err, c.apiKey); msg != "" {
+			s += ": " + msg
 		}
 	case errors.As(err, &ae):
-		s = fmt.Sprintf("HTTP %d: %s", ae.HTTPStatusCode, ae.Message)
+		s = fmt.Sprintf("HTTP %d: %s", ae.HTTPStatusCode, serverMessage(err, c.apiKey))
 	case errors.As(err, &ue):
 		s = ue.Op + ": " + ue.Err.Error()
 	default:
 		s = err.Error()
 	}
-	if c.apiKey != "" {
-		s = strings.ReplaceAll(s, string(c.apiKey), "REDACTED")
+	return bot.Truncate(c.apiKey.RedactIn(s), 200)
+}
+
+// maxServerMessage bounds the server's message quoted in an error.
+const maxServerMessage = 200
+
+// serverMessage returns the message of an OpenAI-style error body
+// ({"error":{"message":…}}), cleaned to one line, cut to maxServerMessage
+// characters and with key redacted; "" when there is none. It is untrusted
+// text: the renderers escape it like any other.
+func serverMessage(err error, key bot.Secret) string {
+	var ae *openai.APIError
+	if !errors.As(err, &ae) || ae.Message == "" {
+		return ""
 	}
-	return bot.Truncate(s, 200)
+	return bot.Truncate(bot.CleanTitle(key.RedactIn(ae.Message)), maxServerMessage)
+}
+
+// askedWait says how long the server asked to wait when that was more than
+// the retries wait for (bot.RetryError.Wait), or "".
+func askedWait(err error) string {
+	var re *bot.RetryError
+	if errors.As(err, &re) && re.Wait > 0 {
+		return fmt.Sprintf("; it asked to wait %s, try again later", re.Wait)
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,7 +20,7 @@ var copyStoreCommand = &command{
 		"several replicas. A DST that holds anything is refused unless --resume is given; then only the\n" +
 		"rows it lacks are added (nothing there is overwritten), so an interrupted copy resumes where it stopped.",
 	flags: func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.from, "from", "", "the store to copy: SQLite file or postgres:// URL")
+		fs.StringVar(&o.from, "from", "", "the store to copy, which must exist and is only read: SQLite file or postgres:// URL")
 		fs.StringVar(&o.to, "to", "", "the store to copy into (created if a SQLite file does not exist)")
 		fs.BoolVar(&o.resume, "resume", false, "copy into a store that is not empty, adding only what it lacks")
 	},
@@ -35,8 +36,10 @@ func runCopyStore(ctx context.Context, m *Main, o *options, args []string) error
 	case o.from == o.to:
 		return usageErrorf("copy-store: --from and --to are the same store")
 	}
-	src, err := store.Open(o.from)
-	if err != nil {
+	src, err := store.OpenReadOnly(o.from)
+	if errors.Is(err, store.ErrNoStore) {
+		return fmt.Errorf("copy-store --from: %w", err)
+	} else if err != nil {
 		return fmt.Errorf("open %s: %w", store.Redact(o.from), err)
 	}
 	defer src.Close()

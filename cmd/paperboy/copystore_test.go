@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"maps"
@@ -218,6 +219,30 @@ func TestMain_CopyStore(t *testing.T) {
 		r = mustRun(t, nil, "copy-store", "--from", src, "--to", dst, "--resume")
 		if !strings.Contains(r.stderr, "0/149 papers") {
 			t.Fatalf("second resume: %q, want nothing new", r.stderr)
+		}
+	})
+
+	t.Run("NoSuchStore", func(t *testing.T) {
+		typo, dst := filepath.Join(t.TempDir(), "typo.db"), filepath.Join(t.TempDir(), "dst.db")
+		r := runMain(t, nil, "", "copy-store", "--from", typo, "--to", dst)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "paperboy: ") || !strings.Contains(r.stderr, "no such store") {
+			t.Fatalf("exit %d: %q; want 1 and \"no such store\"", r.code, r.stderr)
+		}
+		for _, path := range []string{typo, dst} {
+			if _, err := os.Stat(path); err == nil {
+				t.Errorf("%s was created", path)
+			}
+		}
+	})
+
+	t.Run("ReadOnlySource", func(t *testing.T) {
+		before, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, nil, "copy-store", "--from", src, "--to", filepath.Join(t.TempDir(), "ro.db"))
+		if after, err := os.ReadFile(src); err != nil || !bytes.Equal(before, after) {
+			t.Fatalf("copying changed the source file (%v)", err)
 		}
 	})
 

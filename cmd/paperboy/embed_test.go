@@ -126,3 +126,53 @@ func TestMain_Embed(t *testing.T) {
 		}
 	})
 }
+
+// TestMain_EmbedFails: an endpoint that refuses makes embed say why (the
+// status and the endpoint's message, the key redacted) and exit 1, also
+// when only some batches failed.
+func TestMain_EmbedFails(t *testing.T) {
+	const key = "sk-embed-very-secret"
+	tests := []struct {
+		name  string
+		fail  func(input []string) bool // which requests the endpoint refuses
+		code  int
+		want  string
+		quote string
+	}{
+		{"Unauthorized", func([]string) bool { return true }, 401, "HTTP 401", "Incorrect API key provided: REDACTED"},
+		{"SomeBatches", func(in []string) bool { return strings.Contains(strings.Join(in, " "), "PixRestore") }, 400, "papers not embedded", "input rejected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var req struct{ Input []string }
+				json.NewDecoder(r.Body).Decode(&req)
+				if !tt.fail(req.Input) {
+					resp := `{"data":[`
+					for i := range req.Input {
+						resp += fmt.Sprintf(`%s{"index":%d,"embedding":[1,%d]}`, map[bool]string{true: ",", false: ""}[i > 0], i, i)
+					}
+					fmt.Fprint(w, resp+`]}`)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.code)
+				msg := map[int]string{401: "Incorrect API key provided: " + key, 400: "input rejected"}[tt.code]
+				fmt.Fprintf(w, `{"error":{"message":%q,"type":"invalid_request_error"}}`, msg)
+			}))
+			defer srv.Close()
+			env := importedDB(t)
+			env["EMB_KEY"] = key
+			env["PAPERBOY_CONFIG"] = writeConfig(t, t.TempDir(),
+				fmt.Sprintf("embeddings:\n  base_url: %s/v1\n  model: m\n  api_key: ${EMB_KEY}\n  batch_size: 7\n", srv.URL))
+			r := runMain(t, env, "", "embed")
+			line := strings.TrimSpace(r.stderr)
+			if r.code != 1 || !strings.HasPrefix(line, "paperboy: ") || strings.Count(line, "\n") != 0 {
+				t.Fatalf("exit %d, stderr %q; want 1 and one line", r.code, r.stderr)
+			}
+			if !strings.Contains(line, tt.want) || !strings.Contains(line, tt.quote) || strings.Contains(r.stdout+r.stderr, key) {
+				t.Fatalf("stderr %q; want %q and %q, and no key", line, tt.want, tt.quote)
+			}
+		})
+	}
+}

@@ -105,9 +105,23 @@ var embedCommand = &command{
 		fmt.Fprintf(m.Stdout, "embedded %d of %d papers with %s in %.1fs", stats.Embedded, stats.Total,
 			a.engine.Embedder.EmbedModel(), time.Since(start).Seconds())
 		if stats.Failed > 0 {
-			fmt.Fprintf(m.Stdout, "; %d failed (run paperboy embed again)", stats.Failed)
+			fmt.Fprintf(m.Stdout, "; %d failed", stats.Failed)
 		}
 		fmt.Fprintln(m.Stdout)
-		return err
+		return embedFailure(stats, err)
 	},
+}
+
+// embedFailure is embed's error: the run's own, or else, when any batch
+// failed, why the last one did. Either way the command exits 1, and the
+// papers not embedded are left for the next run.
+func embedFailure(stats bot.EmbedStats, err error) error {
+	switch {
+	case err != nil:
+		return fmt.Errorf("embedding stopped, %d of %d papers not embedded (fix this, then run paperboy embed again): %s",
+			stats.Failed, stats.Total, errorLine(err))
+	case stats.Failed > 0:
+		return fmt.Errorf("%d of %d papers not embedded (run paperboy embed again): %s", stats.Failed, stats.Total, errorLine(stats.LastFailure))
+	}
+	return nil
 }

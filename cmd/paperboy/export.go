@@ -12,9 +12,9 @@ import (
 
 var exportCommand = &command{
 	usage: "export [--date YYYY-MM-DD] [FILE]",
-	help: "Write stored papers as JSON Lines: every paper, or with --date that day's batch.\n" +
+	help: "Write stored papers as JSON Lines: every paper with the day batches it is in, or with --date that day's batch.\n" +
 		"FILE defaults to stdout. " +
-		"`paperboy import` reads the file back, batches included.",
+		"`paperboy import` reads the file back, batches included: into an empty store it gives back the same days.",
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.date, "date", "", "export only this day's batch, YYYY-MM-DD")
 	},
@@ -60,9 +60,9 @@ func runExport(ctx context.Context, m *Main, o *options, args []string) error {
 func exportPapers(ctx context.Context, a *app, w *bufio.Writer, date string) (int, error) {
 	n := 0
 	if date == "" {
-		err := a.db.EachPaper(ctx, func(p bot.Paper) error {
+		err := a.db.EachExport(ctx, func(e bot.Export) error {
 			n++
-			return bot.WriteExport(w, p, "")
+			return bot.WriteExport(w, e)
 		})
 		return n, err
 	}
@@ -78,7 +78,7 @@ func exportPapers(ctx context.Context, a *app, w *bufio.Writer, date string) (in
 		return 0, bot.Errorf(bot.ENOTFOUND, "No batch for %s to export.", day)
 	}
 	for _, p := range b.Papers {
-		if err := bot.WriteExport(w, p, day); err != nil {
+		if err := bot.WriteExport(w, bot.Export{Paper: p, Date: day}); err != nil {
 			return n, err
 		}
 		n++

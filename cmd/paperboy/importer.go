@@ -93,6 +93,7 @@ type importStats struct {
 	records  int // records read: papers (kept or filtered out) and skipped ones
 	filtered int
 	skipped  int
+	repeated int // papers whose id the file had already given
 	result   bot.SaveResult
 }
 
@@ -122,7 +123,7 @@ func (m *Main) importFile(ctx context.Context, a *app, name, date string, filter
 	if ferr := im.Flush(ctx); ferr != nil && err == nil {
 		err = ferr
 	}
-	st.result = im.Result
+	st.result, st.repeated = im.Result, im.Repeated
 	if err == nil && im.Result.Added >= optimizeAfter {
 		bar.describe("optimizing the search index")
 		if err = a.db.Optimize(ctx); err != nil {
@@ -142,6 +143,9 @@ func (m *Main) importFile(ctx context.Context, a *app, name, date string, filter
 func (st importStats) summary(name string, keepStored, filtered bool, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s): %d added, %d updated, ", name, st.format, st.result.Added, st.result.Updated)
+	if st.repeated > 0 {
+		fmt.Fprintf(&b, "%d repeated (an id given again is stored once, the later copy wins), ", st.repeated)
+	}
 	if keepStored {
 		fmt.Fprintf(&b, "%d already stored, ", st.result.AlreadyStored)
 	}

@@ -193,6 +193,28 @@ func TestMain_Today(t *testing.T) {
 	}
 }
 
+// TestMain_TodayFallback: on a day without a batch, the JSON form shows
+// the batch the text form shows (the latest earlier one) and names it.
+func TestMain_TodayFallback(t *testing.T) {
+	env := importedDB(t)
+	var got struct {
+		Date      string `json:"date"`
+		BatchDate string `json:"batch_date"`
+		Papers    []struct{ ID string }
+	}
+	r := mustRun(t, env, "today", "--date", "2026-08-22", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if got.Date != "2026-08-22" || got.BatchDate != "2026-08-19" || len(got.Papers) == 0 {
+		t.Fatalf("date %q, batch_date %q, %d papers; want 2026-08-22, 2026-08-19 and its papers", got.Date, got.BatchDate, len(got.Papers))
+	}
+	text := mustRun(t, env, "today", "--date", "2026-08-22").stdout
+	if !strings.Contains(text, "showing the latest, Wed 19 Aug 2026") || !strings.Contains(text, got.Papers[0].ID) {
+		t.Fatalf("text form shows another batch than the JSON's first paper %s:\n%.600s", got.Papers[0].ID, text)
+	}
+}
+
 func TestMain_Search(t *testing.T) {
 	env := importedDB(t)
 	r := mustRun(t, env, "search", "--json", "--limit", "5", "self-play")

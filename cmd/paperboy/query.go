@@ -45,18 +45,16 @@ var todayCommand = &command{
 }
 
 // todayJSON is the contract's shape for `today --json`: the day asked for
-// and its papers. A day without a batch has an empty list; batch_date says
-// which stored batch the papers come from.
+// and the batch shown, the same one the text form shows. On a day without a
+// batch that is the latest earlier one, and batch_date names it; with no
+// batch stored at all the list is empty and batch_date is left out.
 func todayJSON(day string, b bot.Batch) any {
-	var papers []bot.Paper
-	if b.Date == day {
-		papers = b.Papers
-	}
 	return struct {
-		Date   string      `json:"date"`
-		Source string      `json:"source,omitempty"`
-		Papers []paperJSON `json:"papers"`
-	}{day, b.Source, papersJSON(papers)}
+		Date      string      `json:"date"`
+		BatchDate string      `json:"batch_date,omitempty"`
+		Source    string      `json:"source,omitempty"`
+		Papers    []paperJSON `json:"papers"`
+	}{day, b.Date, b.Source, papersJSON(b.Papers)}
 }
 
 // paperJSON is one paper of a list in the contract's JSON (today, top).

@@ -96,6 +96,7 @@ func (s onceSource) Fetch(ctx context.Context, date string) (bot.Batch, error) {
 	if err != nil {
 		return bot.Batch{}, err
 	}
+	b.Limit() // as the engine would before storing it
 	if _, err := s.db.SaveBatch(ctx, b); err != nil {
 		return bot.Batch{}, fmt.Errorf("save batch %s: %w", b.Date, err)
 	}

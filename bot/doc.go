@@ -1,0 +1,43 @@
+// Package bot is paperboy's core: what a paper, a day's batch, a command, a
+// reply and an error are, and the engine that answers commands and
+// delivers the daily batch. Everything else is a plug that bot defines the
+// shape of and never imports.
+//
+// # What lives here
+//
+//   - The domain: Paper, Batch, Item (a paper read from a file or a
+//     source), Command, Reply and Card, Error with its codes (EINVALID,
+//     ENOTFOUND, EUNAVAILABLE, ...), Subscription, Delivery.
+//   - The interfaces bot consumes, each small and owned here: Store,
+//     Source, Chat, Summarizer, Answerer, Embedder, Vectors, Ledger,
+//     Signals. store implements the storage ones; adapters/hf and
+//     adapters/arxiv are Sources; adapters/discord, adapters/slack,
+//     adapters/email and adapters/console are Chats; summarize is the
+//     Summarizer, Answerer and Embedder.
+//   - The Engine: /papers today, search (words, and meaning when an
+//     Embedder is set), tldr with its cache, ask, related, top, subscribe;
+//     Fetch and Importer, which store papers. The Deliverer and Scheduler
+//     post each day's batch to every subscribed channel exactly once,
+//     through the delivery ledger.
+//   - The policies every package calls instead of writing its own: Retry
+//     and RetryAfter (outbound HTTP), Secret (redaction), the limits of a
+//     paper and Paper.Limit, which makes every paper fit to store before a
+//     store sees it (limits.go), text cleaning for people (text.go, tex.go)
+//     and the checks of LLM output (tldr_check.go, ask_check.go).
+//
+// # The import rule
+//
+// bot imports the standard library only, and so does each of its
+// subpackages (besides bot itself); .ci/lint checks it. Dependencies point
+// at bot: adapters, store and summarize import bot and never each other,
+// and only cmd/paperboy wires them together.
+//
+// # Rooms
+//
+// A new concern gets its own leaf package under bot/, with a package doc
+// saying what lives there and what it may import:
+//
+//   - bot/bottest: hand-written fakes of bot's interfaces, for tests only.
+//   - bot/taste: the taste model, which places papers for a channel from
+//     its saves and "not for us" marks (Signal, Card.Why).
+package bot
