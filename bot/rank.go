@@ -98,6 +98,32 @@ type Taste struct {
 	mu    sync.Mutex
 	vocab *taste.Vocabulary
 	built TasteState // the vocabulary's state, without data
+	// vectors caches papers' vectors in vocab, at most maxVectors.
+	vectors map[string]taste.Vector
+}
+
+// maxVectors bounds the vector cache: a corpus of training papers and a
+// few days of candidates. At about 1.5 KB a vector, 12 MB at most.
+const maxVectors = 8000
+
+// paper returns p as the model reads it, with its vector in v, from the
+// cache when it is there.
+func (t *Taste) paper(v *taste.Vocabulary, p Paper) taste.Paper {
+	d := taste.Doc{ID: p.ID, Title: p.Title, Abstract: p.Abstract}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.vocab != v {
+		return v.Paper(d)
+	}
+	if x, ok := t.vectors[p.ID]; ok {
+		return taste.Paper{Doc: d, Vector: x}
+	}
+	tp := v.Paper(d)
+	if len(t.vectors) >= maxVectors {
+		clear(t.vectors)
+	}
+	t.vectors[p.ID] = tp.Vector
+	return tp
 }
 
 // DefaultPopularity is the weight of a paper's standardised log upvotes
@@ -156,17 +182,18 @@ func (t *Taste) order(ctx context.Context, sub Subscription, papers []Paper) (Ra
 	if err != nil {
 		return Ranking{}, err
 	}
-	return rankBy(m, v, papers, t.Popularity), nil
+	return t.rankBy(m, v, papers), nil
 }
 
 // rankBy orders papers by model m, blending in upvotes when they have any.
-func rankBy(m taste.Model, v *taste.Vocabulary, papers []Paper, popularity float64) Ranking {
+func (t *Taste) rankBy(m taste.Model, v *taste.Vocabulary, papers []Paper) Ranking {
+	popularity := t.Popularity
 	tp := make([]taste.Paper, len(papers))
 	ups := make([]int, len(papers))
 	byID := make(map[string]Paper, len(papers))
 	anyUp := false
 	for i, p := range papers {
-		tp[i], ups[i] = v.Paper(tasteDoc(p)), p.Upvotes
+		tp[i], ups[i] = t.paper(v, p), p.Upvotes
 		byID[p.ID] = p
 		anyUp = anyUp || p.Upvotes > 0
 	}
@@ -181,10 +208,13 @@ func rankBy(m taste.Model, v *taste.Vocabulary, papers []Paper, popularity float
 	return r
 }
 
-// tasteDoc is what the model reads of a paper: cleaned title and abstract,
-// never Hugging Face's keywords or AI summary.
+// tasteDoc is what the model reads of a paper: title and abstract, never
+// Hugging Face's keywords or AI summary. The text is not cleaned: the
+// model reads only words, so TeX markup costs a few rare terms, and
+// cleaning costs more than the rest of ranking. Reasons clean the titles
+// they quote.
 func tasteDoc(p Paper) taste.Doc {
-	return taste.Doc{ID: p.ID, Title: CleanTitle(p.Title), Abstract: CleanAbstract(p.Abstract)}
+	return taste.Doc{ID: p.ID, Title: p.Title, Abstract: p.Abstract}
 }
 
 // lesson is what a channel said, by paper id.
@@ -249,4 +279,48 @@ func (t *Taste) logger() *slog.Logger {
 		return t.Logger
 	}
 	return slog.Default()
+}
+
+// MaxInterests bounds an interest sentence, in characters.
+const MaxInterests = 300
+
+// ParseInterests checks an interest sentence: one line of at most
+// MaxInterests characters, spaces collapsed.
+func ParseInterests(s string) (string, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	if n := len([]rune(s)); n > MaxInterests {
+		return "", Errorf(EINVALID, "The interests are %d characters; keep them under %d, one sentence.", n, MaxInterests)
+	}
+	return s, nil
+}
+
+// optionFields splits command options at spaces, keeping a quoted value
+// whole: interests="retrieval and RAG" (straight or curly quotes, as
+// phones type them) is one field, without its quotes.
+func optionFields(s string) []string {
+	var out []string
+	var cur strings.Builder
+	var closing rune
+	for _, r := range s {
+		switch {
+		case closing != 0 && r == closing:
+			closing = 0
+		case closing == 0 && (r == '"' || r == '“'):
+			closing = '"'
+			if r == '“' {
+				closing = '”'
+			}
+		case closing == 0 && (r == ' ' || r == '\t' || r == '\n'):
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }

@@ -42,7 +42,7 @@ func (t *Taste) loadVocabulary(ctx context.Context) (*taste.Vocabulary, error) {
 		return nil, fmt.Errorf("decode vocabulary: %w", err)
 	}
 	s.Data = nil
-	t.vocab, t.built = v, s
+	t.vocab, t.built, t.vectors = v, s, map[string]taste.Vector{}
 	return v, nil
 }
 
@@ -68,7 +68,7 @@ func (t *Taste) buildVocabulary(ctx context.Context, stored int) (*taste.Vocabul
 		return nil, fmt.Errorf("save vocabulary: %w", err)
 	}
 	s.Data = nil
-	t.vocab, t.built = v, s
+	t.vocab, t.built, t.vectors = v, s, map[string]taste.Vector{}
 	return v, nil
 }
 
@@ -124,7 +124,7 @@ func (t *Taste) train(ctx context.Context, v *taste.Vocabulary, l lesson, o tast
 	others := make([]taste.Paper, 0, len(corpus))
 	for _, p := range corpus {
 		if !said[p.ID] {
-			others = append(others, v.Paper(tasteDoc(p)))
+			others = append(others, t.paper(v, p))
 		}
 	}
 	lesson := taste.Lesson{Saves: saves, NotForUs: nope, Others: others, Interests: l.interests}
@@ -143,7 +143,9 @@ func (t *Taste) papers(ctx context.Context, v *taste.Vocabulary, ids []string) (
 		case err != nil:
 			return nil, fmt.Errorf("read paper %s: %w", id, err)
 		}
-		out = append(out, v.Paper(tasteDoc(p)))
+		tp := t.paper(v, p)
+		tp.Title = CleanTitle(p.Title) // reasons quote it
+		out = append(out, tp)
 	}
 	return out, nil
 }

@@ -16,10 +16,10 @@ func (m *Linear) MarshalBinary() ([]byte, error) {
 	var out []byte
 	out = binary.AppendUvarint(out, linearFormat)
 	out = appendString(out, m.Vocabulary)
-	for _, x := range []float64{m.opt.C, m.opt.StrongNegative, float64(m.opt.Feedback), m.opt.PriorSaves, m.opt.Sink, m.opt.SinkFrom, m.interest} {
+	for _, x := range []float64{m.opt.C, m.opt.StrongNegative, float64(m.opt.Feedback), m.opt.PriorSaves, m.opt.Sink, m.opt.SinkFrom, m.opt.Centroid, m.interest} {
 		out = appendFloat(out, x)
 	}
-	for _, p := range []part{m.saves, m.feedback, m.cosine} {
+	for _, p := range []part{m.saves, m.centroid, m.feedback, m.cosine} {
 		out = appendPart(out, p)
 	}
 	out = binary.AppendUvarint(out, uint64(len(m.saved)))
@@ -47,13 +47,13 @@ func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
 	if r.err == nil && m.Vocabulary != v.ID() {
 		return nil, ErrStale
 	}
-	f := make([]float64, 7)
+	f := make([]float64, 8)
 	for i := range f {
 		f[i] = r.float64()
 	}
-	m.opt = Options{C: f[0], StrongNegative: f[1], Feedback: int(f[2]), PriorSaves: f[3], Sink: f[4], SinkFrom: f[5]}
-	m.interest = f[6]
-	m.saves, m.feedback, m.cosine = r.part(v.Len()), r.part(v.Len()), r.part(v.Len())
+	m.opt = Options{C: f[0], StrongNegative: f[1], Feedback: int(f[2]), PriorSaves: f[3], Sink: f[4], SinkFrom: f[5], Centroid: f[6]}
+	m.interest = f[7]
+	m.saves, m.centroid, m.feedback, m.cosine = r.part(v.Len()), r.part(v.Len()), r.part(v.Len()), r.part(v.Len())
 	n := r.uvarint()
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		id, title := r.string(), r.string()
@@ -98,5 +98,8 @@ func (r *reader) part(cols int) part {
 	if p.sd == 0 {
 		p.sd = 1
 	}
-	return p
+	if !p.configured {
+		return p
+	}
+	return p.expand(cols)
 }

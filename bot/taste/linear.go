@@ -23,6 +23,9 @@ type Options struct {
 	// Sink pulls down papers close to a "not for us" one: the score loses
 	// Sink times the cosine above SinkFrom.
 	Sink, SinkFrom float64
+	// Centroid weighs the cosine to the mean of the saved papers beside
+	// the saves' SVM (Rocchio's positive centroid).
+	Centroid float64
 }
 
 // DefaultOptions are the options the benchmark was tuned with.
@@ -35,6 +38,7 @@ var DefaultOptions = Options{C: 0.1, StrongNegative: 3, Feedback: 40, PriorSaves
 type Linear struct {
 	Vocabulary string // the ID of the vocabulary it was trained on
 	saves      part   // the SVM of saves against the rest
+	centroid   part   // the mean of the saves, as weights
 	feedback   part   // the SVM of the sentence's nearest papers
 	cosine     part   // the sentence's own vector, as weights
 	interest   float64
@@ -48,6 +52,7 @@ type Linear struct {
 // and spread of its scores over the training corpus.
 type part struct {
 	w          Vector
+	dense      []float32 // w over every column, for scoring
 	b          float64
 	mean, sd   float64
 	weight     float64
@@ -58,7 +63,25 @@ func (p part) z(x Vector) float64 {
 	if !p.configured {
 		return 0
 	}
-	return p.weight * (p.w.Dot(x) + p.b - p.mean) / p.sd
+	return p.weight * (p.raw(x) - p.mean) / p.sd
+}
+
+// raw is w·x + b.
+func (p part) raw(x Vector) float64 {
+	s := p.b
+	for i, c := range x.Cols {
+		s += float64(p.dense[c]) * float64(x.Vals[i])
+	}
+	return s
+}
+
+// expand fills in dense from w, over cols columns.
+func (p part) expand(cols int) part {
+	p.dense = make([]float32, cols)
+	for i, c := range p.w.Cols {
+		p.dense[c] = p.w.Vals[i]
+	}
+	return p
 }
 
 // Train fits the channel's model on vocabulary v.
@@ -70,12 +93,15 @@ func Train(v *Vocabulary, l Lesson, o Options) *Linear {
 	m.interest = o.PriorSaves / (o.PriorSaves + float64(len(l.Saves)))
 	if len(l.Saves) > 0 {
 		m.saves = m.fit(v, l.Saves, l, 1)
+		if o.Centroid > 0 {
+			m.centroid = standardise(part{w: mean(l.Saves, v.Len()), weight: o.Centroid, configured: true}.expand(v.Len()), l.Others)
+		}
 	}
 	q := v.VectorOf(l.Interests)
 	if strings.TrimSpace(l.Interests) == "" || len(q.Cols) == 0 {
 		return m
 	}
-	m.cosine = standardise(part{w: q, weight: m.interest, configured: true}, l.Others)
+	m.cosine = standardise(part{w: q, weight: m.interest, configured: true}.expand(v.Len()), l.Others)
 	if near := nearest(q, l.Others, o.Feedback); len(near) > 0 {
 		m.feedback = m.fit(v, near, l, m.interest)
 	}
@@ -108,14 +134,14 @@ func (m *Linear) fit(v *Vocabulary, pos []Paper, l Lesson, weight float64) part 
 		ex = append(ex, example{x: p.Vector, y: -1, c: m.opt.C * cneg * m.opt.StrongNegative})
 	}
 	w, b := trainSVM(ex, v.Len())
-	return standardise(part{w: sparse(w), b: b, weight: weight, configured: true}, l.Others)
+	return standardise(part{w: sparse(w), b: b, weight: weight, configured: true}.expand(v.Len()), l.Others)
 }
 
 // standardise sets p's mean and spread over papers.
 func standardise(p part, papers []Paper) part {
 	var st stats
 	for _, x := range papers {
-		st.add(p.w.Dot(x.Vector) + p.b)
+		st.add(p.raw(x.Vector))
 	}
 	p.mean, p.sd = st.meanSD()
 	return p
@@ -142,6 +168,19 @@ func nearest(q Vector, papers []Paper, k int) []Paper {
 	return out
 }
 
+// mean is the unit-length mean of the papers' vectors.
+func mean(papers []Paper, cols int) Vector {
+	w := make([]float64, cols)
+	for _, p := range papers {
+		for i, c := range p.Vector.Cols {
+			w[c] += float64(p.Vector.Vals[i])
+		}
+	}
+	v := sparse(w)
+	v.normalize()
+	return v
+}
+
 func sparse(w []float64) Vector {
 	var v Vector
 	for c, x := range w {
@@ -156,7 +195,7 @@ func sparse(w []float64) Vector {
 // Score rates p: the saves' SVM, plus the interest sentence's cosine and
 // feedback SVM weighted by the prior, less the pull of "not for us".
 func (m *Linear) Score(p Paper) float64 {
-	s := m.saves.z(p.Vector) + m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
+	s := m.saves.z(p.Vector) + m.centroid.z(p.Vector) + m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
 	return s - m.sink(p.Vector)
 }
 

@@ -12,7 +12,7 @@ import (
 // shares with the interest sentence (or, when it shares none, the words
 // the sentence's feedback learnt that it has most of).
 func (m *Linear) Reason(p Paper) string {
-	fromSaves := m.saves.z(p.Vector)
+	fromSaves := m.saves.z(p.Vector) + m.centroid.z(p.Vector)
 	fromInterest := m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
 	if len(m.saved) > 0 && (fromSaves >= fromInterest || !m.cosine.configured) {
 		return "like " + quoteTitle(m.nearestSaved(p.Vector).Title)

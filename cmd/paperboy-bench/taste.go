@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/taste"
 	"paperboy/store"
 )
 
@@ -37,8 +39,26 @@ func runTaste(ctx context.Context, args []string, stdout io.Writer) error {
 	data := fs.String("data", filepath.Join("cmd", "paperboy-bench", "testdata", "hf_daily_2026-01_2026-06.jsonl.gz"), "the Daily Papers fixture")
 	dbPath := fs.String("db", "", "database to run in: a postgres:// URL, or empty for a new SQLite file in a temporary directory")
 	pop := fs.Float64("popularity", bot.DefaultPopularity, "weight of the day's upvotes beside the taste score (0: none)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	o := taste.DefaultOptions
+	fs.Float64Var(&o.C, "c", o.C, "the SVM's cost")
+	fs.Float64Var(&o.StrongNegative, "strong", o.StrongNegative, "weight of a \"not for us\" beside an unmarked paper")
+	fs.Float64Var(&o.PriorSaves, "prior", o.PriorSaves, "saves at which the sentence weighs half")
+	fs.Float64Var(&o.Centroid, "centroid", o.Centroid, "weight of the cosine to the saves' mean")
+	fs.IntVar(&o.Feedback, "feedback", o.Feedback, "papers nearest the sentence taken as its positives")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	recs, err := loadFixture(*data)
 	if err != nil {
@@ -50,7 +70,7 @@ func runTaste(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer cleanup()
 	r := &tasteRun{db: db, signals: benchSignals{}}
-	r.taste = &bot.Taste{Store: db, Signals: r.signals, Popularity: *pop}
+	r.taste = &bot.Taste{Store: db, Signals: r.signals, Popularity: *pop, Options: o}
 	for _, t := range tasteTeams {
 		r.plans = append(r.plans, planTeam(recs, t))
 	}
@@ -197,6 +217,7 @@ func ids(papers []bot.Paper) []string {
 // window, and the totals on each half.
 func (r *tasteRun) print(w io.Writer, pop float64, took time.Duration) {
 	modes := append([]string{"upvotes"}, tasteModes...)
+	fmt.Fprintf(w, "options %+v\n", r.taste.Options)
 	fmt.Fprintf(w, "taste benchmark: 8 teams, eval %s..%s (tuned on days before %s, reported on the rest), popularity %.2f, %s\n\n",
 		evalFirst, evalLast, tasteSplit, pop, took.Round(time.Second))
 	fmt.Fprintf(w, "| team | days | %s |\n|---|---|%s\n", strings.Join(modes, " | "), strings.Repeat("---|", len(modes)))
