@@ -182,28 +182,33 @@ func (t *Taste) order(ctx context.Context, sub Subscription, papers []Paper) (Ra
 	if err != nil {
 		return Ranking{}, err
 	}
-	return t.rankBy(m, v, papers), nil
+	return t.rankBy(m, v, papers, sub.Top), nil
 }
 
 // rankBy orders papers by model m, blending in upvotes when they have any.
-func (t *Taste) rankBy(m taste.Model, v *taste.Vocabulary, papers []Paper) Ranking {
+// The first top papers (all when top is 0) get their reason.
+func (t *Taste) rankBy(m taste.Model, v *taste.Vocabulary, papers []Paper, top int) Ranking {
 	popularity := t.Popularity
 	tp := make([]taste.Paper, len(papers))
 	ups := make([]int, len(papers))
-	byID := make(map[string]Paper, len(papers))
 	anyUp := false
 	for i, p := range papers {
 		tp[i], ups[i] = t.paper(v, p), p.Upvotes
-		byID[p.ID] = p
 		anyUp = anyUp || p.Upvotes > 0
 	}
 	if !anyUp {
 		popularity = 0
 	}
-	r := Ranking{By: RankTaste, Why: make(map[string]string, len(papers))}
-	for _, x := range taste.Rank(m, tp, ups, popularity) {
-		r.Papers = append(r.Papers, byID[x.ID])
-		r.Why[x.ID] = x.Why
+	if top <= 0 {
+		top = -1
+	}
+	r := Ranking{By: RankTaste, Why: make(map[string]string, min(len(papers), max(top, 0)))}
+	for _, x := range taste.Rank(m, tp, ups, popularity, top) {
+		p := papers[x.Index]
+		r.Papers = append(r.Papers, p)
+		if x.Why != "" {
+			r.Why[p.ID] = x.Why
+		}
 	}
 	return r
 }

@@ -134,8 +134,36 @@ func (m *Linear) fit(v *Vocabulary, pos []Paper, l Lesson, weight float64) part 
 		ex = append(ex, example{x: p.Vector, y: -1, c: m.opt.C * cneg * m.opt.StrongNegative})
 	}
 	w, b := trainSVM(ex, v.Len())
-	return standardise(part{w: sparse(w), b: b, weight: weight, configured: true}.expand(v.Len()), l.Others)
+	return standardise(part{w: strongest(w, maxWeights), b: b, weight: weight, configured: true}.expand(v.Len()), l.Others)
 }
+
+// maxWeights bounds the terms an SVM keeps, those of the largest weights:
+// a model stays a few tens of kilobytes, quick to read in every post.
+const maxWeights = 10_000
+
+// strongest returns w's n largest weights by magnitude, as a vector.
+func strongest(w []float64, n int) Vector {
+	v := sparse(w)
+	if len(v.Cols) <= n {
+		return v
+	}
+	idx := make([]int, len(v.Cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(cmp.Compare(abs32(v.Vals[b]), abs32(v.Vals[a])), cmp.Compare(a, b))
+	})
+	idx = idx[:n]
+	slices.Sort(idx)
+	out := Vector{Cols: make([]int32, n), Vals: make([]float32, n)}
+	for i, j := range idx {
+		out.Cols[i], out.Vals[i] = v.Cols[j], v.Vals[j]
+	}
+	return out
+}
+
+func abs32(x float32) float32 { return max(x, -x) }
 
 // standardise sets p's mean and spread over papers.
 func standardise(p part, papers []Paper) part {

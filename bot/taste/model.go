@@ -40,31 +40,33 @@ type Lesson struct {
 	Interests string
 }
 
-// Ranked is one paper's place in a ranking.
+// Ranked is one paper's place in a ranking: its index in the papers
+// ranked, its score, and its reason when asked for.
 type Ranked struct {
-	ID    string
+	Index int
 	Score float64
 	Why   string
 }
 
 // Rank orders papers by m, best first; papers that tie keep their order.
-// When popularity > 0, each score gains popularity times the paper's
-// standardised log upvotes (z over these papers): a paper the whole field
-// reads rises a little, not above what the channel clearly wants. upvotes
-// may be nil.
-func Rank(m Model, papers []Paper, upvotes []int, popularity float64) []Ranked {
+// The first explain papers get their reason (all of them when explain is
+// negative): reasons cost more than scores, and only the papers shown
+// need one. When popularity > 0, each score gains popularity times the
+// paper's standardised log upvotes (z over these papers): a paper the
+// whole field reads rises a little, not above what the channel clearly
+// wants. upvotes may be nil.
+func Rank(m Model, papers []Paper, upvotes []int, popularity float64, explain int) []Ranked {
 	out := make([]Ranked, len(papers))
 	pop := popularityScores(upvotes, len(papers))
 	for i, p := range papers {
-		out[i] = Ranked{ID: p.ID, Score: m.Score(p) + popularity*pop[i]}
+		out[i] = Ranked{Index: i, Score: m.Score(p) + popularity*pop[i]}
 	}
 	slices.SortStableFunc(out, func(a, b Ranked) int { return cmp.Compare(b.Score, a.Score) })
-	at := make(map[string]int, len(papers))
-	for i, p := range papers {
-		at[p.ID] = i
+	if explain < 0 || explain > len(out) {
+		explain = len(out)
 	}
-	for i := range out {
-		out[i].Why = m.Reason(papers[at[out[i].ID]])
+	for i := range out[:explain] {
+		out[i].Why = m.Reason(papers[out[i].Index])
 	}
 	return out
 }

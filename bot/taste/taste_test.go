@@ -51,8 +51,8 @@ func TestRank_Saves(t *testing.T) {
 	v := BuildVocabulary(append(docs, candidates...), DefaultVocabulary)
 	all := papers(v, docs)
 	m := Train(v, Lesson{Saves: all[:3], Others: all[3:]}, DefaultOptions)
-	ranked := Rank(m, papers(v, candidates), nil, 0)
-	if got, want := ranked[0].ID, "new-retrieval"; got != want {
+	ranked := Rank(m, papers(v, candidates), nil, 0, -1)
+	if got, want := papers(v, candidates)[ranked[0].Index].ID, "new-retrieval"; got != want {
 		t.Fatalf("first=%s, want %s (%+v)", got, want, ranked)
 	}
 	if why := ranked[0].Why; !strings.HasPrefix(why, "like “Better ") {
@@ -64,8 +64,8 @@ func TestRank_Interests(t *testing.T) {
 	docs := corpus()
 	v := BuildVocabulary(append(docs, candidates...), DefaultVocabulary)
 	m := Train(v, Lesson{Others: papers(v, docs), Interests: "speech recognition and speaker diarization"}, DefaultOptions)
-	ranked := Rank(m, papers(v, candidates), nil, 0)
-	if got, want := ranked[0].ID, "new-speech"; got != want {
+	ranked := Rank(m, papers(v, candidates), nil, 0, -1)
+	if got, want := papers(v, candidates)[ranked[0].Index].ID, "new-speech"; got != want {
 		t.Fatalf("first=%s, want %s (%+v)", got, want, ranked)
 	}
 	if why := ranked[0].Why; !strings.HasPrefix(why, "matches your interests: ") || !strings.Contains(why, "diarization") {
@@ -73,7 +73,7 @@ func TestRank_Interests(t *testing.T) {
 	}
 	for _, r := range ranked {
 		if r.Why == "" {
-			t.Fatalf("%s has no reason", r.ID)
+			t.Fatalf("%d has no reason", r.Index)
 		}
 	}
 }
@@ -96,8 +96,8 @@ func TestRank_Popularity(t *testing.T) {
 	docs := corpus()
 	v := BuildVocabulary(docs, DefaultVocabulary)
 	var zero Linear
-	ranked := Rank(&zero, papers(v, docs[:3]), []int{1, 50, 3}, 1)
-	if got, want := ranked[0].ID, docs[1].ID; got != want {
+	ranked := Rank(&zero, papers(v, docs[:3]), []int{1, 50, 3}, 1, -1)
+	if got, want := docs[ranked[0].Index].ID, docs[1].ID; got != want {
 		t.Fatalf("first=%s, want the most upvoted %s when the model has no opinion", got, want)
 	}
 }

@@ -39,12 +39,12 @@ var DefaultVocabulary = VocabularyOptions{MinDocs: 2, MaxShare: 0.5, MaxTerms: 1
 // inverse document frequency. It is read-only once built, so one
 // Vocabulary serves every channel at once.
 type Vocabulary struct {
-	terms []string // column → term
-	df    []int32  // column → papers holding it
-	docs  int      // papers it was built from
-	index map[uint64]int32
-	idf   []float32
-	id    string
+	terms  []string // column → term
+	df     []int32  // column → papers holding it
+	docs   int      // papers it was built from
+	lookup map[uint64]int32
+	idf    []float32
+	id     string
 }
 
 // BuildVocabulary counts the terms of docs and keeps those the options
@@ -132,21 +132,28 @@ func (v *Vocabulary) sortTerms() {
 	v.terms, v.df = terms, df
 }
 
-// derive derives the lookup table, the idf (sklearn's smoothed
-// ln((1+n)/(1+df)) + 1) and the id from terms and df.
+// derive derives the lookup table, the idf and the id from terms and df.
 func (v *Vocabulary) derive() {
-	v.index = make(map[uint64]int32, len(v.terms))
-	v.idf = make([]float32, len(v.terms))
+	v.index()
 	h := sha256.New()
 	var buf [binary.MaxVarintLen64]byte
 	for i, t := range v.terms {
-		v.index[hashTerm(t)] = int32(i)
-		v.idf[i] = float32(math.Log(float64(1+v.docs)/float64(1+v.df[i])) + 1)
 		h.Write([]byte(t))
 		h.Write(buf[:binary.PutUvarint(buf[:], uint64(v.df[i]))])
 	}
 	h.Write(buf[:binary.PutUvarint(buf[:], uint64(v.docs))])
 	v.id = hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// index derives the lookup table and the idf (sklearn's smoothed
+// ln((1+n)/(1+df)) + 1) from terms and df.
+func (v *Vocabulary) index() {
+	v.lookup = make(map[uint64]int32, len(v.terms))
+	v.idf = make([]float32, len(v.terms))
+	for i, t := range v.terms {
+		v.lookup[hashTerm(t)] = int32(i)
+		v.idf[i] = float32(math.Log(float64(1+v.docs)/float64(1+v.df[i])) + 1)
+	}
 }
 
 // ID names the vocabulary: the same terms and counts give the same ID, so
@@ -170,7 +177,7 @@ func (v *Vocabulary) Vector(d Doc) Vector { return v.VectorOf(d.text()) }
 func (v *Vocabulary) VectorOf(text string) Vector {
 	var cols []int32
 	eachTerm(words(text), func(h uint64, _ int, _ bool) {
-		if c, ok := v.index[h]; ok {
+		if c, ok := v.lookup[h]; ok {
 			cols = append(cols, c)
 		}
 	})
@@ -193,6 +200,7 @@ func (v *Vocabulary) VectorOf(text string) Vector {
 func (v *Vocabulary) MarshalBinary() ([]byte, error) {
 	var out []byte
 	out = binary.AppendUvarint(out, vocabularyFormat)
+	out = appendString(out, v.id)
 	out = binary.AppendUvarint(out, uint64(v.docs))
 	out = binary.AppendUvarint(out, uint64(len(v.terms)))
 	for i, t := range v.terms {
@@ -203,7 +211,7 @@ func (v *Vocabulary) MarshalBinary() ([]byte, error) {
 	return out, nil
 }
 
-const vocabularyFormat = 1
+const vocabularyFormat = 2
 
 // errFormat is the error of bytes that no MarshalBinary wrote.
 var errFormat = errors.New("taste: not an encoding this version reads")
@@ -214,6 +222,7 @@ func (v *Vocabulary) UnmarshalBinary(data []byte) error {
 	if r.uvarint() != vocabularyFormat {
 		return errFormat
 	}
+	id := r.string()
 	docs, n := r.uvarint(), r.uvarint()
 	if r.err != nil || n > uint64(len(data)) {
 		return errFormat
@@ -226,7 +235,8 @@ func (v *Vocabulary) UnmarshalBinary(data []byte) error {
 	if r.err != nil {
 		return errFormat
 	}
-	nv.derive()
+	nv.index()
+	nv.id = id
 	*v = nv
 	return nil
 }
