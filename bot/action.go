@@ -12,10 +12,13 @@ import (
 // the whole channel (ActionShare). ActionAsk opens a box for a question
 // about the paper in the command's Args (a Discord or Slack modal); the
 // question is then asked with CmdAsk, for the presser (see AskAbout).
+// ActionToggle is Save or Not for us (CmdSave, CmdNotForUs) on a paper:
+// DecodeAction returns its command with Toggle set, to run for the presser.
 const (
-	ActionRun   = "run"
-	ActionShare = "share"
-	ActionAsk   = "ask"
+	ActionRun    = "run"
+	ActionShare  = "share"
+	ActionAsk    = "ask"
+	ActionToggle = "toggle"
 )
 
 // MaxActionLen is the longest action id, in bytes: Discord's custom_id
@@ -27,7 +30,11 @@ const MaxActionLen = 100
 const actionPrefix = "pb1"
 
 // actionCommands are the commands a button may run.
-var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true, CmdAsk: true, CmdRelated: true}
+var actionCommands = map[string]bool{CmdToday: true, CmdSearch: true, CmdTLDR: true, CmdAbstract: true, CmdAsk: true, CmdRelated: true,
+	CmdSaved: true, CmdSave: true, CmdNotForUs: true}
+
+// toggles are the commands of ActionToggle, and only of it.
+var toggles = map[string]bool{CmdSave: true, CmdNotForUs: true}
 
 // EncodeAction returns the action id of a button that does verb with cmd.
 // It reports false when cmd cannot be carried in MaxActionLen bytes (a very
@@ -55,16 +62,18 @@ func DecodeAction(id string) (verb string, cmd Command, err error) {
 	}
 	verb, name := parts[1], parts[3]
 	page, perr := strconv.Atoi(parts[2])
-	if (verb != ActionRun && verb != ActionShare && verb != ActionAsk) || !actionCommands[name] || perr != nil || page < 0 || page > 1000 {
+	if (verb != ActionRun && verb != ActionShare && verb != ActionAsk && verb != ActionToggle) || !actionCommands[name] ||
+		toggles[name] != (verb == ActionToggle) || perr != nil || page < 0 || page > 1000 {
 		return "", Command{}, bad
 	}
 	cmd = Command{Name: name, Page: page}
 	if len(parts) == 5 {
 		cmd.Args = strings.Join(strings.Fields(parts[4]), " ")
 	}
-	if (name == CmdTLDR || name == CmdAbstract || verb == ActionAsk) && !validRef(cmd.Args) || verb == ActionAsk && name != CmdAsk {
+	if (name == CmdTLDR || name == CmdAbstract || verb == ActionAsk || verb == ActionToggle) && !validRef(cmd.Args) || verb == ActionAsk && name != CmdAsk {
 		return "", Command{}, bad
 	}
+	cmd.Toggle = verb == ActionToggle
 	return verb, cmd, nil
 }
 

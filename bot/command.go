@@ -19,6 +19,11 @@ const (
 	CmdHelp        = "help"
 	CmdAsk         = "ask"
 	CmdRelated     = "related"
+	CmdSave        = "save"
+	CmdUnsave      = "unsave"
+	CmdSaved       = "saved"
+	// CmdNotForUs is the "Not for us" button's command; it is not typed.
+	CmdNotForUs = "notforus"
 )
 
 // Command is one /papers request, from any platform. Adapters fill in where it
@@ -34,6 +39,12 @@ type Command struct {
 	Platform string // "discord", "slack", "console"
 	Channel  string // the channel the command was typed in
 	User     string // the platform's user id
+	// UserName is how the user shows on the platform (a nick or display
+	// name), kept as text with their saves; "" when unknown.
+	UserName string
+	// Toggle marks a button press of Save or Not for us: pressing again
+	// undoes the first press (see DecodeAction).
+	Toggle bool
 	// Admin reports whether the adapter verified that User may change the
 	// channel's subscription.
 	Admin bool
@@ -61,7 +72,8 @@ func ParseCommand(text string) (Command, error) {
 	switch name {
 	case "":
 		cmd.Name = CmdHelp
-	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdTop, CmdHelp, CmdAsk, CmdRelated:
+	case CmdToday, CmdSearch, CmdTLDR, CmdAbstract, CmdSubscribe, CmdUnsubscribe, CmdStatus, CmdTop, CmdHelp, CmdAsk, CmdRelated,
+		CmdSave, CmdUnsave, CmdSaved:
 	case "find", "s":
 		cmd.Name = CmdSearch
 	case "summary", "summarize", "tl;dr":
@@ -69,8 +81,11 @@ func ParseCommand(text string) (Command, error) {
 	default:
 		return Command{}, Errorf(EINVALID, "Unknown command %q. %s", shorten(name, 40), commandList)
 	}
-	if cmd.Name == CmdSearch {
+	switch cmd.Name {
+	case CmdSearch:
 		cmd.Args, cmd.Page = cutPage(cmd.Args)
+	case CmdSaved:
+		cmd.Args, cmd.Page = cutSavedPage(cmd.Args)
 	}
 	return cmd, nil
 }
@@ -101,6 +116,19 @@ func cutPage(args string) (string, int) {
 		}
 	}
 	return args, 0
+}
+
+// cutSavedPage reads the arguments of /papers saved: "bibtex" or nothing,
+// then a page as "N" or "page N".
+func cutSavedPage(args string) (string, int) {
+	args, page := cutPage(args)
+	fields := strings.Fields(args)
+	if n := len(fields); page == 0 && n > 0 {
+		if p, err := strconv.Atoi(fields[n-1]); err == nil && p >= 1 && p <= 1000 {
+			return strings.Join(fields[:n-1], " "), p - 1
+		}
+	}
+	return strings.ToLower(args), page
 }
 
 // String returns the command as a user would type it, e.g. for a "More"

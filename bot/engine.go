@@ -53,6 +53,9 @@ type Engine struct {
 	// Channels enables /papers subscribe, unsubscribe and status; nil
 	// where there is no chat platform.
 	Channels *Channels
+	// ReadingList enables /papers save, unsave and saved and the Save and
+	// "Not for us" buttons; nil turns them off.
+	ReadingList ReadingList
 
 	tldr tldrFlights
 }
@@ -82,6 +85,14 @@ func (e *Engine) Handle(ctx context.Context, cmd Command) (Reply, error) {
 		return e.handleAsk(ctx, cmd)
 	case CmdRelated:
 		return e.handleRelated(ctx, cmd)
+	case CmdSave:
+		return e.handleSave(ctx, cmd)
+	case CmdNotForUs:
+		return e.handleNotForUs(ctx, cmd)
+	case CmdUnsave:
+		return e.handleUnsave(ctx, cmd)
+	case CmdSaved:
+		return e.handleSaved(ctx, cmd)
 	case CmdHelp, "":
 		return Help(), nil
 	default:
@@ -100,6 +111,8 @@ func Help() Reply {
 			"/papers top [week|month] [YYYY-MM-DD] — the period's best papers by upvotes\n" +
 			"/papers ask [<arXiv id or link>] <question> — an answer from the stored papers (or one paper), with citations\n" +
 			"/papers related <arXiv id or link> — papers like that one\n" +
+			"/papers save | unsave <arXiv id or link> — this channel's reading list (or press Save on a paper)\n" +
+			"/papers saved [page|bibtex] — the reading list, newest first, with who saved each; as BibTeX\n" +
 			"/papers subscribe | unsubscribe | status — daily posts in this channel (admins)\n" +
 			"/papers help — this list",
 		Ephemeral: true,
@@ -143,12 +156,9 @@ func (e *Engine) pageSize() int {
 
 // lookup resolves what a user typed to name a paper into a stored paper.
 func (e *Engine) lookup(ctx context.Context, ref string) (Paper, error) {
-	if ref == "" {
-		return Paper{}, Errorf(EINVALID, "Name a paper: an arXiv id like 2401.01335 or an arxiv.org or huggingface.co/papers link.")
-	}
-	id, ok := ParsePaperRef(ref)
-	if !ok {
-		return Paper{}, Errorf(EINVALID, "%q is not an arXiv id or paper link; use an id like 2401.01335 or an arxiv.org or huggingface.co/papers link.", shorten(ref, 80))
+	id, err := paperID(ref)
+	if err != nil {
+		return Paper{}, err
 	}
 	return e.Store.Paper(ctx, id)
 }

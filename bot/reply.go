@@ -26,7 +26,14 @@ type Reply struct {
 	Ephemeral bool
 	// Error reports whether the reply is an error message; Text says what.
 	Error bool
+	// Code is preformatted text shown as a code block under Text (a page
+	// of BibTeX), at most MaxCodeLen bytes, entries separated by blank
+	// lines so renderers may split it there; "" for none.
+	Code string
 }
+
+// MaxCodeLen bounds Reply.Code: one Slack section or Discord embed.
+const MaxCodeLen = 2800
 
 // Card is one paper in a Reply.
 type Card struct {
@@ -46,7 +53,8 @@ type Card struct {
 	// Abstract is the full cleaned abstract, set only when it was asked for.
 	Abstract string
 	// Why is a one-line reason for a paper placed by the channel's taste
-	// ("like <saved title>", "matches your interests: ..."), or "".
+	// ("like <saved title>", "matches your interests: ..."), or, on a
+	// reading list, who saved it and when; "" for none.
 	Why string
 }
 

@@ -22,6 +22,7 @@ type Signal struct {
 	Channel  string
 	PaperID  string // canonical arXiv id
 	User     string // who gave it: a platform user id, or "cli"
+	Name     string // how that person is shown ("" when unknown); never a mention
 	Kind     string // SignalSave or SignalNotForUs
 	At       time.Time
 }

@@ -54,6 +54,8 @@ var copyTables = []copyTable{
 	{name: "deliveries", columns: deliveryColumns, order: "platform, channel, date", conflict: "platform, channel, date"},
 	{name: "delivery_items", columns: "platform, channel, date, item, ids, recorded_at",
 		order: "platform, channel, date, item", conflict: "platform, channel, date, item"},
+	{name: "signals", columns: "platform, channel, paper_id, user_id, user_name, kind, created_at",
+		order: "platform, channel, paper_id, user_id, kind", conflict: "platform, channel, paper_id, user_id, kind"},
 }
 
 // from returns the FROM clause that reads t.

@@ -89,7 +89,7 @@ func TestRender(t *testing.T) {
 		Cards: []bot.Card{{
 			Rank: 1, ID: "2608.12313", Title: "Evil \x1b[31mred\x1b[0m title",
 			Authors: "A, B, C +661", Upvotes: 27, Published: "2026-08-18",
-			Summary: "It works.", SummaryFrom: "Hugging Face",
+			Summary: "It works.", SummaryFrom: "Hugging Face", Why: "like \x1b[2J“Saved”\nsecond line",
 			Links: []bot.Link{{Label: "arXiv", URL: "https://arxiv.org/abs/2608.12313"}},
 		}},
 		Next: &bot.Command{Name: bot.CmdToday, Args: "2026-08-19", Page: 1},
@@ -101,6 +101,7 @@ func TestRender(t *testing.T) {
 		"TL;DR: It works.  (source: Hugging Face)",
 		"arXiv https://arxiv.org/abs/2608.12313",
 		"More: /papers today 2026-08-19 page 2",
+		"    like [2J“Saved” second line\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Render lacks %q:\n%s", want, got)

@@ -26,12 +26,18 @@ func Render(r bot.Reply) string {
 		b.WriteString("\n")
 		renderCard(&b, c)
 	}
+	if r.Code != "" {
+		fmt.Fprintf(&b, "\n%s\n", plain(r.Code))
+	}
 	if r.Next != nil {
 		fmt.Fprintf(&b, "\nMore: %s\n", plain(r.Next.String()))
 	}
 	b.WriteString("\n")
 	return b.String()
 }
+
+// maxWhy bounds the line that says why a paper is there, in characters.
+const maxWhy = 300
 
 func renderCard(b *strings.Builder, c bot.Card) {
 	rank := ""
@@ -51,6 +57,9 @@ func renderCard(b *strings.Builder, c bot.Card) {
 	}
 	if len(meta) > 0 {
 		fmt.Fprintf(b, "    %s\n", strings.Join(meta, " · "))
+	}
+	if why := bot.CleanTitle(c.Why); why != "" {
+		fmt.Fprintf(b, "    %s\n", plain(bot.Truncate(why, maxWhy)))
 	}
 	if c.Summary != "" {
 		fmt.Fprintf(b, "    TL;DR: %s", plain(c.Summary))

@@ -129,7 +129,7 @@ func TestRegisterCommands(t *testing.T) {
 			t.Errorf("tldr options %+v, want a required paper with autocomplete", o.Options)
 		}
 	}
-	if len(cmds) != 1 || cmds[0].Name != "papers" || cmds[0].Perms != nil || strings.Join(subs, " ") != "today search tldr top ask related subscribe unsubscribe status help" {
+	if len(cmds) != 1 || cmds[0].Name != "papers" || cmds[0].Perms != nil || strings.Join(subs, " ") != "today search tldr top ask related save unsave saved subscribe unsubscribe status help" {
 		t.Fatalf("commands %s", puts[0].Body)
 	}
 }

@@ -21,6 +21,7 @@ const (
 	optPaper    = "paper"
 	optPeriod   = "period"
 	optQuestion = "question"
+	optPage     = "page"
 )
 
 // adminPermissions are the permissions that make a member an admin of the
@@ -62,6 +63,12 @@ func commands() []*discordgo.ApplicationCommand {
 				str(optQuestion, "A question, e.g. which papers this week use self-play?", true, false, bot.MaxQuestionLen)),
 			sub(bot.CmdRelated, "Papers like the one you name",
 				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
+			sub(bot.CmdSave, "Save a paper to this channel's reading list (or press Save on a paper)",
+				str(optPaper, "An arXiv id or link (start typing to pick a recent paper)", true, true, 200)),
+			sub(bot.CmdUnsave, "Take a paper off this channel's reading list",
+				str(optPaper, "An arXiv id or link", true, true, 200)),
+			sub(bot.CmdSaved, "This channel's reading list, newest first, with who saved each",
+				str(optPage, "A page number, or bibtex for the list as BibTeX", false, false, 20)),
 			sub(bot.CmdSubscribe, "Post the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdUnsubscribe, "Stop the daily papers in this channel (needs Manage Channels)"),
 			sub(bot.CmdStatus, "This channel's subscription and the last delivery"),

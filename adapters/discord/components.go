@@ -16,10 +16,14 @@ const (
 
 // buttons returns the action rows of one message: "TL;DR" and "Abstract"
 // for each of its cards that does not show them yet, "Ask" (a question
-// about the paper, in a modal, while rows have room) and, on the last
-// message, "More" for the next page and "Share to channel". Buttons whose
-// action id cannot be made (bot.EncodeAction) are left out, and so are
-// card buttons beyond what five rows hold.
+// about the paper, in a modal, while rows have room), "Save" and "Not for
+// us" and, on the last message, "More" for the next page and "Share to
+// channel". A message of one card (a day's post in its thread) has Save
+// and Not for us as buttons beside the others, five in a row; a message of
+// several cards, whose buttons could not all fit Discord's five rows of
+// five, has them as two menus listing its cards. Buttons whose action id
+// cannot be made (bot.EncodeAction) are left out, and so are card buttons
+// beyond what the rows hold.
 func buttons(cards []bot.Card, r bot.Reply, v view, last bool) []discordgo.MessageComponent {
 	var nav []discordgo.MessageComponent
 	if last && r.Next != nil {
@@ -47,12 +51,72 @@ func buttons(cards []bot.Card, r bot.Reply, v view, last bool) []discordgo.Messa
 		}
 		asks = appendButton(asks, label("Ask"), discordgo.SecondaryButton, bot.ActionAsk, bot.Command{Name: bot.CmdAsk, Args: c.ID})
 	}
+	menus := signalMenus(cards)
+	if len(cards) == 1 {
+		asks = append(asks, signalButtons(cards[0])...)
+		menus = nil
+	}
 	// "Ask" buttons come after every TL;DR and Abstract: when the rows are
 	// full, they are what is left out.
 	perCard = unique(append(perCard, asks...))
 	navRows := (len(nav) + maxRowLength - 1) / maxRowLength
-	perCard = perCard[:min(len(perCard), (maxRows-navRows)*maxRowLength)]
-	return append(rows(perCard), rows(nav)...)
+	perCard = perCard[:min(len(perCard), max(0, maxRows-navRows-len(menus))*maxRowLength)]
+	return append(append(rows(perCard), menus...), rows(nav)...)
+}
+
+// Custom ids of the Save and Not for us menus; each option's value is a
+// bot.EncodeAction id of its paper's toggle.
+const (
+	menuSave     = "pb1-menu-save"
+	menuNotForUs = "pb1-menu-notforus"
+)
+
+// menuCommands are the command each menu's options must carry.
+var menuCommands = map[string]string{menuSave: bot.CmdSave, menuNotForUs: bot.CmdNotForUs}
+
+// Discord's limits on a string select menu.
+const (
+	maxMenuOptions = 25
+	maxOptionLabel = 100
+)
+
+// signalButtons are one card's Save and Not for us buttons.
+func signalButtons(c bot.Card) []discordgo.MessageComponent {
+	if c.ID == "" {
+		return nil
+	}
+	out := appendButton(nil, "Save", discordgo.SuccessButton, bot.ActionToggle, bot.Command{Name: bot.CmdSave, Args: c.ID})
+	return appendButton(out, "Not for us", discordgo.SecondaryButton, bot.ActionToggle, bot.Command{Name: bot.CmdNotForUs, Args: c.ID})
+}
+
+// signalMenus are the Save and Not for us menus of a message's cards, each
+// in its own row; none for a message without cards.
+func signalMenus(cards []bot.Card) []discordgo.MessageComponent {
+	var out []discordgo.MessageComponent
+	for _, m := range []struct{ id, cmd, placeholder string }{
+		{menuSave, bot.CmdSave, "Save to the reading list…"},
+		{menuNotForUs, bot.CmdNotForUs, "Not for us…"},
+	} {
+		var opts []discordgo.SelectMenuOption
+		seen := map[string]bool{}
+		for _, c := range cards {
+			value, ok := bot.EncodeAction(bot.ActionToggle, bot.Command{Name: m.cmd, Args: c.ID})
+			if c.ID == "" || !ok || seen[value] || len(opts) == maxMenuOptions {
+				continue
+			}
+			seen[value] = true
+			label := c.Title
+			if c.Rank > 0 {
+				label = strconv.Itoa(c.Rank) + ". " + label
+			}
+			opts = append(opts, discordgo.SelectMenuOption{Label: fitPlain(label, maxOptionLabel), Value: value, Description: fitPlain(c.ID, maxOptionLabel)})
+		}
+		if len(opts) > 0 {
+			menu := discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, CustomID: m.id, Placeholder: m.placeholder, MaxValues: 1, Options: opts}
+			out = append(out, discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}})
+		}
+	}
+	return out
 }
 
 // appendButton adds a button that runs cmd, when its action id can be made.

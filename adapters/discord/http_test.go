@@ -83,7 +83,7 @@ func TestInteractions_Search(t *testing.T) {
 		t.Fatalf("response type %d flags %d with %d embeds; want an ephemeral message", *p.Type, p.Data.Flags, len(p.Data.Embeds))
 	}
 	cmds := calls.Commands()
-	want := bot.Command{Name: bot.CmdSearch, Args: "the", Platform: "discord", Channel: "300", User: "600", Admins: "members with Manage Channels"}
+	want := bot.Command{Name: bot.CmdSearch, Args: "the", Platform: "discord", Channel: "300", User: "600", UserName: "Reader", Admins: "members with Manage Channels"}
 	if len(cmds) != 1 || cmds[0] != want {
 		t.Fatalf("commands %+v, want %+v", cmds, want)
 	}

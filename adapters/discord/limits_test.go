@@ -39,9 +39,15 @@ type payloadEmbed struct {
 }
 
 type payloadComponent struct {
-	Type       int    `json:"type"`
-	CustomID   string `json:"custom_id"`
-	Label      string `json:"label"`
+	Type        int    `json:"type"`
+	CustomID    string `json:"custom_id"`
+	Label       string `json:"label"`
+	Placeholder string `json:"placeholder"`
+	MaxValues   int    `json:"max_values"`
+	Options     []struct {
+		Label string `json:"label"`
+		Value string `json:"value"`
+	} `json:"options"`
 	Components []payloadComponent
 }
 
@@ -135,12 +141,34 @@ func checkComponents(t *testing.T, rows []payloadComponent) {
 			t.Errorf("bad action row: type %d with %d components", row.Type, len(row.Components))
 		}
 		for _, b := range row.Components {
-			within(t, "button label", b.Label, 80)
-			if b.Type != 2 || b.CustomID == "" || len(b.CustomID) > 100 || ids[b.CustomID] {
+			if b.Type == 3 {
+				checkMenu(t, b, len(row.Components))
+			} else if within(t, "button label", b.Label, 80); b.Type != 2 {
 				t.Errorf("bad button %+v", b)
+			}
+			if b.CustomID == "" || len(b.CustomID) > 100 || ids[b.CustomID] {
+				t.Errorf("bad custom id %+v", b)
 			}
 			ids[b.CustomID] = true
 		}
+	}
+}
+
+// checkMenu checks a string select menu: alone in its row, 1 to 25
+// options with labels and values within 100, each value distinct.
+func checkMenu(t *testing.T, m payloadComponent, inRow int) {
+	t.Helper()
+	within(t, "menu placeholder", m.Placeholder, 150)
+	if inRow != 1 || len(m.Options) == 0 || len(m.Options) > 25 || m.MaxValues != 1 {
+		t.Errorf("bad menu %+v in a row of %d", m, inRow)
+	}
+	values := map[string]bool{}
+	for _, o := range m.Options {
+		within(t, "option label", o.Label, 100)
+		if o.Value == "" || len(o.Value) > 100 || values[o.Value] {
+			t.Errorf("bad option %+v", o)
+		}
+		values[o.Value] = true
 	}
 }
 

@@ -78,9 +78,12 @@ type view struct {
 func renderReply(r bot.Reply, v view) []message {
 	var msgs []message
 	var cards [][]bot.Card // the cards shown in each message
-	if v.key == "" && (r.Error || (r.Title == "" && len(r.Cards) == 0)) {
+	switch {
+	case r.Code != "" && !r.Error:
+		msgs, cards = []message{{Content: headerText(r), Embeds: []*discordgo.MessageEmbed{codeEmbed(r.Code)}}}, [][]bot.Card{nil}
+	case v.key == "" && (r.Error || (r.Title == "" && len(r.Cards) == 0)):
 		msgs, cards = []message{{Content: contentText(r)}}, [][]bot.Card{nil}
-	} else {
+	default:
 		// A key goes into a footer at worst (mark): keep room for it.
 		msgs, cards = packEmbeds(r, maxEmbedTotal-size(markRef(v.key))-3)
 	}
@@ -95,6 +98,14 @@ func renderReply(r bot.Reply, v view) []message {
 		}
 	}
 	return msgs
+}
+
+// codeEmbed shows preformatted text (bot.Reply.Code) as a code block, as
+// it is: only a fence inside it is broken, with a zero-width space, so it
+// cannot end the block.
+func codeEmbed(code string) *discordgo.MessageEmbed {
+	code = strings.ReplaceAll(bot.Truncate(code, maxDescription-20), "```", "`\u200b``")
+	return &discordgo.MessageEmbed{Description: "```\n" + code + "\n```", Color: colour}
 }
 
 // contentText is the message text of a reply shown without embeds.
@@ -190,16 +201,23 @@ func cardEmbed(c bot.Card) *discordgo.MessageEmbed {
 	return e
 }
 
-// cardDescription is the TL;DR, the abstract, or both.
+// maxWhy bounds the line that says why a paper is there.
+const maxWhy = 300
+
+// cardDescription is why the paper is there (in italics), the TL;DR, the
+// abstract, or all of them.
 func cardDescription(c bot.Card) string {
 	var parts []string
+	if why := bot.CleanTitle(c.Why); why != "" {
+		parts = append(parts, "*"+fitMarkdown(why, maxWhy)+"*")
+	}
 	if c.Summary != "" {
 		parts = append(parts, "**TL;DR** "+fitMarkdown(c.Summary, maxSummary))
 	}
 	if c.Abstract != "" {
 		used := 0
-		if len(parts) > 0 {
-			used = size(parts[0]) + 2
+		for _, p := range parts {
+			used += size(p) + 2
 		}
 		parts = append(parts, fitMarkdown(c.Abstract, maxCardDescription-used))
 	}

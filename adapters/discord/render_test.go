@@ -160,11 +160,17 @@ func TestRender_Buttons(t *testing.T) {
 		json.Unmarshal(b, &p)
 		for _, row := range p.Components {
 			for _, c := range row.Components {
-				ids = append(ids, c.CustomID)
+				if c.Type != 3 {
+					ids = append(ids, c.CustomID)
+				}
+				for _, o := range c.Options {
+					ids = append(ids, o.Value)
+				}
 			}
 		}
 	}
-	want := map[string]bool{"pb1 run 1 search agents": true, "pb1 share 0 search agents": true, "pb1 run 0 abstract 2608.17271": true, "pb1 run 0 tldr 2608.16157": true}
+	want := map[string]bool{"pb1 run 1 search agents": true, "pb1 share 0 search agents": true, "pb1 run 0 abstract 2608.17271": true, "pb1 run 0 tldr 2608.16157": true,
+		"pb1 toggle 0 save 2608.17271": true, "pb1 toggle 0 notforus 2608.16157": true}
 	for _, id := range ids {
 		delete(want, id)
 		if _, _, err := bot.DecodeAction(id); err != nil {

@@ -34,7 +34,7 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 			return req, err
 		}
 	case discordgo.InteractionMessageComponent:
-		verb, cmd, err := bot.DecodeAction(i.MessageComponentData().CustomID)
+		verb, cmd, err := decodeComponent(i.MessageComponentData())
 		if err != nil {
 			return req, err
 		}
@@ -50,9 +50,28 @@ func (a *Adapter) parse(i *discordgo.Interaction) (request, error) {
 	req.cmd.Platform = "discord"
 	req.cmd.Channel = i.ChannelID
 	req.cmd.User = userID(i)
+	req.cmd.UserName = displayName(i)
 	req.cmd.Admin = isAdmin(i)
 	req.cmd.Admins = "members with Manage Channels"
 	return req, nil
+}
+
+// decodeComponent reads a pressed button's action id, or the option
+// picked in a Save or Not for us menu, which must be that menu's toggle.
+func decodeComponent(data discordgo.MessageComponentInteractionData) (string, bot.Command, error) {
+	want, isMenu := menuCommands[data.CustomID]
+	if !isMenu {
+		return bot.DecodeAction(data.CustomID)
+	}
+	bad := bot.Errorf(bot.EINVALID, "That menu is no longer valid; run the command again.")
+	if len(data.Values) != 1 {
+		return "", bot.Command{}, bad
+	}
+	verb, cmd, err := bot.DecodeAction(data.Values[0])
+	if err != nil || verb != bot.ActionToggle || cmd.Name != want {
+		return "", bot.Command{}, bad
+	}
+	return verb, cmd, nil
 }
 
 // commandText turns /papers <sub> [value] into the text bot.ParseCommand

@@ -26,7 +26,8 @@ func digest() bot.Post {
 			{Rank: 1, ID: "2608.17271", Title: "ASI-Bench: <script>alert(1)</script> & more", URL: "https://arxiv.org/abs/2608.17271",
 				Authors: "Junwei Zhou, Zhen Sun +40", Upvotes: 38, Summary: "A benchmark for superintelligence.", SummaryFrom: "Hugging Face (Qwen)",
 				Links: []bot.Link{{Label: "PDF", URL: "https://arxiv.org/pdf/2608.17271"}}},
-			{Rank: 2, ID: "2608.16157", Title: "FreeToken", URL: "https://arxiv.org/abs/2608.16157", Upvotes: 37},
+			{Rank: 2, ID: "2608.16157", Title: "FreeToken", URL: "https://arxiv.org/abs/2608.16157", Upvotes: 37,
+				Why: "like <b>Tokens</b>\nand more"},
 		},
 	}}
 }
@@ -103,13 +104,15 @@ func TestSend(t *testing.T) {
 		bodies := parts(t, m)
 		text, html := bodies["text/plain"], bodies["text/html"]
 		for _, want := range []string{"1. ASI-Bench: <script>alert(1)</script> & more", "https://arxiv.org/abs/2608.17271",
-			"▲ 38", "TL;DR: A benchmark for superintelligence. (source: Hugging Face (Qwen))", "PDF: https://arxiv.org/pdf/2608.17271"} {
+			"▲ 38", "TL;DR: A benchmark for superintelligence. (source: Hugging Face (Qwen))", "PDF: https://arxiv.org/pdf/2608.17271",
+			"   like <b>Tokens</b> and more"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("text part lacks %q:\n%s", want, text)
 			}
 		}
 		for _, want := range []string{`<a href="https://arxiv.org/abs/2608.17271">ASI-Bench: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</a>`,
-			"▲ 38", "A benchmark for superintelligence.", "source: Hugging Face (Qwen)", `<a href="https://arxiv.org/pdf/2608.17271">PDF</a>`} {
+			"▲ 38", "A benchmark for superintelligence.", "source: Hugging Face (Qwen)", `<a href="https://arxiv.org/pdf/2608.17271">PDF</a>`,
+			"<i>like &lt;b&gt;Tokens&lt;/b&gt; and more</i>"} {
 			if !strings.Contains(html, want) {
 				t.Errorf("HTML part lacks %q:\n%s", want, html)
 			}

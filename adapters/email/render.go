@@ -38,6 +38,9 @@ func renderText(r bot.Reply, unsubscribe string) string {
 			fmt.Fprintf(&b, "   %s\n", c.URL)
 		}
 		fmt.Fprintf(&b, "   %s\n", meta(c))
+		if w := why(c); w != "" {
+			fmt.Fprintf(&b, "   %s\n", w)
+		}
 		if c.Summary != "" {
 			fmt.Fprintf(&b, "   TL;DR: %s%s\n", c.Summary, from(c))
 		}
@@ -65,6 +68,12 @@ func meta(c bot.Card) string {
 	return strings.Join(parts, " · ")
 }
 
+// maxWhy bounds the line that says why a paper is there, in characters.
+const maxWhy = 300
+
+// why is the card's reason for being there, as one short line.
+func why(c bot.Card) string { return bot.Truncate(bot.CleanTitle(c.Why), maxWhy) }
+
 // from says where a TL;DR came from: " (source: Hugging Face (model))".
 func from(c bot.Card) string {
 	if c.SummaryFrom == "" {
@@ -73,7 +82,7 @@ func from(c bot.Card) string {
 	return " (source: " + c.SummaryFrom + ")"
 }
 
-var page = template.Must(template.New("email").Funcs(template.FuncMap{"meta": meta, "from": from}).Parse(`<!DOCTYPE html>
+var page = template.Must(template.New("email").Funcs(template.FuncMap{"meta": meta, "from": from, "why": why}).Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="font-family: sans-serif; max-width: 42em">
 {{if .Title}}<h2>{{.Title}}</h2>{{end}}
@@ -81,6 +90,7 @@ var page = template.Must(template.New("email").Funcs(template.FuncMap{"meta": me
 {{range .Cards}}<div style="margin: 1em 0">
 <p style="margin: 0"><b>{{.Rank}}. {{if .URL}}<a href="{{.URL}}">{{.Title}}</a>{{else}}{{.Title}}{{end}}</b></p>
 <p style="margin: 0; color: #555">{{meta .}}</p>
+{{with why .}}<p style="margin: 0.3em 0"><i>{{.}}</i></p>{{end}}
 {{if .Summary}}<p style="margin: 0.3em 0"><i>TL;DR:</i> {{.Summary}}<small>{{from .}}</small></p>{{end}}
 {{if .Links}}<p style="margin: 0">{{range $i, $l := .Links}}{{if $i}} · {{end}}<a href="{{$l.URL}}">{{$l.Label}}</a>{{end}}</p>{{end}}
 </div>

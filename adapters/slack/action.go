@@ -36,6 +36,7 @@ func (a *Adapter) onAction(ctx context.Context, cb slackgo.InteractionCallback) 
 		return
 	}
 	cmd.Platform, cmd.Channel, cmd.User = platform, channel, cb.User.ID
+	cmd.UserName = cmp.Or(cb.User.Username, cb.User.Name)
 	switch verb {
 	case bot.ActionShare:
 		a.share(ctx, cb, to, cmd)
@@ -70,6 +71,10 @@ func decodeAction(act *slackgo.BlockAction) (string, bot.Command, error) {
 		ok = verb == bot.ActionShare && shareable[cmd.Name]
 	case actionAsk:
 		ok = verb == bot.ActionAsk
+	case actionSave:
+		ok = verb == bot.ActionToggle && cmd.Name == bot.CmdSave
+	case actionNotForUs:
+		ok = verb == bot.ActionToggle && cmd.Name == bot.CmdNotForUs
 	}
 	if !ok {
 		return "", bot.Command{}, errBadButton

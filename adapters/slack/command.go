@@ -24,6 +24,7 @@ func (a *Adapter) onSlash(ctx context.Context, sc slackgo.SlashCommand) {
 		a.respond(ctx, to, render(helpReply(err), renderOpts{}))
 		return
 	}
+	cmd.UserName = sc.UserName
 	reply := a.run(ctx, cmd)
 	a.respond(ctx, to, render(reply, renderOpts{origin: &cmd, share: true}))
 }

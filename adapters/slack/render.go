@@ -35,6 +35,8 @@ const (
 	actionMore     = "more"
 	actionShare    = "share"
 	actionAsk      = "ask"
+	actionSave     = "save"
+	actionNotForUs = "not_for_us"
 )
 
 // message is one Slack message: blocks, and the text that notifications
@@ -72,6 +74,11 @@ func render(r bot.Reply, o renderOpts) []message {
 	}
 	for i, c := range r.Cards {
 		groups = append(groups, cardBlocks(i, c, o))
+	}
+	for _, chunk := range pack(r.Code, maxSectionText-len("```\n\n```")) {
+		if strings.TrimSpace(chunk) != "" {
+			groups = append(groups, []slackgo.Block{section("```\n" + codeEscaper.Replace(chunk) + "\n```")})
+		}
 	}
 	if nav := navBlock(r, o); nav != nil {
 		groups = append(groups, []slackgo.Block{nav})
@@ -123,7 +130,8 @@ func cardBlocks(i int, c bot.Card, o renderOpts) []slackgo.Block {
 	return blocks
 }
 
-// cardText is "*1. <url|Title>*" and the TL;DR on the next line.
+// cardText is "*1. <url|Title>*", why the paper is there (in italics) and
+// the TL;DR on the next lines.
 func cardText(c bot.Card) string {
 	rank := ""
 	if c.Rank > 0 {
@@ -134,11 +142,17 @@ func cardText(c bot.Card) string {
 	if c.URL != "" {
 		title = "*" + rank + "<" + urlEscaper.Replace(c.URL) + "|" + label + ">*"
 	}
+	if why := bot.CleanTitle(c.Why); why != "" {
+		title += "\n_" + fit(why, maxWhy, escape) + "_"
+	}
 	if c.Summary == "" {
 		return title
 	}
 	return title + "\n" + fit(c.Summary, maxSectionText-size(title)-1, escape)
 }
+
+// maxWhy bounds the line that says why a paper is there, in characters.
+const maxWhy = 300
 
 // cardContext is the small print under a paper: authors, upvotes, date,
 // links, and where the TL;DR came from.
@@ -188,8 +202,9 @@ func cardLinks(links []bot.Link) string {
 	return out
 }
 
-// cardActions are a paper's "TL;DR", "Abstract" and "Ask" buttons. A button whose
-// command cannot be encoded is left out rather than made wrong.
+// cardActions are a paper's "TL;DR", "Abstract", "Ask", "Save" and "Not for
+// us" buttons (five of an actions block's 25). A button whose command
+// cannot be encoded is left out rather than made wrong.
 func cardActions(i int, c bot.Card, o renderOpts) *slackgo.ActionBlock {
 	if c.ID == "" {
 		return nil
@@ -202,6 +217,8 @@ func cardActions(i int, c bot.Card, o renderOpts) *slackgo.ActionBlock {
 		elems = appendButton(elems, actionAbstract, "Abstract", bot.ActionRun, bot.Command{Name: bot.CmdAbstract, Args: c.ID})
 	}
 	elems = appendButton(elems, actionAsk, "Ask", bot.ActionAsk, bot.Command{Name: bot.CmdAsk, Args: c.ID})
+	elems = appendButton(elems, actionSave, "Save", bot.ActionToggle, bot.Command{Name: bot.CmdSave, Args: c.ID})
+	elems = appendButton(elems, actionNotForUs, "Not for us", bot.ActionToggle, bot.Command{Name: bot.CmdNotForUs, Args: c.ID})
 	if len(elems) == 0 {
 		return nil
 	}

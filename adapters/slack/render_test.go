@@ -41,7 +41,9 @@ func hostileReply() (bot.Reply, bot.Command) {
 	p := hostilePaper()
 	sum := bot.Summary{SummaryKey: bot.SummaryKey{PaperID: p.ID, Model: "<!channel>-7b"}, Text: "<!here> It works & <@U999|boss> ~fast~ > 9000.", Source: bot.SourceLLM}
 	card := bot.NewCard(1, p).WithSummary(sum)
+	card.Why = "like *<!channel>* _<@U7>_ & `x`"
 	raw := bot.Card{
+		Why:         strings.Repeat("<!here> why ", 200),
 		Rank:        2,
 		ID:          "2608.99998",
 		Title:       strings.Repeat("<!channel> & title ", 1100),
@@ -114,6 +116,7 @@ func TestRenderHostile(t *testing.T) {
 		`<https://github.com/x/y?a=1&amp;b=2%7Cc|GitHub>`,                     // & and | in a URL
 		`Author 0, &lt;!channel&gt; Author 1, &lt;!channel&gt; Author 2 +697`, // authors abbreviated
 		`|arXiv ∣ &lt;!here&gt;>`,                                             // a | in link text
+		"_like `*&lt;!channel&gt;*` ˍ&lt;@U7&gt;ˍ &amp; ˋxˋ_",                 // why, in italics, escaped
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("rendered blocks lack %q", want)

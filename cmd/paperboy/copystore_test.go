@@ -46,6 +46,9 @@ func fullStore(t *testing.T) string {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.AddSignal(ctx, bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2608.17271", User: "U1", Name: "ada", Kind: bot.SignalSave}); err != nil {
+		t.Fatal(err)
+	}
 	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-19"}
 	d, err := db.Claim(ctx, k, "host/1", time.Now().Add(time.Minute))
 	if err != nil {
@@ -166,7 +169,7 @@ func storeDelivery(t *testing.T, dsn string, k bot.DeliveryKey) bot.Delivery {
 
 func TestMain_CopyStore(t *testing.T) {
 	src := fullStore(t)
-	if c := storeCounts(t, src); c["papers"] != 149 || c["summaries"] != 1 || c["deliveries"] != 1 || c["delivery_items"] != 1 {
+	if c := storeCounts(t, src); c["papers"] != 149 || c["summaries"] != 1 || c["deliveries"] != 1 || c["delivery_items"] != 1 || c["signals"] != 1 {
 		t.Fatalf("source store: %v", c)
 	}
 

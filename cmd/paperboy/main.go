@@ -99,6 +99,9 @@ func init() {
 		"refresh":    refreshCommand,
 		"export":     exportCommand,
 		"copy-store": copyStoreCommand,
+		"save":       saveCommand,
+		"unsave":     unsaveCommand,
+		"saved":      savedCommand,
 		"status":     statusCommand,
 		"discord":    discordCommand,
 		"version":    versionCommand,
@@ -107,7 +110,7 @@ func init() {
 }
 
 // commandOrder is the order commands appear in the usage text.
-var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "ask", "related", "embed", "post", "refresh", "status", "export", "copy-store", "discord", "version", "help"}
+var commandOrder = []string{"run", "import", "fetch", "today", "search", "tldr", "top", "ask", "related", "embed", "post", "refresh", "save", "unsave", "saved", "status", "export", "copy-store", "discord", "version", "help"}
 
 // options holds the flags every command accepts and those some do.
 type options struct {
@@ -127,6 +130,8 @@ type options struct {
 	resume   bool
 	// categories is import's --categories; nil when not given.
 	categories categoryFilter
+	// signal holds the flags of save, unsave and saved.
+	signal signalOptions
 }
 
 // Run runs the command line args (without the program name).

@@ -117,7 +117,7 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, err
 	}
 	e := &bot.Engine{
-		Store:      db,
+		Store: db, ReadingList: db,
 		Source:     newSource(c, log, 0),
 		Summarizer: sum,
 		Location:   loc,

@@ -28,15 +28,12 @@ func interests(s string) string {
 	return out
 }
 
-// newTaste is ranking by taste over the database, reading the channels'
-// signals where the store keeps them. With Hugging Face as the source the
+// newTaste is ranking by taste over the database and the channels'
+// signals kept there. With Hugging Face as the source the
 // day's upvotes are blended in (bot.DefaultPopularity); arXiv listings
 // carry none.
 func newTaste(a *app) *bot.Taste {
-	t := &bot.Taste{Store: a.db, Logger: a.log.With("component", "taste")}
-	if s, ok := any(a.db).(bot.Signals); ok {
-		t.Signals = s
-	}
+	t := &bot.Taste{Store: a.db, Signals: a.db, Logger: a.log.With("component", "taste")}
 	if a.cfg.Source.Kind != "arxiv" {
 		t.Popularity = bot.DefaultPopularity
 	}

@@ -55,3 +55,50 @@ subscriptions:
 		t.Fatalf("upvotes post: papers %v why %v, want the upvote order and no reasons", plain.Papers, plain.Why)
 	}
 }
+
+// A save from the command line turns a channel with rank auto to taste:
+// its next plan says which saved paper each paper is like.
+func TestMain_PostDryRunAfterSave(t *testing.T) {
+	srv := httptest.NewServer(&fakeDiscord{})
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, discordYAML(srv.URL)+`
+subscriptions:
+  - platform: discord
+    channel: "222222222222222222"
+    style: digest
+    top: 3
+`)
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": filepath.Join(dir, "p.db")}
+	mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	plan := func() (papers []string, why map[string]string) {
+		r := mustRun(t, env, "post", "--dry-run", "--json", "--date", "2026-08-19")
+		var p struct {
+			Deliveries []struct {
+				Posts []struct {
+					Papers []string
+					Why    map[string]string
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || len(p.Deliveries) != 1 {
+			t.Fatalf("dry run: %v\n%s", err, r.stdout)
+		}
+		return p.Deliveries[0].Posts[0].Papers, p.Deliveries[0].Posts[0].Why
+	}
+	before, why := plan()
+	if len(why) != 0 {
+		t.Fatalf("reasons %v before any save", why)
+	}
+	last := before[len(before)-1]
+	mustRun(t, env, "save", "--channel", "discord:222222222222222222", last)
+	after, why := plan()
+	if len(why) != len(after) {
+		t.Fatalf("after a save: papers %v why %v, want a reason each", after, why)
+	}
+	for _, id := range after {
+		if !strings.HasPrefix(why[id], "like “") {
+			t.Fatalf("why[%s]=%q, want like the saved paper", id, why[id])
+		}
+	}
+}
