@@ -70,7 +70,7 @@ func trainSVM(ex []example, cols int) ([]float64, float64) {
 // largest projected gradient that counts as converged.
 const (
 	maxEpochs = 200
-	tolerance = 1e-3
+	tolerance = 1e-2
 )
 
 // balanced returns the cost weights of scikit-learn's class_weight

@@ -42,7 +42,8 @@ type Vocabulary struct {
 	terms  []string // column → term
 	df     []int32  // column → papers holding it
 	docs   int      // papers it was built from
-	lookup map[uint64]int32
+	hashes []uint64 // term hashes, ascending
+	byHash []int32  // the column of each of hashes
 	idf    []float32
 	id     string
 }
@@ -148,12 +149,30 @@ func (v *Vocabulary) derive() {
 // index derives the lookup table and the idf (sklearn's smoothed
 // ln((1+n)/(1+df)) + 1) from terms and df.
 func (v *Vocabulary) index() {
-	v.lookup = make(map[uint64]int32, len(v.terms))
+	if v.byHash == nil {
+		v.byHash = make([]int32, len(v.terms))
+		for i := range v.byHash {
+			v.byHash[i] = int32(i)
+		}
+		slices.SortFunc(v.byHash, func(a, b int32) int { return cmp.Compare(hashTerm(v.terms[a]), hashTerm(v.terms[b])) })
+	}
+	v.hashes = make([]uint64, len(v.terms))
+	for i, c := range v.byHash {
+		v.hashes[i] = hashTerm(v.terms[c])
+	}
 	v.idf = make([]float32, len(v.terms))
-	for i, t := range v.terms {
-		v.lookup[hashTerm(t)] = int32(i)
+	for i := range v.terms {
 		v.idf[i] = float32(math.Log(float64(1+v.docs)/float64(1+v.df[i])) + 1)
 	}
+}
+
+// column returns the column of the term with hash h.
+func (v *Vocabulary) column(h uint64) (int32, bool) {
+	i, ok := slices.BinarySearch(v.hashes, h)
+	if !ok {
+		return 0, false
+	}
+	return v.byHash[i], true
 }
 
 // ID names the vocabulary: the same terms and counts give the same ID, so
@@ -177,7 +196,7 @@ func (v *Vocabulary) Vector(d Doc) Vector { return v.VectorOf(d.text()) }
 func (v *Vocabulary) VectorOf(text string) Vector {
 	var cols []int32
 	eachTerm(words(text), func(h uint64, _ int, _ bool) {
-		if c, ok := v.lookup[h]; ok {
+		if c, ok := v.column(h); ok {
 			cols = append(cols, c)
 		}
 	})
@@ -208,10 +227,13 @@ func (v *Vocabulary) MarshalBinary() ([]byte, error) {
 		out = append(out, t...)
 		out = binary.AppendUvarint(out, uint64(v.df[i]))
 	}
+	for _, c := range v.byHash {
+		out = binary.AppendUvarint(out, uint64(c))
+	}
 	return out, nil
 }
 
-const vocabularyFormat = 2
+const vocabularyFormat = 3
 
 // errFormat is the error of bytes that no MarshalBinary wrote.
 var errFormat = errors.New("taste: not an encoding this version reads")
@@ -228,9 +250,16 @@ func (v *Vocabulary) UnmarshalBinary(data []byte) error {
 		return errFormat
 	}
 	nv := Vocabulary{docs: int(docs), terms: make([]string, 0, n), df: make([]int32, 0, n)}
+	r.s = string(r.b) // one copy; the terms are its substrings
 	for range n {
-		nv.terms = append(nv.terms, r.string())
+		nv.terms = append(nv.terms, r.substring())
 		nv.df = append(nv.df, int32(r.uvarint()))
+	}
+	nv.byHash = make([]int32, n)
+	for i := range nv.byHash {
+		if nv.byHash[i] = int32(r.uvarint()); uint64(nv.byHash[i]) >= n {
+			return errFormat
+		}
 	}
 	if r.err != nil {
 		return errFormat
