@@ -98,8 +98,5 @@ func (r *reader) part(cols int) part {
 	if p.sd == 0 {
 		p.sd = 1
 	}
-	if !p.configured {
-		return p
-	}
-	return p.expand(cols)
+	return p
 }

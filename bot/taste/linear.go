@@ -66,11 +66,21 @@ func (p part) z(x Vector) float64 {
 	return p.weight * (p.raw(x) - p.mean) / p.sd
 }
 
-// raw is w·x + b.
+// raw is w·x + b: by the dense weights when the part has them (training
+// scores thousands of papers), else by binary search in w (a decoded
+// model scores a day's papers, and expanding its weights would cost more).
 func (p part) raw(x Vector) float64 {
 	s := p.b
+	if p.dense != nil {
+		for i, c := range x.Cols {
+			s += float64(p.dense[c]) * float64(x.Vals[i])
+		}
+		return s
+	}
 	for i, c := range x.Cols {
-		s += float64(p.dense[c]) * float64(x.Vals[i])
+		if j, ok := slices.BinarySearch(p.w.Cols, c); ok {
+			s += float64(p.w.Vals[j]) * float64(x.Vals[i])
+		}
 	}
 	return s
 }
