@@ -243,12 +243,13 @@ func describeSub(sub Subscription, sch Schedule, now time.Time) string {
 		sub.Schedule, sub.Timezone, sub.Style, strings.Join(filters, ", "), describeRank(sub), next.Format("Mon 2 Jan 15:04 MST"))
 }
 
-// describeRank says how the channel's papers are ordered, when it chose.
+// describeRank says how the channel's papers are ordered, unless it is the
+// default with nothing to learn from a sentence.
 func describeRank(sub Subscription) string {
-	if sub.Rank == "" && sub.Interests == "" {
+	rank, _ := ParseRank(sub.Rank)
+	if rank == RankAuto && sub.Interests == "" {
 		return ""
 	}
-	rank, _ := ParseRank(sub.Rank)
 	s := "\nRanking: " + rank
 	if rank == RankAuto {
 		s += " (by upvotes until the channel saves papers or has interests, then by its taste)"
