@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -48,7 +49,10 @@ type Deliverer struct {
 	// scheduler retries such a delivery now instead of when the claim runs
 	// out.
 	OwnerGone func(owner string) bool
-	Logger    *slog.Logger
+	// Taste ranks the candidates of subscriptions that rank by taste; nil
+	// keeps every channel in the source's order.
+	Taste  *Taste
+	Logger *slog.Logger
 }
 
 // Deliver sends batch b to the subscription's channel unless the ledger
@@ -180,18 +184,39 @@ func (d *Deliverer) Plan(ctx context.Context, sub Subscription, b Batch) []Post 
 	if sub.PeriodKind() != PeriodDay {
 		return d.planPeriod(ctx, sub, b)
 	}
-	papers := sub.Filter(b.Papers)
+	rk := d.rank(ctx, sub, b.Papers)
+	papers := rk.Papers
 	header := Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", FormatDay(b.Date), plural(len(papers), "paper"))}
 	if n := len(b.Papers); n > len(papers) {
 		header.Text = fmt.Sprintf("%d of the day's %d papers match this channel's filters.", len(papers), n)
 	}
-	return d.posts(ctx, sub, "paperboy:"+b.Date, header, papers)
+	if rk.By == RankTaste {
+		header.Text = strings.TrimSpace(header.Text + " " + tasteNote)
+	}
+	return d.posts(ctx, sub, "paperboy:"+b.Date, header, rk)
 }
 
-// posts renders a header and papers as the subscription's style asks,
-// each post keyed under key.
-func (d *Deliverer) posts(ctx context.Context, sub Subscription, key string, header Reply, papers []Paper) []Post {
+// tasteNote tells a channel ranked by taste how its list was ordered.
+const tasteNote = "Ordered by this channel's taste: what it saved, marked not for us, and its interests."
+
+// rank returns the papers of a batch the subscription gets, in the order
+// it asks for: its candidates (Subscription.Candidates), ordered by taste
+// or left in the source's order, then cut to its top.
+func (d *Deliverer) rank(ctx context.Context, sub Subscription, papers []Paper) Ranking {
+	rk := d.Taste.Order(ctx, sub, sub.Candidates(papers))
+	rk.Papers = sub.Cut(rk.Papers)
+	return rk
+}
+
+// posts renders a header and the ranked papers as the subscription's style
+// asks, each post keyed under key; a paper placed by taste carries its
+// reason.
+func (d *Deliverer) posts(ctx context.Context, sub Subscription, key string, header Reply, rk Ranking) []Post {
+	papers := rk.Papers
 	cards := d.cards(ctx, papers)
+	for i := range cards {
+		cards[i].Why = rk.Why[cards[i].ID]
+	}
 	if len(papers) == 0 || sub.Style == StyleDigest {
 		header.Cards = cards
 		return []Post{{Key: key, Reply: header}}

@@ -137,10 +137,15 @@ func (d *Deliverer) planPeriod(ctx context.Context, sub Subscription, b Batch) [
 	if sub.Top == 0 {
 		sub.Top = PeriodTop
 	}
-	papers := sub.Filter(b.Papers)
+	rk := d.rank(ctx, sub, b.Papers)
 	header := Reply{
-		Title: fmt.Sprintf("Top papers — %s · the top %d by upvotes", p.Label(), len(papers)),
+		Title: fmt.Sprintf("Top papers — %s · the top %d by upvotes", p.Label(), len(rk.Papers)),
 		Text:  fmt.Sprintf("The most upvoted of %s listed in Daily Papers from %s to %s.", plural(len(b.Papers), "paper"), FormatDay(p.First), FormatDay(p.Last)),
 	}
-	return d.posts(ctx, sub, "paperboy:"+p.Kind+":"+p.Name(), header, papers)
+	if rk.By == RankTaste {
+		header.Title = fmt.Sprintf("Top papers — %s · the top %d for this channel", p.Label(), len(rk.Papers))
+		header.Text = fmt.Sprintf("The %d of %s listed in Daily Papers from %s to %s that this channel's taste puts first.",
+			len(rk.Papers), plural(len(b.Papers), "paper"), FormatDay(p.First), FormatDay(p.Last))
+	}
+	return d.posts(ctx, sub, "paperboy:"+p.Kind+":"+p.Name(), header, rk)
 }

@@ -37,7 +37,8 @@ type Channels struct {
 
 // subscribeUsage lists the options of /papers subscribe.
 const subscribeUsage = "Options: top=N, min=N (upvotes), include=word,word, exclude=word,word, " +
-	"style=thread|digest|inline, period=day|week|month, at=HH:MM, days=weekdays|daily, tz=Area/City, now. " +
+	"style=thread|digest|inline, period=day|week|month, rank=upvotes|taste|auto, interests=\"a sentence\", " +
+	"at=HH:MM, days=weekdays|daily, tz=Area/City, now. " +
 	"Example: /papers subscribe top=10 include=diffusion,reasoning at=09:30 tz=Europe/Berlin"
 
 func (e *Engine) handleSubscribe(ctx context.Context, cmd Command) (Reply, error) {
@@ -113,7 +114,7 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 	sub := Subscription{Platform: cmd.Platform, Channel: cmd.Channel, Style: StyleThread, Origin: OriginChat,
 		Schedule: ch.DefaultSchedule, Timezone: ch.DefaultTimezone}
 	at, days, now := "", "", false
-	for _, f := range strings.Fields(cmd.Args) {
+	for _, f := range optionFields(cmd.Args) {
 		key, val, _ := strings.Cut(f, "=")
 		var err error
 		switch strings.ToLower(key) {
@@ -134,6 +135,10 @@ func parseSubscribe(cmd Command, ch *Channels) (Subscription, bool, error) {
 			}
 		case "period":
 			sub.Period, err = ParsePeriodKind(val)
+		case "rank":
+			sub.Rank, err = ParseRank(val)
+		case "interests":
+			sub.Interests, err = ParseInterests(val)
 		case "at":
 			at = val
 		case "days":
@@ -247,8 +252,25 @@ func describeSub(sub Subscription, sch Schedule, now time.Time) string {
 		filters = append(filters, "every paper")
 	}
 	next := sch.Next(now)
-	return fmt.Sprintf("%s\nSchedule: %s (%s), style %s, %s.\nNext delivery: %s.", describePeriod(sub, next),
-		sub.Schedule, sub.Timezone, sub.Style, strings.Join(filters, ", "), next.Format("Mon 2 Jan 15:04 MST"))
+	return fmt.Sprintf("%s\nSchedule: %s (%s), style %s, %s.%s\nNext delivery: %s.", describePeriod(sub, next),
+		sub.Schedule, sub.Timezone, sub.Style, strings.Join(filters, ", "), describeRank(sub), next.Format("Mon 2 Jan 15:04 MST"))
+}
+
+// describeRank says how the channel's papers are ordered, unless it is the
+// default with nothing to learn from a sentence.
+func describeRank(sub Subscription) string {
+	rank, _ := ParseRank(sub.Rank)
+	if rank == RankAuto && sub.Interests == "" {
+		return ""
+	}
+	s := "\nRanking: " + rank
+	if rank == RankAuto {
+		s += " (by upvotes until the channel saves papers or has interests, then by its taste)"
+	}
+	if sub.Interests != "" {
+		s += "; interests: " + sub.Interests
+	}
+	return s + "."
 }
 
 // describePeriod says what one delivery covers, naming the period the

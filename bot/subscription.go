@@ -40,7 +40,13 @@ type Subscription struct {
 	// Period is what one delivery covers: PeriodDay ("" means the same),
 	// or the top papers of a PeriodWeek or PeriodMonth.
 	Period string
-	Origin string
+	// Rank orders the candidates before Top cuts them: RankUpvotes,
+	// RankTaste or RankAuto ("" means the same).
+	Rank string
+	// Interests is the channel's sentence for ranking by taste, "retrieval
+	// and retrieval-augmented generation"; "" when it has none.
+	Interests string
+	Origin    string
 	// Since is the first batch date the channel gets: a new subscription
 	// starts with the next batch, not with everything stored.
 	Since   string
@@ -52,17 +58,27 @@ type Subscription struct {
 // abstract and HF keywords; a paper must match one Include keyword (when
 // there are any) and no Exclude keyword.
 func (s Subscription) Filter(papers []Paper) []Paper {
+	return s.Cut(s.Candidates(papers))
+}
+
+// Candidates returns the papers of a batch that pass the subscription's
+// keywords and minimum upvotes, in order: what its ranking orders.
+func (s Subscription) Candidates(papers []Paper) []Paper {
 	var out []Paper
 	for _, p := range papers {
-		if p.Upvotes < s.MinUpvotes || !s.matches(p) {
-			continue
-		}
-		out = append(out, p)
-		if s.Top > 0 && len(out) == s.Top {
-			break
+		if p.Upvotes >= s.MinUpvotes && s.matches(p) {
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// Cut returns the first Top papers (all when Top is 0).
+func (s Subscription) Cut(papers []Paper) []Paper {
+	if s.Top > 0 && len(papers) > s.Top {
+		return papers[:s.Top]
+	}
+	return papers
 }
 
 func (s Subscription) matches(p Paper) bool {

@@ -51,7 +51,7 @@ var copyTables = []copyTable{
 	{name: "paper_vectors", columns: "v.model, v.dims, v.scale, v.vector, v.created_at, p.paper_id", order: "p.paper_id", conflict: "paper",
 		insert: "INSERT INTO paper_vectors (model, dims, scale, vector, created_at, paper) SELECT ?, ?, ?, ?, ?, id FROM papers WHERE paper_id = ? ON CONFLICT (paper) DO NOTHING",
 		blob:   "v.vector"},
-	{name: "subscriptions", columns: "platform, channel, schedule, timezone, include, exclude, min_upvotes, top, style, period, origin, since, created_at",
+	{name: "subscriptions", columns: "platform, channel, schedule, timezone, include, exclude, min_upvotes, top, style, period, rank, interests, origin, since, created_at",
 		order: "platform, channel", conflict: "platform, channel"},
 	{name: "deliveries", columns: deliveryColumns, order: "platform, channel, date", conflict: "platform, channel, date"},
 	{name: "delivery_items", columns: "platform, channel, date, item, ids, recorded_at",

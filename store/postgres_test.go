@@ -31,8 +31,8 @@ func TestOpen_Postgres_Together(t *testing.T) {
 		defer dbs[i].Close()
 	}
 	raw := rawDB(t, url)
-	if got := queryString(t, raw, "SELECT count(*) || ' ' || count(DISTINCT name) FROM migrations"); got != "3 3" {
-		t.Fatalf("migrations recorded %q, want each of the 3 once", got)
+	if got := queryString(t, raw, "SELECT count(*) || ' ' || count(DISTINCT name) FROM migrations"); got != "4 4" {
+		t.Fatalf("migrations recorded %q, want each of the 4 once", got)
 	}
 	mustSave(t, dbs[0], bot.Batch{Date: "2026-08-19", Papers: []bot.Paper{{ID: "2608.00001", Title: "Graph transformers"}}})
 	b, err := dbs[replicas-1].Batch(ctx, "2026-08-19")

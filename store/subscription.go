@@ -26,6 +26,8 @@ type subscriptionRow struct {
 	Top        int    `gorm:"column:top"`
 	Style      string `gorm:"column:style"`
 	Period     string `gorm:"column:period"`
+	Rank       string `gorm:"column:rank"`
+	Interests  string `gorm:"column:interests"`
 	Origin     string `gorm:"column:origin"`
 	Since      string `gorm:"column:since"`
 	Created    string `gorm:"column:created_at"`
@@ -47,6 +49,8 @@ func (r subscriptionRow) subscription() bot.Subscription {
 		Top:        r.Top,
 		Style:      r.Style,
 		Period:     r.Period,
+		Rank:       r.Rank,
+		Interests:  r.Interests,
 		Origin:     r.Origin,
 		Since:      r.Since,
 		Created:    parseTime(r.Created),
@@ -97,10 +101,11 @@ func (db *DB) SaveSubscription(ctx context.Context, s bot.Subscription) error {
 	row := subscriptionRow{
 		Platform: s.Platform, Channel: s.Channel, Schedule: s.Schedule, Timezone: s.Timezone,
 		Include: encodeList(s.Include), Exclude: encodeList(s.Exclude),
-		MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style, Period: s.Period, Origin: s.Origin, Since: s.Since,
+		MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style, Period: s.Period,
+		Rank: s.Rank, Interests: s.Interests, Origin: s.Origin, Since: s.Since,
 		Created: formatTime(s.Created),
 	}
-	update := []string{"schedule", "timezone", "include", "exclude", "min_upvotes", "top", "style", "period", "origin", "since"}
+	update := []string{"schedule", "timezone", "include", "exclude", "min_upvotes", "top", "style", "period", "rank", "interests", "origin", "since"}
 	if row.Created == "" {
 		row.Created = db.now()
 	} else {

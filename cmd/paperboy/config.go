@@ -130,6 +130,10 @@ type SubscriptionConfig struct {
 	Style      string   `yaml:"style"`
 	// Period is day (the default), week or month: see period.go.
 	Period string `yaml:"period"`
+	// Rank and Interests order the candidates by the channel's taste:
+	// see taste.go.
+	Rank      string `yaml:"rank"`
+	Interests string `yaml:"interests"`
 }
 
 // DefaultConfig returns the embedded defaults: a local SQLite file, Hugging
@@ -507,6 +511,7 @@ func (s SubscriptionConfig) validate(key string, bad func(key, format string, ar
 		bad(key+".style", "%q is not one of thread, digest, inline", s.Style)
 	}
 	s.validatePeriod(key, bad)
+	s.validateTaste(key, bad)
 }
 
 func (c Config) checkURL(bad func(key, format string, args ...any), key, raw string) {

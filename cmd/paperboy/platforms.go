@@ -130,6 +130,7 @@ func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
 	sched := &bot.Scheduler{
 		Deliverer: &bot.Deliverer{
 			Engine: a.engine, Ledger: a.db, Chats: p.chats(met), Owner: processOwner(), Lease: a.cfg.Delivery.Lease, OwnerGone: ownerGone,
+			Taste:  newTaste(a),
 			Logger: a.log.With("component", "delivery"),
 		},
 		Subscriptions:   a.db,

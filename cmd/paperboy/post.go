@@ -41,6 +41,9 @@ type postJSON struct {
 	Title  string   `json:"title,omitempty"`
 	Text   string   `json:"text,omitempty"`
 	Papers []string `json:"papers"`
+	// Why is the reason of each paper placed by the channel's taste, by
+	// paper id; empty when the channel is ranked by upvotes.
+	Why map[string]string `json:"why"`
 }
 
 func runPost(ctx context.Context, m *Main, o *options, args []string) error {
@@ -190,9 +193,12 @@ func planFor(ctx context.Context, a *app, d *bot.Deliverer, g postGroup, sub bot
 		return pl
 	}
 	for _, post := range d.Plan(ctx, sub, g.batch) {
-		pj := postJSON{Key: post.Key, Title: post.Reply.Title, Text: post.Reply.Text, Papers: []string{}}
+		pj := postJSON{Key: post.Key, Title: post.Reply.Title, Text: post.Reply.Text, Papers: []string{}, Why: map[string]string{}}
 		for _, c := range post.Reply.Cards {
 			pj.Papers = append(pj.Papers, c.ID)
+			if c.Why != "" {
+				pj.Why[c.ID] = c.Why
+			}
 		}
 		pl.Posts = append(pl.Posts, pj)
 	}

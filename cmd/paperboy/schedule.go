@@ -77,6 +77,7 @@ func (s SubscriptionConfig) subscription(c Config) bot.Subscription {
 		Platform: s.Platform, Channel: s.Channel, Schedule: s.Schedule, Timezone: s.Timezone,
 		Include: s.Include, Exclude: s.Exclude, MinUpvotes: s.MinUpvotes, Top: s.Top, Style: s.Style,
 		Origin: bot.OriginConfig, Period: periodKind(s.Period),
+		Rank: rankKind(s.Rank), Interests: interests(s.Interests),
 	}
 	if sub.Schedule == "" {
 		sub.Schedule = bot.PeriodSchedule(sub.Period, c.Delivery.Schedule)

@@ -1,0 +1,173 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+)
+
+// tasteCorpus stores 40 papers on four topics; the retrieval ones are
+// 2601.000x with x < 10.
+func tasteCorpus() *bottest.TasteStore {
+	topics := []string{"dense retrieval and reranking of passages", "diffusion models for image generation",
+		"robot manipulation and grasping", "speech recognition and speaker diarization"}
+	s := &bottest.TasteStore{}
+	for i := range 40 {
+		t := topics[i/10]
+		s.Papers = append(s.Papers, bot.Paper{ID: fmt.Sprintf("2601.%05d", i), Title: fmt.Sprintf("Study %d of %s", i, t),
+			Abstract: fmt.Sprintf("We improve %s with a new method, variant %d.", t, i%3)})
+	}
+	return s
+}
+
+// day is a batch whose most upvoted paper is off-topic and whose
+// retrieval paper is last.
+var day = []bot.Paper{
+	{ID: "2602.00001", Title: "Speech recognition for meetings", Abstract: "Speaker diarization and speech recognition.", Upvotes: 90},
+	{ID: "2602.00002", Title: "Grasping with robots", Abstract: "Robot manipulation and grasping.", Upvotes: 40},
+	{ID: "2602.00003", Title: "Dense retrieval for long documents", Abstract: "Reranking passages for dense retrieval.", Upvotes: 3},
+}
+
+func TestTaste_Order(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := tasteCorpus(), &bottest.Signals{}
+	tt := &bot.Taste{Store: st, Signals: sigs}
+	sub := bot.Subscription{Platform: "slack", Channel: "C1"}
+	t.Run("AutoWithoutSignals", func(t *testing.T) {
+		r := tt.Order(ctx, sub, day)
+		if r.By != bot.RankUpvotes || r.Papers[0].ID != day[0].ID || len(r.Why) != 0 {
+			t.Fatalf("By=%s first=%s why=%v, want the source's order", r.By, r.Papers[0].ID, r.Why)
+		}
+	})
+	for i := range 3 {
+		sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: fmt.Sprintf("2601.%05d", i), User: "U1", Kind: bot.SignalSave})
+	}
+	t.Run("AutoWithSaves", func(t *testing.T) {
+		r := tt.Order(ctx, sub, day)
+		if r.By != bot.RankTaste || r.Papers[0].ID != "2602.00003" {
+			t.Fatalf("By=%s order=%v, want the retrieval paper first", r.By, r.Papers)
+		}
+		for _, p := range r.Papers {
+			if !strings.HasPrefix(r.Why[p.ID], "like “Study ") {
+				t.Fatalf("Why[%s]=%q, want like a saved title", p.ID, r.Why[p.ID])
+			}
+		}
+	})
+	t.Run("ModelKept", func(t *testing.T) {
+		tt.Order(ctx, sub, day)
+		if n := st.Saves["channel:slack:C1"]; n != 1 {
+			t.Fatalf("model saved %d times for the same signals, want once", n)
+		}
+		sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00035", User: "U2", Kind: bot.SignalNotForUs})
+		tt.Order(ctx, sub, day)
+		if n := st.Saves["channel:slack:C1"]; n != 2 {
+			t.Fatalf("model saved %d times after a new signal, want retrained once more", n)
+		}
+		if n := st.Saves["vocabulary"]; n != 1 {
+			t.Fatalf("vocabulary built %d times, want once", n)
+		}
+	})
+	t.Run("Upvotes", func(t *testing.T) {
+		up := sub
+		up.Rank = bot.RankUpvotes
+		if r := tt.Order(ctx, up, day); r.By != bot.RankUpvotes || r.Papers[0].ID != day[0].ID {
+			t.Fatalf("rank=upvotes gave By=%s first=%s", r.By, r.Papers[0].ID)
+		}
+	})
+	t.Run("Interests", func(t *testing.T) {
+		other := bot.Subscription{Platform: "discord", Channel: "D1", Rank: bot.RankTaste, Interests: "robot grasping"}
+		r := tt.Order(ctx, other, day)
+		if r.Papers[0].ID != "2602.00002" || !strings.HasPrefix(r.Why["2602.00002"], "matches your interests: ") {
+			t.Fatalf("order=%v why=%v, want the robot paper first, by its words", r.Papers, r.Why)
+		}
+	})
+}
+
+// A new process reads the vocabulary and the model from the store instead
+// of building them again.
+func TestTaste_SharedStore(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := tasteCorpus(), &bottest.Signals{}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00001", User: "U1", Kind: bot.SignalSave})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1"}
+	first := (&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day)
+	second := (&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day)
+	if st.Saves["vocabulary"] != 1 || st.Saves["channel:slack:C1"] != 1 {
+		t.Fatalf("saves %v, want each state built once", st.Saves)
+	}
+	if fmt.Sprint(first.Papers) != fmt.Sprint(second.Papers) {
+		t.Fatalf("second process ranks %v, first %v", second.Papers, first.Papers)
+	}
+}
+
+func TestDeliverer_PlanTaste(t *testing.T) {
+	d, _, _, _ := deliveryFixture(t)
+	sigs := &bottest.Signals{}
+	sigs.Add(bot.Signal{Platform: "discord", Channel: "c1", PaperID: "2601.00002", User: "U1", Kind: bot.SignalSave})
+	d.Taste = &bot.Taste{Store: tasteCorpus(), Signals: sigs}
+	s := sub
+	s.Top = 2
+	posts := d.Plan(context.Background(), s, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: day})
+	if len(posts) != 3 || !strings.Contains(posts[0].Reply.Text, "taste") {
+		t.Fatalf("%d posts, header %q", len(posts), posts[0].Reply.Text)
+	}
+	if c := posts[1].Reply.Cards[0]; c.ID != "2602.00003" || c.Why == "" {
+		t.Fatalf("first card %s why %q, want the retrieval paper with a reason", c.ID, c.Why)
+	}
+}
+
+func TestParseRank(t *testing.T) {
+	for in, want := range map[string]string{"": bot.RankAuto, "Taste": bot.RankTaste, " upvotes ": bot.RankUpvotes} {
+		if got, err := bot.ParseRank(in); err != nil || got != want {
+			t.Errorf("ParseRank(%q)=%q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := bot.ParseRank("best"); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("ParseRank(best) err=%v, want EINVALID", err)
+	}
+	if _, err := bot.ParseInterests(strings.Repeat("x", bot.MaxInterests+1)); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("long interests err=%v, want EINVALID", err)
+	}
+}
+
+func TestEngine_SubscribeTaste(t *testing.T) {
+	ctx := context.Background()
+	e, subs, _ := channelsEngine(t)
+	cmd := bot.Command{Platform: "slack", Channel: "C1", User: "U1", Admin: true, Name: bot.CmdSubscribe,
+		Args: `rank=taste interests="retrieval and  RAG" top=5`}
+	r, err := e.Handle(ctx, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := subs.Subscription(ctx, "slack", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rank != bot.RankTaste || got.Interests != "retrieval and RAG" || got.Top != 5 {
+		t.Fatalf("rank=%q interests=%q top=%d", got.Rank, got.Interests, got.Top)
+	}
+	if !strings.Contains(r.Text, "Ranking: taste; interests: retrieval and RAG.") {
+		t.Fatalf("reply %q does not say the ranking", r.Text)
+	}
+	cmd.Args = "interests=“diffusion models” rank=auto"
+	if _, err := e.Handle(ctx, cmd); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := subs.Subscription(ctx, "slack", "C1"); got.Interests != "diffusion models" || got.Rank != bot.RankAuto {
+		t.Fatalf("curly quotes: interests=%q rank=%q", got.Interests, got.Rank)
+	}
+	for _, args := range []string{"rank=best", `interests="` + strings.Repeat("word ", 80) + `"`} {
+		cmd.Args = args
+		if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EINVALID {
+			t.Errorf("%.30s: err=%v, want EINVALID", args, err)
+		}
+	}
+	cmd.Admin, cmd.Args = false, "rank=taste"
+	if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("non-admin: err=%v, want EFORBIDDEN", err)
+	}
+}
