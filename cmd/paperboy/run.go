@@ -61,6 +61,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 		if err := syncSubscriptions(ctx, a, a.db, sched); err != nil {
 			return err
 		}
+		a.log.Info("config subscriptions synced", "subscriptions", len(a.cfg.Subscriptions))
 		g.Go(func() error { return sched.Run(ctx) })
 		for _, run := range p.runs() {
 			g.Go(func() error { return run(ctx) })
