@@ -67,6 +67,10 @@ type Config struct {
 	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Budget shares the bot token's global rate limit with the other
+	// processes using the token (replicas on one PostgreSQL store); nil
+	// keeps it in this process alone.
+	Budget Budget
 	// HTTPClient makes the REST calls; nil means a client with a timeout.
 	HTTPClient *http.Client
 	// DeferAfter is how long an interaction may take before it is deferred
@@ -234,7 +238,14 @@ func newSession(cfg Config) (*discordgo.Session, error) {
 		client.Transport = rewrite{target: target, next: client.Transport}
 	}
 	// Every request, whoever makes it, keeps Discord's global limit.
-	client.Transport = limitedTransport{limiter: newGlobalLimiter(), next: client.Transport}
+	limiter := newGlobalLimiter()
+	if cfg.Budget != nil {
+		limiter.shared, limiter.name = cfg.Budget, budgetName(strings.TrimPrefix(string(cfg.Token), "Bot "), "global")
+		if cfg.Logger != nil {
+			limiter.log = cfg.Logger.With("adapter", "discord")
+		}
+	}
+	client.Transport = limitedTransport{limiter: limiter, next: client.Transport}
 	s.Client = client
 	return s, nil
 }

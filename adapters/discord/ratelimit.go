@@ -3,8 +3,11 @@ package discord
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,11 +34,36 @@ const (
 	maxGlobalBody = 64 << 10
 )
 
+// Budget is a rate budget shared with the other processes that use the
+// same bot token (replicas on one database); store.DB implements it.
+// Reserve books one request under the budget called name (one every
+// `every`, bursts of burst) and says how long to wait before sending it;
+// Hold makes every booking wait d from now, as a global 429 asks.
+type Budget interface {
+	Reserve(ctx context.Context, name string, every time.Duration, burst int) (time.Duration, error)
+	Hold(ctx context.Context, name string, d, every time.Duration, burst int) error
+}
+
+// sharedEvery is the spacing of requests under a shared Budget: the global
+// window and its margin split evenly, so that no fixed window of
+// globalWindow sees more than globalLimit requests from all the processes
+// together. One process alone keeps its sliding window, which allows
+// bursts; a shared budget books every request in the database, evenly.
+const sharedEvery = (globalWindow + globalMargin) / globalLimit
+
 // globalLimiter keeps the global limit: a sliding window over the start
 // times of the last globalLimit requests, and a pause after a global 429.
+// With a shared Budget it books each request there too, so that every
+// replica using the bot token keeps the one limit together; a budget that
+// cannot be reached (the database is down) leaves each process its own
+// window, and is logged.
 type globalLimiter struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
+
+	shared Budget
+	name   string // the shared budget's name
+	log    *slog.Logger
 
 	mu     sync.Mutex
 	booked [globalLimit]time.Time // start times of the last globalLimit requests, a ring
@@ -45,7 +73,33 @@ type globalLimiter struct {
 }
 
 func newGlobalLimiter() *globalLimiter {
-	return &globalLimiter{now: time.Now, sleep: sleepCtx}
+	return &globalLimiter{now: time.Now, sleep: sleepCtx, log: slog.Default()}
+}
+
+// budgetName names a bot token's budget for one limit without the token:
+// a short hash of it, the same in every process.
+func budgetName(token, limit string) string {
+	sum := sha256.Sum256([]byte("paperboy budget " + token))
+	return "discord:" + hex.EncodeToString(sum[:8]) + ":" + limit
+}
+
+// reserveShared books the request in the shared budget and waits for it.
+func (l *globalLimiter) reserveShared(ctx context.Context) error {
+	if l.shared == nil {
+		return nil
+	}
+	d, err := l.shared.Reserve(ctx, l.name, sharedEvery, 1)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
+		return nil
+	}
+	if d > 0 {
+		return l.sleep(ctx, d)
+	}
+	return nil
 }
 
 // wait books the earliest start that keeps the limit and waits for it. A
@@ -64,6 +118,9 @@ func (l *globalLimiter) wait(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := l.reserveShared(ctx); err != nil {
+			return err
+		}
 		l.mu.Lock()
 		stale := l.pauses != pauses
 		l.mu.Unlock()
@@ -76,13 +133,21 @@ func (l *globalLimiter) wait(ctx context.Context) error {
 // pause stops every request for d, as a global 429's retry_after asks.
 // Discord's window is spent until then and a new one starts, so the
 // bookings are forgotten: the requests waiting book again, from the end of
-// the pause.
+// the pause. A shared budget is held as long, for the other replicas.
 func (l *globalLimiter) pause(d time.Duration) {
-	until := l.now().Add(min(d, maxRetryAfter))
+	d = min(d, maxRetryAfter)
+	until := l.now().Add(d)
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if until.After(l.paused) {
 		l.paused, l.booked, l.pauses = until, [globalLimit]time.Time{}, l.pauses+1
+	}
+	l.mu.Unlock()
+	if l.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := l.shared.Hold(ctx, l.name, d, sharedEvery, 1); err != nil {
+			l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
+		}
 	}
 }
 
@@ -117,13 +182,56 @@ func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+	stop := startAttempt(r.Context())
 	resp, err := next.RoundTrip(r)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+	if err != nil {
+		stop()
+		return resp, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
 		if d, ok := globalRetryAfter(resp); ok {
 			t.limiter.pause(d)
 		}
 	}
-	return resp, err
+	resp.Body = stopOnClose{resp.Body, stop}
+	return resp, nil
+}
+
+// attemptKey holds, in the context of one attempt of call, the cancel
+// function that ends the attempt. The transport starts the attempt's clock
+// (callTimeout) only once the request has its slot under the global limit,
+// so that waiting for a slot, or discordgo waiting for a route's bucket,
+// does not spend the attempt's time: a wait for a rate limit never fails a
+// request.
+type attemptKey struct{}
+
+// withAttempt returns the context of one attempt of a call and its cancel
+// function; the attempt's timeout starts in the transport.
+func withAttempt(ctx context.Context) (context.Context, context.CancelFunc) {
+	actx, cancel := context.WithCancel(ctx)
+	return context.WithValue(actx, attemptKey{}, cancel), cancel
+}
+
+// startAttempt starts the clock of the attempt ctx belongs to, if any, and
+// returns what stops it.
+func startAttempt(ctx context.Context) func() {
+	cancel, ok := ctx.Value(attemptKey{}).(context.CancelFunc)
+	if !ok {
+		return func() {}
+	}
+	t := time.AfterFunc(callTimeout, cancel)
+	return func() { t.Stop() }
+}
+
+// stopOnClose is a response body that stops its attempt's clock once read.
+type stopOnClose struct {
+	io.ReadCloser
+	stop func()
+}
+
+func (b stopOnClose) Close() error {
+	b.stop()
+	return b.ReadCloser.Close()
 }
 
 // exemptFromGlobal reports whether a request path is one of the interaction

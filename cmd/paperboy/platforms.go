@@ -62,8 +62,10 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 	return p, nil
 }
 
+// newDiscord builds the Discord adapter. On PostgreSQL, where replicas
+// share the store, the store is also the bot token's shared rate budget.
 func newDiscord(a *app, h handler) (*discord.Adapter, error) {
-	d, err := discord.New(discord.Config{
+	cfg := discord.Config{
 		Token:         a.cfg.Discord.Token,
 		ApplicationID: a.cfg.Discord.ApplicationID,
 		PublicKey:     a.cfg.Discord.PublicKey,
@@ -72,7 +74,11 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 		GuildIDs:      a.cfg.Discord.GuildIDs,
 		Replays:       a.db,
 		Logger:        a.log,
-	}, h)
+	}
+	if a.db.Postgres() {
+		cfg.Budget = a.db
+	}
+	d, err := discord.New(cfg, h)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
