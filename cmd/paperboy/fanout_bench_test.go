@@ -269,10 +269,14 @@ func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[st
 		chats["discord"] = a
 	}
 	if url, ok := urls["slack"]; ok {
-		a, err := slack.New(slack.Config{
+		cfg := slack.Config{
 			Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
 			APIURL: url, Logger: quiet,
-		}, engine)
+		}
+		if db.Postgres() {
+			cfg.Budget = db
+		}
+		a, err := slack.New(cfg, engine)
 		if err != nil {
 			b.Fatal(err)
 		}

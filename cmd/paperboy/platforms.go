@@ -37,18 +37,9 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 		p.discord, p.discordRun = d, oneGateway(a, d)
 	}
 	if a.cfg.Slack.BotToken != "" {
-		s, err := slack.New(slack.Config{
-			BotToken:      a.cfg.Slack.BotToken,
-			AppToken:      a.cfg.Slack.AppToken,
-			SigningSecret: a.cfg.Slack.SigningSecret,
-			Mode:          a.cfg.Slack.Mode,
-			APIURL:        a.cfg.Slack.APIURL,
-			Admins:        a.cfg.Slack.Admins,
-			Replays:       a.db,
-			Logger:        a.log,
-		}, h)
+		s, err := newSlack(a, h)
 		if err != nil {
-			return nil, usageErrorf("%v", err)
+			return nil, err
 		}
 		p.slack = s
 	}
@@ -83,6 +74,29 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	return d, nil
+}
+
+// newSlack builds the Slack adapter. On PostgreSQL, where replicas share
+// the store, the store is also the bot token's shared rate budget.
+func newSlack(a *app, h handler) (*slack.Adapter, error) {
+	cfg := slack.Config{
+		BotToken:      a.cfg.Slack.BotToken,
+		AppToken:      a.cfg.Slack.AppToken,
+		SigningSecret: a.cfg.Slack.SigningSecret,
+		Mode:          a.cfg.Slack.Mode,
+		APIURL:        a.cfg.Slack.APIURL,
+		Admins:        a.cfg.Slack.Admins,
+		Replays:       a.db,
+		Logger:        a.log,
+	}
+	if a.db.Postgres() {
+		cfg.Budget = a.db
+	}
+	s, err := slack.New(cfg, h)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return s, nil
 }
 
 func (p *platforms) none() bool { return p.discord == nil && p.slack == nil && p.email == nil }
