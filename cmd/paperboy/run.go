@@ -44,6 +44,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
+	startBackground(ctx, g, a)
 	if a.cfg.HTTP.Listen != "" {
 		srv, err := m.listen(a, p, met)
 		if err != nil {
