@@ -18,8 +18,10 @@ func TestFetch_EmbedsInTheBackground(t *testing.T) {
 	emb := &bottest.Embedder{Model: "m"}
 	var queued []func(context.Context)
 	e := &bot.Engine{
-		Store:    st,
-		Source:   &bottest.Source{FetchFunc: func(_ context.Context, date string) (bot.Batch, error) { return bot.Batch{Date: date, Papers: papers}, nil }},
+		Store: st,
+		Source: &bottest.Source{FetchFunc: func(_ context.Context, date string) (bot.Batch, error) {
+			return bot.Batch{Date: date, Papers: papers}, nil
+		}},
 		Embedder: emb, Vectors: &bottest.Vectors{Store: st},
 		Background: func(work func(context.Context)) { queued = append(queued, work) },
 	}
