@@ -21,10 +21,13 @@ import (
 // request every `every` and bursts of up to burst, and returns how long the
 // caller waits before sending it. Bookings are first come, first served
 // across processes. An every of 0 books nothing and returns the wait a Hold
-// still imposes.
+// still imposes, by a read that takes no lock.
 func (db *DB) Reserve(ctx context.Context, name string, every time.Duration, burst int) (time.Duration, error) {
 	if !db.sql.pg {
 		return 0, nil
+	}
+	if every <= 0 {
+		return db.held(ctx, name)
 	}
 	burst = max(burst, 1)
 	var wait float64
@@ -35,6 +38,17 @@ func (db *DB) Reserve(ctx context.Context, name string, every time.Duration, bur
 		name, every.Seconds(), every.Seconds(), float64(burst)*every.Seconds()).Scan(&wait)
 	if err != nil {
 		return 0, fmt.Errorf("reserve rate budget %s: %w", name, err)
+	}
+	return time.Duration(wait * float64(time.Second)), nil
+}
+
+// held returns how long the budget called name is still held.
+func (db *DB) held(ctx context.Context, name string) (time.Duration, error) {
+	var wait float64
+	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(GREATEST(0, EXTRACT(EPOCH FROM (tat - clock_timestamp()))::float8)), 0)
+		FROM rate_budgets WHERE name = ?`, name).Scan(&wait)
+	if err != nil {
+		return 0, fmt.Errorf("read rate budget %s: %w", name, err)
 	}
 	return time.Duration(wait * float64(time.Second)), nil
 }

@@ -44,12 +44,17 @@ type Budget interface {
 	Hold(ctx context.Context, name string, d, every time.Duration, burst int) error
 }
 
-// sharedEvery is the spacing of requests under a shared Budget: the global
-// window and its margin split evenly, so that no fixed window of
-// globalWindow sees more than globalLimit requests from all the processes
-// together. One process alone keeps its sliding window, which allows
-// bursts; a shared budget books every request in the database, evenly.
-const sharedEvery = (globalWindow + globalMargin) / globalLimit
+// Pacing under a shared Budget. Requests are spaced sharedEvery apart
+// across all the processes together: 47 a second, so that a fixed window
+// of globalWindow sees at most 48 requests on schedule and the 2 to spare
+// absorb requests that leave a little late (a busy machine wakes a sleeper
+// late, never early). A process books sharedBlock slots at once, in one
+// write to the database, and hands them out itself: one write per request
+// would queue every request of every replica behind one row's lock.
+const (
+	sharedEvery = time.Second / 47
+	sharedBlock = 5
+)
 
 // globalLimiter keeps the global limit: a sliding window over the start
 // times of the last globalLimit requests, and a pause after a global 429.
@@ -64,6 +69,8 @@ type globalLimiter struct {
 	shared Budget
 	name   string // the shared budget's name
 	log    *slog.Logger
+	smu    sync.Mutex  // guards slots; held while a block is booked
+	slots  []time.Time // the starts booked in the shared budget, not used yet
 
 	mu     sync.Mutex
 	booked [globalLimit]time.Time // start times of the last globalLimit requests, a ring
@@ -83,12 +90,13 @@ func budgetName(token, limit string) string {
 	return "discord:" + hex.EncodeToString(sum[:8]) + ":" + limit
 }
 
-// reserveShared books the request in the shared budget and waits for it.
+// reserveShared takes the request's slot in the shared budget and waits
+// for it.
 func (l *globalLimiter) reserveShared(ctx context.Context) error {
 	if l.shared == nil {
 		return nil
 	}
-	d, err := l.shared.Reserve(ctx, l.name, sharedEvery, 1)
+	at, err := l.sharedSlot(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -96,10 +104,36 @@ func (l *globalLimiter) reserveShared(ctx context.Context) error {
 		l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
 		return nil
 	}
-	if d > 0 {
+	if d := at.Sub(l.now()); d > 0 {
 		return l.sleep(ctx, d)
 	}
 	return nil
+}
+
+// sharedSlot returns the next start this process booked in the shared
+// budget, booking a block of sharedBlock when none is left. A slot more
+// than half an interval past is dropped: sent now, it would crowd the next
+// one, which may be another replica's.
+func (l *globalLimiter) sharedSlot(ctx context.Context) (time.Time, error) {
+	l.smu.Lock()
+	defer l.smu.Unlock()
+	now := l.now()
+	for len(l.slots) > 0 && l.slots[0].Before(now.Add(-sharedEvery/2)) {
+		l.slots = l.slots[1:]
+	}
+	if len(l.slots) == 0 {
+		d, err := l.shared.Reserve(ctx, l.name, sharedBlock*sharedEvery, 1)
+		if err != nil {
+			return now, err
+		}
+		start := l.now().Add(d)
+		for i := range sharedBlock {
+			l.slots = append(l.slots, start.Add(time.Duration(i)*sharedEvery))
+		}
+	}
+	at := l.slots[0]
+	l.slots = l.slots[1:]
+	return at, nil
 }
 
 // wait books the earliest start that keeps the limit and waits for it. A
@@ -143,9 +177,12 @@ func (l *globalLimiter) pause(d time.Duration) {
 	}
 	l.mu.Unlock()
 	if l.shared != nil {
+		l.smu.Lock()
+		l.slots = nil // booked before the 429: Discord's window restarts
+		l.smu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := l.shared.Hold(ctx, l.name, d, sharedEvery, 1); err != nil {
+		if err := l.shared.Hold(ctx, l.name, d, sharedBlock*sharedEvery, 1); err != nil {
 			l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
 		}
 	}

@@ -183,7 +183,7 @@ func (b *fakeBudget) Reserve(_ context.Context, name string, every time.Duration
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.names = append(b.names, name)
-	if every != sharedEvery || burst != 1 {
+	if every != sharedBlock*sharedEvery || burst != 1 {
 		return 0, errors.New("not the global budget's terms")
 	}
 	return b.wait, b.err
@@ -208,6 +208,19 @@ func TestGlobalLimiter_Shared(t *testing.T) {
 	}
 	if got := c.now().Sub(testNow); got != 40*time.Millisecond {
 		t.Fatalf("the request went after %v, want the shared budget's 40ms", got)
+	}
+	// The rest of the block booked goes one interval apart, without
+	// asking the budget again.
+	for i := 1; i < sharedBlock; i++ {
+		if err := l.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.now().Sub(testNow), 40*time.Millisecond+time.Duration(i)*sharedEvery; got != want {
+			t.Fatalf("request %d of the block went after %v, want %v", i, got, want)
+		}
+	}
+	if len(budget.names) != 1 {
+		t.Fatalf("%d bookings for one block, want 1", len(budget.names))
 	}
 	if strings.Contains(budget.names[0], "secret-token") || !strings.HasPrefix(budget.names[0], "discord:") {
 		t.Fatalf("budget name %q: want discord:<hash>, without the token", budget.names[0])
