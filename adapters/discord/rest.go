@@ -38,7 +38,7 @@ const (
 // request's URL (an interaction token), scrubbed from the error like the
 // bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
-	limited, failed := 0, 0
+	failed := 0
 	deadline, bounded := ctx.Deadline()
 	budget, waited := time.Until(deadline), time.Duration(0)
 	for {
@@ -48,7 +48,7 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 		if err == nil {
 			return nil
 		}
-		wait, ok := retryAfter(ctx, err, &limited, &failed)
+		wait, ok := retryAfter(ctx, err, &failed)
 		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
 			ok = false
 		}
@@ -65,14 +65,13 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 }
 
 // retryAfter decides whether err is worth another attempt and after how
-// long, counting 429s and failures.
-func retryAfter(ctx context.Context, err error, limited, failed *int) (time.Duration, bool) {
+// long, counting failures (a 429 is not one).
+func retryAfter(ctx context.Context, err error, failed *int) (time.Duration, bool) {
 	if ctx.Err() != nil {
 		return 0, false
 	}
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-		*limited++
 		wait := max(rl.RetryAfter, 50*time.Millisecond)
 		return wait, wait <= maxRetryAfter
 	}
