@@ -130,6 +130,7 @@ type Adapter struct {
 	replays Replays
 	pacer   pacer
 	gate    postGate
+	shared  sharedState // the shared pause, as last read
 	updates updateLimit
 	self    identity
 

@@ -100,13 +100,19 @@ func (a *Adapter) gateWait(ctx context.Context) error {
 // are shared (every 0), the rate each process learns stays its own.
 const postBudget = "chat.postMessage"
 
+// sharedRead is how long a read of the shared pause is trusted: a pause
+// another replica's 429 set is seen within it (Slack's Retry-After comes in
+// whole seconds), and the database is asked a few times a second, not once
+// per post.
+const sharedRead = 250 * time.Millisecond
+
 // sharedPause waits out a pause another replica's 429 put on the shared
 // budget. A budget that cannot be reached is logged and skipped.
 func (a *Adapter) sharedPause(ctx context.Context) error {
 	if a.cfg.Budget == nil {
 		return nil
 	}
-	d, err := a.cfg.Budget.Reserve(ctx, budgetName(string(a.cfg.BotToken), postBudget), 0, 1)
+	until, err := a.sharedUntil(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -114,10 +120,35 @@ func (a *Adapter) sharedPause(ctx context.Context) error {
 		a.log.Warn("the shared slack rate budget cannot be reached; pacing this process alone", "error", err)
 		return nil
 	}
-	if d > 0 {
+	if d := until.Sub(a.cfg.Now()); d > 0 {
 		return a.cfg.Sleep(ctx, d)
 	}
 	return nil
+}
+
+// sharedUntil returns the end of the shared pause, read at most once per
+// sharedRead.
+func (a *Adapter) sharedUntil(ctx context.Context) (time.Time, error) {
+	s := &a.shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := a.cfg.Now()
+	if !s.read.IsZero() && now.Sub(s.read) < sharedRead {
+		return s.until, nil
+	}
+	d, err := a.cfg.Budget.Reserve(ctx, budgetName(string(a.cfg.BotToken), postBudget), 0, 1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.read, s.until = now, now.Add(d)
+	return s.until, nil
+}
+
+// sharedState is the last read of the shared pause.
+type sharedState struct {
+	mu    sync.Mutex
+	read  time.Time // when it was read; zero: never
+	until time.Time
 }
 
 // holdShared passes a 429's pause to the other replicas.
@@ -127,6 +158,9 @@ func (a *Adapter) holdShared(retryAfter time.Duration) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	a.shared.mu.Lock()
+	a.shared.read = time.Time{} // read again: this pause is the newest
+	a.shared.mu.Unlock()
 	if err := a.cfg.Budget.Hold(ctx, budgetName(string(a.cfg.BotToken), postBudget), retryAfter, 0, 1); err != nil {
 		a.log.Warn("the shared slack rate budget cannot be reached; pacing this process alone", "error", err)
 	}
