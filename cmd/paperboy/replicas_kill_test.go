@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -90,42 +91,13 @@ func TestMain_ReplicaKilledMidFanOut(t *testing.T) {
 	dsrv := httptest.NewServer(fake)
 	defer dsrv.Close()
 	const channels = 60
-	var subs strings.Builder
-	for i := range channels {
-		fmt.Fprintf(&subs, "  - {platform: discord, channel: \"%018d\", style: digest, top: 3}\n", 500000000000000000+i)
-	}
-	dir := t.TempDir()
-	cfg := writeConfig(t, dir, discordYAML(dsrv.URL)+`  mode: http
-  public_key: "`+strings.Repeat("ab", 32)+`"
-source: {hf: {base_url: `+hf.URL+`}}
-http: {listen: "127.0.0.1:0"}
-timezone: UTC
-delivery:
-  schedule: "* * * * *"
-  lease: 5s
-  concurrency: 2
-subscriptions:
-`+subs.String())
-	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + url, "HOME=" + dir}
+	cfg := killConfig(t, hf.URL, dsrv.URL, channels)
+	env := []string{"PAPERBOY_CONFIG=" + cfg, "PAPERBOY_DB=" + url, "HOME=" + t.TempDir()}
 	start := starter(t, bin, env)
 	if imp := start("import", "sample/daily_papers_2026-08-19.json"); imp.Wait() != nil {
 		t.Fatalf("import: %v", imp.Stderr)
 	}
-	var replicas []*os.Process
-	var logs []fmt.Stringer
-	for range 3 {
-		cmd := start("run")
-		replicas = append(replicas, cmd.Process)
-		logs = append(logs, cmd.Stderr.(*strings.Builder))
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	}
-	defer func() {
-		if t.Failed() {
-			for i, l := range logs {
-				t.Logf("replica %d:\n%s", i, l)
-			}
-		}
-	}()
+	replicas := startRuns(t, start, 3)
 	db, err := store.Open(url)
 	if err != nil {
 		t.Fatal(err)
@@ -152,8 +124,56 @@ subscriptions:
 	if killedAt >= channels {
 		t.Fatalf("the replica was killed after the fan-out (%d posts)", killedAt)
 	}
+	checkSurvivors(t, fake, channels, replicas, victim)
+}
+
+// startRuns starts n `paperboy run` processes, killed at the end of the
+// test, whose logs are shown when it fails.
+func startRuns(t *testing.T, start func(args ...string) *exec.Cmd, n int) []*os.Process {
+	var replicas []*os.Process
+	for i := range n {
+		cmd := start("run")
+		replicas = append(replicas, cmd.Process)
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+			if t.Failed() {
+				t.Logf("replica %d:\n%s", i, cmd.Stderr)
+			}
+		})
+	}
+	return replicas
+}
+
+// killChannel is the id of channel i of the kill test.
+func killChannel(i int) string { return fmt.Sprintf("%018d", 500000000000000000+i) }
+
+// killConfig is the kill test's config: the fakes, a schedule due every
+// minute, a 5 s lease, two channels at a time per replica.
+func killConfig(t *testing.T, hfURL, discordURL string, channels int) string {
+	var subs strings.Builder
 	for i := range channels {
-		if n := fake.count(fmt.Sprintf("%018d", 500000000000000000+i)); n != 1 {
+		fmt.Fprintf(&subs, "  - {platform: discord, channel: \"%s\", style: digest, top: 3}\n", killChannel(i))
+	}
+	return writeConfig(t, t.TempDir(), discordYAML(discordURL)+`  mode: http
+  public_key: "`+strings.Repeat("ab", 32)+`"
+source: {hf: {base_url: `+hfURL+`}}
+http: {listen: "127.0.0.1:0"}
+timezone: UTC
+delivery:
+  schedule: "* * * * *"
+  lease: 5s
+  concurrency: 2
+subscriptions:
+`+subs.String())
+}
+
+// checkSurvivors fails the test unless every channel got exactly one
+// message and the replicas not killed still run.
+func checkSurvivors(t *testing.T, fake *slowDiscord, channels int, replicas []*os.Process, victim *os.Process) {
+	t.Helper()
+	for i := range channels {
+		if n := fake.count(killChannel(i)); n != 1 {
 			t.Fatalf("channel %d got %d messages, want exactly one", i, n)
 		}
 	}

@@ -132,32 +132,10 @@ func TestMain_ReplicasStartTogether(t *testing.T) {
 	sub := func(ch string) string { return "  - {platform: slack, channel: " + ch + "}\n" }
 	before := writeConfig(t, dir, base+"subscriptions:\n"+sub("C1")+sub("C2")+sub("C3"))
 	mustRun(t, map[string]string{"PAPERBOY_CONFIG": before, "PAPERBOY_DB": url}, "import", "sample/daily_papers_2026-08-19.json")
-	replica := func(cfg string) (*syncBuffer, <-chan error, context.CancelFunc) {
-		stderr := &syncBuffer{}
-		env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": url}
-		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] }}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- m.Run(ctx, []string{"run"}); m.Close() }()
-		return stderr, done, cancel
-	}
-	waitSynced := func(stderr *syncBuffer, done <-chan error) {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(stderr.String(), "config subscriptions synced"); time.Sleep(10 * time.Millisecond) {
-			select {
-			case err := <-done:
-				t.Fatalf("a replica ended at start: %v\n%s", err, stderr.String())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("a replica never synced its subscriptions:\n%s", stderr.String())
-			}
-		}
-	}
-	stderr, done, stop := replica(before)
-	waitSynced(stderr, done)
-	stop()
-	if err := <-done; err != nil {
+	first := startReplica(before, url)
+	first.waitSynced(t)
+	first.stop()
+	if err := <-first.done; err != nil {
 		t.Fatalf("the first run: %v", err)
 	}
 
@@ -165,18 +143,14 @@ func TestMain_ReplicasStartTogether(t *testing.T) {
 	if err := os.WriteFile(after, []byte(base+"subscriptions:\n"+sub("C3")+sub("C4")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	type running struct {
-		stderr *syncBuffer
-		done   <-chan error
-	}
-	var replicas []running
+	var replicas []*replica
 	for range 3 {
-		stderr, done, stop := replica(after)
-		defer stop()
-		replicas = append(replicas, running{stderr, done})
+		r := startReplica(after, url)
+		defer r.stop()
+		replicas = append(replicas, r)
 	}
 	for _, r := range replicas {
-		waitSynced(r.stderr, r.done)
+		r.waitSynced(t)
 	}
 	for i, r := range replicas {
 		select {
@@ -200,5 +174,39 @@ func TestMain_ReplicasStartTogether(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "C3,C4" {
 		t.Fatalf("subscriptions after the restart: %v, want C3,C4", got)
+	}
+}
+
+// replica is a `paperboy run` in this process.
+type replica struct {
+	stderr *syncBuffer
+	done   chan error
+	stop   context.CancelFunc
+}
+
+// startReplica starts `paperboy run` with the config cfg on the store url.
+func startReplica(cfg, url string) *replica {
+	r := &replica{stderr: &syncBuffer{}, done: make(chan error, 1)}
+	env := map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": url}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: r.stderr, Getenv: func(k string) string { return env[k] }}
+	var ctx context.Context
+	ctx, r.stop = context.WithCancel(context.Background())
+	go func() { r.done <- m.Run(ctx, []string{"run"}); m.Close() }()
+	return r
+}
+
+// waitSynced waits until the replica has synced the config's
+// subscriptions, and fails the test if it ends first.
+func (r *replica) waitSynced(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(r.stderr.String(), "config subscriptions synced"); time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-r.done:
+			t.Fatalf("a replica ended at start: %v\n%s", err, r.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a replica never synced its subscriptions:\n%s", r.stderr.String())
+		}
 	}
 }
