@@ -121,15 +121,20 @@ func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel s
 }
 
 // send posts to channel what the delivery has not recorded yet, in order.
-// It looks in the channel for the first unrecorded post before sending it,
+// When the ledger cannot tell what an earlier attempt sent (this claim is
+// not the row's first: a takeover, a retry after a failure or a crash), it
+// looks in the channel for the first unrecorded post before sending it,
 // and keeps looking for the next one while it finds them: a post can only
-// have been made when the one before it was. A first attempt whose look
-// fails (the bot cannot read the channel's history) sends anyway, with a
-// warning; a later attempt fails instead, since it may have sent already.
-// It returns how many posts it sent; del.Items gets every post recorded.
+// have been made when the one before it was. The row's first claim does
+// not look: no attempt before it can have sent anything, and a post whose
+// answer is lost within the attempt is looked for by the adapter's retry
+// (Discord's nonce, Slack's metadata). A look that fails (the bot cannot
+// read the channel's history) fails the attempt, since an earlier one may
+// have sent already. It returns how many posts it sent; del.Items gets
+// every post recorded.
 func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, posts []Post) (int, error) {
 	ctx := h.ctx
-	look, n := true, 0
+	look, n := del.Attempts > 1 || len(del.Items) > 0, 0
 	for i, p := range posts {
 		if _, done := del.Items[p.Key]; done {
 			continue
@@ -145,12 +150,8 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 		if look {
 			var err error
 			sent, found, err = chat.Find(ctx, channel, thread, p.Key)
-			switch {
-			case err != nil && (del.Attempts > 1 || len(del.Items) > 0):
+			if err != nil {
 				return n, fmt.Errorf("look for %s: %w", p.Key, err)
-			case err != nil:
-				d.logger().Warn("cannot read the channel to check for an earlier post; sending",
-					"platform", del.Platform, "channel", channel, "key", p.Key, "error", err)
 			}
 			look = found
 			if err := h.check(); err != nil {

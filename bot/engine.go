@@ -21,6 +21,11 @@ type Engine struct {
 	// nil (or an Embedder without a model) means words alone.
 	Embedder Embedder
 	Vectors  Vectors
+	// Background, when set, takes the embedding of a fetched batch's new
+	// papers (work that needs a context) instead of Fetch doing it before
+	// it returns, and must not block: `run` sets it, so that a slow
+	// embeddings endpoint never holds a delivery. nil embeds in Fetch.
+	Background func(work func(ctx context.Context))
 	// Answerer asks an LLM to answer questions from papers; nil means
 	// NopAnswerer: questions get the papers that would answer them.
 	Answerer Answerer

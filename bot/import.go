@@ -30,7 +30,12 @@ func (e *Engine) Fetch(ctx context.Context, date string) (Batch, SaveResult, err
 	if err != nil {
 		return Batch{}, SaveResult{}, fmt.Errorf("save batch %s: %w", date, err)
 	}
-	e.embedArrived(ctx, b.Papers)
+	if e.Background != nil {
+		papers := slices.Clone(b.Papers)
+		e.Background(func(ctx context.Context) { e.embedArrived(ctx, papers) })
+	} else {
+		e.embedArrived(ctx, b.Papers)
+	}
 	return b, res, nil
 }
 

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -125,26 +126,39 @@ func TestDeliverer_StopsWhenTakenOver(t *testing.T) {
 	}
 }
 
-// TestDeliverer_LooksBeforeTheFirstPost: a fresh ledger (a lost or second
-// database) delivering to a channel that already has the day sends
-// nothing, and records what it found.
-func TestDeliverer_LooksBeforeTheFirstPost(t *testing.T) {
+// TestDeliverer_LooksOnlyWhenTheLedgerCannotTell: a delivery's first claim
+// sends without reading the channel (nothing can have been sent before
+// it); an attempt after one whose answer was lost looks, finds the post
+// the platform has, and records it instead of sending it again.
+func TestDeliverer_LooksOnlyWhenTheLedgerCannotTell(t *testing.T) {
 	ctx := context.Background()
 	d, chat, _, b := deliveryFixture(t)
-	if _, err := d.Deliver(ctx, sub, b); err != nil {
-		t.Fatal(err)
+	sends := 0
+	chat.AfterSendFunc = func(_, _ string, p bot.Post) error {
+		if sends++; sends == 3 {
+			return errors.New("connection reset") // posted; the answer is lost
+		}
+		return nil
 	}
-	fresh := &bottest.Ledger{Now: d.Engine.Now}
-	d.Ledger = fresh
+	if _, err := d.Deliver(ctx, sub, b); err == nil {
+		t.Fatal("the first attempt succeeded; want the lost answer's error")
+	}
+	if n := chat.Looks(); n != 0 {
+		t.Fatalf("the first claim looked %d times, want none", n)
+	}
+	chat.AfterSendFunc = nil
 	del, err := d.Deliver(ctx, sub, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(chat.Messages()); got != 6 {
-		t.Fatalf("%d messages after delivering again from a fresh ledger, want the 6 of the first", got)
+	if n := chat.Looks(); n == 0 {
+		t.Fatal("the second attempt sent without looking")
 	}
-	if row, _ := fresh.Delivery(ctx, del.DeliveryKey); row.State != bot.DeliverySent || len(row.Items) != 6 || row.Thread != "thread-1" {
-		t.Fatalf("fresh ledger row %+v, want sent with the 6 posts found in thread-1", row)
+	if got := len(chat.Messages()); got != 6 {
+		t.Fatalf("%d messages, want the 6 posts once each", got)
+	}
+	if del.State != bot.DeliverySent {
+		t.Fatalf("delivery %s, want sent", del.State)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"paperboy/bot"
 )
@@ -67,6 +69,10 @@ type Config struct {
 	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Budget shares the bot token's global rate limit with the other
+	// processes using the token (replicas on one PostgreSQL store); nil
+	// keeps it in this process alone.
+	Budget Budget
 	// HTTPClient makes the REST calls; nil means a client with a timeout.
 	HTTPClient *http.Client
 	// DeferAfter is how long an interaction may take before it is deferred
@@ -234,7 +240,14 @@ func newSession(cfg Config) (*discordgo.Session, error) {
 		client.Transport = rewrite{target: target, next: client.Transport}
 	}
 	// Every request, whoever makes it, keeps Discord's global limit.
-	client.Transport = limitedTransport{limiter: newGlobalLimiter(), next: client.Transport}
+	limiter := newGlobalLimiter()
+	if cfg.Budget != nil {
+		limiter.shared, limiter.name = cfg.Budget, budgetName(strings.TrimPrefix(string(cfg.Token), "Bot "), "global")
+		if cfg.Logger != nil {
+			limiter.log = cfg.Logger.With("adapter", "discord")
+		}
+	}
+	client.Transport = limitedTransport{limiter: limiter, next: client.Transport}
 	s.Client = client
 	return s, nil
 }
@@ -280,12 +293,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.track(func() { a.serveGateway(base, ic.Interaction) })
 	})
 	defer remove()
-	if err := a.session.Open(); err != nil {
-		msg := a.scrub(errors.New(describe(err))).Error()
-		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
-			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + OriginForm + ")"
+	if err := a.openGateway(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
 		}
-		return &restError{op: "open discord gateway", msg: msg, err: err}
+		return err
 	}
 	a.log.Info("connected to the discord gateway")
 	err := a.registerAtStart(ctx)
@@ -296,6 +308,49 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.log.Warn("close discord gateway", "error", a.scrub(cerr))
 	}
 	return err
+}
+
+// Gateway opening policy: a gateway that cannot be opened (Discord or the
+// network down at start) is tried again, waiting gatewayBackoff, doubling up
+// to gatewayMaxBackoff, for as long as it takes; the rest of run (HTTP, the
+// scheduler's deliveries over REST) works meanwhile. Only a bad token ends
+// the tries: the process cannot do better by waiting.
+const (
+	gatewayBackoff    = time.Second
+	gatewayMaxBackoff = 2 * time.Minute
+)
+
+// openGateway opens the session under the gateway opening policy, logging
+// each failure.
+func (a *Adapter) openGateway(ctx context.Context) error {
+	policy := bot.Retry{
+		Attempts: math.MaxInt32, Backoff: gatewayBackoff, MaxBackoff: gatewayMaxBackoff, Sleep: a.sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			a.log.Warn("cannot open the discord gateway; retrying", "attempt", attempt, "wait", wait, "error", err)
+		},
+	}
+	return policy.Do(ctx, func(int) error {
+		err := a.session.Open()
+		if err == nil {
+			return nil
+		}
+		msg := a.scrub(errors.New(describe(err))).Error()
+		if statusOf(err) == http.StatusNotFound && a.cfg.APIBaseURL != "" {
+			msg += " (" + a.cfg.APIBaseURL + " has no Discord API; " + OriginForm + ")"
+		}
+		rerr := &restError{op: "open discord gateway", msg: msg, err: err}
+		if badToken(err) {
+			return &restError{op: "open discord gateway", msg: "discord refused the bot token (" + msg + "); check discord.token", err: err}
+		}
+		return bot.Transient(rerr, 0)
+	})
+}
+
+// badToken reports whether err says the bot token is wrong: a 401 from the
+// REST API, or the gateway closing with 4004 (authentication failed).
+func badToken(err error) bool {
+	var ce *websocket.CloseError
+	return statusOf(err) == http.StatusUnauthorized || (errors.As(err, &ce) && ce.Code == 4004)
 }
 
 // track runs fn as an answer in progress unless the adapter is shutting

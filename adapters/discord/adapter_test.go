@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,8 +158,18 @@ func TestRun_BadToken(t *testing.T) {
 // sends READY and then events, and reads until the client leaves. It
 // returns its ws:// URL and the IDENTIFY payload to come.
 func fakeGateway(t *testing.T, events ...any) (string, <-chan json.RawMessage) {
+	return flakyGateway(t, 0, events...)
+}
+
+// flakyGateway is fakeGateway answering its first fail connections with 503.
+func flakyGateway(t *testing.T, fail int32, events ...any) (string, <-chan json.RawMessage) {
 	identify := make(chan json.RawMessage, 1)
+	var tries atomic.Int32
 	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) <= fail {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -261,5 +272,62 @@ func TestScrub_TransportError(t *testing.T) {
 	logs := e.logs.String()
 	if !strings.Contains(logs, "edit deferred response") || !strings.Contains(logs, "REDACTED") {
 		t.Fatalf("logs:\n%s", logs)
+	}
+}
+
+// TestRun_GatewayRetriesAtStart checks that a gateway that cannot be
+// opened at start is tried again with backoff, logged each time, until it
+// opens.
+func TestRun_GatewayRetriesAtStart(t *testing.T) {
+	url, identify := flakyGateway(t, 2)
+	e := newEnv(t, newEngine(t), func(c *Config) { c.Mode, c.PublicKey = ModeGateway, "" })
+	e.f.gatewayURL = url
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- e.a.Run(ctx) }()
+	select {
+	case <-identify:
+	case err := <-errc:
+		t.Fatalf("Run ended at start: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the gateway was never opened")
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("Run=%v, want nil after cancel", err)
+	}
+	if n := strings.Count(e.logs.String(), "cannot open the discord gateway; retrying"); n != 2 {
+		t.Fatalf("%d retries logged, want 2:\n%s", n, e.logs.String())
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.sleeps) < 2 || e.sleeps[1] <= gatewayBackoff/2 {
+		t.Fatalf("waits %v, want a backoff before each retry", e.sleeps)
+	}
+}
+
+// TestRun_GatewayBadToken checks that a gateway closing with 4004
+// (authentication failed) ends Run at once, saying so.
+func TestRun_GatewayBadToken(t *testing.T) {
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+		var id json.RawMessage
+		c.ReadJSON(&id)
+		c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
+	}))
+	defer gw.Close()
+	e := newEnv(t, newEngine(t), func(c *Config) { c.Mode, c.PublicKey = ModeGateway, "" })
+	e.f.gatewayURL = "ws" + strings.TrimPrefix(gw.URL, "http")
+	err := e.a.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "discord.token") || strings.Contains(err.Error(), testToken) {
+		t.Fatalf("Run=%v, want the bad token named, without the token", err)
+	}
+	if strings.Contains(e.logs.String(), "retrying") {
+		t.Fatalf("a bad token was retried:\n%s", e.logs.String())
 	}
 }

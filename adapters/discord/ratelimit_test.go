@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -164,5 +166,75 @@ func TestGlobalLimiter_PauseWhileWaiting(t *testing.T) {
 	l.wait(context.Background())
 	if got, want := c.now().Sub(testNow), 3*time.Second+globalWindow+globalMargin; got != want {
 		t.Fatalf("request %d after the pause went at +%v, want +%v", globalLimit+1, got, want)
+	}
+}
+
+// fakeBudget is a shared budget that another replica fills: every booking
+// waits what it says, and holds are recorded.
+type fakeBudget struct {
+	mu    sync.Mutex
+	wait  time.Duration
+	names []string
+	holds []time.Duration
+	err   error
+}
+
+func (b *fakeBudget) Reserve(_ context.Context, name string, every time.Duration, burst int) (time.Duration, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.names = append(b.names, name)
+	if every != sharedBlock*sharedEvery || burst != 1 {
+		return 0, errors.New("not the global budget's terms")
+	}
+	return b.wait, b.err
+}
+
+func (b *fakeBudget) Hold(_ context.Context, name string, d, _ time.Duration, _ int) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.holds = append(b.holds, d)
+	return b.err
+}
+
+// TestGlobalLimiter_Shared checks that with a shared budget each request
+// also waits its booking there, that a global 429 holds the budget for the
+// other replicas, and that a budget that fails leaves the local window.
+func TestGlobalLimiter_Shared(t *testing.T) {
+	l, c := newTestLimiter()
+	budget := &fakeBudget{wait: 40 * time.Millisecond}
+	l.shared, l.name, l.log = budget, budgetName("secret-token", "global"), slog.New(slog.DiscardHandler)
+	if err := l.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.now().Sub(testNow); got != 40*time.Millisecond {
+		t.Fatalf("the request went after %v, want the shared budget's 40ms", got)
+	}
+	// The rest of the block booked goes one interval apart, without
+	// asking the budget again.
+	for i := 1; i < sharedBlock; i++ {
+		if err := l.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.now().Sub(testNow), 40*time.Millisecond+time.Duration(i)*sharedEvery; got != want {
+			t.Fatalf("request %d of the block went after %v, want %v", i, got, want)
+		}
+	}
+	if len(budget.names) != 1 {
+		t.Fatalf("%d bookings for one block, want 1", len(budget.names))
+	}
+	if strings.Contains(budget.names[0], "secret-token") || !strings.HasPrefix(budget.names[0], "discord:") {
+		t.Fatalf("budget name %q: want discord:<hash>, without the token", budget.names[0])
+	}
+	l.pause(750 * time.Millisecond)
+	if len(budget.holds) != 1 || budget.holds[0] != 750*time.Millisecond {
+		t.Fatalf("a global 429 held the shared budget %v, want 750ms once", budget.holds)
+	}
+	budget.err = errors.New("database down")
+	before := c.now()
+	if err := l.wait(context.Background()); err != nil {
+		t.Fatalf("a request with the budget down: %v, want it sent under the local window", err)
+	}
+	if got := c.now().Sub(before); got != 750*time.Millisecond {
+		t.Fatalf("with the budget down the request waited %v, want the local pause of 750ms", got)
 	}
 }

@@ -17,10 +17,10 @@ import (
 // sleeping without looking at ctx and holding the route's bucket, and retry a
 // 502 at once; both are turned off (newSession) and replaced by this.
 const (
-	// maxRateLimited is how many 429s in a row one call waits out.
-	maxRateLimited = 20
 	// maxRetryAfter is the longest retry_after a call waits for; a longer
-	// one fails the call, and the caller tries again later.
+	// one fails the call, and the caller tries again later. Shorter ones
+	// are waited out however many come: a 429 is a wait, not a failure
+	// (only a context with a deadline, an interaction's, cuts them short).
 	maxRetryAfter = 2 * time.Minute
 	// maxFailures is how many 5xx or network errors one call retries.
 	maxFailures = 3
@@ -29,7 +29,8 @@ const (
 )
 
 // call runs one REST request, fn, under the retry policy: every attempt gets
-// discordgo.WithContext with its own deadline; a 429 waits retry_after and
+// discordgo.WithContext with its own deadline (callTimeout, from when the
+// request has its slot under the global limit); a 429 waits retry_after and
 // tries again; a 5xx or network error is retried maxFailures times with
 // backoff; a 4xx fails at once. When ctx has a deadline (an interaction's
 // 3 s window), a retry whose wait would not end well before it is not
@@ -37,17 +38,17 @@ const (
 // request's URL (an interaction token), scrubbed from the error like the
 // bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
-	limited, failed := 0, 0
+	failed := 0
 	deadline, bounded := ctx.Deadline()
 	budget, waited := time.Until(deadline), time.Duration(0)
 	for {
-		actx, cancel := context.WithTimeout(ctx, callTimeout)
+		actx, cancel := withAttempt(ctx)
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
 		cancel()
 		if err == nil {
 			return nil
 		}
-		wait, ok := retryAfter(ctx, err, &limited, &failed)
+		wait, ok := retryAfter(ctx, err, &failed)
 		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
 			ok = false
 		}
@@ -64,16 +65,15 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 }
 
 // retryAfter decides whether err is worth another attempt and after how
-// long, counting 429s and failures.
-func retryAfter(ctx context.Context, err error, limited, failed *int) (time.Duration, bool) {
+// long, counting failures (a 429 is not one).
+func retryAfter(ctx context.Context, err error, failed *int) (time.Duration, bool) {
 	if ctx.Err() != nil {
 		return 0, false
 	}
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-		*limited++
 		wait := max(rl.RetryAfter, 50*time.Millisecond)
-		return wait, *limited <= maxRateLimited && wait <= maxRetryAfter
+		return wait, wait <= maxRetryAfter
 	}
 	if s := statusOf(err); s != 0 && s < 500 {
 		return 0, false

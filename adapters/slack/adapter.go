@@ -72,6 +72,10 @@ type Config struct {
 	Replays Replays
 	// Logger receives the adapter's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Budget shares the bot token's chat.postMessage pauses with the other
+	// processes using the token (replicas on one PostgreSQL store); nil
+	// keeps them in this process alone.
+	Budget Budget
 	// HTTPClient makes every outbound request (Web API, response_url); nil
 	// means a client with a 10 s timeout.
 	HTTPClient *http.Client
@@ -121,6 +125,7 @@ type Adapter struct {
 	replays Replays
 	pacer   pacer
 	gate    postGate
+	shared  sharedState // the shared pause, as last read
 	updates updateLimit
 	self    identity
 

@@ -2,9 +2,28 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 )
+
+// Budget is a rate budget shared with the other processes that use the
+// same bot token (replicas on one database); store.DB implements it.
+// Reserve books one request under the budget called name (one every
+// `every`, bursts of burst; an every of 0 books nothing) and says how long
+// to wait before sending it; Hold makes every booking wait d from now.
+type Budget interface {
+	Reserve(ctx context.Context, name string, every time.Duration, burst int) (time.Duration, error)
+	Hold(ctx context.Context, name string, d, every time.Duration, burst int) error
+}
+
+// budgetName names the bot token's budget for one method without the
+// token: a short hash of it, the same in every process.
+func budgetName(token, method string) string {
+	sum := sha256.Sum256([]byte("paperboy budget " + token))
+	return "slack:" + hex.EncodeToString(sum[:8]) + ":" + method
+}
 
 // postGate keeps chat.postMessage under the workspace's limit. Slack
 // publishes no figure for it ("several hundred messages per minute", beside
@@ -22,7 +41,9 @@ import (
 // at a time, and an unlucky post runs out of its maxRateLimitWaits.
 // (Letting the learned number go in a burst each second instead, as the
 // Discord adapter does with its global window, measured slower: every burst
-// that outgrows the limit costs a whole second of Retry-After.)
+// that outgrows the limit costs a whole second of Retry-After.) With a
+// shared Budget a 429's pause holds the posts of every replica using the
+// token, not only this one's: the workspace's limit is theirs together.
 type postGate struct {
 	mu       sync.Mutex
 	paused   time.Time   // no post starts before this
@@ -63,12 +84,85 @@ func (a *Adapter) gateWait(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := a.sharedPause(ctx); err != nil {
+			return err
+		}
 		g.mu.Lock()
 		stale := g.pauses != pauses
 		g.mu.Unlock()
 		if !stale {
 			return ctx.Err()
 		}
+	}
+}
+
+// postBudget is the shared budget of chat.postMessage: only its pauses
+// are shared (every 0), the rate each process learns stays its own.
+const postBudget = "chat.postMessage"
+
+// sharedRead is how long a read of the shared pause is trusted: a pause
+// another replica's 429 set is seen within it (Slack's Retry-After comes in
+// whole seconds), and the database is asked a few times a second, not once
+// per post.
+const sharedRead = 250 * time.Millisecond
+
+// sharedPause waits out a pause another replica's 429 put on the shared
+// budget. A budget that cannot be reached is logged and skipped.
+func (a *Adapter) sharedPause(ctx context.Context) error {
+	if a.cfg.Budget == nil {
+		return nil
+	}
+	until, err := a.sharedUntil(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.log.Warn("the shared slack rate budget cannot be reached; pacing this process alone", "error", err)
+		return nil
+	}
+	if d := until.Sub(a.cfg.Now()); d > 0 {
+		return a.cfg.Sleep(ctx, d)
+	}
+	return nil
+}
+
+// sharedUntil returns the end of the shared pause, read at most once per
+// sharedRead.
+func (a *Adapter) sharedUntil(ctx context.Context) (time.Time, error) {
+	s := &a.shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := a.cfg.Now()
+	if !s.read.IsZero() && now.Sub(s.read) < sharedRead {
+		return s.until, nil
+	}
+	d, err := a.cfg.Budget.Reserve(ctx, budgetName(string(a.cfg.BotToken), postBudget), 0, 1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	s.read, s.until = now, now.Add(d)
+	return s.until, nil
+}
+
+// sharedState is the last read of the shared pause.
+type sharedState struct {
+	mu    sync.Mutex
+	read  time.Time // when it was read; zero: never
+	until time.Time
+}
+
+// holdShared passes a 429's pause to the other replicas.
+func (a *Adapter) holdShared(retryAfter time.Duration) {
+	if a.cfg.Budget == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	a.shared.mu.Lock()
+	a.shared.read = time.Time{} // read again: this pause is the newest
+	a.shared.mu.Unlock()
+	if err := a.cfg.Budget.Hold(ctx, budgetName(string(a.cfg.BotToken), postBudget), retryAfter, 0, 1); err != nil {
+		a.log.Warn("the shared slack rate budget cannot be reached; pacing this process alone", "error", err)
 	}
 }
 

@@ -2,6 +2,9 @@ package slack
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 )
@@ -111,5 +114,51 @@ func TestSend_FeedsTheGate(t *testing.T) {
 	}
 	if len(a.gate.accepted) != 1 {
 		t.Fatalf("%d accepted posts noted, want 1", len(a.gate.accepted))
+	}
+}
+
+// sharedBudget is a shared budget as the store keeps it, in memory: a hold
+// makes every process's next booking wait until it ends.
+type sharedBudget struct {
+	now   func() time.Time
+	until map[string]time.Time
+}
+
+func (b *sharedBudget) Reserve(_ context.Context, name string, every time.Duration, _ int) (time.Duration, error) {
+	if every != 0 {
+		return 0, errors.New("posts share only pauses")
+	}
+	return max(0, b.until[name].Sub(b.now())), nil
+}
+
+func (b *sharedBudget) Hold(_ context.Context, name string, d, _ time.Duration, _ int) error {
+	b.until[name] = b.now().Add(d)
+	return nil
+}
+
+// TestPostGate_SharedPause checks that a 429 one replica gets holds the
+// other replica's posts under the same token for its Retry-After, and not
+// those of another token.
+func TestPostGate_SharedPause(t *testing.T) {
+	k := &testKit{now: testStart}
+	budget := &sharedBudget{now: k.Now, until: map[string]time.Time{}}
+	quiet := slog.New(slog.DiscardHandler)
+	one := &Adapter{cfg: Config{Now: k.Now, Sleep: k.Sleep, Budget: budget, BotToken: "xoxb-a"}, log: quiet}
+	two := &Adapter{cfg: Config{Now: k.Now, Sleep: k.Sleep, Budget: budget, BotToken: "xoxb-a"}, log: quiet}
+	other := &Adapter{cfg: Config{Now: k.Now, Sleep: k.Sleep, Budget: budget, BotToken: "xoxb-b"}, log: quiet}
+	one.holdShared(3 * time.Second)
+	if err := other.gateWait(context.Background()); err != nil || len(k.all()) != 0 {
+		t.Fatalf("another token's post waited %v (%v)", k.all(), err)
+	}
+	if err := two.gateWait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if w := k.all(); len(w) != 1 || w[0] != 3*time.Second {
+		t.Fatalf("the other replica's post waited %v, want the 429's 3s", w)
+	}
+	for name := range budget.until {
+		if strings.Contains(name, "xoxb") {
+			t.Fatalf("budget name %q carries the token", name)
+		}
 	}
 }

@@ -12,9 +12,11 @@ import (
 	slackgo "github.com/slack-go/slack"
 )
 
-// Retry bounds. Slack answers 429 with Retry-After, which is waited out up to
-// maxRateLimitWaits times (and never beyond ctx); a 5xx or a broken
-// connection is retried maxServerRetries times with a doubling pause.
+// Retry bounds. Slack answers 429 with Retry-After, which a Web API call
+// waits out however often it comes (never beyond ctx: a 429 is a wait, not
+// a failure), and an answer on a response_url up to maxRateLimitWaits
+// times; a 5xx or a broken connection is retried maxServerRetries times
+// with a doubling pause.
 const (
 	maxRateLimitWaits = 10
 	maxServerRetries  = 3
@@ -66,7 +68,7 @@ func backoff(n int) time.Duration {
 // repeatable (reads), it also retries 5xx and connection failures a bounded
 // number of times; a post must not be repeated blindly (see postPart).
 func (a *Adapter) retry(ctx context.Context, repeatable bool, fn func() error) error {
-	limited, failed := 0, 0
+	failed := 0
 	for {
 		err := fn()
 		if err == nil {
@@ -74,8 +76,7 @@ func (a *Adapter) retry(ctx context.Context, repeatable bool, fn func() error) e
 		}
 		wait, ok := rateLimitWait(err)
 		switch {
-		case ok && limited < maxRateLimitWaits:
-			limited++
+		case ok:
 		case !ok && repeatable && ambiguous(err) && failed < maxServerRetries:
 			failed++
 			wait = backoff(failed)

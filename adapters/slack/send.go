@@ -98,7 +98,7 @@ func (a *Adapter) landed(ctx context.Context, channel, thread, key string, parts
 // again when it is not there. Without a key it cannot look, so it does not
 // retry then.
 func (a *Adapter) postPart(ctx context.Context, channel, thread string, m message, mk marker) (string, error) {
-	limited, failed := 0, 0
+	failed := 0
 	for {
 		if err := a.pace(ctx, channel); err != nil {
 			return "", err
@@ -115,10 +115,12 @@ func (a *Adapter) postPart(ctx context.Context, channel, thread string, m messag
 		wait, ok := rateLimitWait(err)
 		if ok {
 			a.gate.limited(a.cfg.Now(), wait)
+			a.holdShared(wait)
 		}
 		switch {
-		case ok && limited < maxRateLimitWaits:
-			limited++
+		case ok:
+			// A 429 is a wait, not a failure: the post waits for its slot
+			// however many come (ctx, an interaction's, bounds it).
 			a.log.Warn("rate limited", "channel", channel, "retry_after", wait)
 		case !ok && ambiguous(err) && mk.key != "" && failed < maxServerRetries:
 			failed++

@@ -14,7 +14,10 @@ import (
 
 // runSocket holds the Socket Mode connection until ctx ends. Each envelope
 // is acknowledged as soon as it arrives, well within Slack's 3 seconds, and
-// answered after that.
+// answered after that. A connection that cannot be opened (at start or
+// later) is retried by slack-go with backoff, up to 5 minutes apart, each
+// failure logged here, while the rest of run works; only a bad token
+// (invalid_auth, token_revoked, account_inactive, not_authed) ends it.
 func (a *Adapter) runSocket(ctx context.Context) error {
 	client := socketmode.New(a.api, socketmode.OptionLog(logBridge{a.log}))
 	h := socketmode.NewSocketmodeHandler(client)

@@ -40,8 +40,16 @@ type Chat struct {
 	// threads cannot be made.
 	NoThreads bool
 
-	mu   sync.Mutex
-	msgs []Message
+	mu    sync.Mutex
+	msgs  []Message
+	looks int
+}
+
+// Looks returns how many times Find was called.
+func (c *Chat) Looks() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.looks
 }
 
 // Send stores the post as a message and returns its id.
@@ -72,6 +80,7 @@ func (c *Chat) Send(_ context.Context, channel, thread string, p bot.Post) (bot.
 func (c *Chat) Find(_ context.Context, channel, thread, key string) (bot.Sent, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.looks++
 	for i := len(c.msgs) - 1; i >= 0; i-- {
 		m := c.msgs[i]
 		if m.Channel == channel && m.Thread == thread && m.Key == key {

@@ -22,8 +22,18 @@ const bootstrapTimeout = 3 * time.Second
 // one try per day and bootstrapTimeout in all, so an offline first run
 // starts within seconds. Only a database with no paper at all is empty: one
 // holding an imported arXiv snapshot but no day batch is left as it is, so
-// the sample never mixes with an operator's papers.
+// the sample never mixes with an operator's papers. Replicas starting
+// together on an empty PostgreSQL store take turns (the lock "bootstrap"),
+// so one fills it and the others find it filled.
 func (m *Main) bootstrap(ctx context.Context, a *app) error {
+	if has, err := a.db.HasPapers(ctx); has || err != nil {
+		return err
+	}
+	l, err := a.db.AcquireLock(ctx, "bootstrap")
+	if err != nil {
+		return err
+	}
+	defer l.Release()
 	has, err := a.db.HasPapers(ctx)
 	if has || err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -174,5 +175,31 @@ func TestMain_EmbedFails(t *testing.T) {
 				t.Fatalf("stderr %q; want %q and %q, and no key", line, tt.want, tt.quote)
 			}
 		})
+	}
+}
+
+// TestMain_ImportEmbeds checks that `import` embeds the papers it stored
+// when an embeddings endpoint is configured, so a following `embed` has
+// nothing left, and that an endpoint that is down costs only a warning:
+// the papers stay imported.
+func TestMain_ImportEmbeds(t *testing.T) {
+	var inputs atomic.Int64
+	srv := fakeEmbeddings(t, &inputs)
+	dir := t.TempDir()
+	env := map[string]string{"PAPERBOY_DB": filepath.Join(dir, "p.db"), "PAPERBOY_CONFIG": writeConfig(t, dir,
+		fmt.Sprintf("embeddings:\n  base_url: %s/v1\n  model: hash-embed\n", srv.URL))}
+	r := mustRun(t, env, "import", "sample/daily_papers_2026-08-19.json")
+	if n := inputs.Load(); n < 20 || !strings.Contains(r.stderr, fmt.Sprintf("embedded %d of %d papers with hash-embed", n, n)) {
+		t.Fatalf("import embedded %d papers; stderr %q", n, r.stderr)
+	}
+	if r := mustRun(t, env, "embed"); !strings.HasPrefix(r.stdout, "embedded 0 of 0") {
+		t.Fatalf("embed after import: %q, want nothing left", r.stdout)
+	}
+
+	down := map[string]string{"PAPERBOY_DB": filepath.Join(dir, "q.db"), "PAPERBOY_CONFIG": writeConfig(t, t.TempDir(),
+		"embeddings:\n  base_url: http://127.0.0.1:1/v1\n  model: hash-embed\n  timeout: 1s\n")}
+	r = mustRun(t, down, "import", "sample/daily_papers_2026-08-19.json")
+	if !strings.Contains(r.stderr, "warning:") || !strings.Contains(r.stderr, "paperboy embed") || !strings.Contains(r.stdout, "added") {
+		t.Fatalf("import with the endpoint down: stdout %q stderr %q; want the import and a warning", r.stdout, r.stderr)
 	}
 }

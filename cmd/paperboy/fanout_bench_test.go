@@ -254,21 +254,29 @@ func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[st
 	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
 	chats := map[string]bot.Chat{}
 	if url, ok := urls["discord"]; ok {
-		a, err := discord.New(discord.Config{
+		cfg := discord.Config{
 			Token: "bench-token", ApplicationID: "1000", Mode: discord.ModeHTTP,
 			PublicKey:  strings.Repeat("ab", 32),
 			APIBaseURL: url, Logger: quiet,
-		}, engine)
+		}
+		if db.Postgres() { // the bot token's limit shared, as run wires it
+			cfg.Budget = db
+		}
+		a, err := discord.New(cfg, engine)
 		if err != nil {
 			b.Fatal(err)
 		}
 		chats["discord"] = a
 	}
 	if url, ok := urls["slack"]; ok {
-		a, err := slack.New(slack.Config{
+		cfg := slack.Config{
 			Mode: slack.ModeHTTP, BotToken: "xoxb-bench", SigningSecret: "bench-secret",
 			APIURL: url, Logger: quiet,
-		}, engine)
+		}
+		if db.Postgres() {
+			cfg.Budget = db
+		}
+		a, err := slack.New(cfg, engine)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -78,6 +78,9 @@ func runImport(ctx context.Context, m *Main, o *options, files []string) error {
 			failed++
 		}
 	}
+	if failed < len(files) {
+		m.embedImported(ctx, a)
+	}
 	switch {
 	case failed == len(files):
 		return fmt.Errorf("none of the %d files could be imported (see above)", failed)

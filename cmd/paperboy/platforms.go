@@ -37,18 +37,9 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 		p.discord, p.discordRun = d, oneGateway(a, d)
 	}
 	if a.cfg.Slack.BotToken != "" {
-		s, err := slack.New(slack.Config{
-			BotToken:      a.cfg.Slack.BotToken,
-			AppToken:      a.cfg.Slack.AppToken,
-			SigningSecret: a.cfg.Slack.SigningSecret,
-			Mode:          a.cfg.Slack.Mode,
-			APIURL:        a.cfg.Slack.APIURL,
-			Admins:        a.cfg.Slack.Admins,
-			Replays:       a.db,
-			Logger:        a.log,
-		}, h)
+		s, err := newSlack(a, h)
 		if err != nil {
-			return nil, usageErrorf("%v", err)
+			return nil, err
 		}
 		p.slack = s
 	}
@@ -62,8 +53,10 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 	return p, nil
 }
 
+// newDiscord builds the Discord adapter. On PostgreSQL, where replicas
+// share the store, the store is also the bot token's shared rate budget.
 func newDiscord(a *app, h handler) (*discord.Adapter, error) {
-	d, err := discord.New(discord.Config{
+	cfg := discord.Config{
 		Token:         a.cfg.Discord.Token,
 		ApplicationID: a.cfg.Discord.ApplicationID,
 		PublicKey:     a.cfg.Discord.PublicKey,
@@ -72,11 +65,38 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 		GuildIDs:      a.cfg.Discord.GuildIDs,
 		Replays:       a.db,
 		Logger:        a.log,
-	}, h)
+	}
+	if a.db.Postgres() {
+		cfg.Budget = a.db
+	}
+	d, err := discord.New(cfg, h)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
 	return d, nil
+}
+
+// newSlack builds the Slack adapter. On PostgreSQL, where replicas share
+// the store, the store is also the bot token's shared rate budget.
+func newSlack(a *app, h handler) (*slack.Adapter, error) {
+	cfg := slack.Config{
+		BotToken:      a.cfg.Slack.BotToken,
+		AppToken:      a.cfg.Slack.AppToken,
+		SigningSecret: a.cfg.Slack.SigningSecret,
+		Mode:          a.cfg.Slack.Mode,
+		APIURL:        a.cfg.Slack.APIURL,
+		Admins:        a.cfg.Slack.Admins,
+		Replays:       a.db,
+		Logger:        a.log,
+	}
+	if a.db.Postgres() {
+		cfg.Budget = a.db
+	}
+	s, err := slack.New(cfg, h)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return s, nil
 }
 
 func (p *platforms) none() bool { return p.discord == nil && p.slack == nil && p.email == nil }

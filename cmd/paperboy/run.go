@@ -47,6 +47,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
+	startBackground(ctx, g, a)
 	if a.cfg.HTTP.Listen != "" {
 		srv, err := m.listen(a, p, met)
 		if err != nil {
@@ -67,6 +68,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 		if err := syncSubscriptions(ctx, a, a.db, sched); err != nil {
 			return err
 		}
+		a.log.Info("config subscriptions synced", "subscriptions", len(a.cfg.Subscriptions))
 		g.Go(func() error { return sched.Run(ctx) })
 		for _, run := range p.runs() {
 			g.Go(func() error { return run(ctx) })

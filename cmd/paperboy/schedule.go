@@ -37,7 +37,9 @@ func (z zoned) Next(t time.Time) time.Time { return z.Schedule.Next(t.In(z.loc))
 // syncSubscriptions makes the database's config-file subscriptions match
 // the config: entries are added or updated, and ones removed from the file
 // are deleted. Subscriptions made in chat are left alone, unless the file
-// now names the same channel: the file wins.
+// now names the same channel: the file wins. Replicas starting together on
+// one store all run it at once, so it is idempotent: saving is an upsert,
+// and a subscription another replica removed first counts as removed.
 func syncSubscriptions(ctx context.Context, a *app, subs bot.Subscriptions, sched *bot.Scheduler) error {
 	have, err := subs.Subscriptions(ctx)
 	if err != nil {
@@ -63,7 +65,8 @@ func syncSubscriptions(ctx context.Context, a *app, subs bot.Subscriptions, sche
 	}
 	for _, s := range have {
 		if s.Origin == bot.OriginConfig && !inFile[[2]string{s.Platform, s.Channel}] {
-			if err := subs.DeleteSubscription(ctx, s.Platform, s.Channel); err != nil {
+			err := subs.DeleteSubscription(ctx, s.Platform, s.Channel)
+			if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
 				return fmt.Errorf("delete subscription: %w", err)
 			}
 		}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
 )
 
 func TestParseSchedule_DST(t *testing.T) {
@@ -34,5 +36,53 @@ func TestParseSchedule_Errors(t *testing.T) {
 		if _, err := parseSchedule(tt.spec, tt.tz); bot.ErrorCode(err) != bot.EINVALID {
 			t.Errorf("parseSchedule(%q, %q) err=%v, want EINVALID", tt.spec, tt.tz, err)
 		}
+	}
+}
+
+// raced is a store in which another replica removes a subscription between
+// this replica's listing and its delete.
+type raced struct {
+	mem    *bottest.Subscriptions
+	remove [2]string
+}
+
+func (r raced) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
+	subs, err := r.mem.Subscriptions(ctx)
+	if err == nil {
+		err = r.mem.DeleteSubscription(ctx, r.remove[0], r.remove[1])
+	}
+	return subs, err
+}
+
+func (r raced) Subscription(ctx context.Context, platform, channel string) (bot.Subscription, error) {
+	return r.mem.Subscription(ctx, platform, channel)
+}
+
+func (r raced) SaveSubscription(ctx context.Context, s bot.Subscription) error {
+	return r.mem.SaveSubscription(ctx, s)
+}
+
+func (r raced) DeleteSubscription(ctx context.Context, platform, channel string) error {
+	return r.mem.DeleteSubscription(ctx, platform, channel)
+}
+
+// TestSyncSubscriptions_RemovedByAnother checks that a config subscription
+// another replica removed first counts as removed, not as an error.
+func TestSyncSubscriptions_RemovedByAnother(t *testing.T) {
+	ctx := context.Background()
+	mem := &bottest.Subscriptions{}
+	for _, ch := range []string{"C1", "C2"} {
+		if err := mem.SaveSubscription(ctx, bot.Subscription{Platform: "slack", Channel: ch, Origin: bot.OriginConfig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := &app{cfg: Config{Timezone: "UTC", Delivery: DeliveryConfig{Schedule: "0 9 * * *"},
+		Subscriptions: []SubscriptionConfig{{Platform: "slack", Channel: "C2"}}}}
+	if err := syncSubscriptions(ctx, a, raced{mem, [2]string{"slack", "C1"}}, &bot.Scheduler{}); err != nil {
+		t.Fatalf("sync after another replica removed C1: %v", err)
+	}
+	subs, _ := mem.Subscriptions(ctx)
+	if len(subs) != 1 || subs[0].Channel != "C2" {
+		t.Fatalf("subscriptions %+v, want only C2", subs)
 	}
 }
