@@ -30,11 +30,11 @@ import (
 const (
 	minTypo    = 4
 	rareDocs   = 3
-	minKnown   = 2  // a split's words must each be in this many titles or bylines
-	minTypoFix = 1  // a typo's replacement in this many (names are often in one)
+	minKnown   = 2 // a split's words must each be in this many titles or bylines
+	minTypoFix = 1 // a typo's replacement in this many (names are often in one)
 	// clearly: a word found in n papers (fewer than rareDocs) is replaced
 	// only by words in at least clearly·n titles or bylines.
-	clearly = 20
+	clearly    = 20
 	maxRespell = 24 // longer words are neither split nor corrected
 )
 
