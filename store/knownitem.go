@@ -17,8 +17,8 @@ import (
 // engines use for titles, added to the bm25 score scaled to [0, 1]:
 //
 //   - name: the query, folded (case, hyphens and spaces ignored), is the
-//     title's name (the part before its colon or before "Technical
-//     Report", or its first word) or the whole title;
+//     title's name (the part before its colon; without one, the part
+//     before "Technical Report", or its first word) or the whole title;
 //   - phrase: the query's words appear in the title together, in order;
 //   - order: they appear in the title in order, with gaps (a title with a
 //     word left out);
@@ -114,12 +114,13 @@ func titleSignals(q []string, p bot.Paper) float64 {
 	return s
 }
 
-// titleNames returns what a title may name: the part before its colon or
-// before "Technical Report", its first word, and the whole title.
+// titleNames returns what a title may name: the whole title, and the part
+// before its colon, or else the part before "Technical Report" or its first
+// word.
 func titleNames(title string) []string {
 	names := []string{title}
 	if head, _, ok := strings.Cut(title, ":"); ok {
-		names = append(names, head)
+		return append(names, head)
 	}
 	if head, ok := strings.CutSuffix(strings.TrimSpace(title), "Technical Report"); ok {
 		names = append(names, head)

@@ -17,11 +17,12 @@ import (
 //
 //   - A word that no title or byline has, and fewer than rareDocs papers
 //     have anywhere, is replaced (when some paper has it, only by words many
-//     more titles have, see clearly): by the known words it is made of
-//     ("mixtureofexperts" → "mixture of experts", "bitnetv2" → "bitnet
-//     v2"), or else by the commonest known word one edit away (a letter
-//     swapped with its neighbour, left out, added or replaced), for words
-//     of at least minTypo letters. The search then says what it searched
+//     more titles have, see clearly): by the common known words it is made
+//     of ("mixtureofexperts" → "mixture of experts", "bitnetv2" → "bitnet
+//     v2", "llama3" → "llama 3"), or else by the commonest known word one
+//     edit away (a letter swapped with its neighbour, left out, added or
+//     replaced), for words of at least minTypo letters, or else by rarer
+//     known words it is made of ("selfrewarding"). The search then says what it searched
 //     for (bot.Hit.Respelled).
 //   - A known word with letters then digits ("llama3") is also searched
 //     split ("llama 3"), and two neighbouring words whose join is a known
@@ -157,8 +158,13 @@ func fixWord(ctx context.Context, v vocabulary, w string, floor int) ([]string, 
 	if err != nil {
 		return nil, err
 	}
+	// Known words it is made of first, if common ("bitnet v2"; any
+	// "llama 3"); else one edit away; else rare words it is made of.
 	if seg := segment(w, counts, max(minKnown, floor)); seg != nil {
 		return seg, nil
+	}
+	if a, b, ok := digitSplit(w); ok && counts[a] >= floor {
+		return []string{a, b}, nil
 	}
 	best, bestN := "", max(minTypoFix, floor)-1
 	for _, e := range edits {
@@ -167,7 +173,7 @@ func fixWord(ctx context.Context, v vocabulary, w string, floor int) ([]string, 
 		}
 	}
 	if best == "" {
-		return nil, nil
+		return segment(w, counts, floor), nil
 	}
 	return []string{best}, nil
 }

@@ -57,7 +57,7 @@ func (v sqliteVocab) completes(ctx context.Context, word string) (bool, error) {
 
 // pgVocab looks words up in the title and author lexemes (weights A and
 // C) of the papers' tsvector, as written (paperboy_simple), through its
-// GIN index.
+// GIN index; anywhere looks for the word's stem, as SQLite does.
 type pgVocab struct{ db *DB }
 
 func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]int, error) {
@@ -77,7 +77,7 @@ func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]in
 func (v pgVocab) anywhere(ctx context.Context, word string, max int) (int, error) {
 	var n int
 	err := v.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM papers
-		WHERE search @@ quote_literal(?::text)::tsquery LIMIT ?) AS m`, word, max).Scan(&n)
+		WHERE search @@ phraseto_tsquery('paperboy_english', ?) LIMIT ?) AS m`, word, max).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("look up %q: %w", word, err)
 	}
