@@ -102,6 +102,9 @@ func (e *Engine) handleSearch(ctx context.Context, cmd Command) (Reply, error) {
 		}
 		return r, nil
 	}
+	if as := Respelled(hits); as != "" {
+		r.Text = "Showing results for “" + shorten(CleanTitle(as), 100) + "”."
+	}
 	for i, h := range hits {
 		c := NewCard(cmd.Page*size+i+1, h.Paper)
 		if s, ok := e.quickSummary(ctx, h.Paper); ok {
@@ -115,4 +118,15 @@ func (e *Engine) handleSearch(ctx context.Context, cmd Command) (Reply, error) {
 		r.Next = &next
 	}
 	return r, nil
+}
+
+// Respelled returns what the store searched for instead of the text asked
+// (see Hit.Respelled), or "" when it searched the text as typed.
+func Respelled(hits []Hit) string {
+	for _, h := range hits {
+		if h.Respelled != "" {
+			return h.Respelled
+		}
+	}
+	return ""
 }

@@ -60,6 +60,10 @@ type Query struct {
 type Hit struct {
 	Paper Paper
 	Score float64
+	// Respelled is, when not empty, what the store searched for instead of
+	// the text asked: a misspelt or run-together word replaced by known ones
+	// ("prodcut" → "product"). The reply says so.
+	Respelled string
 }
 
 // SummaryKey identifies one cached TL;DR: the paper, and the model and

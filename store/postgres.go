@@ -90,6 +90,9 @@ func openPostgres(url string) (*DB, error) {
 // dies while migrating loses the lock with its connection, and its
 // migration's transaction is rolled back.
 func (db *DB) migratePostgres(ctx context.Context) (err error) {
+	if db.upToDate(ctx, pgMigrationFS, "migrations_pg") {
+		return nil
+	}
 	c, err := db.sql.DB.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)

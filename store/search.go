@@ -71,11 +71,7 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	go func() {
 		defer db.running.Done()
 		defer db.searches.Release(1)
-		search := db.search
-		if db.sql.pg {
-			search = db.searchPG
-		}
-		hits, err := search(context.WithoutCancel(ctx), terms, limit, offset, q.Any)
+		hits, err := db.ranked(context.WithoutCancel(ctx), terms, limit, offset, q.Any)
 		done <- result{hits, err}
 	}()
 	select {
@@ -87,6 +83,44 @@ func (db *DB) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("search papers: %w", ctx.Err())
 	}
+}
+
+// ranked runs the engine's search for terms and puts known items first
+// (see rerank): it asks for at least rerankDepth bm25 hits and returns a
+// page of the reordered list. Any-word searches (Query.Any: papers like a
+// given one) keep bm25's order.
+func (db *DB) ranked(ctx context.Context, terms []string, limit, offset int, any bool) ([]bot.Hit, error) {
+	search := db.search
+	if db.sql.pg {
+		search = db.searchPG
+	}
+	if any {
+		return search(ctx, terms, limit, offset, true)
+	}
+	sp, err := respell(ctx, db.vocab(), terms)
+	if err != nil {
+		return nil, err
+	}
+	var hits []bot.Hit
+	var forms [][]string
+	for _, form := range sp.forms {
+		found, err := search(ctx, form, max(rerankDepth, offset+limit), 0, false)
+		if err != nil {
+			return nil, err
+		}
+		hits = mergeHits(hits, found)
+		forms = append(forms, foldWords(strings.Join(form, " ")))
+	}
+	hits = rerank(forms, hits)
+	if sp.corrected {
+		for i := range hits {
+			hits[i].Respelled = strings.Join(sp.forms[0], " ")
+		}
+	}
+	if offset >= len(hits) {
+		return nil, nil
+	}
+	return hits[offset:min(offset+limit, len(hits))], nil
 }
 
 // Scale. Ranking every paper that matches costs about 3 µs each (bm25 reads

@@ -39,6 +39,9 @@ const usage = `usage:
   paperboy-bench taste [-data FILE] [-db URL] [-popularity 0.15]
       the taste benchmark: eight teams' top 5 by their saves, their interest sentence
       and both, on six months of real Daily Papers, beside the reference anchors
+  paperboy-bench known [-half report|tune|all] [-seed 1] [-pg] [-misses KIND]
+      known-item queries built from the Daily Papers fixture: top-1 / top-3 / MRR per kind,
+      paperboy against a Bleve index of the same papers
 `
 
 func main() {
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runSearch(ctx, args[1:], stdout)
 	case "taste":
 		return runTaste(ctx, args[1:], stdout)
+	case "known":
+		return runKnown(ctx, args[1:], stdout)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}

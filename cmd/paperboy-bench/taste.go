@@ -60,7 +60,7 @@ func runTaste(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	recs, err := loadFixture(*data)
+	recs, err := loadTasteFixture(*data)
 	if err != nil {
 		return fmt.Errorf("taste: %w", err)
 	}

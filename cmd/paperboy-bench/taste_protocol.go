@@ -2,11 +2,7 @@ package main
 
 import (
 	"cmp"
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 )
@@ -38,44 +34,22 @@ type tasteTeam struct {
 	name, pattern, interests string
 }
 
-// fixturePaper is one line of the fixture. Keywords decide relevance only.
-type fixturePaper struct {
-	Day      string   `json:"day"`
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Summary  string   `json:"summary"`
-	Authors  []string `json:"authors"`
-	Upvotes  int      `json:"upvotes"`
-	Keywords []string `json:"ai_keywords"`
-}
-
-// loadFixture reads the fixture: the first copy of each paper that has
+// loadTasteFixture reads the fixture: the first copy of each paper that has
 // ai_keywords, in file order.
-func loadFixture(path string) ([]fixturePaper, error) {
-	f, err := os.Open(path)
+func loadTasteFixture(path string) ([]fixturePaper, error) {
+	all, err := loadFixture(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	dec := json.NewDecoder(zr)
 	seen := map[string]bool{}
 	var out []fixturePaper
-	for {
-		var p fixturePaper
-		if err := dec.Decode(&p); err == io.EOF {
-			return out, nil
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+	for _, p := range all {
 		if !seen[p.ID] && len(p.Keywords) > 0 {
 			seen[p.ID] = true
 			out = append(out, p)
 		}
 	}
+	return out, nil
 }
 
 // teamPlan is what one team does: its saves, its "not for us" marks and

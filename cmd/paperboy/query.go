@@ -103,6 +103,9 @@ var searchCommand = &command{
 			return writeJSON(m.Stdout, searchJSON(query, hits))
 		}
 		r := bot.Reply{Title: "Search: " + bot.CleanTitle(query)}
+		if as := bot.Respelled(hits); as != "" {
+			r.Text = "Showing results for “" + bot.CleanTitle(as) + "”."
+		}
 		if len(hits) == 0 {
 			r.Text = "No papers match."
 		}
@@ -126,8 +129,11 @@ type searchResult struct {
 
 // searchResults is the contract's shape for `search --json`.
 type searchResults struct {
-	Query   string         `json:"query"`
-	Results []searchResult `json:"results"`
+	Query string `json:"query"`
+	// Respelled is what was searched for instead of query, when a word
+	// was misspelt or run together (an addition to the contract).
+	Respelled string         `json:"respelled,omitempty"`
+	Results   []searchResult `json:"results"`
 }
 
 // searchJSON is the contract's shape for `search --json`.
@@ -141,7 +147,7 @@ func searchJSON(query string, hits []bot.Hit) any {
 		results = append(results, searchResult{h.Paper.ID, bot.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
 			h.Paper.URL(), publishedDate(h.Paper), score})
 	}
-	return searchResults{query, results}
+	return searchResults{Query: query, Respelled: bot.Respelled(hits), Results: results}
 }
 
 var tldrCommand = &command{

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// maxCount caps the counts the vocabulary lookups return, the same on both
+// engines, so that they pick the same replacement words.
+const maxCount = 100
+
+// vocab returns the engine's vocabulary for respell.
+func (db *DB) vocab() vocabulary {
+	if db.sql.pg {
+		return pgVocab{db}
+	}
+	return sqliteVocab{db}
+}
+
+// sqliteVocab looks words up in papers_words (titles and bylines, not
+// stemmed) and papers_fts.
+type sqliteVocab struct{ db *DB }
+
+func (v sqliteVocab) titleCounts(ctx context.Context, words []string) (map[string]int, error) {
+	counts := make(map[string]int, len(words))
+	if len(words) == 0 {
+		return counts, nil
+	}
+	args := make([]any, len(words))
+	for i, w := range words {
+		args[i] = w
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(words)), ",")
+	rows, err := v.db.sql.QueryContext(ctx, "SELECT term, min(doc, ?) FROM papers_words_vocab WHERE term IN ("+marks+")",
+		append([]any{maxCount}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("look up words: %w", err)
+	}
+	return scanCounts(rows, counts)
+}
+
+func (v sqliteVocab) anywhere(ctx context.Context, word string, max int) (int, error) {
+	var n int
+	err := v.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts
+		WHERE papers_fts MATCH ? LIMIT ?)`, quote(word), max).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("look up %q: %w", word, err)
+	}
+	return n, nil
+}
+
+func (v sqliteVocab) completes(ctx context.Context, word string) (bool, error) {
+	words, err := v.db.completions(ctx, word)
+	return len(words) > 0, err
+}
+
+// pgVocab looks words up in the title and author lexemes (weights A and
+// C) of the papers' tsvector, as written (paperboy_simple), through its
+// GIN index; anywhere looks for the word's stem, as SQLite does.
+type pgVocab struct{ db *DB }
+
+func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]int, error) {
+	counts := make(map[string]int, len(words))
+	if len(words) == 0 {
+		return counts, nil
+	}
+	rows, err := v.db.sql.QueryContext(ctx, `SELECT w, (SELECT count(*) FROM (SELECT 1 FROM papers
+		WHERE search @@ (quote_literal(w) || ':AC')::tsquery LIMIT ?) AS m)
+		FROM unnest(?::text[]) AS w`, maxCount, words)
+	if err != nil {
+		return nil, fmt.Errorf("look up words: %w", err)
+	}
+	return scanCounts(rows, counts)
+}
+
+func (v pgVocab) anywhere(ctx context.Context, word string, max int) (int, error) {
+	var n int
+	err := v.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM papers
+		WHERE search @@ phraseto_tsquery('paperboy_english', ?) LIMIT ?) AS m`, word, max).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("look up %q: %w", word, err)
+	}
+	return n, nil
+}
+
+func (v pgVocab) completes(ctx context.Context, word string) (bool, error) {
+	var ok bool
+	err := v.db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM papers
+		WHERE search @@ (quote_literal(?::text) || ':*AC')::tsquery)`, word).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("look up %q: %w", word, err)
+	}
+	return ok, nil
+}
+
+// rowScanner is the part of *sql.Rows scanCounts needs.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// scanCounts reads (word, count) rows into counts.
+func scanCounts(rows rowScanner, counts map[string]int) (map[string]int, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var w string
+		var n int
+		if err := rows.Scan(&w, &n); err != nil {
+			return nil, fmt.Errorf("look up words: %w", err)
+		}
+		counts[w] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up words: %w", err)
+	}
+	return counts, nil
+}
