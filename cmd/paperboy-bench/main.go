@@ -36,6 +36,9 @@ const usage = `usage:
   paperboy-bench search -db FILE|URL [-n 200] [-sqlite3 sqlite3] [-class typical,common,prefix,ids]
       time /papers search in-process and plain bm25 in the sqlite3 CLI, query by query
       (a postgres:// URL times paperboy's search on PostgreSQL, without the CLI)
+  paperboy-bench paraphrase [-fixture FILE] [-dims 128]
+      hybrid search quality on paraphrase sets of real Daily Papers, with an LSA
+      stand-in embedding: tunes the fusion on one half, reports on the other
 `
 
 func main() {
@@ -54,6 +57,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runCorpus(args[1:], stdout)
 	case "search":
 		return runSearch(ctx, args[1:], stdout)
+	case "paraphrase":
+		return runParaphrase(ctx, args[1:], stdout)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
