@@ -1,8 +1,10 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -64,8 +66,8 @@ func fitLSA(docs []string, dims int) *lsa {
 		}
 	}
 	m := &lsa{vocab: map[string]int{}, dims: dims}
-	for t, n := range df {
-		if n >= 2 {
+	for _, t := range slices.Sorted(maps.Keys(df)) { // in order: the same fit every run
+		if n := df[t]; n >= 2 {
 			m.vocab[t] = len(m.idf)
 			m.idf = append(m.idf, math.Log(float64(len(docs))/float64(n)))
 		}
@@ -94,8 +96,8 @@ func (m *lsa) tfidf(tokens []string) sparse {
 	}
 	var s sparse
 	var norm float64
-	for j, n := range tf {
-		w := (1 + math.Log(float64(n))) * m.idf[j]
+	for _, j := range slices.Sorted(maps.Keys(tf)) {
+		w := (1 + math.Log(float64(tf[j]))) * m.idf[j]
 		s.idx, s.val = append(s.idx, j), append(s.val, w)
 		norm += w * w
 	}
