@@ -102,17 +102,17 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 	return bot.Dequantize(bytesInt8(blob), scale), nil
 }
 
-// Scale of search by meaning. Nearest scans every vector in memory: one
-// int8 dot product per paper, about 0.6 ms of CPU per 1,000 papers of 768
-// dimensions, split among the cores from parallelScan vectors up; 20k
-// papers take 17–30 ms and the newest 250k 105–215 ms on a busy 2-core
-// machine (docs/benchmarks.md). The vectors of the newest maxVectors papers
-// are kept in memory, dims bytes each. At 1M papers of 768 dimensions all
-// of them would take 770 MB and ~600 ms of CPU a query, too much for a
-// small VM and chat's 3 s shared with bm25; so search by meaning covers a
-// recency window, the newest 250k papers (190 MB, about two years of
-// arXiv's ML listings), while bm25 still searches every paper. Past that,
-// an ANN index (HNSW) is the next step.
+// Scale of search by meaning. Nearest searches the vectors in memory. Up
+// to approxFrom vectors it scans them all, one int8 dot product per paper
+// (about 0.6 ms of CPU per 1,000 papers of 768 dimensions); past that it
+// scores every paper by its components' signs and rescans the best few
+// percent exactly (see vector_approx.go), about a tenth of the work, split
+// among the cores from parallelScan vectors up (docs/benchmarks.md). The
+// vectors of the newest maxVectors papers are kept in memory, dims + dims/8
+// bytes each. At 1M papers of 768 dimensions all of them would take 860 MB,
+// too much for a small VM; so search by meaning covers a recency window,
+// the newest 250k papers (215 MB, about two years of arXiv's ML listings),
+// while bm25 still searches every paper.
 const maxVectors = 250000
 
 // vectorIndex is the vectors of one model in memory, for Nearest.

@@ -23,8 +23,8 @@ const (
 	approxFrom = 20000
 	// rerankMin and rerankShare size the int8 rescan: at least rerankMin
 	// papers, or rerankShare of the index.
-	rerankMin   = 1000
-	rerankShare = 0.01
+	rerankMin   = 2000
+	rerankShare = 0.04
 )
 
 // signBits returns q's sign bits, one a component, words of 64.
