@@ -291,17 +291,17 @@ func TestParseWindow(t *testing.T) {
 
 func TestParseWindow_Unread(t *testing.T) {
 	now := time.Date(2026, 8, 19, 15, 0, 0, 0, time.UTC)
-	tests := []struct{ in, unread string }{
-		{"KV-cache since Junly", "since Junly"},
-		{"agents after 2026-13-01", "after 2026-13-01"},
-		{"agents in Junly 2026", "in Junly 2026"},
-		{"agents before Febuary", "before Febuary"},
-		{"agents from 2026-02-30 to 2026-03-04", "from 2026-02-30"},
+	tests := []struct{ in, unread, rest string }{
+		{"KV-cache since Junly", "since Junly", "KV-cache"},
+		{"agents after 2026-13-01?", "after 2026-13-01", "agents?"},
+		{"agents in Junly 2026", "in Junly 2026", "agents"},
+		{"agents before Febuary", "before Febuary", "agents"},
+		{"agents from 2026-02-30 to 2026-03-04", "from 2026-02-30", "agents to 2026-03-04"},
 	}
 	for _, tt := range tests {
 		w, rest := bot.ParseWindow(tt.in, now)
-		if !w.IsZero() || w.Unread != tt.unread || rest != tt.in {
-			t.Errorf("ParseWindow(%q) = %+v %q, want all dates, unread %q", tt.in, w, rest, tt.unread)
+		if !w.IsZero() || w.Unread != tt.unread || rest != tt.rest {
+			t.Errorf("ParseWindow(%q) = %+v %q, want all dates, unread %q, %q", tt.in, w, rest, tt.unread, tt.rest)
 		}
 	}
 }

@@ -15,7 +15,8 @@ type Window struct {
 	// Phrase is the words of the question that named the range.
 	Phrase string
 	// Unread is a date phrase that could not be read ("since Junly"): the
-	// window is then zero, every date is searched, and the reply says so.
+	// window is then zero, the other words are searched over every date,
+	// and the reply says so.
 	Unread string
 }
 
@@ -51,8 +52,8 @@ var dateWordPattern = regexp.MustCompile(`[\pL\pN][\pL\pN'’/-]*`)
 // start on Monday; "this week" runs from Monday to today, "past week" the
 // last seven days. "After" and "before" leave out the day or month they
 // name. Words that look like a date but cannot be read ("since Junly",
-// "after 2026-13-01", see unreadable) give a zero Window with Unread set
-// and text unchanged. Text without a date phrase gives the zero Window and
+// "after 2026-13-01", see unreadable) give a zero Window with Unread set,
+// and text without them: the rest is searched over every date. Text without a date phrase gives the zero Window and
 // text unchanged.
 func ParseWindow(text string, now time.Time) (Window, string) {
 	words := splitDateWords(text)
@@ -61,8 +62,9 @@ func ParseWindow(text string, now time.Time) (Window, string) {
 	for i := range words {
 		from, to, end, ok := p.phrase(i)
 		if !ok {
-			if bad := p.unreadable(i); bad != "" {
-				return Window{Unread: bad}, text
+			if end := p.unreadable(i); end > 0 {
+				rest, phrase := cutPhrase(text, words[i].start, words[end-1].end)
+				return Window{Unread: phrase}, rest
 			}
 			continue
 		}
@@ -70,10 +72,8 @@ func ParseWindow(text string, now time.Time) (Window, string) {
 		if i > 0 && leadWords[words[i-1].w] && !rangeWords[words[i].w] {
 			start = words[i-1].start
 		}
-		phraseEnd := words[end-1].end
-		rest := strings.Join(strings.Fields(text[:start]+" "+text[phraseEnd:]), " ")
-		rest = spaceBeforePunct.ReplaceAllString(rest, "$1")
-		w := Window{Phrase: strings.TrimSpace(text[start:phraseEnd])}
+		rest, phrase := cutPhrase(text, start, words[end-1].end)
+		w := Window{Phrase: phrase}
 		if !from.IsZero() {
 			w.From = from.Format(DateLayout)
 		}
@@ -83,6 +83,12 @@ func ParseWindow(text string, now time.Time) (Window, string) {
 		return w, rest
 	}
 	return Window{}, text
+}
+
+// cutPhrase returns text without text[start:end], and that phrase.
+func cutPhrase(text string, start, end int) (rest, phrase string) {
+	rest = strings.Join(strings.Fields(text[:start]+" "+text[end:]), " ")
+	return spaceBeforePunct.ReplaceAllString(rest, "$1"), strings.Join(strings.Fields(text[start:end]), " ")
 }
 
 // spaceBeforePunct is what removing a phrase before a "?" leaves.
@@ -333,26 +339,26 @@ func (p windowParser) weekday(w string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// unreadable returns the words at i when they look like a date phrase
-// that phrase could not read, else "": a range word and a date in digits
-// that is no date ("after 2026-13-01"), or a near-miss of a month or
-// weekday name after since, after, before, until or between ("since
-// Junly"), or after in, on, from or during when a year follows ("in Junly
-// 2026"): those words start too many phrases that are not dates.
-func (p windowParser) unreadable(i int) string {
+// unreadable returns the index after the words at i when they look like
+// a date phrase that phrase could not read, else 0: a range word and a
+// date in digits that is no date ("after 2026-13-01"), or a near-miss of a
+// month or weekday name after since, after, before, until or between
+// ("since Junly"), or after in, on, from or during when a year follows
+// ("in Junly 2026"): those words start too many phrases that are not dates.
+func (p windowParser) unreadable(i int) int {
 	if !rangeWords[p.word(i)] {
-		return ""
+		return 0
 	}
 	next := p.word(i + 1)
 	strong := strongRangeWords[p.word(i)] || isYear(p.word(i+2))
 	if !dateDigits.MatchString(next) && !(strong && nearCalendarName(next)) {
-		return ""
+		return 0
 	}
 	end := i + 2
 	if isYear(p.word(end)) || dateDigits.MatchString(p.word(end)) {
 		end++
 	}
-	return strings.Join(strings.Fields(p.text[p.words[i].start:p.words[end-1].end]), " ")
+	return end
 }
 
 // strongRangeWords are the range words that rarely start anything but a

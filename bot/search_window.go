@@ -41,7 +41,10 @@ type SearchResult struct {
 func (e *Engine) Find(ctx context.Context, text string, limit, offset int) (SearchResult, error) {
 	w, rest := ParseWindow(shorten(text, MaxQueryLen), e.now().In(e.location()))
 	if w.IsZero() {
-		hits, more, err := e.search(ctx, text, text, limit, offset)
+		if w.Unread == "" || strings.TrimSpace(rest) == "" {
+			rest = text
+		}
+		hits, more, err := e.search(ctx, rest, rest, limit, offset)
 		return SearchResult{Hits: hits, More: more, Window: w}, err
 	}
 	limit, offset = max(1, min(limit, 100)), max(offset, 0)
