@@ -19,9 +19,6 @@ const (
 	// the papers retrieved, which the key holds, so this only bounds how
 	// long a model's slip stays around.
 	answerTTL = 24 * time.Hour
-	// windowCandidates is how many search hits are looked through for
-	// papers inside a question's date range.
-	windowCandidates = 100
 	// maxWindowDays bounds how many day batches a date range reads.
 	maxWindowDays = 62
 )
@@ -113,25 +110,15 @@ func (e *Engine) retrieve(ctx context.Context, question string, w Window) ([]Pap
 		hits, err := e.ranked(ctx, terms, question, MaxAskPapers)
 		return papersOf(hits), err
 	}
-	days, err := e.windowPapers(ctx, w)
-	if err != nil || terms == "" {
+	if terms == "" {
+		days, err := e.windowPapers(ctx, w)
 		return days[:min(len(days), MaxAskPapers)], err
 	}
-	hits, err := e.ranked(ctx, terms, question, windowCandidates)
-	if err != nil {
-		return nil, err
+	hits, err := e.windowHits(ctx, terms, question, w, MaxAskPapers)
+	if ErrorCode(err) == EINVALID { // nothing to search for
+		return nil, nil
 	}
-	in := make(map[string]bool, len(days))
-	for _, p := range days {
-		in[p.ID] = true
-	}
-	var out []Paper
-	for _, h := range hits {
-		if in[h.Paper.ID] && len(out) < MaxAskPapers {
-			out = append(out, h.Paper)
-		}
-	}
-	return out, nil
+	return papersOf(hits), err
 }
 
 // ranked returns the best hits for terms (the words to match) and question
@@ -145,31 +132,6 @@ func (e *Engine) ranked(ctx context.Context, terms, question string, limit int) 
 		return nil, nil
 	}
 	return hits, err
-}
-
-// windowPapers returns the papers of the batches dated within w, newest
-// day first, each paper once, in batch rank order within a day.
-func (e *Engine) windowPapers(ctx context.Context, w Window) ([]Paper, error) {
-	var out []Paper
-	seen := map[string]bool{}
-	day := w.To
-	for range maxWindowDays {
-		b, err := e.Store.Batch(ctx, day)
-		if ErrorCode(err) == ENOTFOUND || err == nil && b.Date < w.From {
-			break
-		} else if err != nil {
-			return nil, err
-		}
-		for _, p := range b.Papers {
-			if !seen[p.ID] {
-				seen[p.ID] = true
-				out = append(out, p)
-			}
-		}
-		t, _ := time.Parse(DateLayout, b.Date)
-		day = t.AddDate(0, 0, -1).Format(DateLayout)
-	}
-	return out, nil
 }
 
 func papersOf(hits []Hit) []Paper {

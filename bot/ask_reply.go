@@ -21,8 +21,8 @@ func (r AskResult) Reply() Reply {
 	} else {
 		out.Text = r.Note
 	}
-	if !r.Window.IsZero() {
-		out.Text += "\nPapers of " + windowLabel(r.Window) + " only."
+	if note := r.Window.Note(); note != "" {
+		out.Text += "\n" + note
 	}
 	for _, n := range r.listed() {
 		out.Cards = append(out.Cards, NewCard(n, r.Papers[n-1]))
@@ -62,7 +62,12 @@ func (r AskResult) Text() string {
 
 // windowLabel says which days a window covers, for people.
 func windowLabel(w Window) string {
-	if w.From == w.To {
+	switch {
+	case w.From == "":
+		return "up to " + FormatDay(w.To)
+	case w.To == "":
+		return "since " + FormatDay(w.From)
+	case w.From == w.To:
 		return FormatDay(w.From)
 	}
 	return FormatDay(w.From) + " to " + FormatDay(w.To)

@@ -262,11 +262,49 @@ func TestParseWindow(t *testing.T) {
 		{"agents on 2026-08-13", "2026-08-13", "2026-08-13", "agents"},
 		{"since Wednesday", "2026-08-19", "2026-08-19", ""},
 		{"weekday agents", "", "", "weekday agents"},
+		{"KV-cache since June", "2026-06-01", "2026-08-19", "KV-cache"},
+		{"agents since November", "2025-11-01", "2026-08-19", "agents"},
+		{"agents in May 2026?", "2026-05-01", "2026-05-31", "agents?"},
+		{"KV-cache after 2026-06-01", "2026-06-02", "2026-08-19", "KV-cache"},
+		{"agents before March", "", "2026-02-28", "agents"},
+		{"agents until May 2026", "", "2026-05-31", "agents"},
+		{"diffusion in 2025", "2025-01-01", "2025-12-31", "diffusion"},
+		{"agents between March and May 2026", "2026-03-01", "2026-05-31", "agents"},
+		{"agents between November and February", "2025-11-01", "2026-02-28", "agents"},
+		{"from 2025-03-01 to 2025-03-31 agents", "2025-03-01", "2025-03-31", "agents"},
+		{"papers from March to May", "2026-03-01", "2026-05-31", "papers"},
+		{"agents last month", "2026-07-01", "2026-07-31", "agents"},
+		{"agents this week", "2026-08-17", "2026-08-19", "agents"},
+		{"agents in the past 3 weeks", "2026-07-30", "2026-08-19", "agents"},
+		{"past 2 months of agents", "2026-06-20", "2026-08-19", "of agents"},
+		{"agents last year", "2025-01-01", "2025-12-31", "agents"},
+		{"agents since Aug 3", "2026-08-03", "2026-08-19", "agents"},
+		{"agents since yesterday", "2026-08-18", "2026-08-19", "agents"},
+		{"learning from human feedback", "", "", "learning from human feedback"},
+		{"papers in 3D scenes that may help", "", "", "papers in 3D scenes that may help"},
+		{"this paper on the last layer", "", "", "this paper on the last layer"},
 	}
 	for _, tt := range tests {
 		w, rest := bot.ParseWindow(tt.in, now)
 		if w.From != tt.from || w.To != tt.to || rest != tt.rest {
 			t.Errorf("ParseWindow(%q) = %s..%s %q, want %s..%s %q", tt.in, w.From, w.To, rest, tt.from, tt.to, tt.rest)
+		}
+	}
+}
+
+func TestParseWindow_Unread(t *testing.T) {
+	now := time.Date(2026, 8, 19, 15, 0, 0, 0, time.UTC)
+	tests := []struct{ in, unread, rest string }{
+		{"KV-cache since Junly", "since Junly", "KV-cache"},
+		{"agents after 2026-13-01?", "after 2026-13-01", "agents?"},
+		{"agents in Junly 2026", "in Junly 2026", "agents"},
+		{"agents before Febuary", "before Febuary", "agents"},
+		{"agents from 2026-02-30 to 2026-03-04", "from 2026-02-30", "agents to 2026-03-04"},
+	}
+	for _, tt := range tests {
+		w, rest := bot.ParseWindow(tt.in, now)
+		if !w.IsZero() || w.Unread != tt.unread || rest != tt.rest {
+			t.Errorf("ParseWindow(%q) = %+v %q, want all dates, unread %q, %q", tt.in, w, rest, tt.unread, tt.rest)
 		}
 	}
 }

@@ -150,3 +150,33 @@ func TestEngine_Fetch_Embeds(t *testing.T) {
 		t.Fatalf("embedded %d texts, want only the 1 new paper", after-before)
 	}
 }
+
+func TestFuse_WeighsHowSureEachListIs(t *testing.T) {
+	hit := func(id, title string, score float64) bot.Hit {
+		return bot.Hit{Paper: bot.Paper{ID: id, Title: title}, Score: score}
+	}
+	partial := []bot.Hit{hit("a", "Alpha Only", 3), hit("b", "Alpha Again", 2)} // no "beta": the any-word fallback
+	full := []bot.Hit{hit("a", "Alpha and Beta", 3), hit("b", "Alpha Again", 2)}
+	sharp := []bot.Hit{hit("x", "Something Else", 0.9), hit("y", "Other", 0.4)}
+	flat := []bot.Hit{hit("y", "Other", 0.51), hit("z", "Third", 0.50)}
+	tests := []struct {
+		name        string
+		words, near []bot.Hit
+		plain, want string // first two hits of plain RRF and of the weighted fusion
+	}{
+		{"PartialWordsGiveWay", partial, sharp, "a x", "x y"},
+		{"FlatVectorsGiveWay", full, flat, "a y", "a b"},
+		{"SureWordsKeepTheirOrder", full, sharp, "a x", "a x"},
+	}
+	first2 := func(hits []bot.Hit) string { return hits[0].Paper.ID + " " + hits[1].Paper.ID }
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := first2((bot.Fusion{Partial: 1}).Fuse("alpha beta", tt.words, tt.near)); got != tt.plain {
+				t.Errorf("plain RRF first %s, want %s", got, tt.plain)
+			}
+			if got := first2(bot.Fuse("alpha beta", tt.words, tt.near)); got != tt.want {
+				t.Errorf("weighted fusion first %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

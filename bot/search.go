@@ -89,29 +89,24 @@ func withoutIDs(hits, seen []Hit) []Hit {
 
 func (e *Engine) handleSearch(ctx context.Context, cmd Command) (Reply, error) {
 	size := e.pageSize()
-	hits, more, err := e.Search(ctx, cmd.Args, size, cmd.Page*size)
+	found, err := e.Find(ctx, cmd.Args, size, cmd.Page*size)
 	if err != nil {
 		return Reply{}, err
 	}
+	hits, more := found.Hits, found.More
 	query := shorten(CleanTitle(cmd.Args), 100)
-	r := Reply{Title: fmt.Sprintf("Search: %s", query), Ephemeral: true}
+	r := Reply{Title: fmt.Sprintf("Search: %s", query), Ephemeral: true, Text: found.Window.Note()}
 	if len(hits) == 0 {
-		r.Text = "No papers match. Try fewer or different words."
+		r.Text = strings.TrimSpace(r.Text + "\nNo papers match. Try fewer or different words.")
 		if cmd.Page > 0 {
 			r.Text = "No more results."
 		}
 		return r, nil
 	}
 	if as := Respelled(hits); as != "" {
-		r.Text = "Showing results for “" + shorten(CleanTitle(as), 100) + "”."
+		r.Text = strings.TrimSpace("Showing results for “" + shorten(CleanTitle(as), 100) + "”.\n" + r.Text)
 	}
-	for i, h := range hits {
-		c := NewCard(cmd.Page*size+i+1, h.Paper)
-		if s, ok := e.quickSummary(ctx, h.Paper); ok {
-			c = c.WithSummary(s)
-		}
-		r.Cards = append(r.Cards, c)
-	}
+	r.Cards = e.cardsOf(ctx, cmd.Page*size+1, papersOf(hits))
 	if more {
 		next := cmd
 		next.Page++

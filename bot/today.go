@@ -61,16 +61,11 @@ func (e *Engine) handleToday(ctx context.Context, cmd Command) (Reply, error) {
 // pageCards returns the cards of one page (0-based) of a ranked list, with
 // the TL;DRs at hand, and whether more pages follow.
 func (e *Engine) pageCards(ctx context.Context, papers []Paper, page int) ([]Card, bool) {
-	var cards []Card
 	start, end := pageBounds(page, e.pageSize(), len(papers))
-	for i := start; i < end; i++ {
-		c := NewCard(i+1, papers[i])
-		if s, ok := e.quickSummary(ctx, papers[i]); ok {
-			c = c.WithSummary(s)
-		}
-		cards = append(cards, c)
+	if start == end {
+		return nil, false
 	}
-	return cards, end < len(papers)
+	return e.cardsOf(ctx, start+1, papers[start:end]), end < len(papers)
 }
 
 // whyNoBatch explains a missing batch when the calendar does.

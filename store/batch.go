@@ -479,3 +479,29 @@ func (db *DB) FetchedAt(ctx context.Context, date string) (time.Time, error) {
 	}
 	return parseTime(at), nil
 }
+
+var _ bot.BatchDates = (*DB)(nil)
+
+// InBatches returns which papers of ids are listed in a batch dated
+// from..to, both included; an empty end is open. It is one query, through
+// the index on batch_papers.paper.
+func (db *DB) InBatches(ctx context.Context, ids []string, from, to string) (map[string]bool, error) {
+	in := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return in, nil
+	}
+	if to == "" {
+		to = "9999-12-31"
+	}
+	var found []string
+	err := db.gorm.WithContext(ctx).Raw(`SELECT DISTINCT p.paper_id FROM papers AS p
+		JOIN batch_papers AS bp ON bp.paper = p.id
+		WHERE p.paper_id IN ? AND bp.date >= ? AND bp.date <= ?`, ids, from, to).Scan(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("papers in batches: %w", err)
+	}
+	for _, id := range found {
+		in[id] = true
+	}
+	return in, nil
+}

@@ -97,3 +97,32 @@ func TestDB_SaveBatch_Replace(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_InBatches(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		early := loadFixture(t, "testdata/daily_papers_2026-08-13.json")
+		late := loadFixture(t, "testdata/daily_papers_2026-08-19.json")
+		mustSave(t, db, bot.Batch{Date: "2026-08-13", Source: "hf", Papers: early})
+		mustSave(t, db, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: late})
+		ids := []string{early[0].ID, late[0].ID, "2601.00001"}
+		tests := []struct {
+			from, to string
+			want     map[string]bool
+		}{
+			{"2026-08-01", "2026-08-13", map[string]bool{early[0].ID: true}},
+			{"2026-08-14", "", map[string]bool{late[0].ID: true}},
+			{"", "2026-08-31", map[string]bool{early[0].ID: true, late[0].ID: true}},
+			{"2026-08-14", "2026-08-18", map[string]bool{}},
+		}
+		for _, tt := range tests {
+			got, err := db.InBatches(ctx, ids, tt.from, tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("InBatches(%s..%s)=%v, want %v", tt.from, tt.to, got, tt.want)
+			}
+		}
+	})
+}

@@ -36,13 +36,18 @@ func (db *DB) Summary(ctx context.Context, key bot.SummaryKey) (bot.Summary, err
 	} else if err != nil {
 		return bot.Summary{}, fmt.Errorf("get summary: %w", err)
 	}
+	return row.summary(), nil
+}
+
+// summary returns the cached TL;DR the row holds.
+func (row summaryRow) summary() bot.Summary {
 	return bot.Summary{
-		SummaryKey: key,
+		SummaryKey: bot.SummaryKey{PaperID: row.PaperID, Model: row.Model, PromptVersion: row.PromptVersion},
 		Text:       row.Text,
 		Source:     row.Source,
 		Created:    parseTime(row.Created),
 		Cached:     true,
-	}, nil
+	}
 }
 
 // SaveSummary caches a TL;DR under its key, replacing an older entry. A zero
@@ -69,4 +74,32 @@ func (db *DB) SaveSummary(ctx context.Context, s bot.Summary) error {
 		return fmt.Errorf("save summary: %w", err)
 	}
 	return nil
+}
+
+var _ bot.SummaryBatch = (*DB)(nil)
+
+// CachedSummaries returns the cached TL;DRs of keys that have one, with
+// Cached set, in one query: a list reply looks up every card's TL;DR at
+// once. Keys are grouped by model and prompt version, which a reply's keys
+// share, so it is one query per version.
+func (db *DB) CachedSummaries(ctx context.Context, keys []bot.SummaryKey) (map[bot.SummaryKey]bot.Summary, error) {
+	out := make(map[bot.SummaryKey]bot.Summary, len(keys))
+	byVersion := map[[2]string][]string{}
+	for _, k := range keys {
+		v := [2]string{k.Model, k.PromptVersion}
+		byVersion[v] = append(byVersion[v], k.PaperID)
+	}
+	for v, ids := range byVersion {
+		var rows []summaryRow
+		err := db.gorm.WithContext(ctx).
+			Where("model = ? AND prompt_version = ? AND paper_id IN ?", v[0], v[1], ids).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("get summaries: %w", err)
+		}
+		for _, row := range rows {
+			out[row.summary().SummaryKey] = row.summary()
+		}
+	}
+	return out, nil
 }

@@ -60,3 +60,32 @@ func TestDB_Summary(t *testing.T) {
 		})
 	})
 }
+
+func TestDB_CachedSummaries(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		v1 := bot.SummaryKey{PaperID: "2608.17271", Model: "gpt-4o-mini", PromptVersion: "v1"}
+		v2 := bot.SummaryKey{PaperID: "2608.17271", Model: "gpt-4o-mini", PromptVersion: "v2"}
+		other := bot.SummaryKey{PaperID: "2608.00001", Model: "gpt-4o-mini", PromptVersion: "v1"}
+		missing := bot.SummaryKey{PaperID: "2608.99999", Model: "gpt-4o-mini", PromptVersion: "v1"}
+		for _, k := range []bot.SummaryKey{v1, v2, other} {
+			if err := db.SaveSummary(ctx, bot.Summary{SummaryKey: k, Text: "About " + k.PromptVersion, Source: bot.SourceLLM}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.CachedSummaries(ctx, []bot.SummaryKey{v1, other, missing, v2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || got[v1].Text != "About v1" || got[v2].Text != "About v2" || !got[other].Cached {
+			t.Fatalf("CachedSummaries=%+v, want v1, v2 and other", got)
+		}
+		if _, ok := got[missing]; ok {
+			t.Fatalf("CachedSummaries has %v, which was never cached", missing)
+		}
+		want, _ := db.Summary(ctx, v1)
+		if got[v1] != want {
+			t.Fatalf("CachedSummaries[v1]=%+v, want what Summary says, %+v", got[v1], want)
+		}
+	})
+}

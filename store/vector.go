@@ -102,17 +102,17 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 	return bot.Dequantize(bytesInt8(blob), scale), nil
 }
 
-// Scale of search by meaning. Nearest scans every vector in memory: one
-// int8 dot product per paper, about 0.6 ms of CPU per 1,000 papers of 768
-// dimensions, split among the cores from parallelScan vectors up; 20k
-// papers take 17–30 ms and the newest 250k 105–215 ms on a busy 2-core
-// machine (docs/benchmarks.md). The vectors of the newest maxVectors papers
-// are kept in memory, dims bytes each. At 1M papers of 768 dimensions all
-// of them would take 770 MB and ~600 ms of CPU a query, too much for a
-// small VM and chat's 3 s shared with bm25; so search by meaning covers a
-// recency window, the newest 250k papers (190 MB, about two years of
-// arXiv's ML listings), while bm25 still searches every paper. Past that,
-// an ANN index (HNSW) is the next step.
+// Scale of search by meaning. Nearest searches the vectors in memory. Up
+// to approxFrom vectors it scans them all, one int8 dot product per paper
+// (about 0.6 ms of CPU per 1,000 papers of 768 dimensions); past that it
+// scores every paper by its components' signs and rescans the best few
+// percent exactly (see vector_approx.go), about a tenth of the work, split
+// among the cores from parallelScan vectors up (docs/benchmarks.md). The
+// vectors of the newest maxVectors papers are kept in memory, dims + dims/8
+// bytes each. At 1M papers of 768 dimensions all of them would take 860 MB,
+// too much for a small VM; so search by meaning covers a recency window,
+// the newest 250k papers (215 MB, about two years of arXiv's ML listings),
+// while bm25 still searches every paper.
 const maxVectors = 250000
 
 // vectorIndex is the vectors of one model in memory, for Nearest.
@@ -128,6 +128,8 @@ type vectorIndex struct {
 	slot         map[int64]int // rowid → index into papers
 	data         []int8        // len(papers)*dims components
 	scales       []float32
+	bits         []uint64 // per paper, its sign bits (see signBits)
+	exact        bool     // scan every vector, however many (for tests and benchmarks)
 }
 
 // Nearest returns the papers whose vectors for model are nearest to v by
@@ -242,7 +244,7 @@ func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) er
 func (idx *vectorIndex) reset(model string) {
 	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
 	idx.counted = time.Time{}
-	idx.papers, idx.slot, idx.data, idx.scales = nil, map[int64]int{}, nil, nil
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = nil, map[int64]int{}, nil, nil, nil
 }
 
 // put adds or replaces a paper's vector. Vectors of another length than
@@ -254,14 +256,17 @@ func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
 	if len(q) != idx.dims || len(q) == 0 {
 		return
 	}
+	sign := signBits(q)
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.data[i*idx.dims:], q)
+		copy(idx.bits[i*len(sign):], sign)
 		idx.scales[i] = scale
 		return
 	}
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
 	idx.data = append(idx.data, q...)
+	idx.bits = append(idx.bits, sign...)
 	idx.scales = append(idx.scales, scale)
 }
 
@@ -289,14 +294,13 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	if n >= parallelScan {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	bests := make([][]scored, parts)
-	var wg sync.WaitGroup
-	for k := range parts {
-		wg.Go(func() { bests[k] = idx.scan(q, qs, k*n/parts, (k+1)*n/parts, limit) })
+	var all []scored
+	if n >= approxFrom && !idx.exact {
+		want := max(rerankMin, int(rerankShare*float64(n)), limit)
+		all = idx.rescan(q, qs, idx.candidates(signTables(q), want, parts), limit)
+	} else {
+		all = idx.exactScan(q, qs, limit, parts)
 	}
-	wg.Wait()
-	all := slices.Concat(bests...)
-	slices.SortFunc(all, func(a, b scored) int { return cmp.Compare(b.sim, a.sim) })
 	all = all[:min(len(all), limit)]
 	ids := make([]int64, len(all))
 	sims := make([]float64, len(all))
@@ -306,12 +310,33 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	return ids, sims
 }
 
+// exactScan returns the limit vectors most similar to q, best first,
+// scanning every one, in parts parts at once.
+func (idx *vectorIndex) exactScan(q []int8, qs float32, limit, parts int) []scored {
+	n := len(idx.papers)
+	bests := make([][]scored, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { bests[k] = idx.scan(q, qs, k*n/parts, (k+1)*n/parts, limit) })
+	}
+	wg.Wait()
+	all := slices.Concat(bests...)
+	slices.SortFunc(all, func(a, b scored) int { return cmp.Compare(b.sim, a.sim) })
+	return all
+}
+
+// similarity is the cosine similarity of the quantised query q to the
+// i-th vector.
+func (idx *vectorIndex) similarity(q []int8, qs float32, i int) float64 {
+	return float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
+}
+
 // scan returns the limit vectors among from..to most similar to the
 // quantised query q, ascending by similarity.
 func (idx *vectorIndex) scan(q []int8, qs float32, from, to, limit int) []scored {
 	best := make([]scored, 0, limit+1) // ascending by sim
 	for i := from; i < to; i++ {
-		sim := float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
+		sim := idx.similarity(q, qs, i)
 		if len(best) == limit && sim <= best[0].sim {
 			continue
 		}
@@ -339,4 +364,18 @@ func bytesInt8(b []byte) []int8 {
 		q[i] = int8(x)
 	}
 	return q
+}
+
+// WarmVectors loads the vectors of model into memory, as the first
+// Nearest would: `paperboy run` calls it in the background at start, so
+// that its first hybrid search does not wait for every vector to load (a
+// second or more at 100k papers). A Nearest meanwhile waits for the load
+// to finish, or finds the vectors loaded. Close waits for it.
+func (db *DB) WarmVectors(ctx context.Context, model string) error {
+	db.running.Add(1)
+	defer db.running.Done()
+	if _, err := db.vectorIndex(ctx, model); err != nil {
+		return fmt.Errorf("load vectors: %w", err)
+	}
+	return nil
 }

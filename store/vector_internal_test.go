@@ -14,6 +14,7 @@ func TestVectorIndex_ParallelScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	idx := &vectorIndex{}
 	idx.reset("m")
+	idx.exact = true
 	vec := func() []float32 {
 		v := make([]float32, 16)
 		for i := range v {
@@ -35,6 +36,54 @@ func TestVectorIndex_ParallelScan(t *testing.T) {
 	}
 	if !slices.Equal(got, want) || !slices.IsSortedFunc(sims, func(a, b float64) int { return -compareFloat(a, b) }) {
 		t.Fatalf("nearest=%v (%v), one scan=%v", got, sims, want)
+	}
+}
+
+// TestVectorIndex_Approximate: past approxFrom vectors, the sign-score
+// search then int8 rescan finds nearly all of the exact scan's ten nearest,
+// in the exact scan's order, on vectors with topics (as real ones have).
+func TestVectorIndex_Approximate(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const dims = 64
+	topics := make([][]float32, 50)
+	for k := range topics {
+		topics[k] = make([]float32, dims)
+		for i := range topics[k] {
+			topics[k][i] = float32(r.NormFloat64())
+		}
+	}
+	near := func(k int) []float32 {
+		v := make([]float32, dims)
+		for i := range v {
+			v[i] = topics[k][i] + 0.7*float32(r.NormFloat64())
+		}
+		return v
+	}
+	idx := &vectorIndex{}
+	idx.reset("m")
+	for i := range approxFrom + 5000 {
+		q, s := bot.Quantize(near(i % len(topics)))
+		idx.put(int64(i+1), s, q)
+	}
+	found, total := 0, 0
+	for k := range 20 {
+		query := near(k)
+		got, gotSims := idx.nearest(query, 10)
+		idx.exact = true
+		want, _ := idx.nearest(query, 10)
+		idx.exact = false
+		if !slices.IsSortedFunc(gotSims, func(a, b float64) int { return -compareFloat(a, b) }) {
+			t.Fatalf("query %d: similarities %v not best first", k, gotSims)
+		}
+		for _, id := range want {
+			if slices.Contains(got, id) {
+				found++
+			}
+		}
+		total += len(want)
+	}
+	if recall := float64(found) / float64(total); recall < 0.95 {
+		t.Fatalf("recall@10 = %.2f, want at least 0.95", recall)
 	}
 }
 

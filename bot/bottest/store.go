@@ -13,7 +13,11 @@ import (
 	"paperboy/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store        = (*Store)(nil)
+	_ bot.SummaryBatch = (*Store)(nil)
+	_ bot.BatchDates   = (*Store)(nil)
+)
 
 // Store is an in-memory bot.Store. Its search is a naive case-insensitive
 // word match, good enough to test the engine. Set a …Func field to replace
@@ -26,6 +30,7 @@ type Store struct {
 	papers    map[string]bot.Paper
 	batches   map[string]bot.Batch
 	summaries map[bot.SummaryKey]bot.Summary
+	reads     int // of the summaries, by Summary and CachedSummaries
 }
 
 // NewStore returns an empty Store.
@@ -154,6 +159,7 @@ func (s *Store) Search(ctx context.Context, q bot.Query) ([]bot.Hit, error) {
 func (s *Store) Summary(_ context.Context, key bot.SummaryKey) (bot.Summary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reads++
 	sum, ok := s.summaries[key]
 	if !ok {
 		return bot.Summary{}, bot.Errorf(bot.ENOTFOUND, "No summary.")
@@ -189,4 +195,46 @@ func (s *Store) All() []bot.Paper {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// CachedSummaries returns the cached summaries of keys, as one read.
+func (s *Store) CachedSummaries(_ context.Context, keys []bot.SummaryKey) (map[bot.SummaryKey]bot.Summary, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reads++
+	out := map[bot.SummaryKey]bot.Summary{}
+	for _, k := range keys {
+		if sum, ok := s.summaries[k]; ok {
+			out[k] = sum
+		}
+	}
+	return out, nil
+}
+
+// SummaryReads returns how many times the summaries were read: once per
+// Summary call and once per CachedSummaries call.
+func (s *Store) SummaryReads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads
+}
+
+// InBatches returns which papers of ids are in a batch dated from..to.
+func (s *Store) InBatches(_ context.Context, ids []string, from, to string) (map[string]bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := bot.Window{From: from, To: to}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	in := map[string]bool{}
+	for date, b := range s.batches {
+		for _, p := range b.Papers {
+			if want[p.ID] && w.Contains(date) {
+				in[p.ID] = true
+			}
+		}
+	}
+	return in, nil
 }

@@ -39,6 +39,14 @@ type fixturePaper struct {
 	folded, lower string // the title folded and lower-cased
 }
 
+// aiSummary is Hugging Face's one-line summary, or "" when it has none.
+func (p fixturePaper) aiSummary() string {
+	if p.AISummary == nil {
+		return ""
+	}
+	return *p.AISummary
+}
+
 // item is one known-item query and the paper it must find.
 type item struct {
 	kind, query, want string

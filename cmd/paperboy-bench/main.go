@@ -42,6 +42,9 @@ const usage = `usage:
   paperboy-bench known [-half report|tune|all] [-seed 1] [-pg] [-misses KIND]
       known-item queries built from the Daily Papers fixture: top-1 / top-3 / MRR per kind,
       paperboy against a Bleve index of the same papers
+  paperboy-bench paraphrase [-fixture FILE] [-dims 128]
+      hybrid search quality on paraphrase sets of real Daily Papers, with an LSA
+      stand-in embedding: tunes the fusion on one half, reports on the other
 `
 
 func main() {
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runTaste(ctx, args[1:], stdout)
 	case "known":
 		return runKnown(ctx, args[1:], stdout)
+	case "paraphrase":
+		return runParaphrase(ctx, args[1:], stdout)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}

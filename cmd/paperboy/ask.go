@@ -67,7 +67,8 @@ func askJSON(r bot.AskResult) any {
 		Paper     string     `json:"paper,omitempty"`
 		From      string     `json:"from,omitempty"`
 		To        string     `json:"to,omitempty"`
+		Unread    string     `json:"unread_dates,omitempty"`
 		Cached    bool       `json:"cached"`
 	}{r.Question, r.Text(), r.Answer != "", r.Note, paperRefs(r.Citations()), r.Model, paperRefs(r.Papers),
-		r.Paper, r.Window.From, r.Window.To, r.Cached}
+		r.Paper, r.Window.From, r.Window.To, r.Window.Unread, r.Cached}
 }

@@ -498,3 +498,33 @@ discord:
   application_id: "111111111111111111"
   api_base_url: ` + apiURL + "\n"
 }
+
+func TestMain_Search_Dates(t *testing.T) {
+	env := importedDB(t)
+	var got struct {
+		Results     []struct{ ID string }
+		From, To    string
+		UnreadDates string `json:"unread_dates"`
+	}
+	r := mustRun(t, env, "search", "--json", "agent from 2026-08-13 to 2026-08-13")
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.From != "2026-08-13" || got.To != "2026-08-13" || len(got.Results) == 0 {
+		t.Fatalf("got %+v, want 13 Aug's agent papers", got)
+	}
+	day := mustRun(t, env, "today", "--json", "--date", "2026-08-13").stdout
+	for _, h := range got.Results {
+		if !strings.Contains(day, `"`+h.ID+`"`) {
+			t.Fatalf("%s is not in the batch of 13 Aug", h.ID)
+		}
+	}
+	r = mustRun(t, env, "search", "--json", "self-play since Junly")
+	got.From, got.To = "", ""
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.UnreadDates != "since Junly" || got.From != "" || got.To != "" {
+		t.Fatalf("got %+v, want all dates and unread_dates", got)
+	}
+}

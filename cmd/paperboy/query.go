@@ -95,21 +95,21 @@ var searchCommand = &command{
 		if err != nil {
 			return err
 		}
-		hits, _, err := a.engine.Search(ctx, query, o.limit, 0)
+		found, err := a.engine.Find(ctx, query, o.limit, 0)
 		if err != nil {
 			return err
 		}
 		if o.json {
-			return writeJSON(m.Stdout, searchJSON(query, hits))
+			return writeJSON(m.Stdout, searchJSON(query, found))
 		}
-		r := bot.Reply{Title: "Search: " + bot.CleanTitle(query)}
-		if as := bot.Respelled(hits); as != "" {
-			r.Text = "Showing results for “" + bot.CleanTitle(as) + "”."
+		r := bot.Reply{Title: "Search: " + bot.CleanTitle(query), Text: found.Window.Note()}
+		if as := bot.Respelled(found.Hits); as != "" {
+			r.Text = strings.TrimSpace("Showing results for “" + bot.CleanTitle(as) + "”.\n" + r.Text)
 		}
-		if len(hits) == 0 {
-			r.Text = "No papers match."
+		if len(found.Hits) == 0 {
+			r.Text = strings.TrimSpace(r.Text + "\nNo papers match.")
 		}
-		for i, h := range hits {
+		for i, h := range found.Hits {
 			r.Cards = append(r.Cards, bot.NewCard(i+1, h.Paper))
 		}
 		_, err = io.WriteString(m.Stdout, console.Render(r))
@@ -127,19 +127,24 @@ type searchResult struct {
 	Score     float64  `json:"score"`
 }
 
-// searchResults is the contract's shape for `search --json`.
+// searchResults is the contract's shape for `search --json`, with the
+// batch dates a date phrase of the query named (from, to: an open end is
+// left out) or the phrase that could not be read (unread_dates).
 type searchResults struct {
 	Query string `json:"query"`
 	// Respelled is what was searched for instead of query, when a word
 	// was misspelt or run together (an addition to the contract).
-	Respelled string         `json:"respelled,omitempty"`
-	Results   []searchResult `json:"results"`
+	Respelled   string         `json:"respelled,omitempty"`
+	Results     []searchResult `json:"results"`
+	From        string         `json:"from,omitempty"`
+	To          string         `json:"to,omitempty"`
+	UnreadDates string         `json:"unread_dates,omitempty"`
 }
 
 // searchJSON is the contract's shape for `search --json`.
-func searchJSON(query string, hits []bot.Hit) any {
+func searchJSON(query string, found bot.SearchResult) any {
 	results := []searchResult{}
-	for _, h := range hits {
+	for _, h := range found.Hits {
 		score := h.Score
 		if score > 1e9 { // a direct id match ranks above any text match
 			score = 1e9
@@ -147,7 +152,8 @@ func searchJSON(query string, hits []bot.Hit) any {
 		results = append(results, searchResult{h.Paper.ID, bot.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
 			h.Paper.URL(), publishedDate(h.Paper), score})
 	}
-	return searchResults{Query: query, Respelled: bot.Respelled(hits), Results: results}
+	w := found.Window
+	return searchResults{Query: query, Respelled: bot.Respelled(found.Hits), Results: results, From: w.From, To: w.To, UnreadDates: w.Unread}
 }
 
 var tldrCommand = &command{

@@ -38,6 +38,6 @@ var relatedCommand = &command{
 			Paper   string         `json:"paper"`
 			Title   string         `json:"title"`
 			Results []searchResult `json:"results"`
-		}{p.ID, bot.CleanTitle(p.Title), searchJSON("", hits).(searchResults).Results})
+		}{p.ID, bot.CleanTitle(p.Title), searchJSON("", bot.SearchResult{Hits: hits}).(searchResults).Results})
 	},
 }

@@ -40,6 +40,7 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 	if err := m.bootstrap(ctx, a); err != nil {
 		return err
 	}
+	warmVectors(ctx, a)
 	met := newMetrics(a.db)
 	met.instrument(a.engine)
 	p, err := newPlatforms(a, meteredHandler{a.engine, met})
@@ -82,3 +83,17 @@ func runRun(ctx context.Context, m *Main, o *options, args []string) error {
 
 // errStop ends the errgroup without being an error: the console finished.
 var errStop = errors.New("stop")
+
+// warmVectors loads the vectors of search by meaning in the background,
+// so that the first hybrid search does not load them all.
+func warmVectors(ctx context.Context, a *app) {
+	if a.engine.Embedder == nil || a.engine.Embedder.EmbedModel() == "" {
+		return
+	}
+	model := a.engine.Embedder.EmbedModel()
+	go func() {
+		if err := a.db.WarmVectors(ctx, model); err != nil && ctx.Err() == nil {
+			a.log.Warn("load vectors for search by meaning; the first search loads them", "error", err)
+		}
+	}()
+}
