@@ -53,7 +53,7 @@ func (s *Scheduler) duePeriod(ctx context.Context, sub Subscription, sch Schedul
 // deliverPeriod sends a week or month subscription the top papers of the
 // period containing date. A period without papers is skipped with a log
 // line; it is looked at again next round while it is due.
-func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date string) {
+func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date string, wake *wakeup) {
 	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel, "period", sub.PeriodKind())
 	b, top, err := s.Deliverer.Engine.PeriodBatch(ctx, sub.PeriodKind(), date)
 	switch {
@@ -67,6 +67,7 @@ func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date st
 		log.Warn("period incomplete; delivering the stored days", "name", top.Period.Name(), "note", top.Note)
 	}
 	del, err := s.Deliverer.Deliver(ctx, sub, b)
+	s.waitFor(ctx, wake, sub.DeliveryKey(b.Date), del, err)
 	switch {
 	case ErrorCode(err) == ECONFLICT:
 		log.Debug("delivery held by another process", "name", top.Period.Name())

@@ -104,11 +104,11 @@ func (s *Scheduler) tick(ctx context.Context) (next time.Time) {
 func (s *Scheduler) startNow(ctx context.Context, sub Subscription) {
 	defer Recover(s.subLogger(sub), "scheduler", nil)
 	if sub.PeriodKind() != PeriodDay {
-		s.deliverPeriod(ctx, sub, sub.Since)
+		s.deliverPeriod(ctx, sub, sub.Since, nil)
 		return
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-	s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{})
+	s.deliver(ctx, sub, []string{sub.Since}, batches, time.Time{}, nil)
 }
 
 // subLogger is the scheduler's logger for work on one subscription.
@@ -171,22 +171,74 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		}
 	}
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+	var wake wakeup // what this round's deliveries leave waiting: a claim held elsewhere, a retry
 	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
 		defer Recover(s.subLogger(j.sub), "scheduler", nil)
 		if j.period != "" {
-			s.deliverPeriod(ctx, j.sub, j.period)
+			s.deliverPeriod(ctx, j.sub, j.period, &wake)
 			return
 		}
 		for _, date := range j.resume {
-			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}) {
+			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}, &wake) {
 				return // keep the channel's days in order
 			}
 		}
 		if len(j.dates) > 0 {
-			s.deliver(ctx, j.sub, j.dates, batches, j.next)
+			s.deliver(ctx, j.sub, j.dates, batches, j.next, &wake)
 		}
 	})
+	if t := wake.get(); !t.IsZero() && t.Before(next) {
+		next = t
+	}
 	return next
+}
+
+// wakeup keeps the earliest of the times at which a delivery of this round
+// can be tried again: the end of a claim another process turned out to
+// hold (it may die holding it, and then the channel waits for the next
+// schedule otherwise), or a failed delivery's retry. Tick returns it when
+// it comes before the next scheduled time.
+type wakeup struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (w *wakeup) add(t time.Time) {
+	if w == nil || t.IsZero() {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at.IsZero() || t.Before(w.at) {
+		w.at = t
+	}
+}
+
+func (w *wakeup) get() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.at
+}
+
+// waitFor adds to w when the delivery of k, which just ended in err, can be
+// tried again: when another process holds it, the end of that claim (read
+// from the ledger: the conflict carries no row), else the failure's retry.
+func (s *Scheduler) waitFor(ctx context.Context, w *wakeup, k DeliveryKey, del Delivery, err error) {
+	switch {
+	case w == nil || err == nil:
+	case ErrorCode(err) == ECONFLICT:
+		held, lerr := s.Deliverer.Ledger.Delivery(ctx, k)
+		switch {
+		case lerr == nil && held.State == DeliveryPending:
+			w.add(held.ClaimedUntil)
+		case lerr == nil:
+			w.add(held.NextRetry) // finished meanwhile: sent (zero) or failed
+		default:
+			w.add(s.now().Add(s.Deliverer.lease()))
+		}
+	default:
+		w.add(del.NextRetry)
+	}
 }
 
 // unfinished returns the started, unfinished deliveries by channel (their
@@ -290,7 +342,7 @@ func (s *Scheduler) held(d Delivery, now time.Time) bool {
 // notice and is retried next round; a day without a batch gets one notice
 // when NotifyEmpty is set. It reports whether the channel is done with
 // these days (delivered, or nothing to deliver).
-func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time) bool {
+func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time, wake *wakeup) bool {
 	log := s.subLogger(sub)
 	var bs []Batch
 	for _, date := range dates {
@@ -314,6 +366,7 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 		return true
 	}
 	del, err := s.Deliverer.CatchUp(ctx, sub, bs)
+	s.waitFor(ctx, wake, sub.DeliveryKey(bs[len(bs)-1].Date), del, err)
 	switch {
 	case ErrorCode(err) == ECONFLICT:
 		log.Debug("delivery held by another process", "date", del.Date)

@@ -266,6 +266,56 @@ func TestScheduler_WakesWhenAClaimRunsOut(t *testing.T) {
 	}
 }
 
+// TestScheduler_WakesForAClaimTakenDuringTheRound: another replica claims
+// the delivery after this round read the ledger and before it claims (three
+// replicas start the same fan-out at once). The round must come back when
+// that claim runs out, not at the next scheduled time: the other replica
+// may die holding it, and then the channel would wait a whole schedule.
+func TestScheduler_WakesForAClaimTakenDuringTheRound(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	ledger := s.Deliverer.Ledger.(*bottest.Ledger)
+	k := bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-17"}
+	until := now.Add(20 * time.Second)
+	src := s.Deliverer.Engine.Source.(*bottest.Source)
+	fetch := src.FetchFunc
+	src.FetchFunc = func(ctx context.Context, date string) (bot.Batch, error) {
+		if _, err := ledger.Delivery(ctx, k); bot.ErrorCode(err) == bot.ENOTFOUND {
+			if _, err := ledger.Claim(ctx, k, "p-other", until); err != nil {
+				t.Error(err)
+			}
+		}
+		return fetch(ctx, date)
+	}
+	if next := s.Tick(ctx); !next.Equal(until) {
+		t.Fatalf("next round at %v, want when the claim taken during the round runs out (%v)", next, until)
+	}
+	now = until
+	s.Tick(ctx)
+	if got := chat.Copies("C1", "paperboy:2026-08-17"); got != 1 {
+		t.Fatalf("%d copies of the day after the other claim ran out, want 1", got)
+	}
+}
+
+// TestScheduler_WakesForARetry: a delivery that fails in this round brings
+// the next round at its retry, not at the next scheduled time.
+func TestScheduler_WakesForARetry(t *testing.T) {
+	ctx := context.Background()
+	now, down := time.Date(2026, 8, 18, 9, 1, 0, 0, time.UTC), false
+	s, chat := schedulerFixture(t, &now, &down, subs(t, bot.Subscription{Platform: "slack", Channel: "C1", Style: bot.StyleDigest, Since: "2026-08-17"}))
+	s.Logger = slog.New(slog.DiscardHandler)
+	chat.SendFunc = func(string, string, bot.Post) error { return bot.Errorf(bot.EUNAVAILABLE, "platform down") }
+	next := s.Tick(ctx)
+	row, err := s.Deliverer.Ledger.Delivery(ctx, bot.DeliveryKey{Platform: "slack", Channel: "C1", Date: "2026-08-17"})
+	if err != nil || row.State != bot.DeliveryFailed {
+		t.Fatalf("delivery %+v, %v; want failed", row, err)
+	}
+	if !next.Equal(row.NextRetry) {
+		t.Fatalf("next round at %v, want the failed delivery's retry (%v)", next, row.NextRetry)
+	}
+}
+
 // TestScheduler_ResumesADeadOwnersDeliveryAtOnce: a claim whose owner is
 // known to be gone (a restart after kill -9 on the same host) does not
 // make the next round wait for the lease.
