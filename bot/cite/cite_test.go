@@ -123,8 +123,8 @@ func TestEntry_BibTeX(t *testing.T) {
 // TestEntry_BibTeX_Python parses paperboy's BibTeX with python3-bibtexparser
 // (Debian's package), where it is installed: an outside parser's view.
 func TestEntry_BibTeX_Python(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil || exec.Command(py, "-c", "import bibtexparser").Run() != nil {
+	py := bibtexPython()
+	if py == "" {
 		t.Skip("python3-bibtexparser is not installed (apt-get install python3-bibtexparser)")
 	}
 	plain := cite.Entry{ArxivID: "2401.01335", Title: "Self-Play Fine-Tuning", Authors: []string{"Zixiang Chen"}, Year: 2024}
@@ -156,4 +156,20 @@ func FuzzRead(f *testing.F) {
 		cite.Read(strings.NewReader(s))
 		cite.ReadBibTeX(s)
 	})
+}
+
+// bibtexPython returns a python3 that can import bibtexparser: the one on
+// PATH, or the system's (a pyenv or venv python3 on PATH does not see
+// Debian's packages); "" when there is none.
+func bibtexPython() string {
+	var candidates []string
+	if py, err := exec.LookPath("python3"); err == nil {
+		candidates = append(candidates, py)
+	}
+	for _, py := range append(candidates, "/usr/bin/python3") {
+		if exec.Command(py, "-c", "import bibtexparser").Run() == nil {
+			return py
+		}
+	}
+	return ""
 }
