@@ -20,12 +20,13 @@ import (
 // lost: SQLite stores serve one host, where the chat platform's own rules
 // apply.
 type Lock struct {
-	conn *sql.Conn // nil on SQLite
-	key  int64
-	lost chan struct{}
-	once sync.Once
-	stop chan struct{}
-	done chan struct{}
+	conn  *sql.Conn // nil on SQLite
+	check time.Duration
+	key   int64
+	lost  chan struct{}
+	once  sync.Once
+	stop  chan struct{}
+	done  chan struct{}
 }
 
 // Lock timing. A waiting replica asks for the lock every lockPoll; the
@@ -33,12 +34,33 @@ type Lock struct {
 // when a check fails or takes longer than lockCheck. The server drops a
 // holder it cannot reach after about lockKeepalive (idle 10 s, then 3
 // probes 5 s apart): by then the holder has seen its checks fail, so two
-// replicas do not both believe they hold the lock.
+// replicas do not both believe they hold the lock. A DB's lockTiming
+// replaces the first two in tests (store's export_test.go), so that they
+// need not wait seconds for a handover.
 const (
 	lockPoll      = 2 * time.Second
 	lockCheck     = 5 * time.Second
 	lockKeepalive = 25 * time.Second
 )
+
+// lockTiming is how often a DB's waiting AcquireLock asks again (poll) and
+// how often a held lock's connection is checked (check); zero fields mean
+// lockPoll and lockCheck.
+type lockTiming struct{ poll, check time.Duration }
+
+func (lt lockTiming) pollEvery() time.Duration {
+	if lt.poll > 0 {
+		return lt.poll
+	}
+	return lockPoll
+}
+
+func (lt lockTiming) checkEvery() time.Duration {
+	if lt.check > 0 {
+		return lt.check
+	}
+	return lockCheck
+}
 
 // lockKey returns the advisory lock key of a name.
 func lockKey(name string) int64 {
@@ -51,7 +73,8 @@ func lockKey(name string) int64 {
 // ends. The caller stops the work the lock guards when Lost is closed, and
 // calls Release when done.
 func (db *DB) AcquireLock(ctx context.Context, name string) (*Lock, error) {
-	l := &Lock{key: lockKey(name), lost: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &Lock{key: lockKey(name), check: db.lockTiming.checkEvery(),
+		lost: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	if !db.sql.pg {
 		close(l.done)
 		return l, nil
@@ -65,7 +88,7 @@ func (db *DB) AcquireLock(ctx context.Context, name string) (*Lock, error) {
 			go l.watch()
 			return l, nil
 		}
-		t := time.NewTimer(lockPoll)
+		t := time.NewTimer(db.lockTiming.pollEvery())
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -96,11 +119,11 @@ func (db *DB) tryLock(ctx context.Context, l *Lock) (bool, error) {
 	return true, nil
 }
 
-// watch checks the lock's connection every lockCheck until Release, and
+// watch checks the lock's connection every l.check until Release, and
 // closes lost when a check fails.
 func (l *Lock) watch() {
 	defer close(l.done)
-	t := time.NewTicker(lockCheck)
+	t := time.NewTicker(l.check)
 	defer t.Stop()
 	for {
 		select {
@@ -108,7 +131,7 @@ func (l *Lock) watch() {
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), lockCheck)
+		ctx, cancel := context.WithTimeout(context.Background(), l.check)
 		err := l.conn.PingContext(ctx)
 		cancel()
 		if err != nil {

@@ -17,6 +17,9 @@ func TestDB_AcquireLock(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		dsn := e.dsn(t)
 		a, b := mustOpenPath(t, dsn), mustOpenPath(t, dsn)
+		for _, db := range []*store.DB{a, b} {
+			store.SetLockTiming(db, 50*time.Millisecond, 200*time.Millisecond)
+		}
 		la, err := a.AcquireLock(ctx, "discord-gateway")
 		if err != nil {
 			t.Fatal(err)

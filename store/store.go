@@ -71,7 +71,8 @@ type DB struct {
 	// vectorWindow is how many of the newest papers' vectors Nearest
 	// scans (maxVectors); tests lower it.
 	vectorWindow int
-	readOnly     bool // opened by OpenReadOnly: Close writes nothing
+	readOnly     bool       // opened by OpenReadOnly: Close writes nothing
+	lockTiming   lockTiming // AcquireLock's poll and check; tests shorten them
 }
 
 // Open opens the database named by dsn and brings its schema up to date;
