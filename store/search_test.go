@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -319,4 +320,29 @@ func TestSearch_Any(t *testing.T) {
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("all words: %d hits, err %v; want the one paper with every word", len(hits), err)
 	}
+}
+
+// TestDB_Search_AnyWordFindsTheRareWord: when no paper has every word of a
+// long query, the paper with its rare word comes first, even when more
+// than PostgreSQL's ranking cap of newer papers share its common words.
+func TestDB_Search_AnyWordFindsTheRareWord(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		old := bot.Paper{ID: "2601.00001", Title: "Zebrafish Larvae Under a Learned Vision Model",
+			Abstract: "We study how a vision model learns from zebrafish larvae recordings."}
+		mustSave(t, db, bot.Batch{Papers: []bot.Paper{old}})
+		var newer []bot.Paper
+		for i := range 1200 {
+			newer = append(newer, bot.Paper{ID: fmt.Sprintf("2602.%05d", i+1), Title: fmt.Sprintf("A Learned Vision Model, Part %d", i+1),
+				Abstract: "We study a vision model that is learned from data."})
+		}
+		mustSave(t, db, bot.Batch{Papers: newer})
+		hits, err := db.Search(ctx, bot.Query{Text: "which learned vision model watches zebrafish under quantum light", Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].Paper.ID != old.ID {
+			t.Fatalf("hits %v, want %s first", hitIDs(hits), old.ID)
+		}
+	})
 }
