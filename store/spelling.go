@@ -37,6 +37,11 @@ const (
 	// only by words in at least clearly·n titles or bylines.
 	clearly    = 20
 	maxRespell = 24 // longer words are neither split nor corrected
+	// maxFixes bounds the words of one query that are split or corrected
+	// (the first ones that need it): each costs up to a couple of thousand
+	// lookups (its substrings and one-edit neighbours), so a query of many
+	// long unknown words must not cost the store seconds.
+	maxFixes = 3
 )
 
 // vocabulary is what respell needs from a store's engine.
@@ -111,9 +116,9 @@ func digitSplit(w string) (string, string, bool) {
 // correct replaces the unknown words (see the comment above spelling).
 func correct(ctx context.Context, v vocabulary, words []string, counts map[string]int) ([]string, bool, error) {
 	var out []string
-	changed := false
+	changed, tried := false, 0
 	for i, w := range words {
-		if counts[w] > 0 || utf8.RuneCountInString(w) > maxRespell || isNumber(w) {
+		if counts[w] > 0 || utf8.RuneCountInString(w) > maxRespell || isNumber(w) || tried == maxFixes {
 			out = append(out, w)
 			continue
 		}
@@ -132,6 +137,7 @@ func correct(ctx context.Context, v vocabulary, words []string, counts map[strin
 		}
 		var fix []string
 		if n < rareDocs {
+			tried++
 			if fix, err = fixWord(ctx, v, w, max(1, clearly*n)); err != nil {
 				return nil, false, err
 			}
