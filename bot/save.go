@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // The reading list in chat: /papers save, unsave and saved, and the Save
@@ -26,7 +28,7 @@ func (e *Engine) signalFor(ctx context.Context, cmd Command, kind, id string) (S
 	if err != nil {
 		return Signal{}, err
 	}
-	name := Truncate(CleanTitle(strings.TrimPrefix(strings.TrimSpace(cmd.UserName), "@")), maxSignalName)
+	name := text.Truncate(text.CleanTitle(strings.TrimPrefix(strings.TrimSpace(cmd.UserName), "@")), maxSignalName)
 	return Signal{Platform: cmd.Platform, Channel: channel, PaperID: id,
 		User: cmp.Or(cmd.User, cmd.Platform), Name: name, Kind: kind, At: e.now()}, nil
 }
@@ -136,7 +138,7 @@ func paperID(ref string) (string, error) {
 
 // quoteTitle is a paper's cleaned title in quotes, for answers.
 func quoteTitle(p Paper) string {
-	if t := Truncate(CleanTitle(p.Title), 120); t != "" {
+	if t := text.Truncate(text.CleanTitle(p.Title), 120); t != "" {
 		return "“" + t + "”"
 	}
 	return p.ID
