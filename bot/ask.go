@@ -235,3 +235,12 @@ func (e *Engine) answerer() Answerer {
 	}
 	return NopAnswerer{}
 }
+
+// setOf returns the set of the space-separated words.
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"paperboy/bot/text"
 )
 
 // Answer limits. The prompt asks for a few sentences; CheckAnswer allows
@@ -52,7 +54,7 @@ func (r TLDRRules) CheckAnswer(s string, n int) (string, []int, error) {
 	}
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		for _, sentence := range sentences(line) {
+		for _, sentence := range text.Sentences(line) {
 			clean, err := checkSentence(sentence, r)
 			if err != nil {
 				return "", nil, Errorf(EINVALID, "A sentence of the answer failed the checks: %s", ErrorMessage(err))

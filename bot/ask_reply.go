@@ -1,6 +1,10 @@
 package bot
 
-import "context"
+import (
+	"context"
+
+	"paperboy/bot/text"
+)
 
 func (e *Engine) handleAsk(ctx context.Context, cmd Command) (Reply, error) {
 	res, err := e.Ask(ctx, cmd.Args)
@@ -15,7 +19,7 @@ func (e *Engine) handleAsk(ctx context.Context, cmd Command) (Reply, error) {
 // cites them. An answer shows only the papers it cites; without one, every
 // paper found is listed.
 func (r AskResult) Reply() Reply {
-	out := Reply{Title: "Ask: " + shorten(CleanTitle(r.Question), 200), Ephemeral: true}
+	out := Reply{Title: "Ask: " + shorten(text.CleanTitle(r.Question), 200), Ephemeral: true}
 	if r.Answer != "" {
 		out.Text = r.Answer + "\n" + r.Note
 	} else {

@@ -3,7 +3,8 @@ package bot
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"paperboy/bot/text"
 )
 
 // Command names: the subcommands of /papers.
@@ -146,13 +147,11 @@ func (c Command) String() string {
 	return s
 }
 
-// shorten cuts s to at most n bytes on a rune boundary, for echoing input.
+// shorten cuts s to at most n bytes on a rune boundary, for echoing input,
+// marking the cut.
 func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return text.CutBytes(s, n) + "…"
 }

@@ -22,8 +22,8 @@
 //   - The policies every package calls instead of writing its own: Retry
 //     and RetryAfter (outbound HTTP), Secret (redaction), the limits of a
 //     paper and Paper.Limit, which makes every paper fit to store before a
-//     store sees it (limits.go), text cleaning for people (text.go, tex.go)
-//     and the checks of LLM output (tldr_check.go, ask_check.go).
+//     store sees it (limits.go), and the checks of LLM output
+//     (tldr_check.go, ask_check.go). Text cleaning lives in bot/text.
 //
 // # The import rule
 //
@@ -37,6 +37,10 @@
 // A new concern gets its own leaf package under bot/, with a package doc
 // saying what lives there and what it may import:
 //
+//   - bot/text: text cleaning for people (hard wraps, TeX to Unicode,
+//     invisible characters), Extractive and Sentences, and the one way
+//     paperboy cuts text to a limit (Truncate, CutBytes, CutRunes). A leaf:
+//     the standard library only; everything may import it.
 //   - bot/bottest: hand-written fakes of bot's interfaces, for tests only.
 //   - bot/taste: the taste model, which places papers for a channel from
 //     its saves and "not for us" marks (Signal, Card.Why).

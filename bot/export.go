@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // Export is one line of paperboy's own JSON Lines export: a Paper, the day
@@ -80,7 +82,7 @@ func decodeExport(line []byte) (Item, string) {
 		case m.Rank < 0:
 			return Item{}, fmt.Sprintf("batches[%d]: rank %d is negative", i, m.Rank)
 		}
-		e.Batches[i].Date, e.Batches[i].Source = d, StorableText(shorten(m.Source, 40))
+		e.Batches[i].Date, e.Batches[i].Source = d, text.StorableText(shorten(m.Source, 40))
 	}
 	return Item{Paper: e.Paper, Date: e.Date, Batches: e.Batches}, ""
 }

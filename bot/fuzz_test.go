@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // FuzzParseCommand checks that any command text parses or fails with a
@@ -82,7 +83,7 @@ func FuzzParseExport(f *testing.F) {
 				t.Fatalf("emitted a paper without a usable id or title: %+v", it.Paper)
 			}
 			for _, m := range it.Batches {
-				if _, err := bot.ParseDate(m.Date); err != nil || m.Rank < 0 || bot.StorableText(m.Source) != m.Source {
+				if _, err := bot.ParseDate(m.Date); err != nil || m.Rank < 0 || text.StorableText(m.Source) != m.Source {
 					t.Fatalf("emitted a bad batch place: %+v", m)
 				}
 			}

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+
+	"paperboy/bot/text"
 )
 
 // Hybrid search.
@@ -204,5 +207,8 @@ func hasAll(p Paper, terms []string) bool {
 // titleKey is a title or query reduced to its lower-case words, to tell a
 // query that is a paper's title.
 func titleKey(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(CleanTitle(s)), isNotAlnum), " ")
+	return strings.Join(strings.FieldsFunc(strings.ToLower(text.CleanTitle(s)), isNotAlnum), " ")
 }
+
+// isNotAlnum reports whether r is neither a letter nor a digit.
+func isNotAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"slices"
+
+	"paperboy/bot/text"
 )
 
 // The limits of one paper, for every importer and every source. Real
@@ -48,13 +50,13 @@ const (
 // the one place this happens, called on every paper before a store sees it.
 func (p *Paper) Limit() {
 	p.Clean()
-	p.Title = Truncate(p.Title, LimitTitle)
-	p.Abstract = Truncate(p.Abstract, LimitAbstract)
-	p.AISummary = Truncate(p.AISummary, LimitSummary)
+	p.Title = text.Truncate(p.Title, LimitTitle)
+	p.Abstract = text.Truncate(p.Abstract, LimitAbstract)
+	p.AISummary = text.Truncate(p.AISummary, LimitSummary)
 	p.Authors = limitList(p.Authors, LimitAuthors, LimitAuthorName)
 	p.Keywords = limitList(p.Keywords, LimitTags, LimitTag)
 	p.Categories = limitList(p.Categories, LimitTags, LimitTag)
-	p.AISummaryModel = Truncate(p.AISummaryModel, LimitTag)
+	p.AISummaryModel = text.Truncate(p.AISummaryModel, LimitTag)
 	for _, link := range []*string{&p.ArxivURL, &p.PDFURL, &p.HFURL, &p.GitHubURL, &p.ProjectURL, &p.Thumbnail} {
 		if len(*link) > LimitLink {
 			*link = ""
@@ -68,7 +70,7 @@ func limitList(list []string, n, max int) []string {
 		list = list[:n]
 	}
 	for i, s := range list {
-		list[i] = Truncate(s, max)
+		list[i] = text.Truncate(s, max)
 	}
 	return list
 }
@@ -207,7 +209,7 @@ func (l *LineReader) Next() ([]byte, error) {
 // Limit makes every paper of the batch, and its source, fit to store
 // (Paper.Limit).
 func (b *Batch) Limit() {
-	b.Source = StorableText(b.Source)
+	b.Source = text.StorableText(b.Source)
 	for i := range b.Papers {
 		b.Papers[i].Limit()
 	}
@@ -219,13 +221,13 @@ func (b *Batch) Limit() {
 func (p *Paper) Clean() {
 	for _, f := range []*string{&p.ID, &p.Title, &p.Abstract, &p.ArxivURL, &p.PDFURL, &p.HFURL,
 		&p.GitHubURL, &p.ProjectURL, &p.Thumbnail, &p.AISummary, &p.AISummaryModel} {
-		*f = StorableText(*f)
+		*f = text.StorableText(*f)
 	}
 	for _, list := range []*[]string{&p.Authors, &p.Keywords, &p.Categories} {
-		if slices.ContainsFunc(*list, func(s string) bool { return StorableText(s) != s }) {
+		if slices.ContainsFunc(*list, func(s string) bool { return text.StorableText(s) != s }) {
 			*list = slices.Clone(*list) // the caller's slice may be shared
 			for i, s := range *list {
-				(*list)[i] = StorableText(s)
+				(*list)[i] = text.StorableText(s)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"paperboy/bot/taste"
+	"paperboy/bot/text"
 )
 
 // vocabulary returns the vocabulary: the one held, unless the store has a
@@ -144,7 +145,7 @@ func (t *Taste) papers(ctx context.Context, v *taste.Vocabulary, ids []string) (
 			return nil, fmt.Errorf("read paper %s: %w", id, err)
 		}
 		tp := t.paper(v, p)
-		tp.Title = CleanTitle(p.Title) // reasons quote it
+		tp.Title = text.CleanTitle(p.Title) // reasons quote it
 		out = append(out, tp)
 	}
 	return out, nil

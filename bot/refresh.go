@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // RefreshEvery is how often the scheduler refreshes the day's posts within
@@ -213,7 +215,7 @@ func ranks(papers []Paper) map[string][2]int {
 func standings(papers []Paper, now time.Time) string {
 	var top []string
 	for i, p := range papers[:min(3, len(papers))] {
-		top = append(top, fmt.Sprintf("%d. %s (▲ %d)", i+1, Truncate(CleanTitle(p.Title), 60), p.Upvotes))
+		top = append(top, fmt.Sprintf("%d. %s (▲ %d)", i+1, text.Truncate(text.CleanTitle(p.Title), 60), p.Upvotes))
 	}
 	s := "Upvotes as of " + now.UTC().Format("15:04 MST") + "."
 	if len(top) > 0 {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // maxKeyTerms is how many words of a paper look for papers like it: the
@@ -60,7 +62,7 @@ func KeyTerms(p Paper) string {
 			words = append(words, w)
 		}
 	}
-	for _, f := range strings.Fields(CleanTitle(p.Title)) {
+	for _, f := range strings.Fields(text.CleanTitle(p.Title)) {
 		add(f)
 	}
 	slices.SortStableFunc(words, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
@@ -77,7 +79,7 @@ func (e *Engine) handleRelated(ctx context.Context, cmd Command) (Reply, error) 
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: "Related to: " + shorten(CleanTitle(p.Title), 200), Ephemeral: true}
+	r := Reply{Title: "Related to: " + shorten(text.CleanTitle(p.Title), 200), Ephemeral: true}
 	if len(hits) == 0 {
 		r.Text = "No stored paper is close to this one."
 	}

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // Reply is the engine's answer to a Command, in a model that every platform
@@ -76,9 +78,9 @@ func NewCard(rank int, p Paper) Card {
 	c := Card{
 		Rank:      rank,
 		ID:        p.ID,
-		Title:     Truncate(CleanTitle(p.Title), MaxTitleLen),
+		Title:     text.Truncate(text.CleanTitle(p.Title), MaxTitleLen),
 		URL:       SafeURL(p.URL()),
-		Authors:   AbbreviateAuthors(p.Authors, MaxAuthors),
+		Authors:   text.AbbreviateAuthors(p.Authors, MaxAuthors),
 		Upvotes:   p.Upvotes,
 		Thumbnail: SafeURL(p.Thumbnail),
 	}
@@ -154,7 +156,7 @@ const maxSharerLen = 80
 // The name is shown as text, never as a mention, so nobody is pinged; an
 // empty name leaves r as it is.
 func (r Reply) SharedBy(name string) Reply {
-	name = Truncate(strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(name), "@")), " "), maxSharerLen)
+	name = text.Truncate(strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(name), "@")), " "), maxSharerLen)
 	if name == "" {
 		return r
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // The reading list in chat: /papers save, unsave and saved, and the Save
@@ -26,7 +28,7 @@ func (e *Engine) signalFor(ctx context.Context, cmd Command, kind, id string) (S
 	if err != nil {
 		return Signal{}, err
 	}
-	name := Truncate(CleanTitle(strings.TrimPrefix(strings.TrimSpace(cmd.UserName), "@")), maxSignalName)
+	name := text.Truncate(text.CleanTitle(strings.TrimPrefix(strings.TrimSpace(cmd.UserName), "@")), maxSignalName)
 	return Signal{Platform: cmd.Platform, Channel: channel, PaperID: id,
 		User: cmp.Or(cmd.User, cmd.Platform), Name: name, Kind: kind, At: e.now()}, nil
 }
@@ -41,14 +43,7 @@ func (e *Engine) listChannel(ctx context.Context, cmd Command) (string, error) {
 // handleSave saves a paper for the channel; a Save button pressed again
 // takes the presser's save back.
 func (e *Engine) handleSave(ctx context.Context, cmd Command) (Reply, error) {
-	if e.ReadingList == nil {
-		return Reply{}, errNoReadingList
-	}
-	p, err := e.lookup(ctx, cmd.Args)
-	if err != nil {
-		return Reply{}, err
-	}
-	s, err := e.signalFor(ctx, cmd, SignalSave, p.ID)
+	p, s, err := e.paperSignal(ctx, cmd, SignalSave)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -72,14 +67,7 @@ func (e *Engine) handleSave(ctx context.Context, cmd Command) (Reply, error) {
 // handleNotForUs records one person's quiet "fewer like this"; pressed
 // again, it takes it back. Only the presser ever sees the answer.
 func (e *Engine) handleNotForUs(ctx context.Context, cmd Command) (Reply, error) {
-	if e.ReadingList == nil {
-		return Reply{}, errNoReadingList
-	}
-	p, err := e.lookup(ctx, cmd.Args)
-	if err != nil {
-		return Reply{}, err
-	}
-	s, err := e.signalFor(ctx, cmd, SignalNotForUs, p.ID)
+	p, s, err := e.paperSignal(ctx, cmd, SignalNotForUs)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -91,6 +79,20 @@ func (e *Engine) handleNotForUs(ctx context.Context, cmd Command) (Reply, error)
 		return Reply{}, err
 	}
 	return notice("Undone: %s counts like any other paper again.", quoteTitle(p)), nil
+}
+
+// paperSignal looks up the command's paper and makes the signal of the
+// given kind that the command gives it.
+func (e *Engine) paperSignal(ctx context.Context, cmd Command, kind string) (Paper, Signal, error) {
+	if e.ReadingList == nil {
+		return Paper{}, Signal{}, errNoReadingList
+	}
+	p, err := e.lookup(ctx, cmd.Args)
+	if err != nil {
+		return Paper{}, Signal{}, err
+	}
+	s, err := e.signalFor(ctx, cmd, kind, p.ID)
+	return p, s, err
 }
 
 // handleUnsave takes a paper off the channel's reading list, whoever saved
@@ -136,7 +138,7 @@ func paperID(ref string) (string, error) {
 
 // quoteTitle is a paper's cleaned title in quotes, for answers.
 func quoteTitle(p Paper) string {
-	if t := Truncate(CleanTitle(p.Title), 120); t != "" {
+	if t := text.Truncate(text.CleanTitle(p.Title), 120); t != "" {
 		return "“" + t + "”"
 	}
 	return p.ID

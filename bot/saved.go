@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"paperboy/bot/cite"
+	"paperboy/bot/text"
 )
 
 // MaxListed bounds how much of a reading list chat pages through as BibTeX;
@@ -61,7 +62,7 @@ func savedCard(rank int, sp SavedPaper) Card {
 	if sp.Pending {
 		c.Title = p.ID + " (not fetched yet)"
 	}
-	c.Why = Truncate("saved by "+strings.Join(sp.SavedBy, ", ")+" on "+sp.SavedAt.UTC().Format(DateLayout), 200)
+	c.Why = text.Truncate("saved by "+strings.Join(sp.SavedBy, ", ")+" on "+sp.SavedAt.UTC().Format(DateLayout), 200)
 	return c
 }
 
@@ -133,14 +134,14 @@ func packBibTeX(list []SavedPaper, limit int) []string {
 func BibTeXEntry(sp SavedPaper) cite.Entry {
 	p := sp.Paper
 	p.FillLinks()
-	e := cite.Entry{Title: CleanTitle(p.Title), URL: SafeURL(cmp.Or(p.ArxivURL, p.URL()))}
+	e := cite.Entry{Title: text.CleanTitle(p.Title), URL: SafeURL(cmp.Or(p.ArxivURL, p.URL()))}
 	if p.HasArxivID() {
 		e.ArxivID = p.ID
 	} else {
 		e.OtherID = p.ID
 	}
 	for _, a := range p.Authors {
-		if a = CleanTitle(a); a != "" {
+		if a = text.CleanTitle(a); a != "" {
 			e.Authors = append(e.Authors, a)
 		}
 	}

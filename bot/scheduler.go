@@ -127,21 +127,39 @@ func (s *Scheduler) subLogger(sub Subscription) *slog.Logger {
 // for its retry.
 func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	now := s.now()
-	next := now.Add(time.Hour)
 	subs, err := s.Subscriptions.Subscriptions(ctx)
 	if err != nil {
 		s.logger().Error("list subscriptions", "error", err)
 		return now.Add(time.Minute)
 	}
-	started := s.unfinished(ctx)
-	type job struct {
-		sub    Subscription
-		resume []string // started days outside the catch-up window, oldest first
-		dates  []string // due days within it
-		next   time.Time
-		period string // a week or month subscription's due period, by its first day
+	jobs, next := s.plan(ctx, subs, now)
+	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
+	var wake wakeup // what this round's deliveries leave waiting: a claim held elsewhere, a retry
+	FanOut(ctx, jobs, func(j tickJob) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j tickJob) {
+		defer Recover(s.subLogger(j.sub), "scheduler", nil)
+		s.run(ctx, j, batches, &wake)
+	})
+	if t := wake.get(); !t.IsZero() && t.Before(next) {
+		next = t
 	}
-	var jobs []job
+	return next
+}
+
+// tickJob is what one round delivers to one subscription.
+type tickJob struct {
+	sub    Subscription
+	resume []string // started days outside the catch-up window, oldest first
+	dates  []string // due days within it
+	next   time.Time
+	period string // a week or month subscription's due period, by its first day
+}
+
+// plan returns the round's jobs, and when the next round is due at the
+// latest: within the hour, or at the first schedule or wake-up before that.
+func (s *Scheduler) plan(ctx context.Context, subs []Subscription, now time.Time) ([]tickJob, time.Time) {
+	next := now.Add(time.Hour)
+	started := s.unfinished(ctx)
+	var jobs []tickJob
 	for _, sub := range subs {
 		sch, err := s.schedule(sub)
 		if err != nil {
@@ -153,7 +171,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 		}
 		if sub.PeriodKind() != PeriodDay {
 			if p, ok := s.duePeriod(ctx, sub, sch, now); ok {
-				jobs = append(jobs, job{sub: sub, period: p.First})
+				jobs = append(jobs, tickJob{sub: sub, period: p.First})
 			}
 			continue
 		}
@@ -167,30 +185,27 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 			dates = s.pending(ctx, sub, due, now)
 		}
 		if len(resume) > 0 || len(dates) > 0 {
-			jobs = append(jobs, job{sub: sub, resume: resume, dates: dates, next: sch.Next(now)})
+			jobs = append(jobs, tickJob{sub: sub, resume: resume, dates: dates, next: sch.Next(now)})
 		}
 	}
-	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
-	var wake wakeup // what this round's deliveries leave waiting: a claim held elsewhere, a retry
-	FanOut(ctx, jobs, func(j job) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j job) {
-		defer Recover(s.subLogger(j.sub), "scheduler", nil)
-		if j.period != "" {
-			s.deliverPeriod(ctx, j.sub, j.period, &wake)
-			return
-		}
-		for _, date := range j.resume {
-			if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}, &wake) {
-				return // keep the channel's days in order
-			}
-		}
-		if len(j.dates) > 0 {
-			s.deliver(ctx, j.sub, j.dates, batches, j.next, &wake)
-		}
-	})
-	if t := wake.get(); !t.IsZero() && t.Before(next) {
-		next = t
+	return jobs, next
+}
+
+// run delivers one job: a period's digest, or the started days in order and
+// then the due ones.
+func (s *Scheduler) run(ctx context.Context, j tickJob, batches *batchCache, wake *wakeup) {
+	if j.period != "" {
+		s.deliverPeriod(ctx, j.sub, j.period, wake)
+		return
 	}
-	return next
+	for _, date := range j.resume {
+		if !s.deliver(ctx, j.sub, []string{date}, batches, time.Time{}, wake) {
+			return // keep the channel's days in order
+		}
+	}
+	if len(j.dates) > 0 {
+		s.deliver(ctx, j.sub, j.dates, batches, j.next, wake)
+	}
 }
 
 // wakeup keeps the earliest of the times at which a delivery of this round

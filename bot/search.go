@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"paperboy/bot/text"
 )
 
 // MaxQueryLen bounds the text of a search, in bytes; longer input is cut.
@@ -94,7 +96,7 @@ func (e *Engine) handleSearch(ctx context.Context, cmd Command) (Reply, error) {
 		return Reply{}, err
 	}
 	hits, more := found.Hits, found.More
-	query := shorten(CleanTitle(cmd.Args), 100)
+	query := shorten(text.CleanTitle(cmd.Args), 100)
 	r := Reply{Title: fmt.Sprintf("Search: %s", query), Ephemeral: true, Text: found.Window.Note()}
 	if len(hits) == 0 {
 		r.Text = strings.TrimSpace(r.Text + "\nNo papers match. Try fewer or different words.")
@@ -104,7 +106,7 @@ func (e *Engine) handleSearch(ctx context.Context, cmd Command) (Reply, error) {
 		return r, nil
 	}
 	if as := Respelled(hits); as != "" {
-		r.Text = strings.TrimSpace("Showing results for “" + shorten(CleanTitle(as), 100) + "”.\n" + r.Text)
+		r.Text = strings.TrimSpace("Showing results for “" + shorten(text.CleanTitle(as), 100) + "”.\n" + r.Text)
 	}
 	r.Cards = e.cardsOf(ctx, cmd.Page*size+1, papersOf(hits))
 	if more {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // Post styles of a subscription.
@@ -85,7 +87,7 @@ func (s Subscription) matches(p Paper) bool {
 	if len(s.Include) == 0 && len(s.Exclude) == 0 {
 		return true
 	}
-	text := strings.ToLower(CleanTitle(p.Title) + " " + CleanTitle(p.Abstract) + " " + strings.Join(p.Keywords, " "))
+	text := strings.ToLower(text.CleanTitle(p.Title) + " " + text.CleanTitle(p.Abstract) + " " + strings.Join(p.Keywords, " "))
 	for _, kw := range s.Exclude {
 		if kw = strings.ToLower(strings.TrimSpace(kw)); kw != "" && strings.Contains(text, kw) {
 			return false

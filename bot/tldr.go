@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // TLDR returns a one-line summary of the paper named by ref (an arXiv id or
@@ -91,25 +93,25 @@ func (e *Engine) summaryTimeout() time.Duration {
 
 // hfSummary is Hugging Face's own one-sentence summary, when the paper has one.
 func hfSummary(p Paper) (Summary, bool) {
-	text := Truncate(CleanTitle(p.AISummary), 400)
-	if text == "" {
+	s := text.Truncate(text.CleanTitle(p.AISummary), 400)
+	if s == "" {
 		return Summary{}, false
 	}
 	key := SummaryKey{PaperID: p.ID, Model: p.AISummaryModel}
-	return Summary{SummaryKey: key, Text: text, Source: SourceHF}, true
+	return Summary{SummaryKey: key, Text: s, Source: SourceHF}, true
 }
 
 // extractiveSummary is the last resort: the abstract's first informative
 // sentence, or the title when there is no abstract, so it is never empty.
 func extractiveSummary(p Paper) Summary {
-	text := Extractive(p.Abstract)
-	if text == "" {
-		text = Truncate(CleanTitle(p.Title), 300)
+	s := text.Extractive(p.Abstract)
+	if s == "" {
+		s = text.Truncate(text.CleanTitle(p.Title), 300)
 	}
-	if text == "" {
-		text = "No abstract available."
+	if s == "" {
+		s = "No abstract available."
 	}
-	return Summary{SummaryKey: SummaryKey{PaperID: p.ID}, Text: text, Source: SourceExtractive}
+	return Summary{SummaryKey: SummaryKey{PaperID: p.ID}, Text: s, Source: SourceExtractive}
 }
 
 func (e *Engine) handleTLDR(ctx context.Context, cmd Command) (Reply, error) {
@@ -126,7 +128,7 @@ func (e *Engine) handleAbstract(ctx context.Context, cmd Command) (Reply, error)
 		return Reply{}, err
 	}
 	c := NewCard(0, p)
-	c.Abstract = Truncate(CleanAbstract(p.Abstract), MaxAbstractLen)
+	c.Abstract = text.Truncate(text.CleanAbstract(p.Abstract), MaxAbstractLen)
 	if c.Abstract == "" {
 		c.Abstract = "No abstract available."
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"paperboy/bot/text"
 )
 
 // TL;DR limits. The prompt asks for at most 30 words; CheckTLDR allows some
@@ -90,7 +92,7 @@ const cleanPasses = 4
 // markup, and rejected.
 func cleanTLDR(s string) (string, error) {
 	for range cleanPasses {
-		next := trimTLDR(CleanTitle(s))
+		next := trimTLDR(text.CleanTitle(s))
 		if next == s {
 			return s, nil
 		}
@@ -167,7 +169,7 @@ func checkShape(s string) error {
 	if n := utf8.RuneCountInString(s); n > maxTLDRRunes {
 		return Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
 	}
-	if n := len(sentences(s)); n != 1 {
+	if n := len(text.Sentences(s)); n != 1 {
 		return Errorf(EINVALID, "The TL;DR must be one sentence; it has %d.", n)
 	}
 	if n := len(strings.Fields(s)); n > maxTLDRWords {

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"paperboy/bot/text"
 )
 
 func TestCheckTLDR(t *testing.T) {
@@ -131,7 +133,7 @@ func TestCheckTLDR(t *testing.T) {
 // the real abstracts would pass the same gate, links aside.
 func TestCheckTLDRAcceptsExtractive(t *testing.T) {
 	for _, p := range mustLoadFixtures(t) {
-		tldr := Extractive(p.Summary)
+		tldr := text.Extractive(p.Summary)
 		if _, err := CheckTLDR(tldr); err != nil && !strings.Contains(err.Error(), "too long") {
 			t.Errorf("%s: CheckTLDR(%q): %v", p.ID, tldr, err)
 		}

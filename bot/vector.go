@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"math"
+
+	"paperboy/bot/text"
 )
 
 // Embedder turns texts into vectors, typically through an OpenAI-compatible
@@ -63,7 +65,7 @@ type PaperVector struct {
 // EmbedText is the text of a paper that is embedded: its cleaned title and
 // abstract. Search by meaning compares a query's vector with it.
 func EmbedText(p Paper) string {
-	return Truncate(CleanTitle(p.Title), MaxTitleLen) + "\n\n" + Truncate(CleanAbstract(p.Abstract), MaxAbstractLen)
+	return text.Truncate(text.CleanTitle(p.Title), MaxTitleLen) + "\n\n" + text.Truncate(text.CleanAbstract(p.Abstract), MaxAbstractLen)
 }
 
 // Quantize scales v to unit length and rounds it to int8 components: q ≈

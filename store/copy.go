@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // copyTable is one table as Copy moves it: its columns, the order it is
@@ -217,7 +217,7 @@ func copyValues(vals []any, pg bool, blob int) []any {
 			vals[i] = string(s)
 		}
 		if s, ok := vals[i].(string); ok && pg {
-			vals[i] = bot.StorableText(s)
+			vals[i] = text.StorableText(s)
 		}
 	}
 	return vals

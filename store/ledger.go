@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var _ bot.Ledger = (*DB)(nil)
@@ -241,7 +242,7 @@ func (db *DB) Finish(ctx context.Context, c bot.Claim, state, lastError string, 
 	res, err := db.sql.ExecContext(ctx, `UPDATE deliveries
 		SET state = ?, owner = '', claimed_until = NULL, renewed_at = NULL, last_error = ?, next_retry = ?, updated_at = ?
 		WHERE platform = ? AND channel = ? AND date = ? AND owner = ? AND token = ? AND state = ?`,
-		state, cutRunes(bot.StorableText(lastError), maxLastError), nullTime(nextRetry), formatTime(db.Now()),
+		state, text.CutRunes(text.StorableText(lastError), maxLastError), nullTime(nextRetry), formatTime(db.Now()),
 		k.Platform, k.Channel, k.Date, c.Owner, c.Token, bot.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("finish delivery: %w", err)
@@ -382,19 +383,6 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return formatTime(t)
-}
-
-// cutRunes returns s cut to at most n characters (runes); search's
-// truncate counts bytes.
-func cutRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }
 
 // LastDelivery returns the channel's delivery with the newest batch date.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Search limits and query shaping.
@@ -596,19 +597,19 @@ func MatchExpr(text string) string {
 	return buildExpr(queryTerms(text), nil, " AND ")
 }
 
-// queryTerms splits text into at most maxTerms distinct words that contain a
+// queryTerms splits s into at most maxTerms distinct words that contain a
 // letter or digit, with invalid UTF-8 and NUL bytes (which would end the
 // string early in C) turned into spaces.
-func queryTerms(text string) []string {
-	text = strings.ToValidUTF8(text, " ")
-	text = strings.ReplaceAll(text, "\x00", " ")
+func queryTerms(s string) []string {
+	s = strings.ToValidUTF8(s, " ")
+	s = strings.ReplaceAll(s, "\x00", " ")
 	var terms []string
 	seen := make(map[string]bool)
-	for _, f := range strings.Fields(text) {
+	for _, f := range strings.Fields(s) {
 		if !strings.ContainsFunc(f, isWordRune) {
 			continue // "--", "*", "(", `"`: nothing to search for
 		}
-		f = truncate(f, maxTermBytes)
+		f = text.CutBytes(f, maxTermBytes)
 		if key := strings.ToLower(f); !seen[key] {
 			seen[key] = true
 			terms = append(terms, f)
@@ -651,15 +652,4 @@ func lastRun(t string) string {
 // isWordRune reports whether FTS5's unicode61 tokenizer keeps r in a token.
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r)
-}
-
-// truncate cuts s to at most n bytes on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

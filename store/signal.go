@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var _ bot.ReadingList = (*DB)(nil)
@@ -67,7 +68,7 @@ func (db *DB) AddSignal(ctx context.Context, s bot.Signal) (bool, error) {
 		return false, err
 	}
 	row := signalRow{Platform: s.Platform, Channel: s.Channel, PaperID: s.PaperID, User: s.User,
-		Name: bot.Truncate(s.Name, limitSignalField), Kind: s.Kind, Created: formatTime(s.At)}
+		Name: text.Truncate(s.Name, limitSignalField), Kind: s.Kind, Created: formatTime(s.At)}
 	if row.Created == "" {
 		row.Created = db.now()
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // AnswerPromptVersion names the answer prompt below. It keys the answer
@@ -95,14 +96,14 @@ func (c *Client) answerRequest(question string, papers []bot.Paper) openai.ChatC
 // markers: cleaned, length-capped titles and abstracts.
 func answerContent(question string, papers []bot.Paper) string {
 	var b strings.Builder
-	b.WriteString("Question: " + defang(bot.Truncate(bot.CleanTitle(question), answerQuestionRunes)) + "\n\n")
+	b.WriteString("Question: " + defang(text.Truncate(text.CleanTitle(question), answerQuestionRunes)) + "\n\n")
 	b.WriteString(beginPapers + "\n")
 	for i, p := range papers {
-		abstract := bot.Truncate(bot.CleanAbstract(p.Abstract), answerAbstractRunes)
+		abstract := text.Truncate(text.CleanAbstract(p.Abstract), answerAbstractRunes)
 		if abstract == "" {
 			abstract = "(none)"
 		}
-		b.WriteString("[" + strconv.Itoa(i+1) + "] Title: " + defang(bot.Truncate(bot.CleanTitle(p.Title), maxTitleRunes)) + "\n")
+		b.WriteString("[" + strconv.Itoa(i+1) + "] Title: " + defang(text.Truncate(text.CleanTitle(p.Title), maxTitleRunes)) + "\n")
 		b.WriteString("Abstract: " + defang(abstract) + "\n\n")
 	}
 	b.WriteString(endPapers)

@@ -7,6 +7,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // PromptVersion names the prompt below. It keys the TL;DR cache with the
@@ -68,8 +69,8 @@ func (c *Client) request(p bot.Paper) openai.ChatCompletionRequest {
 // userContent is the paper between the markers: its cleaned, length-capped
 // title and abstract.
 func userContent(p bot.Paper) string {
-	title := bot.Truncate(bot.CleanTitle(p.Title), maxTitleRunes)
-	abstract := bot.Truncate(bot.CleanAbstract(p.Abstract), maxAbstractRunes)
+	title := text.Truncate(text.CleanTitle(p.Title), maxTitleRunes)
+	abstract := text.Truncate(text.CleanAbstract(p.Abstract), maxAbstractRunes)
 	if abstract == "" {
 		abstract = "(none)"
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Retry policy (see Client.retry): a TL;DR is worth one more try, not a
@@ -133,7 +134,7 @@ func (c *Client) describe(err error) string {
 	default:
 		s = err.Error()
 	}
-	return bot.Truncate(c.apiKey.RedactIn(s), 200)
+	return text.Truncate(c.apiKey.RedactIn(s), 200)
 }
 
 // maxServerMessage bounds the server's message quoted in an error.
@@ -148,7 +149,7 @@ func serverMessage(err error, key bot.Secret) string {
 	if !errors.As(err, &ae) || ae.Message == "" {
 		return ""
 	}
-	return bot.Truncate(bot.CleanTitle(key.RedactIn(ae.Message)), maxServerMessage)
+	return text.Truncate(text.CleanTitle(key.RedactIn(ae.Message)), maxServerMessage)
 }
 
 // askedWait says how long the server asked to wait when that was more than

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Render formats a reply for a terminal: the headline, the text, then one
@@ -58,8 +59,8 @@ func renderCard(b *strings.Builder, c bot.Card) {
 	if len(meta) > 0 {
 		fmt.Fprintf(b, "    %s\n", strings.Join(meta, " · "))
 	}
-	if why := bot.CleanTitle(c.Why); why != "" {
-		fmt.Fprintf(b, "    %s\n", plain(bot.Truncate(why, maxWhy)))
+	if why := text.CleanTitle(c.Why); why != "" {
+		fmt.Fprintf(b, "    %s\n", plain(text.Truncate(why, maxWhy)))
 	}
 	if c.Summary != "" {
 		fmt.Fprintf(b, "    TL;DR: %s", plain(c.Summary))

@@ -6,7 +6,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // zwsp is a zero-width space: put after "@" or "<" it stops Discord from
@@ -124,7 +124,7 @@ func fit(s string, limit int, transform func(string) string) string {
 		if n <= 0 {
 			return ""
 		}
-		out = transform(bot.Truncate(s, n))
+		out = transform(text.Truncate(s, n))
 	}
 	return out
 }

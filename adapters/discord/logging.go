@@ -10,7 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // libraryLog is where discordgo's own log lines go: the logger and token of
@@ -55,7 +55,7 @@ func logLibraryLine(level, _ int, format string, args ...any) {
 	if l.token != "" {
 		msg = strings.ReplaceAll(msg, l.token, "REDACTED")
 	}
-	msg = bot.Truncate(msg, maxLibraryLine)
+	msg = text.Truncate(msg, maxLibraryLine)
 	lv := slog.LevelDebug
 	switch level {
 	case discordgo.LogError:

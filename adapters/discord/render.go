@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Discord's limits on a message, in characters
@@ -104,7 +105,7 @@ func renderReply(r bot.Reply, v view) []message {
 // it is: only a fence inside it is broken, with a zero-width space, so it
 // cannot end the block.
 func codeEmbed(code string) *discordgo.MessageEmbed {
-	code = strings.ReplaceAll(bot.Truncate(code, maxDescription-20), "```", "`\u200b``")
+	code = strings.ReplaceAll(text.Truncate(code, maxDescription-20), "```", "`\u200b``")
 	return &discordgo.MessageEmbed{Description: "```\n" + code + "\n```", Color: colour}
 }
 
@@ -208,7 +209,7 @@ const maxWhy = 300
 // abstract, or all of them.
 func cardDescription(c bot.Card) string {
 	var parts []string
-	if why := bot.CleanTitle(c.Why); why != "" {
+	if why := text.CleanTitle(c.Why); why != "" {
 		parts = append(parts, "*"+fitMarkdown(why, maxWhy)+"*")
 	}
 	if c.Summary != "" {

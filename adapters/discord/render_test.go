@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 func TestMarkdown(t *testing.T) {
@@ -60,7 +61,7 @@ func batchReply(t *testing.T) bot.Reply {
 	for i, p := range fixturePapers(t) {
 		c := bot.NewCard(i+1, p)
 		if i%4 == 0 {
-			c = c.WithSummary(bot.Summary{Text: bot.Extractive(p.Abstract), Source: bot.SourceLLM, SummaryKey: bot.SummaryKey{Model: "gpt-4o-mini"}})
+			c = c.WithSummary(bot.Summary{Text: text.Extractive(p.Abstract), Source: bot.SourceLLM, SummaryKey: bot.SummaryKey{Model: "gpt-4o-mini"}})
 		}
 		r.Cards = append(r.Cards, c)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Autocomplete bounds: Discord shows at most 25 choices of at most 100
@@ -108,7 +109,7 @@ func optionString(o *discordgo.ApplicationCommandInteractionDataOption) (string,
 
 // optionName is o's name as a user may see it: printable, and short.
 func optionName(o *discordgo.ApplicationCommandInteractionDataOption) string {
-	if n := bot.Truncate(o.Name, 32); n != "" && !strings.ContainsAny(n, "`*_~|<>@\n") {
+	if n := text.Truncate(o.Name, 32); n != "" && !strings.ContainsAny(n, "`*_~|<>@\n") {
 		return "`" + n + "`"
 	}
 	return "given"

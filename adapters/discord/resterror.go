@@ -9,7 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Bounds of describe: a rejected command registration answers with every
@@ -40,11 +40,11 @@ func describe(err error) string {
 	}
 	if json.Unmarshal(re.ResponseBody, &body) != nil || body.Message == "" {
 		if quote := strings.Join(strings.Fields(string(re.ResponseBody)), " "); quote != "" {
-			s += ": " + bot.Truncate(quote, maxBodyQuote)
+			s += ": " + text.Truncate(quote, maxBodyQuote)
 		}
 		return s
 	}
-	s += ": " + bot.Truncate(body.Message, maxBodyQuote)
+	s += ": " + text.Truncate(body.Message, maxBodyQuote)
 	if body.Code != 0 {
 		s += fmt.Sprintf(" (code %d)", body.Code)
 	}
@@ -72,7 +72,7 @@ func validationErrors(path string, node map[string]any, out []string) []string {
 			for _, e := range list {
 				if m, ok := e.(map[string]any); ok {
 					msg, _ := m["message"].(string)
-					out = append(out, strings.TrimPrefix(path+": ", ": ")+bot.Truncate(msg, maxBodyQuote))
+					out = append(out, strings.TrimPrefix(path+": ", ": ")+text.Truncate(msg, maxBodyQuote))
 				}
 			}
 			continue

@@ -15,6 +15,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var _ bot.Chat = (*Adapter)(nil)
@@ -203,5 +204,5 @@ func subject(r bot.Reply) string {
 	if s == "" {
 		s = "paperboy"
 	}
-	return bot.Truncate(s, 200)
+	return text.Truncate(s, 200)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // render returns the plain-text and HTML bodies of a reply. Both show the
@@ -72,7 +73,7 @@ func meta(c bot.Card) string {
 const maxWhy = 300
 
 // why is the card's reason for being there, as one short line.
-func why(c bot.Card) string { return bot.Truncate(bot.CleanTitle(c.Why), maxWhy) }
+func why(c bot.Card) string { return text.Truncate(text.CleanTitle(c.Why), maxWhy) }
 
 // from says where a TL;DR came from: " (source: Hugging Face (model))".
 func from(c bot.Card) string {

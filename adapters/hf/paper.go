@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // legacyDayOffset shifts an item's outer publishedAt onto its Daily Papers
@@ -319,11 +319,7 @@ func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return text.CutBytes(s, n) + "…"
 }
 
 // firstNonEmpty returns the first of its arguments that is not "".

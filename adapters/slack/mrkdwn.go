@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Paper titles, abstracts and LLM answers are untrusted. In Slack's mrkdwn,
@@ -132,11 +132,11 @@ func fit(raw string, limit int, esc func(string) string) string {
 	if out := esc(raw); size(out) <= limit {
 		return out
 	}
-	lo, hi := 1, utf8.RuneCountInString(raw) // bot.Truncate's max, in runes
+	lo, hi := 1, utf8.RuneCountInString(raw) // text.Truncate's max, in runes
 	best := ""
 	for lo <= hi {
 		mid := (lo + hi) / 2
-		if out := esc(bot.Truncate(raw, mid)); size(out) <= limit {
+		if out := esc(text.Truncate(raw, mid)); size(out) <= limit {
 			best, lo = out, mid+1
 		} else {
 			hi = mid - 1

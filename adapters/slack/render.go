@@ -8,6 +8,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Slack's Block Kit limits (docs.slack.dev/reference/block-kit), and our own
@@ -142,7 +143,7 @@ func cardText(c bot.Card) string {
 	if c.URL != "" {
 		title = "*" + rank + "<" + urlEscaper.Replace(c.URL) + "|" + label + ">*"
 	}
-	if why := bot.CleanTitle(c.Why); why != "" {
+	if why := text.CleanTitle(c.Why); why != "" {
 		title += "\n_" + fit(why, maxWhy, escape) + "_"
 	}
 	if c.Summary == "" {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 	"paperboy/store"
 )
 
@@ -39,7 +40,7 @@ func paraphraseSets(papers []fixturePaper, half int) map[string][]paraphraseQuer
 		}
 		sets["summary"] = append(sets["summary"], paraphraseQuery{q, p.ID})
 		sets["reworded"] = append(sets["reworded"], paraphraseQuery{reword(q), p.ID})
-		sets["title"] = append(sets["title"], paraphraseQuery{bot.CleanTitle(p.Title), p.ID})
+		sets["title"] = append(sets["title"], paraphraseQuery{text.CleanTitle(p.Title), p.ID})
 	}
 	return sets
 }

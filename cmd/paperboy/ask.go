@@ -8,6 +8,7 @@ import (
 
 	"paperboy/adapters/console"
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var askCommand = &command{
@@ -48,7 +49,7 @@ type paperRef struct {
 func paperRefs(papers []bot.Paper) []paperRef {
 	out := []paperRef{}
 	for _, p := range papers {
-		out = append(out, paperRef{p.ID, bot.CleanTitle(p.Title), p.URL()})
+		out = append(out, paperRef{p.ID, text.CleanTitle(p.Title), p.URL()})
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"paperboy/adapters/console"
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var todayCommand = &command{
@@ -71,7 +72,7 @@ type paperJSON struct {
 func papersJSON(papers []bot.Paper) []paperJSON {
 	out := []paperJSON{}
 	for _, p := range papers {
-		out = append(out, paperJSON{p.ID, bot.CleanTitle(p.Title), nonNil(p.Authors), p.URL(), p.Upvotes, bot.CleanTitle(p.AISummary)})
+		out = append(out, paperJSON{p.ID, text.CleanTitle(p.Title), nonNil(p.Authors), p.URL(), p.Upvotes, text.CleanTitle(p.AISummary)})
 	}
 	return out
 }
@@ -102,9 +103,9 @@ var searchCommand = &command{
 		if o.json {
 			return writeJSON(m.Stdout, searchJSON(query, found))
 		}
-		r := bot.Reply{Title: "Search: " + bot.CleanTitle(query), Text: found.Window.Note()}
+		r := bot.Reply{Title: "Search: " + text.CleanTitle(query), Text: found.Window.Note()}
 		if as := bot.Respelled(found.Hits); as != "" {
-			r.Text = strings.TrimSpace("Showing results for “" + bot.CleanTitle(as) + "”.\n" + r.Text)
+			r.Text = strings.TrimSpace("Showing results for “" + text.CleanTitle(as) + "”.\n" + r.Text)
 		}
 		if len(found.Hits) == 0 {
 			r.Text = strings.TrimSpace(r.Text + "\nNo papers match.")
@@ -149,7 +150,7 @@ func searchJSON(query string, found bot.SearchResult) any {
 		if score > 1e9 { // a direct id match ranks above any text match
 			score = 1e9
 		}
-		results = append(results, searchResult{h.Paper.ID, bot.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
+		results = append(results, searchResult{h.Paper.ID, text.CleanTitle(h.Paper.Title), nonNil(h.Paper.Authors),
 			h.Paper.URL(), publishedDate(h.Paper), score})
 	}
 	w := found.Window
@@ -183,7 +184,7 @@ var tldrCommand = &command{
 				Model  string `json:"model"`
 				Cached bool   `json:"cached"`
 				URL    string `json:"url"`
-			}{p.ID, bot.CleanTitle(p.Title), s.Text, s.Source, s.Model, s.Cached, p.URL()})
+			}{p.ID, text.CleanTitle(p.Title), s.Text, s.Source, s.Model, s.Cached, p.URL()})
 		}
 		r := bot.Reply{Cards: []bot.Card{bot.NewCard(0, p).WithSummary(s)}}
 		_, err = io.WriteString(m.Stdout, console.Render(r))

@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 var relatedCommand = &command{
@@ -38,6 +39,6 @@ var relatedCommand = &command{
 			Paper   string         `json:"paper"`
 			Title   string         `json:"title"`
 			Results []searchResult `json:"results"`
-		}{p.ID, bot.CleanTitle(p.Title), searchJSON("", bot.SearchResult{Hits: hits}).(searchResults).Results})
+		}{p.ID, text.CleanTitle(p.Title), searchJSON("", bot.SearchResult{Hits: hits}).(searchResults).Results})
 	},
 }

@@ -13,6 +13,7 @@ import (
 	"paperboy/adapters/arxiv"
 	"paperboy/bot"
 	"paperboy/bot/cite"
+	"paperboy/bot/text"
 )
 
 // signalOptions are the flags of save, unsave and saved.
@@ -206,7 +207,7 @@ func refIDs(refs []cite.Ref) (ids, skipped []string) {
 		}
 		switch {
 		case id == "":
-			skipped = append(skipped, fmt.Sprintf("%q", bot.Truncate(cmp.Or(r.Key, r.Title, strings.Join(r.Candidates, " ")), 60)))
+			skipped = append(skipped, fmt.Sprintf("%q", text.Truncate(cmp.Or(r.Key, r.Title, strings.Join(r.Candidates, " ")), 60)))
 		case !seen[id]:
 			seen[id] = true
 			ids = append(ids, id)

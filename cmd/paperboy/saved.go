@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 func runUnsave(ctx context.Context, m *Main, o *options, args []string) error {
@@ -92,7 +93,7 @@ func savedList(list []bot.SavedPaper) []savedJSON {
 	for _, sp := range list {
 		p := sp.Paper
 		p.FillLinks()
-		out = append(out, savedJSON{ID: p.ID, Title: bot.CleanTitle(p.Title), URL: bot.SafeURL(p.URL()),
+		out = append(out, savedJSON{ID: p.ID, Title: text.CleanTitle(p.Title), URL: bot.SafeURL(p.URL()),
 			SavedBy: sp.SavedBy, SavedAt: sp.SavedAt.UTC().Format(time.RFC3339), Pending: sp.Pending})
 	}
 	return out
@@ -105,7 +106,7 @@ func printSaved(m *Main, channel string, list []bot.SavedPaper) {
 		return
 	}
 	for _, sp := range list {
-		title := bot.Truncate(bot.CleanTitle(sp.Paper.Title), 100)
+		title := text.Truncate(text.CleanTitle(sp.Paper.Title), 100)
 		if sp.Pending {
 			title = "(not fetched yet)"
 		}

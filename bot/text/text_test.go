@@ -1,4 +1,4 @@
-package bot
+package text
 
 import (
 	"encoding/json"
@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -367,37 +366,6 @@ func TestExtractiveRealFixtures(t *testing.T) {
 		case !strings.HasSuffix(got, ".") && !strings.HasSuffix(got, "…") && !strings.HasSuffix(got, "?"):
 			t.Errorf("%s: not a whole sentence: %q", p.ID, got)
 		}
-	}
-}
-
-// TestCleanHostileInputs feeds the cleaners untrusted text shaped to make a
-// naive parser quadratic or deeply recursive. Each must stay fast.
-func TestCleanHostileInputs(t *testing.T) {
-	const n = 20000
-	tests := map[string]string{
-		"NestedBraces":  strings.Repeat("{", n) + strings.Repeat("}", n),
-		"UnclosedParen": strings.Repeat(`\(`, n),
-		"UnclosedBrack": strings.Repeat(`\[x`, n),
-		"Dollars":       strings.Repeat("$a ", n),
-		"DollarNoClose": "$x" + strings.Repeat("a", 3*n),
-		"Accents":       strings.Repeat(`\hat`, n),
-		"Optional":      strings.Repeat(`\sqrt[`, n),
-		"Marks":         "a" + strings.Repeat("\u0301", n),
-		"Sentences":     strings.Repeat("A b. ", n),
-	}
-	for name, in := range tests {
-		t.Run(name, func(t *testing.T) {
-			start := time.Now()
-			out := CleanAbstract(in)
-			Extractive(in)
-			CheckTLDR(in)
-			if d := time.Since(start); d > 2*time.Second {
-				t.Fatalf("took %v", d)
-			}
-			if !utf8.ValidString(out) || len(out) > 2*len(in) {
-				t.Fatalf("bad output of %d bytes", len(out))
-			}
-		})
 	}
 }
 

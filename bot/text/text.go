@@ -1,4 +1,4 @@
-package bot
+package text
 
 import (
 	"strconv"
@@ -107,6 +107,32 @@ func Truncate(s string, max int) string {
 	return out + "…"
 }
 
+// CutBytes returns s cut to at most n bytes, on a rune boundary so that the
+// result stays valid UTF-8 when s is. It adds no marker; callers that show
+// the cut append "…" themselves. Truncate counts characters instead.
+func CutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// CutRunes returns s cut to at most n characters (runes), with no marker;
+// CutBytes counts bytes.
+func CutRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
 // graphemeSafe moves a cut point (the number of runes kept) back until it
 // does not separate a character from what extends it.
 func graphemeSafe(rs []rune, cut int) int {
@@ -152,7 +178,7 @@ func regionalRun(rs []rune) int {
 // and returns "" only when the abstract has no visible text.
 func Extractive(abstract string) string {
 	clean := CleanAbstract(abstract)
-	for _, s := range sentences(clean) {
+	for _, s := range Sentences(clean) {
 		if s = trimAbstractLabel(s); informative(s) {
 			return limitWords(s, extractiveWords)
 		}
@@ -195,11 +221,11 @@ func limitWords(s string, n int) string {
 	return strings.TrimRight(strings.Join(words[:n], " "), ",;:-–—") + "…"
 }
 
-// sentences splits cleaned text into sentences. A sentence ends with ".", "!"
+// Sentences splits cleaned text into sentences. A sentence ends with ".", "!"
 // or "?" (closing quotes and brackets may follow) when the next word starts
 // with a capital letter or a digit and the word is not an abbreviation.
 // Paragraph breaks ("\n\n") always end a sentence.
-func sentences(text string) []string {
+func Sentences(text string) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n\n") {
 		words := strings.Fields(para)
