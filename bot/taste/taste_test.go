@@ -2,7 +2,6 @@ package taste
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -154,26 +153,5 @@ func TestMarshal(t *testing.T) {
 	}
 	if err := v2.UnmarshalBinary(data[:len(data)/2]); err == nil {
 		t.Fatal("a truncated vocabulary decoded")
-	}
-}
-
-// A vocabulary stored before the hashes were encoded (format 3) still
-// decodes, to the same columns.
-func TestMarshal_Format3(t *testing.T) {
-	docs := corpus()
-	v := BuildVocabulary(docs, DefaultVocabulary)
-	data, _ := v.MarshalBinary()
-	old := append([]byte{vocabularyFormatV3}, data[1:len(data)-8*v.Len()]...)
-	var v3 Vocabulary
-	if err := v3.UnmarshalBinary(old); err != nil {
-		t.Fatal(err)
-	}
-	if v3.ID() != v.ID() || !slices.Equal(v3.hashes, v.hashes) || !slices.Equal(v3.byHash, v.byHash) {
-		t.Fatal("format 3 decodes to another vocabulary")
-	}
-	for _, p := range candidates {
-		if a, b := v.Vector(p), v3.Vector(p); !slices.Equal(a.Cols, b.Cols) || !slices.Equal(a.Vals, b.Vals) {
-			t.Fatalf("%s: vector %v, want %v", p.ID, b, a)
-		}
 	}
 }

@@ -156,11 +156,9 @@ func (v *Vocabulary) index() {
 		}
 		slices.SortFunc(v.byHash, func(a, b int32) int { return cmp.Compare(hashTerm(v.terms[a]), hashTerm(v.terms[b])) })
 	}
-	if v.hashes == nil {
-		v.hashes = make([]uint64, len(v.terms))
-		for i, c := range v.byHash {
-			v.hashes[i] = hashTerm(v.terms[c])
-		}
+	v.hashes = make([]uint64, len(v.terms))
+	for i, c := range v.byHash {
+		v.hashes[i] = hashTerm(v.terms[c])
 	}
 	v.idf = make([]float32, len(v.terms))
 	for i := range v.terms {
@@ -232,19 +230,10 @@ func (v *Vocabulary) MarshalBinary() ([]byte, error) {
 	for _, c := range v.byHash {
 		out = binary.AppendUvarint(out, uint64(c))
 	}
-	// The hashes, so decoding need not hash every term again.
-	for _, h := range v.hashes {
-		out = binary.LittleEndian.AppendUint64(out, h)
-	}
 	return out, nil
 }
 
-// vocabularyFormat is the encoding MarshalBinary writes; format 3, the
-// same without the hashes, is still read.
-const (
-	vocabularyFormat   = 4
-	vocabularyFormatV3 = 3
-)
+const vocabularyFormat = 3
 
 // errFormat is the error of bytes that no MarshalBinary wrote.
 var errFormat = errors.New("taste: not an encoding this version reads")
@@ -252,8 +241,7 @@ var errFormat = errors.New("taste: not an encoding this version reads")
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (v *Vocabulary) UnmarshalBinary(data []byte) error {
 	r := reader{b: data}
-	format := r.uvarint()
-	if format != vocabularyFormat && format != vocabularyFormatV3 {
+	if r.uvarint() != vocabularyFormat {
 		return errFormat
 	}
 	id := r.string()
@@ -271,18 +259,6 @@ func (v *Vocabulary) UnmarshalBinary(data []byte) error {
 	for i := range nv.byHash {
 		if nv.byHash[i] = int32(r.uvarint()); uint64(nv.byHash[i]) >= n {
 			return errFormat
-		}
-	}
-	if format == vocabularyFormat {
-		if uint64(len(r.b)) < 8*n {
-			return errFormat
-		}
-		nv.hashes = make([]uint64, n)
-		for i := range nv.hashes {
-			nv.hashes[i] = binary.LittleEndian.Uint64(r.b[8*i:])
-			if i > 0 && nv.hashes[i] < nv.hashes[i-1] {
-				return errFormat
-			}
 		}
 	}
 	if r.err != nil {
