@@ -77,9 +77,17 @@ func (p part) raw(x Vector) float64 {
 		}
 		return s
 	}
+	// Both column lists ascend, so each search starts where the last
+	// ended; the sum is taken in the same order as before.
+	lo := 0
 	for i, c := range x.Cols {
-		if j, ok := slices.BinarySearch(p.w.Cols, c); ok {
-			s += float64(p.w.Vals[j]) * float64(x.Vals[i])
+		j, ok := slices.BinarySearch(p.w.Cols[lo:], c)
+		lo += j
+		if ok {
+			s += float64(p.w.Vals[lo]) * float64(x.Vals[i])
+		}
+		if lo >= len(p.w.Cols) {
+			break
 		}
 	}
 	return s
