@@ -147,6 +147,17 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// Later returns the latest of t and ts: the rate limiters' "not before"
+// of a wait, from the times each rule allows (a pause, the next slot).
+func Later(t time.Time, ts ...time.Time) time.Time {
+	for _, u := range ts {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
+}
+
 func (r Retry) now() time.Time {
 	if r.Now != nil {
 		return r.Now()

@@ -144,7 +144,7 @@ func (l *globalLimiter) wait(ctx context.Context) error {
 	for {
 		now := l.now()
 		l.mu.Lock()
-		at := later(now, l.booked[l.oldest].Add(globalWindow+globalMargin), l.paused)
+		at := bot.Later(now, l.booked[l.oldest].Add(globalWindow+globalMargin), l.paused)
 		l.booked[l.oldest] = at
 		l.oldest = (l.oldest + 1) % globalLimit
 		pauses := l.pauses
@@ -188,16 +188,6 @@ func (l *globalLimiter) pause(d time.Duration) {
 			l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
 		}
 	}
-}
-
-// later returns the latest of ts.
-func later(t time.Time, ts ...time.Time) time.Time {
-	for _, u := range ts {
-		if u.After(t) {
-			t = u
-		}
-	}
-	return t
 }
 
 // limitedTransport is the session's http.RoundTripper: it waits for the
