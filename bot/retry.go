@@ -130,8 +130,13 @@ func (r Retry) sleep(ctx context.Context, d time.Duration) error {
 	return Sleep(ctx, d)
 }
 
-// Sleep waits d or until ctx is done, and then returns ctx.Err().
+// Sleep waits d or until ctx is done, and then returns ctx.Err(). It is
+// paperboy's one wait on a remote (a retry's backoff, a server's
+// Retry-After, a rate limit's pause): a wait of d <= 0 does not wait.
 func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -140,6 +145,17 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// Later returns the latest of t and ts: the rate limiters' "not before"
+// of a wait, from the times each rule allows (a pause, the next slot).
+func Later(t time.Time, ts ...time.Time) time.Time {
+	for _, u := range ts {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
 }
 
 func (r Retry) now() time.Time {
@@ -191,32 +207,50 @@ func RetryableStatus(code int) bool {
 	return code == http.StatusTooManyRequests || code >= 500
 }
 
-// maxRetryAfter bounds what RetryAfter returns, so that no header
-// overflows a Duration; it is longer than any MaxWait.
+// maxRetryAfter bounds what RetryAfter and RetryAfterSeconds return, so
+// that no server's wait overflows a Duration; it is longer than any MaxWait.
+// It is the one cap on a server's wait: whether a wait that long is
+// honoured is each caller's Retry.MaxWait (a command's answer cannot wait
+// minutes, a scheduled delivery can).
 const maxRetryAfter = 7 * 24 * time.Hour
 
 // RetryAfter returns the wait a response asks for: OpenAI's Retry-After-Ms,
-// else Retry-After in seconds or as an HTTP date (relative to now). It is 0
-// when there is none, it cannot be read or it asks for no wait, and at most
-// a week.
+// else Retry-After in seconds (Discord sends fractions) or as an HTTP date
+// (relative to now). It is 0 when there is none, it cannot be read or it
+// asks for no wait, and at most a week. It is paperboy's one reader of
+// Retry-After: a platform that sends its wait elsewhere (Discord's
+// retry_after in the body) hands the number to RetryAfterSeconds.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	if ms, err := strconv.ParseFloat(strings.TrimSpace(h.Get("Retry-After-Ms")), 64); err == nil && ms > 0 {
-		return min(time.Duration(min(ms, float64(maxRetryAfter/time.Millisecond))*float64(time.Millisecond)), maxRetryAfter)
+		return RetryAfterSeconds(ms / 1000)
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+		return RetryAfterSeconds(float64(secs))
 	} else if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-") {
 		return maxRetryAfter
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && strings.IndexFunc(v, notDecimal) < 0 {
+		return RetryAfterSeconds(secs)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// notDecimal reports whether r cannot be part of a plain decimal number
+// ("1.5"), so that "Inf", "NaN" and hex floats are not read as seconds.
+func notDecimal(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != '-' && r != '+' }
+
+// RetryAfterSeconds turns a server's wait in seconds into a Duration under
+// the one cap of a week; a wait that is not positive (or NaN) is 0.
+func RetryAfterSeconds(secs float64) time.Duration {
+	if !(secs > 0) {
+		return 0
+	}
+	return min(time.Duration(min(secs, maxRetryAfter.Seconds())*float64(time.Second)), maxRetryAfter)
 }

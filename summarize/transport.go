@@ -30,7 +30,7 @@ var errTooLarge = errors.New("answer larger than the limit")
 // settings with a bound on response headers, under limitTransport with a
 // bound of limit bytes on response bodies.
 func newTransport(limit int64) http.RoundTripper {
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	base := bot.NewTransport()
 	base.MaxResponseHeaderBytes = maxResponseHeader
 	return limitTransport{base: base, limit: limit}
 }

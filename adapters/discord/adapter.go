@@ -142,7 +142,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
 	cfg.APIBaseURL, _ = APIOrigin(cfg.APIBaseURL) // checked by validate
-	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: string(cfg.Token), now: cfg.Now, sleep: sleepCtx}
+	a := &Adapter{cfg: cfg, h: h, publicKey: key, token: string(cfg.Token), now: cfg.Now, sleep: bot.Sleep}
 	a.cfg.DeferAfter = orDefault(cfg.DeferAfter, DefaultDeferAfter)
 	a.cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, DefaultReplyTimeout)
 	if a.now == nil {
@@ -230,7 +230,7 @@ func newSession(cfg Config) (*discordgo.Session, error) {
 	s.StateEnabled = false
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 0
-	client := &http.Client{Timeout: 2 * callTimeout, Transport: newTransport()}
+	client := &http.Client{Timeout: 2 * callTimeout, Transport: bot.NewTransport()}
 	if cfg.HTTPClient != nil {
 		c := *cfg.HTTPClient
 		client = &c

@@ -9,10 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"paperboy/bot"
 )
 
 // Discord's global rate limit: a bot may make 50 REST requests a second
@@ -81,7 +82,7 @@ type globalLimiter struct {
 }
 
 func newGlobalLimiter() *globalLimiter {
-	return &globalLimiter{now: time.Now, sleep: sleepCtx, log: slog.Default()}
+	return &globalLimiter{now: time.Now, sleep: bot.Sleep, log: slog.Default()}
 }
 
 // budgetName names a bot token's budget for one limit without the token:
@@ -143,7 +144,7 @@ func (l *globalLimiter) wait(ctx context.Context) error {
 	for {
 		now := l.now()
 		l.mu.Lock()
-		at := later(now, l.booked[l.oldest].Add(globalWindow+globalMargin), l.paused)
+		at := bot.Later(now, l.booked[l.oldest].Add(globalWindow+globalMargin), l.paused)
 		l.booked[l.oldest] = at
 		l.oldest = (l.oldest + 1) % globalLimit
 		pauses := l.pauses
@@ -187,16 +188,6 @@ func (l *globalLimiter) pause(d time.Duration) {
 			l.log.Warn("the shared discord rate budget cannot be reached; pacing this process alone", "error", err)
 		}
 	}
-}
-
-// later returns the latest of ts.
-func later(t time.Time, ts ...time.Time) time.Time {
-	for _, u := range ts {
-		if u.After(t) {
-			t = u
-		}
-	}
-	return t
 }
 
 // limitedTransport is the session's http.RoundTripper: it waits for the
@@ -297,24 +288,11 @@ func globalRetryAfter(resp *http.Response) (time.Duration, bool) {
 	if !global {
 		return 0, false
 	}
-	if parsed && rl.RetryAfter > 0 {
-		return time.Duration(rl.RetryAfter * float64(time.Second)), true
+	if d := bot.RetryAfterSeconds(rl.RetryAfter); parsed && d > 0 {
+		return d, true
 	}
-	if s, err := strconv.ParseFloat(resp.Header.Get("Retry-After"), 64); err == nil && s > 0 {
-		return time.Duration(s * float64(time.Second)), true
+	if d := bot.RetryAfter(resp.Header, time.Now()); d > 0 {
+		return d, true
 	}
 	return time.Second, true
-}
-
-// newTransport is http.DefaultTransport with room for more idle connections
-// per host: with its default of 2, a fan-out with a few deliveries in
-// flight opens (and TLS-handshakes) a new connection for most requests.
-func newTransport() http.RoundTripper {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return http.DefaultTransport
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = 64
-	return t
 }

@@ -126,18 +126,6 @@ func (a *Adapter) scrub(err error, secrets ...string) error {
 	return errors.New(msg)
 }
 
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // tokenBucket names the rate-limit bucket for a request with an interaction
 // token. discordgo keeps every bucket forever and holds a bucket's lock for
 // the length of a request: one bucket per token would grow without bound,

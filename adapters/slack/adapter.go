@@ -199,7 +199,7 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: newTransport()}
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: bot.NewTransport()}
 	}
 	if cfg.ReplyTimeout <= 0 {
 		cfg.ReplyTimeout = DefaultReplyTimeout
@@ -208,22 +208,9 @@ func withDefaults(cfg Config) (Config, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = bot.Sleep
 	}
 	return cfg, errors.Join(errs...)
-}
-
-// newTransport is http.DefaultTransport with room for more idle connections
-// per host: with its default of 2, a fan-out with a few posts in flight opens
-// (and TLS-handshakes) a new connection for most requests.
-func newTransport() http.RoundTripper {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return http.DefaultTransport
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = 64
-	return t
 }
 
 // apiURL checks a Web API base URL and gives it the trailing slash that
@@ -300,19 +287,4 @@ func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
 		fn(a.bg)
 	}()
 	return true
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"paperboy/bot"
 )
 
 // Budget is a rate budget shared with the other processes that use the
@@ -68,12 +70,12 @@ func (a *Adapter) gateWait(ctx context.Context) error {
 	for {
 		now := a.cfg.Now()
 		g.mu.Lock()
-		at := later(now, g.paused)
+		at := bot.Later(now, g.paused)
 		if g.limit > 0 && at.Sub(g.learned) > gateForget {
 			g.limit = 0
 		}
 		if g.limit > 0 {
-			at = later(at, g.next)
+			at = bot.Later(at, g.next)
 			rate := g.limit * (1 + max(0, at.Sub(g.learned).Seconds())/20)
 			g.next = at.Add(time.Duration(float64(time.Second) / rate))
 		}
@@ -198,14 +200,4 @@ func (g *postGate) trim(now time.Time) []time.Time {
 	}
 	g.accepted = append(g.accepted[:0], g.accepted[i:]...)
 	return g.accepted
-}
-
-// later returns the latest of t and ts.
-func later(t time.Time, ts ...time.Time) time.Time {
-	for _, u := range ts {
-		if u.After(t) {
-			t = u
-		}
-	}
-	return t
 }

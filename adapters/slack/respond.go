@@ -9,10 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
+
+	"paperboy/bot"
 )
 
 // Slack accepts up to 5 messages on one response_url, within 30 minutes.
@@ -113,8 +114,7 @@ func (a *Adapter) postResponseOnce(ctx context.Context, u string, body []byte) (
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
-		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		return max(time.Duration(secs)*time.Second, time.Second), errors.New("post response: status 429")
+		return max(bot.RetryAfter(resp.Header, time.Now()), time.Second), errors.New("post response: status 429")
 	case resp.StatusCode/100 != 2:
 		return 0, fmt.Errorf("post response: status %d: %q", resp.StatusCode, msg)
 	}
