@@ -19,8 +19,10 @@
 //     Fetch and Importer, which store papers. The Deliverer and Scheduler
 //     post each day's batch to every subscribed channel exactly once,
 //     through the delivery ledger.
-//   - The policies every package calls instead of writing its own: Retry
-//     and RetryAfter (outbound HTTP), Secret (redaction), the limits of a
+//   - The policies every package calls instead of writing its own: Retry,
+//     RetryAfter (the one Retry-After reader, with the one cap), Sleep and
+//     Later (waiting on a remote) and NewTransport (every outbound HTTP
+//     client's transport), Secret (redaction), the limits of a
 //     paper and Paper.Limit, which makes every paper fit to store before a
 //     store sees it (limits.go), and the checks of LLM output
 //     (tldr_check.go, ask_check.go). Text cleaning lives in bot/text.
@@ -44,4 +46,6 @@
 //   - bot/bottest: hand-written fakes of bot's interfaces, for tests only.
 //   - bot/taste: the taste model, which places papers for a channel from
 //     its saves and "not for us" marks (Signal, Card.Why).
+//   - bot/cite: reading and writing reference lists (BibTeX, CSL JSON,
+//     lists of arXiv ids) for `saved --bibtex` and importing saves.
 package bot
