@@ -136,7 +136,7 @@ func TestCleanAbstract(t *testing.T) {
 	}
 }
 
-// fixturePaper is one paper of testdata/abstracts.json: the titles, abstracts
+// fixturePaper is one paper of bot/testdata/abstracts.json: the titles, abstracts
 // and authors of the HF and arXiv fixtures (docs/test-data.md), verbatim.
 type fixturePaper struct {
 	Source  string   `json:"source"`
@@ -148,7 +148,7 @@ type fixturePaper struct {
 
 func mustLoadFixtures(tb testing.TB) []fixturePaper {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/abstracts.json")
+	b, err := os.ReadFile("../testdata/abstracts.json")
 	if err != nil {
 		tb.Fatal(err)
 	}
