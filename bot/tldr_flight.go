@@ -116,8 +116,9 @@ func (e *Engine) flight(ctx context.Context, key SummaryKey, p Paper) (*tldrCall
 func (e *Engine) runLLM(ctx context.Context, key SummaryKey, p Paper, call *tldrCall) {
 	event := TLDRFailed
 	defer func() {
-		e.land(key, call, event == TLDRRejected)
+		// Counted before landing: whoever sees the outcome sees it counted.
 		e.count(event)
+		e.land(key, call, event == TLDRRejected)
 	}()
 	answer, err := e.summarizer().Summarize(ctx, p)
 	if err != nil {
