@@ -24,8 +24,8 @@
 //     Later (waiting on a remote) and NewTransport (every outbound HTTP
 //     client's transport), Secret (redaction), the limits of a
 //     paper and Paper.Limit, which makes every paper fit to store before a
-//     store sees it (limits.go), and the checks of LLM output
-//     (tldr_check.go, ask_check.go). Text cleaning lives in bot/text.
+//     store sees it (limits.go). Text cleaning lives in bot/text, the
+//     checks of LLM output in bot/check.
 //
 // # The import rule
 //
@@ -46,6 +46,11 @@
 //   - bot/bottest: hand-written fakes of bot's interfaces, for tests only.
 //   - bot/taste: the taste model, which places papers for a channel from
 //     its saves and "not for us" marks (Signal, Card.Why).
+//   - bot/check: the checks every LLM answer passes before anyone sees
+//     it (a TL;DR, an answer with its citations, the arXiv ids an answer
+//     names), with Rules for what counts as a link. Imports bot/text and
+//     the standard library; it knows nothing of Paper, so callers pass ids
+//     and counts.
 //   - bot/cite: reading and writing reference lists (BibTeX, CSL JSON,
 //     lists of arXiv ids) for `saved --bibtex` and importing saves.
 package bot
