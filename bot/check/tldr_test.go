@@ -162,9 +162,9 @@ func FuzzCheckTLDR(f *testing.F) {
 	})
 }
 
-// TestRulesIsTLD checks that a name is a link only when IsTLD says its
+// TestTLDRRulesIsTLD checks that a name is a link only when IsTLD says its
 // last label is a top-level domain, and always under the zero rules.
-func TestRulesIsTLD(t *testing.T) {
+func TestTLDRRulesIsTLD(t *testing.T) {
 	tlds := Rules{IsTLD: func(l string) bool { return l == "zip" || l == "top" || l == "com" }}
 	tests := []struct {
 		in          string
