@@ -161,7 +161,7 @@ func (db *DB) AddPapers(ctx context.Context, papers []bot.Paper) (bot.SaveResult
 			return bot.SaveResult{}, fmt.Errorf("add papers: %w", err)
 		}
 	}
-	defer func() { db.bulk.last = time.Now() }()
+	defer func() { db.bulk.last = db.bulk.clock() }()
 	now := db.now()
 	added := 0
 	err := db.write(ctx, func(tx *txn) error {
@@ -207,25 +207,37 @@ type bulkWrites struct {
 	mu    sync.Mutex // serializes bulk writes and guards since and last
 	since time.Time  // start of the current run of bulk writes without a pause
 	last  time.Time  // end of the last bulk write
+	// now and sleep are the clock and the pause; nil is the real ones
+	// (tests set both).
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+}
+
+func (b *bulkWrites) clock() time.Time {
+	if b.now != nil {
+		return b.now()
+	}
+	return time.Now()
 }
 
 // yieldWriteLock pauses before a bulk write when bulk writes have kept the
 // write lock busy for yieldEvery without a pause of yieldFor. The caller
 // holds db.bulk.mu.
 func (db *DB) yieldWriteLock(ctx context.Context) error {
-	now := time.Now()
+	b := &db.bulk
+	now := b.clock()
 	switch {
-	case now.Sub(db.bulk.last) >= yieldFor: // a pause happened anyway
-		db.bulk.since = now
-	case now.Sub(db.bulk.since) >= yieldEvery:
-		t := time.NewTimer(yieldFor)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+	case now.Sub(b.last) >= yieldFor: // a pause happened anyway
+		b.since = now
+	case now.Sub(b.since) >= yieldEvery:
+		sleep := b.sleep
+		if sleep == nil {
+			sleep = bot.Sleep
 		}
-		db.bulk.since = time.Now()
+		if err := sleep(ctx, yieldFor); err != nil {
+			return err
+		}
+		b.since = b.clock()
 	}
 	return nil
 }

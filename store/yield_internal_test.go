@@ -21,23 +21,32 @@ func TestYieldWriteLock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := &DB{}
-			now := time.Now()
+			now := time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC)
+			var paused time.Duration
+			db.bulk.now = func() time.Time { return now }
+			db.bulk.sleep = func(_ context.Context, d time.Duration) error {
+				paused += d
+				now = now.Add(d)
+				return nil
+			}
 			db.bulk.since, db.bulk.last = now.Add(-tt.since), now.Add(-tt.last)
-			start := time.Now()
+			start := now
 			if err := db.yieldWriteLock(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := time.Since(start) >= yieldFor; got != tt.pause {
-				t.Fatalf("paused=%v, want %v", got, tt.pause)
+			if got := paused >= yieldFor; got != tt.pause {
+				t.Fatalf("paused %v, want a pause: %v", paused, tt.pause)
 			}
-			if tt.pause && time.Since(db.bulk.since) > yieldFor {
-				t.Errorf("the run did not restart after the pause")
+			if tt.pause && !db.bulk.since.Equal(start.Add(yieldFor)) {
+				t.Errorf("the run did not restart after the pause: since=%v", db.bulk.since)
 			}
 		})
 	}
 	t.Run("Cancelled", func(t *testing.T) {
 		db := &DB{}
-		db.bulk.since, db.bulk.last = time.Now().Add(-time.Hour), time.Now()
+		now := time.Date(2026, 8, 19, 12, 0, 0, 0, time.UTC)
+		db.bulk.now = func() time.Time { return now }
+		db.bulk.since, db.bulk.last = now.Add(-time.Hour), now
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if err := db.yieldWriteLock(ctx); err == nil {
