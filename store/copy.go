@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -96,10 +97,21 @@ const copyChunk = 500
 // Counts returns the number of rows of each table that CopyFrom moves, by
 // table name, for copy-store's checks and summary.
 func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
+	return countRows(ctx, db.sql)
+}
+
+// reader is what reading a store needs: its connection pool, or one
+// transaction of it.
+type reader interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func countRows(ctx context.Context, r reader) (map[string]int64, error) {
 	counts := make(map[string]int64, len(copyTables))
 	for _, t := range copyTables {
 		var n int64
-		if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM "+t.name).Scan(&n); err != nil {
+		if err := r.QueryRowContext(ctx, "SELECT count(*) FROM "+t.name).Scan(&n); err != nil {
 			return nil, fmt.Errorf("count %s: %w", t.name, err)
 		}
 		counts[t.name] = n
@@ -115,14 +127,24 @@ func (db *DB) Counts(ctx context.Context) (map[string]int64, error) {
 // progress, when set, is called after each chunk of rows and at the end of
 // each table. The engines may differ: this is how a SQLite store moves to
 // PostgreSQL and back. Text with NUL characters cannot go to PostgreSQL.
+//
+// src is read in one snapshot (a read-only repeatable-read transaction on
+// PostgreSQL, one read transaction on SQLite), so a store in use copies as
+// it was at one moment: a day's batch never arrives without its papers,
+// nor a delivery's items without the delivery.
 func (db *DB) CopyFrom(ctx context.Context, src *DB, progress func(CopyProgress)) error {
-	counts, err := src.Counts(ctx)
+	snap, done, err := src.snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("copy store: read the source: %w", err)
+	}
+	defer done()
+	counts, err := countRows(ctx, snap)
 	if err != nil {
 		return fmt.Errorf("copy store: %w", err)
 	}
 	for _, t := range copyTables {
 		p := CopyProgress{Table: t.name, Total: counts[t.name]}
-		if err := db.copyTable(ctx, src, t, &p, progress); err != nil {
+		if err := db.copyTable(ctx, snap, t, &p, progress); err != nil {
 			return fmt.Errorf("copy store: %s: %w", t.name, err)
 		}
 		if progress != nil {
@@ -132,10 +154,41 @@ func (db *DB) CopyFrom(ctx context.Context, src *DB, progress func(CopyProgress)
 	return nil
 }
 
+// snapshot starts a read of db that sees it as it is now, whatever is
+// written meanwhile, until done is called.
+func (db *DB) snapshot(ctx context.Context) (r reader, done func(), err error) {
+	if db.sql.pg {
+		tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		return tx, func() { tx.Rollback() }, nil // read only: nothing to commit
+	}
+	// On SQLite BeginTx takes the write lock (_txlock=immediate, see dsn),
+	// which would stall every writer for as long as the copy reads. A
+	// plain BEGIN on a connection of its own is a read transaction: its
+	// first read fixes the snapshot, and writers go on beside it (WAL).
+	c, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, func() {
+		if _, err := c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+			// Never hand a connection still in a transaction back to the pool.
+			c.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		c.Close()
+	}, nil
+}
+
 // copyTable streams one table from src into db, copyChunk rows per
 // transaction.
-func (db *DB) copyTable(ctx context.Context, src *DB, t copyTable, p *CopyProgress, progress func(CopyProgress)) error {
-	rows, err := src.sql.QueryContext(ctx, "SELECT "+t.columns+" FROM "+t.from()+" ORDER BY "+t.order)
+func (db *DB) copyTable(ctx context.Context, src reader, t copyTable, p *CopyProgress, progress func(CopyProgress)) error {
+	rows, err := src.QueryContext(ctx, "SELECT "+t.columns+" FROM "+t.from()+" ORDER BY "+t.order)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
