@@ -99,6 +99,19 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, err
 	}
 	log := m.newLogger(c)
+	db, err := m.openDB(c, log)
+	if err != nil {
+		return nil, err
+	}
+	e, err := m.newEngine(c, db, log)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: c, log: log, db: db, engine: e}, nil
+}
+
+// openDB opens the configured database, to be closed with m.
+func (m *Main) openDB(c Config, log *slog.Logger) (*store.DB, error) {
 	// Opening is instant unless a migration rebuilds an index of a large
 	// store (once, after an upgrade): then say why nothing happens.
 	slow := time.AfterFunc(slowOpen, func() {
@@ -111,7 +124,13 @@ func (m *Main) setup(o *options) (*app, error) {
 		return nil, fmt.Errorf("open database %s: %w", store.Redact(c.Database), err)
 	}
 	m.closers = append(m.closers, db.Close)
-	db.OwnerGone = ownerGone               // a crashed local process's claims are free at once
+	db.OwnerGone = ownerGone // a crashed local process's claims are free at once
+	return db, nil
+}
+
+// newEngine builds the engine over db: the source, the LLM client when
+// configured, and embeddings.
+func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine, error) {
 	loc, _ := bot.LoadTimezone(c.Timezone) // checked by Validate
 	sum, err := newSummarizer(c, log)
 	if err != nil {
@@ -152,7 +171,7 @@ func (m *Main) setup(o *options) (*app, error) {
 	if e.Embedder != nil {
 		e.Vectors = db
 	}
-	return &app{cfg: c, log: log, db: db, engine: e}, nil
+	return e, nil
 }
 
 // newSource returns the configured paper source. attempts > 0 overrides
