@@ -21,8 +21,9 @@
 //     through the delivery ledger.
 //   - The policies every package calls instead of writing its own: Retry,
 //     RetryAfter (the one Retry-After reader, with the one cap), Sleep and
-//     Later (waiting on a remote) and NewTransport (every outbound HTTP
-//     client's transport), Secret (redaction), the limits of a
+//     Later (waiting on a remote), Budget (a rate limit shared across
+//     replicas, with the map of paperboy's limiters) and NewTransport
+//     (every outbound HTTP client's transport), Secret (redaction), the limits of a
 //     paper and Paper.Limit, which makes every paper fit to store before a
 //     store sees it (limits.go), and the checks of LLM output
 //     (tldr_check.go, ask_check.go). Text cleaning lives in bot/text.

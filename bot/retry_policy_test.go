@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,4 +167,16 @@ func deadlineIn(t *testing.T, p *bot.Retry, left time.Duration) context.Context 
 	deadline, _ := ctx.Deadline()
 	p.Now = func() time.Time { return deadline.Add(-left) }
 	return ctx
+}
+
+// TestBudgetName checks that a budget's name keeps the names the replicas
+// of earlier versions book under, and never shows the token.
+func TestBudgetName(t *testing.T) {
+	got := bot.BudgetName("slack", "xoxb-secret", "chat.postMessage")
+	if want := "slack:04d295529bb0efe6:chat.postMessage"; got != want {
+		t.Fatalf("BudgetName=%q, want %q", got, want)
+	}
+	if strings.Contains(got, "secret") || got == bot.BudgetName("slack", "xoxb-other", "chat.postMessage") {
+		t.Fatalf("BudgetName=%q: want a hash of the token, different per token", got)
+	}
 }

@@ -128,7 +128,8 @@ func (a *Adapter) retry(ctx context.Context, repeatable bool, fn func() error) e
 	})
 }
 
-// pacer spaces posts to each channel by postInterval.
+// pacer spaces posts to each channel by postInterval, from each post's
+// departure (see repace), which is why it is not a rate.Limiter.
 type pacer struct {
 	mu   sync.Mutex
 	next map[string]time.Time // channel → earliest time of its next post
