@@ -180,3 +180,14 @@ func TestBudgetName(t *testing.T) {
 		t.Fatalf("BudgetName=%q: want a hash of the token, different per token", got)
 	}
 }
+
+func TestIsHTTPURL(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"https://api.example/v1": true, "HTTP://localhost:11434": true, "http://me:pw@x.example/": true,
+		"": false, "ftp://x.example": false, "https://": false, "/relative": false, "javascript:alert(1)": false, "http://[::1": false,
+	} {
+		if got := bot.IsHTTPURL(raw); got != want {
+			t.Errorf("IsHTTPURL(%q)=%v, want %v", raw, got, want)
+		}
+	}
+}

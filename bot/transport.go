@@ -1,6 +1,9 @@
 package bot
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+)
 
 // NewTransport is the one transport of paperboy's outbound HTTP clients
 // (Discord, Slack, the LLM and embeddings): http.DefaultTransport's
@@ -17,4 +20,12 @@ func NewTransport() *http.Transport {
 	t = t.Clone()
 	t.MaxIdleConnsPerHost = 64
 	return t
+}
+
+// IsHTTPURL reports whether raw is an absolute http or https URL with a
+// host: the one test of an address paperboy sends to (a base URL in the
+// config, a response_url) or links to (SafeURL).
+func IsHTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https")
 }

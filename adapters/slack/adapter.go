@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -252,8 +251,7 @@ func apiURL(s string) (string, error) {
 	if s == "" {
 		return DefaultAPIURL, nil
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if !bot.IsHTTPURL(s) {
 		return "", fmt.Errorf("slack: api url %q is not an http(s) URL", redactURL(s))
 	}
 	if !strings.HasSuffix(s, "/") {

@@ -72,8 +72,7 @@ func (a *Adapter) respond(ctx context.Context, to target, msgs []message) {
 // validResponseURL reports whether u can be posted to. It comes from a
 // verified request; it is never logged, as it works like a password.
 func validResponseURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && p.Host != "" && (p.Scheme == "https" || p.Scheme == "http")
+	return bot.IsHTTPURL(u)
 }
 
 // postResponse posts p to a response_url, waiting out a 429 up to

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -541,8 +540,7 @@ func (c Config) checkURL(bad func(key, format string, args ...any), key, raw str
 	if raw == "" {
 		return
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if !bot.IsHTTPURL(raw) {
 		bad(key, "%s is not an http(s) URL", c.show(key, raw))
 	}
 }
