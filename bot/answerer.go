@@ -4,11 +4,11 @@ import "context"
 
 // Answerer answers a question from numbered papers, typically with an LLM.
 // The engine chooses the papers, owns the cache and checks every answer
-// with CheckAnswer; an Answerer only asks.
+// with check.Answer; an Answerer only asks.
 type Answerer interface {
 	// Answer returns the model's answer to question from papers, numbered
 	// from 1 in the order given, as received. The answer cites papers as
-	// [1], [2], or is NoAnswer when the papers do not answer. Errors mean
+	// [1], [2], or is check.NoAnswer when the papers do not answer. Errors mean
 	// no answer (timeout, upstream down); the engine falls back to listing
 	// the papers.
 	Answer(ctx context.Context, question string, papers []Paper) (string, error)

@@ -59,7 +59,7 @@ const (
 // search (a date phrase such as "this week" or "since Monday" keeps only
 // papers of those days' batches), and the LLM answers from their titles
 // and abstracts, citing them as [1], [2]. The answer is shown only when it
-// passes CheckAnswer; otherwise, without an LLM, or when the papers do not
+// passes check.Answer; otherwise, without an LLM, or when the papers do not
 // answer, the result has the papers and a Note saying why. Answers are
 // cached per question, papers, model and prompt version for a day.
 // The error has code EINVALID for an empty question and ENOTFOUND for a
@@ -199,10 +199,7 @@ func (e *Engine) answer(ctx context.Context, res *AskResult) {
 // whether the answer may be cached: checked answers and "the papers do
 // not say" may, rejected answers are asked again next time.
 func (e *Engine) accept(res *AskResult, model, raw string) bool {
-	text, cited, err := e.TLDRRules.CheckAnswer(raw, len(res.Papers))
-	if err == nil {
-		err = CheckNamedPapers(text, res.Papers)
-	}
+	text, cited, err := e.checkAnswer(raw, res.Papers)
 	switch {
 	case err != nil:
 		e.logger().Warn("llm answer rejected; listing the papers", "model", model, "reason", ErrorMessage(err))

@@ -10,6 +10,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/check"
 )
 
 // askPapers are six papers over two weeks' batches.
@@ -111,7 +112,7 @@ func TestEngine_Ask(t *testing.T) {
 		}
 	})
 	t.Run("Unanswered", func(t *testing.T) {
-		ans := &bottest.Answerer{Model: "m1", Reply: bot.NoAnswer}
+		ans := &bottest.Answerer{Model: "m1", Reply: check.NoAnswer}
 		e, _ := askEngine(t, ans)
 		res, err := e.Ask(ctx, "what did the self-play chess engine train on?")
 		if err != nil {
@@ -215,36 +216,6 @@ func TestEngine_Ask_UnsafeAnswers(t *testing.T) {
 		if st.Summaries() != 0 {
 			t.Errorf("answer %q was cached", answer)
 		}
-	}
-}
-
-func TestCheckAnswer(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-		cited          []int
-		err            bool
-	}{
-		{"OK", "Both train by self-play [1, 2]. The second measures Elo [2].", "Both train by self-play [1, 2]. The second measures Elo [2].", []int{1, 2}, false},
-		{"Lines", "Both use self-play [2].\nOnly one measures Elo [1].", "Both use self-play [2]. Only one measures Elo [1].", []int{2, 1}, false},
-		{"NoAnswer", "NO_ANSWER", "", nil, false},
-		{"NoCitation", "The papers say nothing about that.", "", nil, false},
-		{"OutOfRange", "It does [3].", "", nil, true},
-		{"Mention", "It does, @here [1].", "", nil, true},
-		{"Link", "It does (www.example.org) [1].", "", nil, true},
-		{"Markup", "It `does` [1].", "", nil, true},
-		{"Heading", "# Answer\nIt does [1].", "", nil, true},
-		{"TooLong", strings.Repeat("It does [1]. ", 12), "", nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, cited, err := bot.CheckAnswer(tt.in, 2)
-			if (err != nil) != tt.err {
-				t.Fatalf("err=%v, want error %v", err, tt.err)
-			}
-			if got != tt.want || !slices.Equal(cited, tt.cited) {
-				t.Fatalf("CheckAnswer=%q %v, want %q %v", got, cited, tt.want, tt.cited)
-			}
-		})
 	}
 }
 

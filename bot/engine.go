@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"paperboy/bot/check"
 )
 
 // Engine answers /papers commands and runs the work behind the command line:
@@ -49,9 +51,9 @@ type Engine struct {
 	// cached even after the user got the fallback. 0 means
 	// 2 × SummaryTimeout + 10 s.
 	SummaryBudget time.Duration
-	// TLDRRules are the rules LLM answers are checked by (see CheckTLDR);
-	// the zero value is the strictest.
-	TLDRRules TLDRRules
+	// TLDRRules are the rules LLM answers are checked by (see
+	// check.TLDR); the zero value is the strictest.
+	TLDRRules check.Rules
 	// OnTLDR, when set, is told about each TL;DR event (see TLDREvent),
 	// for metrics. It is called from several goroutines at once.
 	OnTLDR func(TLDREvent)

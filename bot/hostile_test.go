@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"paperboy/bot/check"
 	"paperboy/bot/text"
 )
 
@@ -29,7 +30,7 @@ func TestCleanHostileInputs(t *testing.T) {
 			start := time.Now()
 			out := text.CleanAbstract(in)
 			text.Extractive(in)
-			CheckTLDR(in)
+			check.TLDR(in)
 			if d := time.Since(start); d > 2*time.Second {
 				t.Fatalf("took %v", d)
 			}

@@ -126,26 +126,31 @@ func (e *Engine) PeriodBatch(ctx context.Context, kind, date string) (Batch, Top
 	return Batch{Date: top.Period.First, Source: "top-" + kind, Papers: top.Papers}, top, nil
 }
 
-// planPeriod is Plan for a week or month subscription: the period's top
-// papers after the channel's filters (PeriodTop when it sets no top),
-// keyed "paperboy:week:2026-W34" and "paperboy:week:2026-W34:<id>".
-func (d *Deliverer) planPeriod(ctx context.Context, sub Subscription, b Batch) []Post {
-	p, err := PeriodOf(sub.PeriodKind(), b.Date)
-	if err != nil {
-		return nil // b comes from PeriodBatch, dated a valid day
+// Default schedules of week and month subscriptions that set none.
+const (
+	// DefaultWeekSchedule is Fridays at 16:00: the week's list is nearly
+	// complete, and the digest lands before the weekend.
+	DefaultWeekSchedule = "0 16 * * 5"
+	// DefaultMonthSchedule is the 1st at 09:00, for the month before.
+	DefaultMonthSchedule = "0 9 1 * *"
+)
+
+// PeriodAt returns the week or month (kind) that a delivery scheduled at t
+// covers: the one containing the day before t, in t's timezone. So a
+// Friday delivery gets its own week, a Monday one the week before, and
+// one on the 1st the month before.
+func PeriodAt(kind string, t time.Time) (Period, error) {
+	return PeriodOf(kind, t.AddDate(0, 0, -1).Format(DateLayout))
+}
+
+// PeriodSchedule returns the default schedule of a subscription with
+// period kind: daily is the daily default, weeks and months have their own.
+func PeriodSchedule(kind, daily string) string {
+	switch kind {
+	case PeriodWeek:
+		return DefaultWeekSchedule
+	case PeriodMonth:
+		return DefaultMonthSchedule
 	}
-	if sub.Top == 0 {
-		sub.Top = PeriodTop
-	}
-	rk := d.rank(ctx, sub, b.Papers)
-	header := Reply{
-		Title: fmt.Sprintf("Top papers — %s · the top %d by upvotes", p.Label(), len(rk.Papers)),
-		Text:  fmt.Sprintf("The most upvoted of %s listed in Daily Papers from %s to %s.", plural(len(b.Papers), "paper"), FormatDay(p.First), FormatDay(p.Last)),
-	}
-	if rk.By == RankTaste {
-		header.Title = fmt.Sprintf("Top papers — %s · the top %d for this channel", p.Label(), len(rk.Papers))
-		header.Text = fmt.Sprintf("The %d of %s listed in Daily Papers from %s to %s that this channel's taste puts first.",
-			len(rk.Papers), plural(len(b.Papers), "paper"), FormatDay(p.First), FormatDay(p.Last))
-	}
-	return d.posts(ctx, sub, "paperboy:"+p.Kind+":"+p.Name(), header, rk)
+	return daily
 }

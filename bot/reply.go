@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 
 	"paperboy/bot/text"
@@ -164,12 +163,4 @@ func (r Reply) SharedBy(name string) Reply {
 	}
 	r.Text = line
 	return r
-}
-
-// plural returns "1 paper" or "3 papers".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -36,13 +36,13 @@ func (e *Engine) handleSaved(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: "Reading list · " + plural(total, "paper"), Ephemeral: true}
+	r := Reply{Title: "Reading list · " + text.Plural(total, "paper"), Ephemeral: true}
 	if total == 0 {
 		r.Text = "This channel's reading list is empty: press Save on a paper, or /papers save <arXiv id or link>."
 		return r, nil
 	}
 	if len(page) == 0 {
-		r.Text = fmt.Sprintf("There is no page %d; the list has %s.", cmd.Page+1, plural(total, "paper"))
+		r.Text = fmt.Sprintf("There is no page %d; the list has %s.", cmd.Page+1, text.Plural(total, "paper"))
 		return r, nil
 	}
 	for i, sp := range page {
@@ -78,13 +78,13 @@ func (e *Engine) savedBibTeX(ctx context.Context, cmd Command) (Reply, error) {
 		return Reply{}, err
 	}
 	pages := packBibTeX(list, MaxCodeLen)
-	r := Reply{Title: "Reading list as BibTeX · " + plural(total, "paper"), Ephemeral: true}
+	r := Reply{Title: "Reading list as BibTeX · " + text.Plural(total, "paper"), Ephemeral: true}
 	switch {
 	case total == 0:
 		r.Text = "This channel's reading list is empty: press Save on a paper, or /papers save <arXiv id or link>."
 		return r, nil
 	case cmd.Page >= len(pages):
-		r.Text = fmt.Sprintf("There is no page %d; the BibTeX has %s.", cmd.Page+1, plural(len(pages), "page"))
+		r.Text = fmt.Sprintf("There is no page %d; the BibTeX has %s.", cmd.Page+1, text.Plural(len(pages), "page"))
 		return r, nil
 	}
 	r.Code = pages[cmd.Page]

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // Channels is what the engine needs for /papers subscribe, unsubscribe and
@@ -16,14 +18,14 @@ import (
 type Channels struct {
 	Subscriptions Subscriptions
 	Ledger        Ledger
-	// ParseSchedule and the defaults are the Scheduler's.
+	// ParseSchedule and the defaults are the scheduler's (delivery.Scheduler).
 	ParseSchedule   func(spec, timezone string) (Schedule, error)
 	DefaultSchedule string
 	DefaultTimezone string
-	// BatchDate is the batch a delivery at t posts (Scheduler.BatchDate).
+	// BatchDate is the batch a delivery at t posts (delivery.Scheduler.BatchDate).
 	BatchDate func(t time.Time) string
 	// Start asks for the latest batch to go to a new subscription now
-	// (Scheduler.Start); nil ignores "now".
+	// (delivery.Scheduler.Start); nil ignores "now".
 	Start func(Subscription)
 	// Health describes the source, the LLM and the platforms in a line, for
 	// status; nil leaves it out.
@@ -31,7 +33,7 @@ type Channels struct {
 	// OwnerGone reports whether a claim's owner is known to have exited,
 	// so status calls such a claim what it is; nil knows of none.
 	OwnerGone func(owner string) bool
-	// RefreshWindow is Scheduler.RefreshWindow, for status.
+	// RefreshWindow is delivery.Scheduler.RefreshWindow, for status.
 	RefreshWindow time.Duration
 }
 
@@ -353,10 +355,10 @@ func (e *Engine) describeDelivery(ch *Channels, d Delivery) string {
 	now := e.now()
 	switch {
 	case d.State == DeliverySent:
-		return fmt.Sprintf("%s, sent (%s)", date, plural(len(d.Items), "message"))
+		return fmt.Sprintf("%s, sent (%s)", date, text.Plural(len(d.Items), "message"))
 	case d.State == DeliveryFailed:
 		return fmt.Sprintf("%s, failed after %s: %s Next try %s", date,
-			plural(d.Attempts, "attempt"), shorten(d.LastError, 200), d.NextRetry.Format("Mon 15:04 MST"))
+			text.Plural(d.Attempts, "attempt"), shorten(d.LastError, 200), d.NextRetry.Format("Mon 15:04 MST"))
 	case d.Owner == "":
 		return date + ", in progress"
 	case ch.OwnerGone != nil && ch.OwnerGone(d.Owner):
@@ -379,4 +381,18 @@ func ago(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d h", int(d/time.Hour))
 	}
+}
+
+// RefreshEvery is how often the scheduler refreshes the day's posts within
+// delivery.Scheduler.RefreshWindow after they went out.
+const RefreshEvery = 30 * time.Minute
+
+// describeRefresh is status's line about refreshing, "" when posts are not
+// refreshed.
+func describeRefresh(sub Subscription, window time.Duration) string {
+	if window <= 0 || sub.PeriodKind() != PeriodDay || sub.Platform == "email" {
+		return ""
+	}
+	return fmt.Sprintf("Live post: upvotes and order updated every %d min for %s after it goes out; late papers join the thread.\n",
+		int(RefreshEvery/time.Minute), strings.TrimSuffix(strings.TrimSuffix(window.String(), "0s"), "0m"))
 }

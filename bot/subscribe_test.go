@@ -8,6 +8,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 // cronAt is a schedule for tests: every day at the given hour, UTC. It
@@ -40,7 +41,7 @@ func channelsEngine(t *testing.T) (*bot.Engine, *bottest.Subscriptions, *[]bot.S
 			},
 			DefaultSchedule: "0 9 * * 1-5",
 			DefaultTimezone: "UTC",
-			BatchDate:       (&bot.Scheduler{}).BatchDate,
+			BatchDate:       (&delivery.Scheduler{}).BatchDate,
 			Start:           func(s bot.Subscription) { started = append(started, s) },
 		},
 	}

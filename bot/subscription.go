@@ -144,3 +144,9 @@ func (s Subscription) DeliveryKey(date string) DeliveryKey {
 	}
 	return k
 }
+
+// Schedule says when deliveries are due. cmd/paperboy makes them from
+// cron expressions; bot needs only the next time after t.
+type Schedule interface {
+	Next(t time.Time) time.Time
+}

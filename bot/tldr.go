@@ -22,7 +22,7 @@ func (e *Engine) TLDR(ctx context.Context, ref string) (Paper, Summary, error) {
 // Summary returns the TL;DR of p from the first source that has one:
 //
 //  1. the cache, for the configured model and prompt version;
-//  2. the LLM, when one is configured, if its answer passes CheckTLDR
+//  2. the LLM, when one is configured, if its answer passes check.TLDR
 //     (the answer is then cached) and comes within the request's wait
 //     (see Engine.SummaryTimeout); one that comes later is still checked
 //     and cached for the next request;
@@ -67,7 +67,7 @@ func (e *Engine) llmSummary(ctx context.Context, p Paper) (Summary, bool) {
 }
 
 // cachedSummary returns the cached LLM answer for key. An answer that no
-// longer passes CheckTLDR (cached before a rule was added) counts as none,
+// longer passes check.TLDR (cached before a rule was added) counts as none,
 // so that it gives way to Hugging Face's summary and a new answer.
 func (e *Engine) cachedSummary(ctx context.Context, key SummaryKey) (Summary, bool) {
 	s, err := e.Store.Summary(ctx, key)
@@ -77,7 +77,7 @@ func (e *Engine) cachedSummary(ctx context.Context, key SummaryKey) (Summary, bo
 		}
 		return Summary{}, false
 	}
-	if _, err := e.TLDRRules.CheckTLDR(s.Text); err != nil {
+	if _, err := e.checkTLDR(s.Text); err != nil {
 		return Summary{}, false
 	}
 	s.Cached = true

@@ -56,7 +56,7 @@ func (e *Engine) cachedSummaries(ctx context.Context, papers []Paper) map[string
 		return out
 	}
 	for key, s := range found {
-		if _, err := e.TLDRRules.CheckTLDR(s.Text); err == nil {
+		if _, err := e.checkTLDR(s.Text); err == nil {
 			s.Cached = true
 			out[key.PaperID] = s
 		}

@@ -125,7 +125,7 @@ func (e *Engine) runLLM(ctx context.Context, key SummaryKey, p Paper, call *tldr
 		e.logger().Warn("llm tldr failed; falling back", "paper_id", p.ID, "model", key.Model, "error", err)
 		return
 	}
-	text, err := e.TLDRRules.CheckTLDR(answer)
+	text, err := e.checkTLDR(answer)
 	if err != nil {
 		event = TLDRRejected
 		e.logger().Warn("llm tldr rejected; falling back", "paper_id", p.ID, "model", key.Model,

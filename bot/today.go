@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // Today returns the batch for date (DateLayout), or for today in the
@@ -47,7 +49,7 @@ func (e *Engine) handleToday(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", FormatDay(b.Date), plural(len(b.Papers), "paper"))}
+	r := Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", FormatDay(b.Date), text.Plural(len(b.Papers), "paper"))}
 	if b.Date != day {
 		r.Text = fmt.Sprintf("No batch for %s%s; showing the latest, %s.", FormatDay(day), whyNoBatch(day), FormatDay(b.Date))
 	}

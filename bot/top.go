@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"paperboy/bot/text"
 )
 
 // TopFetchBudget bounds the time Top spends fetching a period's missing
@@ -118,7 +120,7 @@ func (e *Engine) handleTop(ctx context.Context, cmd Command) (Reply, error) {
 	} else if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: fmt.Sprintf("Top papers — %s · %s", top.Period.Label(), plural(len(top.Papers), "paper")), Text: top.Note}
+	r := Reply{Title: fmt.Sprintf("Top papers — %s · %s", top.Period.Label(), text.Plural(len(top.Papers), "paper")), Text: top.Note}
 	if len(top.Days) == 0 {
 		r.Text = strings.TrimSpace("No batch is stored for " + top.Period.Label() + ". " + top.Note)
 	}

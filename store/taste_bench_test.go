@@ -11,6 +11,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 	"paperboy/store"
 )
 
@@ -120,7 +121,7 @@ func postProcess(b *testing.B, path string, sigs *bottest.Signals, subs []bot.Su
 	}
 	defer db.Close()
 	now := func() time.Time { return time.Date(2026, 8, 19, 9, 0, 0, 0, time.UTC) }
-	d := &bot.Deliverer{Engine: &bot.Engine{Store: db, Now: now}, Taste: &bot.Taste{Store: db, Signals: sigs}}
+	d := &delivery.Deliverer{Engine: &bot.Engine{Store: db, Now: now}, Taste: &bot.Taste{Store: db, Signals: sigs}}
 	for _, s := range subs {
 		s.Rank = rank
 		if len(d.Plan(context.Background(), s, bot.Batch{Date: "2026-08-19", Source: "hf", Papers: day})) == 0 {

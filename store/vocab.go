@@ -55,9 +55,10 @@ func (v sqliteVocab) completes(ctx context.Context, word string) (bool, error) {
 	return len(words) > 0, err
 }
 
-// pgVocab looks words up in the title and author lexemes (weights A and
-// C) of the papers' tsvector, as written (paperboy_simple), through its
-// GIN index; anywhere looks for the word's stem, as SQLite does.
+// pgVocab looks words up in the title and byline lexemes of the papers
+// (title_words, see migrations_pg/0008_title_words.sql), through its own
+// GIN index, which answers without reading an abstract; anywhere looks for
+// the word's stem in the whole paper, as SQLite does.
 type pgVocab struct{ db *DB }
 
 func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]int, error) {
@@ -66,7 +67,7 @@ func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]in
 		return counts, nil
 	}
 	rows, err := v.db.sql.QueryContext(ctx, `SELECT w, (SELECT count(*) FROM (SELECT 1 FROM papers
-		WHERE search @@ (quote_literal(w) || ':AC')::tsquery LIMIT ?) AS m)
+		WHERE title_words @@ quote_literal(w)::tsquery LIMIT ?) AS m)
 		FROM unnest(?::text[]) AS w`, maxCount, words)
 	if err != nil {
 		return nil, fmt.Errorf("look up words: %w", err)
@@ -87,7 +88,7 @@ func (v pgVocab) anywhere(ctx context.Context, word string, max int) (int, error
 func (v pgVocab) completes(ctx context.Context, word string) (bool, error) {
 	var ok bool
 	err := v.db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM papers
-		WHERE search @@ (quote_literal(?::text) || ':*AC')::tsquery)`, word).Scan(&ok)
+		WHERE title_words @@ (quote_literal(?::text) || ':*')::tsquery)`, word).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("look up %q: %w", word, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"paperboy/bot"
+	"paperboy/bot/check"
 )
 
 func TestAnswerRequest(t *testing.T) {
@@ -31,7 +32,7 @@ func TestAnswerRequest(t *testing.T) {
 		t.Fatalf("request %s body=%v", r.Path, r.Body)
 	}
 	system, user := messages(t, r.Body)
-	for _, want := range []string{"data, not instructions", "[1] or [2, 3]", bot.NoAnswer, "No links, no mentions"} {
+	for _, want := range []string{"data, not instructions", "[1] or [2, 3]", check.NoAnswer, "No links, no mentions"} {
 		if !strings.Contains(system, want) {
 			t.Errorf("system prompt lacks %q", want)
 		}

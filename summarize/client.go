@@ -2,9 +2,9 @@
 // (OpenAI, Ollama, vLLM, llama.cpp server) for one-line TL;DRs of papers.
 //
 // A Client implements bot.Summarizer. It only asks: the engine in package bot
-// owns the cache, checks each answer with bot.CheckTLDR and falls back to
-// Hugging Face's summary or the abstract when the LLM fails, and makes one
-// call per paper however many users ask at once. The Client bounds how many
+// owns the cache, checks each answer with check.TLDR (bot/check) and falls
+// back to Hugging Face's summary or the abstract when the LLM fails, and
+// makes one call per paper however many users ask at once. The Client bounds how many
 // calls are in flight and the size of an answer, retries once on 429, 5xx
 // and timeouts (by bot.Retry), and keeps its API key out of every error and
 // log line.
@@ -169,7 +169,7 @@ func (c *Client) Version() (model, prompt string) { return c.model, PromptVersio
 
 // Summarize asks the LLM for a TL;DR of p and returns its answer as received
 // (a leading <think>…</think> block aside); the engine validates it with
-// bot.CheckTLDR. It waits for a slot among MaxConcurrency, then asks, all
+// check.TLDR. It waits for a slot among MaxConcurrency, then asks, all
 // within ctx and Budget; a retry starts only when ctx's deadline leaves
 // room for a whole attempt. Errors are ctx.Err() when ctx ended before the
 // call started, else EUNAVAILABLE *bot.Errors that name the server's host

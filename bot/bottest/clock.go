@@ -7,7 +7,7 @@ import (
 
 // Clock is a manual clock for tests: time moves only when Advance says so.
 // Now and After stand in for time.Now and time.After (Engine.Now,
-// Deliverer.After, Scheduler.After).
+// delivery.Deliverer.After, delivery.Scheduler.After).
 type Clock struct {
 	mu      sync.Mutex
 	now     time.Time

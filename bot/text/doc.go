@@ -4,7 +4,7 @@
 // CleanAbstract, StorableText), author lists abbreviated, the first
 // informative sentences of an abstract (Extractive, Sentences), and the one
 // way paperboy cuts text to a limit (Truncate by characters, CutBytes by
-// bytes).
+// bytes), and Plural for counts in prose ("3 papers").
 //
 // It is a leaf: it imports the standard library only, and everything else
 // in paperboy may import it. It never escapes HTML or markdown; each

@@ -76,6 +76,15 @@ func AbbreviateAuthors(authors []string, max int) string {
 	return s
 }
 
+// Plural returns "1 paper" or "3 papers": n and the noun, with an "s"
+// unless n is 1.
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // Truncate returns s cut to at most max runes, "…" included. It cuts at a
 // word boundary when one is near the limit, and never between a character
 // and the combining marks, joiners or modifiers that belong to it.

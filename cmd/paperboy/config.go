@@ -17,6 +17,7 @@ import (
 	"paperboy/adapters/discord"
 	"paperboy/adapters/slack"
 	"paperboy/bot"
+	"paperboy/bot/delivery"
 )
 
 // Config is paperboy's configuration, read from one YAML file. Every key is
@@ -158,7 +159,7 @@ func DefaultConfig() Config {
 	// each channel waits its 1 s between posts (docs/benchmarks.md); the
 	// adapters keep the platforms' limits themselves, so more costs no 429s.
 	c.Delivery.Concurrency = 64
-	c.Delivery.Lease = bot.DefaultLease
+	c.Delivery.Lease = delivery.DefaultLease
 	c.Discord.Mode = "gateway"
 	c.Slack.Mode = "socket"
 	return c

@@ -16,6 +16,7 @@ import (
 	"paperboy/adapters/hf"
 	"paperboy/adapters/slack"
 	"paperboy/bot"
+	"paperboy/bot/delivery"
 	"paperboy/store"
 	"paperboy/store/pgtest"
 )
@@ -24,7 +25,7 @@ var (
 	fanoutChannels = flag.Int("fanout.channels", 1000,
 		"channels of the wide shapes of BenchmarkFanOut")
 	fanoutConcurrency = flag.Int("fanout.concurrency", 128,
-		"bot.Scheduler.Concurrency (delivery.concurrency: deliveries in flight per platform) of BenchmarkFanOut")
+		"delivery.Scheduler.Concurrency (delivery.concurrency: deliveries in flight per platform) of BenchmarkFanOut")
 	fanoutReplicas = flag.Int("fanout.replicas", 1,
 		"replicas (each its own store handle, adapters and scheduler, all ticking at once) sharing one store; more than 1 needs -fanout.postgres")
 	fanoutPostgres = flag.Bool("fanout.postgres", false,
@@ -58,7 +59,7 @@ type fanoutResult struct {
 func (r fanoutResult) ratio() float64 { return r.took.Seconds() / r.floor.Seconds() }
 
 // BenchmarkFanOut posts the day's batch to many channels through the
-// production path of `paperboy run` (bot.Scheduler.Tick, bot.Deliverer, a
+// production path of `paperboy run` (delivery.Scheduler.Tick, delivery.Deliverer, a
 // SQLite ledger, the real Discord and Slack adapters) against fakes that
 // enforce the platforms' rate limits (fanout_fakes_test.go), and compares
 // the wall time with the floor those limits allow for the same requests.
@@ -150,8 +151,8 @@ func runFanOut(b *testing.B, sh fanoutShape) fanoutResult {
 type fanoutRig struct {
 	db      *store.DB
 	engine  *bot.Engine
-	sched   *bot.Scheduler
-	scheds  []*bot.Scheduler
+	sched   *delivery.Scheduler
+	scheds  []*delivery.Scheduler
 	dfake   *limitedDiscord
 	sfake   *limitedSlack
 	closers []func()
@@ -249,7 +250,7 @@ func (rig *fanoutRig) result(sh fanoutShape, took time.Duration) fanoutResult {
 
 // fanoutReplica returns one replica's scheduler: its own engine, adapters
 // (to the shared fakes at urls, by platform) and Deliverer named owner.
-func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[string]string, owner string) *bot.Scheduler {
+func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[string]string, owner string) *delivery.Scheduler {
 	quiet := slog.New(slog.DiscardHandler)
 	engine := &bot.Engine{Store: db, Now: now, Logger: quiet}
 	chats := map[string]bot.Chat{}
@@ -282,8 +283,8 @@ func fanoutReplica(b *testing.B, db *store.DB, now func() time.Time, urls map[st
 		}
 		chats["slack"] = a
 	}
-	return &bot.Scheduler{
-		Deliverer:     &bot.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: owner, Logger: quiet},
+	return &delivery.Scheduler{
+		Deliverer:     &delivery.Deliverer{Engine: engine, Ledger: db, Chats: chats, Owner: owner, Logger: quiet},
 		Subscriptions: db,
 		ParseSchedule: parseSchedule,
 		Concurrency:   *fanoutConcurrency,

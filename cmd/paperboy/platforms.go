@@ -10,6 +10,7 @@ import (
 	"paperboy/adapters/email"
 	"paperboy/adapters/slack"
 	"paperboy/bot"
+	"paperboy/bot/delivery"
 )
 
 // platforms holds the configured chat adapters; either may be nil.
@@ -146,9 +147,9 @@ func (p *platforms) mount(mux *http.ServeMux) {
 
 // newScheduler wires the delivery engine to the platforms and gives the
 // engine /papers subscribe, unsubscribe and status.
-func newScheduler(a *app, p *platforms, met *metrics) *bot.Scheduler {
-	sched := &bot.Scheduler{
-		Deliverer: &bot.Deliverer{
+func newScheduler(a *app, p *platforms, met *metrics) *delivery.Scheduler {
+	sched := &delivery.Scheduler{
+		Deliverer: &delivery.Deliverer{
 			Engine: a.engine, Ledger: a.db, Chats: p.chats(met), Owner: processOwner(), Lease: a.cfg.Delivery.Lease, OwnerGone: ownerGone,
 			Taste:  newTaste(a),
 			Logger: a.log.With("component", "delivery"),

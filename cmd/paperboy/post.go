@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"paperboy/bot"
+	"paperboy/bot/delivery"
 )
 
 var postCommand = &command{
@@ -114,7 +115,7 @@ func postGroups(ctx context.Context, a *app, date string, subs []bot.Subscriptio
 // setupDelivery is setup for the commands that deliver or report on
 // deliveries: the platforms, the scheduler wired to them, and the
 // subscriptions, with the config file's synced in first.
-func (m *Main) setupDelivery(ctx context.Context, o *options) (*app, *bot.Scheduler, []bot.Subscription, error) {
+func (m *Main) setupDelivery(ctx context.Context, o *options) (*app, *delivery.Scheduler, []bot.Subscription, error) {
 	a, err := m.setup(o)
 	if err != nil {
 		return nil, nil, nil, err
@@ -154,7 +155,7 @@ func postBatch(ctx context.Context, a *app, date string) (bot.Batch, error) {
 }
 
 // printPlan shows what post would send to each channel.
-func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, groups []postGroup, asJSON bool) error {
+func (m *Main) printPlan(ctx context.Context, a *app, d *delivery.Deliverer, groups []postGroup, asJSON bool) error {
 	plans := []planJSON{}
 	for _, g := range groups {
 		for _, sub := range g.subs {
@@ -181,7 +182,7 @@ func (m *Main) printPlan(ctx context.Context, a *app, d *bot.Deliverer, groups [
 
 // planFor is one channel's plan: the ledger's state and, unless sent, the
 // posts it would get.
-func planFor(ctx context.Context, a *app, d *bot.Deliverer, g postGroup, sub bot.Subscription) planJSON {
+func planFor(ctx context.Context, a *app, d *delivery.Deliverer, g postGroup, sub bot.Subscription) planJSON {
 	pl := planJSON{Platform: sub.Platform, Channel: sub.Channel, Style: sub.Style, Period: g.period, Name: g.name, Date: g.batch.Date, Posts: []postJSON{}}
 	if _, ok := d.Chats[sub.Platform].(bot.Editor); ok && g.period == bot.PeriodDay && a.cfg.Delivery.Refresh > 0 {
 		pl.Refresh = shortDuration(a.cfg.Delivery.Refresh)
@@ -239,7 +240,7 @@ type outcomeJSON struct {
 // engine's fan-out (a few channels at a time per platform, waiting out
 // other processes' claims), prints each channel's outcome, and fails when
 // any delivery failed.
-func (m *Main) deliverAll(ctx context.Context, a *app, d *bot.Deliverer, groups []postGroup, asJSON bool) error {
+func (m *Main) deliverAll(ctx context.Context, a *app, d *delivery.Deliverer, groups []postGroup, asJSON bool) error {
 	b := groups[0].batch
 	out := []outcomeJSON{}
 	failed, total := 0, 0

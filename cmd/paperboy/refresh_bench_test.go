@@ -35,7 +35,7 @@ func laterDay(b bot.Batch) bot.Batch {
 	return b
 }
 
-// BenchmarkRefresh times one refresh round (bot.Scheduler.Refresh, what
+// BenchmarkRefresh times one refresh round (delivery.Scheduler.Refresh, what
 // `paperboy refresh` and the scheduler run every 30 minutes within
 // delivery.refresh) of the day's posts in many channels, through the real
 // adapters against the rate-limited fakes of BenchmarkFanOut, which also

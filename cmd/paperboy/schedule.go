@@ -8,6 +8,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"paperboy/bot"
+	"paperboy/bot/delivery"
 )
 
 // parseSchedule turns a 5-field cron expression and an IANA timezone into
@@ -40,7 +41,7 @@ func (z zoned) Next(t time.Time) time.Time { return z.Schedule.Next(t.In(z.loc))
 // now names the same channel: the file wins. Replicas starting together on
 // one store all run it at once, so it is idempotent: saving is an upsert,
 // and a subscription another replica removed first counts as removed.
-func syncSubscriptions(ctx context.Context, a *app, subs bot.Subscriptions, sched *bot.Scheduler) error {
+func syncSubscriptions(ctx context.Context, a *app, subs bot.Subscriptions, sched *delivery.Scheduler) error {
 	have, err := subs.Subscriptions(ctx)
 	if err != nil {
 		return fmt.Errorf("list subscriptions: %w", err)

@@ -7,6 +7,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 func TestParseSchedule_DST(t *testing.T) {
@@ -24,7 +25,7 @@ func TestParseSchedule_DST(t *testing.T) {
 	if got, want := mon.UTC(), time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Fatalf("Monday: %v, want %v", got, want)
 	}
-	if got, want := (&bot.Scheduler{}).BatchDate(mon), "2026-10-23"; got != want {
+	if got, want := (&delivery.Scheduler{}).BatchDate(mon), "2026-10-23"; got != want {
 		t.Fatalf("Monday's delivery posts %s, want Friday's batch %s", got, want)
 	}
 }
@@ -78,7 +79,7 @@ func TestSyncSubscriptions_RemovedByAnother(t *testing.T) {
 	}
 	a := &app{cfg: Config{Timezone: "UTC", Delivery: DeliveryConfig{Schedule: "0 9 * * *"},
 		Subscriptions: []SubscriptionConfig{{Platform: "slack", Channel: "C2"}}}}
-	if err := syncSubscriptions(ctx, a, raced{mem, [2]string{"slack", "C1"}}, &bot.Scheduler{}); err != nil {
+	if err := syncSubscriptions(ctx, a, raced{mem, [2]string{"slack", "C1"}}, &delivery.Scheduler{}); err != nil {
 		t.Fatalf("sync after another replica removed C1: %v", err)
 	}
 	subs, _ := mem.Subscriptions(ctx)

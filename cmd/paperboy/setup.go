@@ -13,6 +13,7 @@ import (
 	"paperboy/adapters/arxiv"
 	"paperboy/adapters/hf"
 	"paperboy/bot"
+	"paperboy/bot/check"
 	"paperboy/store"
 	"paperboy/summarize"
 )
@@ -122,7 +123,7 @@ func (m *Main) setup(o *options) (*app, error) {
 		Summarizer: sum,
 		Location:   loc,
 		Logger:     log,
-		TLDRRules:  bot.TLDRRules{IsTLD: isTLD},
+		TLDRRules:  check.Rules{IsTLD: isTLD},
 	}
 	if c.Summarize.Timeout > 0 {
 		// A request waits one attempt's time for the LLM; the retry, if

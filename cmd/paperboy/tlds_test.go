@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"paperboy/bot"
+	"paperboy/bot/check"
 )
 
 func TestIsTLD(t *testing.T) {
@@ -20,7 +20,7 @@ func TestIsTLD(t *testing.T) {
 // TestTLDRLinks checks the engine's link rule with the real public suffix
 // list: bare domains on any TLD are links, names like Node.js are not.
 func TestTLDRLinks(t *testing.T) {
-	rules := bot.TLDRRules{IsTLD: isTLD}
+	rules := check.Rules{IsTLD: isTLD}
 	for in, link := range map[string]bool{
 		"Proposes a model; weights at evil.zip today.":       true,
 		"Proposes a model; code at paper-code.top today.":    true,
@@ -32,7 +32,7 @@ func TestTLDRLinks(t *testing.T) {
 		"Proposes a model served at 10.0.0.1:8080 for all.":  true,
 		"Beats Llama vs. Mistral, e.g. on GSM8K, by 3.5 pp.": false,
 	} {
-		_, err := rules.CheckTLDR(in)
+		_, err := rules.TLDR(in)
 		if got := err != nil; got != link {
 			t.Errorf("CheckTLDR(%q) err=%v, want rejected as a link: %v", in, err, link)
 		}

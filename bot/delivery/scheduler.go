@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -8,13 +8,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Schedule says when deliveries are due. cmd/paperboy makes them from
-// cron expressions; bot needs only the next time after t.
-type Schedule interface {
-	Next(t time.Time) time.Time
-}
+	"paperboy/bot"
+)
 
 // Scheduler delivers each subscription's batches when they are due: on its
 // schedule, once, and after downtime as one catch-up digest. It keeps no
@@ -22,10 +18,10 @@ type Schedule interface {
 // second process on the same database, picks up exactly where it should.
 type Scheduler struct {
 	Deliverer     *Deliverer
-	Subscriptions Subscriptions
+	Subscriptions bot.Subscriptions
 	// ParseSchedule turns a subscription's cron expression and timezone
 	// into a Schedule.
-	ParseSchedule func(spec, timezone string) (Schedule, error)
+	ParseSchedule func(spec, timezone string) (bot.Schedule, error)
 	// DefaultSchedule and DefaultTimezone apply to subscriptions that set
 	// none: "0 9 * * 1-5" (weekdays 09:00) and UTC unless set.
 	DefaultSchedule string
@@ -52,7 +48,7 @@ type Scheduler struct {
 	After func(time.Duration) <-chan time.Time
 
 	startOnce   sync.Once
-	starts      chan Subscription
+	starts      chan bot.Subscription
 	lastRefresh time.Time  // Run's last refresh round; only Run touches it
 	refreshMu   sync.Mutex // held while a round runs, so rounds never overlap
 }
@@ -61,15 +57,15 @@ type Scheduler struct {
 // instead of waiting for its first scheduled time. It never blocks; when
 // Run is not running, or too many are queued, the request is dropped and
 // the subscription starts on schedule.
-func (s *Scheduler) Start(sub Subscription) {
+func (s *Scheduler) Start(sub bot.Subscription) {
 	select {
 	case s.queue() <- sub:
 	default:
 	}
 }
 
-func (s *Scheduler) queue() chan Subscription {
-	s.startOnce.Do(func() { s.starts = make(chan Subscription, 64) })
+func (s *Scheduler) queue() chan bot.Subscription {
+	s.startOnce.Do(func() { s.starts = make(chan bot.Subscription, 64) })
 	return s.starts
 }
 
@@ -96,14 +92,14 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // tick is Tick for Run: a panic outside any one delivery (each recovers
 // its own) is recovered too, and the next round comes in a minute.
 func (s *Scheduler) tick(ctx context.Context) (next time.Time) {
-	defer Recover(s.logger(), "scheduler", func() { next = s.now().Add(time.Minute) })
+	defer bot.Recover(s.logger(), "scheduler", func() { next = s.now().Add(time.Minute) })
 	return s.Tick(ctx)
 }
 
 // startNow delivers a subscription that was just made (Start).
-func (s *Scheduler) startNow(ctx context.Context, sub Subscription) {
-	defer Recover(s.subLogger(sub), "scheduler", nil)
-	if sub.PeriodKind() != PeriodDay {
+func (s *Scheduler) startNow(ctx context.Context, sub bot.Subscription) {
+	defer bot.Recover(s.subLogger(sub), "scheduler", nil)
+	if sub.PeriodKind() != bot.PeriodDay {
 		s.deliverPeriod(ctx, sub, sub.Since, nil)
 		return
 	}
@@ -112,7 +108,7 @@ func (s *Scheduler) startNow(ctx context.Context, sub Subscription) {
 }
 
 // subLogger is the scheduler's logger for work on one subscription.
-func (s *Scheduler) subLogger(sub Subscription) *slog.Logger {
+func (s *Scheduler) subLogger(sub bot.Subscription) *slog.Logger {
 	return s.logger().With("platform", sub.Platform, "channel", sub.Channel)
 }
 
@@ -136,7 +132,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 	batches := &batchCache{engine: s.Deliverer.Engine, got: map[string]*batchEntry{}}
 	var wake wakeup // what this round's deliveries leave waiting: a claim held elsewhere, a retry
 	FanOut(ctx, jobs, func(j tickJob) string { return j.sub.Platform }, s.concurrency(), func(ctx context.Context, j tickJob) {
-		defer Recover(s.subLogger(j.sub), "scheduler", nil)
+		defer bot.Recover(s.subLogger(j.sub), "scheduler", nil)
 		s.run(ctx, j, batches, &wake)
 	})
 	if t := wake.get(); !t.IsZero() && t.Before(next) {
@@ -147,7 +143,7 @@ func (s *Scheduler) Tick(ctx context.Context) time.Time {
 
 // tickJob is what one round delivers to one subscription.
 type tickJob struct {
-	sub    Subscription
+	sub    bot.Subscription
 	resume []string // started days outside the catch-up window, oldest first
 	dates  []string // due days within it
 	next   time.Time
@@ -156,7 +152,7 @@ type tickJob struct {
 
 // plan returns the round's jobs, and when the next round is due at the
 // latest: within the hour, or at the first schedule or wake-up before that.
-func (s *Scheduler) plan(ctx context.Context, subs []Subscription, now time.Time) ([]tickJob, time.Time) {
+func (s *Scheduler) plan(ctx context.Context, subs []bot.Subscription, now time.Time) ([]tickJob, time.Time) {
 	next := now.Add(time.Hour)
 	started := s.unfinished(ctx)
 	var jobs []tickJob
@@ -169,14 +165,14 @@ func (s *Scheduler) plan(ctx context.Context, subs []Subscription, now time.Time
 		if n := sch.Next(now); n.Before(next) {
 			next = n
 		}
-		if sub.PeriodKind() != PeriodDay {
+		if sub.PeriodKind() != bot.PeriodDay {
 			if p, ok := s.duePeriod(ctx, sub, sch, now); ok {
 				jobs = append(jobs, tickJob{sub: sub, period: p.First})
 			}
 			continue
 		}
 		due := s.dueDates(sub, sch, now)
-		resume, wake, blocked := s.resumable(started[DeliveryKey{Platform: sub.Platform, Channel: sub.Channel}], due, now)
+		resume, wake, blocked := s.resumable(started[bot.DeliveryKey{Platform: sub.Platform, Channel: sub.Channel}], due, now)
 		if !wake.IsZero() && wake.Before(next) {
 			next = wake
 		}
@@ -238,13 +234,13 @@ func (w *wakeup) get() time.Time {
 // waitFor adds to w when the delivery of k, which just ended in err, can be
 // tried again: when another process holds it, the end of that claim (read
 // from the ledger: the conflict carries no row), else the failure's retry.
-func (s *Scheduler) waitFor(ctx context.Context, w *wakeup, k DeliveryKey, del Delivery, err error) {
+func (s *Scheduler) waitFor(ctx context.Context, w *wakeup, k bot.DeliveryKey, del bot.Delivery, err error) {
 	switch {
 	case w == nil || err == nil:
-	case ErrorCode(err) == ECONFLICT:
+	case bot.ErrorCode(err) == bot.ECONFLICT:
 		held, lerr := s.Deliverer.Ledger.Delivery(ctx, k)
 		switch {
-		case lerr == nil && held.State == DeliveryPending:
+		case lerr == nil && held.State == bot.DeliveryPending:
 			w.add(held.ClaimedUntil)
 		case lerr == nil:
 			w.add(held.NextRetry) // finished meanwhile: sent (zero) or failed
@@ -258,18 +254,18 @@ func (s *Scheduler) waitFor(ctx context.Context, w *wakeup, k DeliveryKey, del D
 
 // unfinished returns the started, unfinished deliveries by channel (their
 // keys without a date), oldest first; notices are left out.
-func (s *Scheduler) unfinished(ctx context.Context) map[DeliveryKey][]Delivery {
+func (s *Scheduler) unfinished(ctx context.Context) map[bot.DeliveryKey][]bot.Delivery {
 	rows, err := s.Deliverer.Ledger.Unfinished(ctx)
 	if err != nil {
 		s.logger().Error("list unfinished deliveries", "error", err)
 		return nil
 	}
-	out := map[DeliveryKey][]Delivery{}
+	out := map[bot.DeliveryKey][]bot.Delivery{}
 	for _, d := range rows {
 		if strings.HasSuffix(d.Channel, noticeSuffix) {
 			continue
 		}
-		k := DeliveryKey{Platform: d.Platform, Channel: d.Channel}
+		k := bot.DeliveryKey{Platform: d.Platform, Channel: d.Channel}
 		out[k] = append(out[k], d)
 	}
 	return out
@@ -283,12 +279,12 @@ func (s *Scheduler) unfinished(ctx context.Context) map[DeliveryKey][]Delivery {
 // its retry does not block newer days: a delivery that keeps failing (a
 // message the platform refuses) must not hold the channel forever; it is
 // retried on its backoff. Started days among the due dates are pending's.
-func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (dates []string, wake time.Time, blocked bool) {
+func (s *Scheduler) resumable(started []bot.Delivery, due []string, now time.Time) (dates []string, wake time.Time, blocked bool) {
 	for _, d := range started {
 		held := s.held(d, now)
 		var wait time.Time
 		switch {
-		case d.State == DeliveryFailed && d.NextRetry.After(now):
+		case d.State == bot.DeliveryFailed && d.NextRetry.After(now):
 			wait = d.NextRetry
 		case held:
 			wait = d.ClaimedUntil
@@ -310,7 +306,7 @@ func (s *Scheduler) resumable(started []Delivery, due []string, now time.Time) (
 // dueDates returns the batch dates whose scheduled times fell within the
 // catch-up window up to now, oldest first, none before the subscription's
 // start.
-func (s *Scheduler) dueDates(sub Subscription, sch Schedule, now time.Time) []string {
+func (s *Scheduler) dueDates(sub bot.Subscription, sch bot.Schedule, now time.Time) []string {
 	var dates []string
 	for t := sch.Next(now.Add(-s.catchUp())); !t.After(now); t = sch.Next(t) {
 		d := s.BatchDate(t)
@@ -325,19 +321,19 @@ func (s *Scheduler) dueDates(sub Subscription, sch Schedule, now time.Time) []st
 // pending keeps the due dates newer than the channel's newest sent
 // delivery. It returns none while one of them is being delivered elsewhere
 // or waits for its retry, so the channel never gets days out of order.
-func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []string, now time.Time) []string {
+func (s *Scheduler) pending(ctx context.Context, sub bot.Subscription, dates []string, now time.Time) []string {
 	var out []string
 	for _, date := range dates {
-		del, err := s.Deliverer.Ledger.Delivery(ctx, DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date})
+		del, err := s.Deliverer.Ledger.Delivery(ctx, bot.DeliveryKey{Platform: sub.Platform, Channel: sub.Channel, Date: date})
 		switch {
-		case ErrorCode(err) == ENOTFOUND:
+		case bot.ErrorCode(err) == bot.ENOTFOUND:
 			out = append(out, date)
 		case err != nil:
 			s.logger().Error("read delivery", "channel", sub.Channel, "date", date, "error", err)
 			return nil
-		case del.State == DeliverySent:
+		case del.State == bot.DeliverySent:
 			out = out[:0] // older days are covered by this one
-		case del.State == DeliveryFailed && del.NextRetry.After(now), s.held(del, now):
+		case del.State == bot.DeliveryFailed && del.NextRetry.After(now), s.held(del, now):
 			return nil
 		default:
 			out = append(out, date)
@@ -347,9 +343,9 @@ func (s *Scheduler) pending(ctx context.Context, sub Subscription, dates []strin
 }
 
 // held reports whether another live process holds d's claim at now.
-func (s *Scheduler) held(d Delivery, now time.Time) bool {
+func (s *Scheduler) held(d bot.Delivery, now time.Time) bool {
 	gone := s.Deliverer.OwnerGone
-	return d.State == DeliveryPending && d.ClaimedUntil.After(now) && (gone == nil || !gone(d.Owner))
+	return d.State == bot.DeliveryPending && d.ClaimedUntil.After(now) && (gone == nil || !gone(d.Owner))
 }
 
 // deliver sends the channel its due batches: one delivery, or a catch-up
@@ -357,23 +353,23 @@ func (s *Scheduler) held(d Delivery, now time.Time) bool {
 // notice and is retried next round; a day without a batch gets one notice
 // when NotifyEmpty is set. It reports whether the channel is done with
 // these days (delivered, or nothing to deliver).
-func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []string, batches *batchCache, next time.Time, wake *wakeup) bool {
+func (s *Scheduler) deliver(ctx context.Context, sub bot.Subscription, dates []string, batches *batchCache, next time.Time, wake *wakeup) bool {
 	log := s.subLogger(sub)
-	var bs []Batch
+	var bs []bot.Batch
 	for _, date := range dates {
 		b, err := batches.get(ctx, date)
-		switch ErrorCode(err) {
+		switch bot.ErrorCode(err) {
 		case "":
 			bs = append(bs, b)
-		case ENOBATCH:
-			log.Info("no batch to deliver", "date", date, "reason", ErrorMessage(err))
+		case bot.ENOBATCH:
+			log.Info("no batch to deliver", "date", date, "reason", bot.ErrorMessage(err))
 			if s.NotifyEmpty {
-				s.notify(ctx, sub, date, fmt.Sprintf("No new papers for %s: %s%s", FormatDay(date), ErrorMessage(err), nextNote(next)))
+				s.notify(ctx, sub, date, fmt.Sprintf("No new papers for %s: %s%s", bot.FormatDay(date), bot.ErrorMessage(err), nextNote(next)))
 			}
 		default:
 			log.Warn("no batch yet; will retry", "date", date, "error", err)
 			s.notify(ctx, sub, date, fmt.Sprintf("The papers for %s are late: the paper source is not answering. "+
-				"They will be posted here once it recovers.", FormatDay(date)))
+				"They will be posted here once it recovers.", bot.FormatDay(date)))
 			return false
 		}
 	}
@@ -383,7 +379,7 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 	del, err := s.Deliverer.CatchUp(ctx, sub, bs)
 	s.waitFor(ctx, wake, sub.DeliveryKey(bs[len(bs)-1].Date), del, err)
 	switch {
-	case ErrorCode(err) == ECONFLICT:
+	case bot.ErrorCode(err) == bot.ECONFLICT:
 		log.Debug("delivery held by another process", "date", del.Date)
 	case err != nil:
 		log.Error("delivery failed", "date", del.Date, "attempts", del.Attempts, "next_retry", del.NextRetry, "error", err)
@@ -394,8 +390,8 @@ func (s *Scheduler) deliver(ctx context.Context, sub Subscription, dates []strin
 }
 
 // notify sends a notice once, logging what fails.
-func (s *Scheduler) notify(ctx context.Context, sub Subscription, date, text string) {
-	if _, err := s.Deliverer.Notify(ctx, sub, date, text); err != nil && ErrorCode(err) != ECONFLICT {
+func (s *Scheduler) notify(ctx context.Context, sub bot.Subscription, date, text string) {
+	if _, err := s.Deliverer.Notify(ctx, sub, date, text); err != nil && bot.ErrorCode(err) != bot.ECONFLICT {
 		s.logger().Warn("notice failed", "platform", sub.Platform, "channel", sub.Channel, "date", date, "error", err)
 	}
 }
@@ -411,19 +407,19 @@ func nextNote(next time.Time) string {
 // own timezone with SameDay, else the weekday before it.
 func (s *Scheduler) BatchDate(t time.Time) string {
 	if s.SameDay {
-		return t.Format(DateLayout)
+		return t.Format(bot.DateLayout)
 	}
 	d := t.AddDate(0, 0, -1)
 	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 		d = d.AddDate(0, 0, -1)
 	}
-	return d.Format(DateLayout)
+	return d.Format(bot.DateLayout)
 }
 
-func (s *Scheduler) schedule(sub Subscription) (Schedule, error) {
+func (s *Scheduler) schedule(sub bot.Subscription) (bot.Schedule, error) {
 	spec, tz := sub.Schedule, sub.Timezone
 	if spec == "" {
-		spec = PeriodSchedule(sub.PeriodKind(), s.DefaultSchedule)
+		spec = bot.PeriodSchedule(sub.PeriodKind(), s.DefaultSchedule)
 	}
 	if spec == "" {
 		spec = "0 9 * * 1-5"
@@ -434,7 +430,7 @@ func (s *Scheduler) schedule(sub Subscription) (Schedule, error) {
 	return s.ParseSchedule(spec, tz)
 }
 
-func (s *Scheduler) now() time.Time { return s.Deliverer.Engine.now() }
+func (s *Scheduler) now() time.Time { return s.Deliverer.now() }
 
 func (s *Scheduler) catchUp() time.Duration {
 	if s.CatchUp > 0 {
@@ -467,20 +463,20 @@ func (s *Scheduler) after(d time.Duration) <-chan time.Time {
 // batchCache fetches each day's batch once per round, shared by every
 // subscription that needs it.
 type batchCache struct {
-	engine *Engine
+	engine *bot.Engine
 	mu     sync.Mutex
 	got    map[string]*batchEntry
 }
 
 type batchEntry struct {
 	once  sync.Once
-	batch Batch
+	batch bot.Batch
 	err   error
 }
 
 // get returns the day's batch: fresh from the source (the list grows
 // during the day), or the stored one when the source fails.
-func (c *batchCache) get(ctx context.Context, date string) (Batch, error) {
+func (c *batchCache) get(ctx context.Context, date string) (bot.Batch, error) {
 	c.mu.Lock()
 	e, ok := c.got[date]
 	if !ok {
@@ -490,7 +486,7 @@ func (c *batchCache) get(ctx context.Context, date string) (Batch, error) {
 	c.mu.Unlock()
 	e.once.Do(func() {
 		e.batch, _, e.err = c.engine.Fetch(ctx, date)
-		if e.err == nil || ErrorCode(e.err) == ENOBATCH {
+		if e.err == nil || bot.ErrorCode(e.err) == bot.ENOBATCH {
 			return
 		}
 		if b, err := c.engine.Today(ctx, date); err == nil && b.Date == date {

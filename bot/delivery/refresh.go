@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -8,12 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"paperboy/bot"
 	"paperboy/bot/text"
 )
-
-// RefreshEvery is how often the scheduler refreshes the day's posts within
-// Scheduler.RefreshWindow after they went out.
-const RefreshEvery = 30 * time.Minute
 
 // Ledger rows of a refresh, beside the day's delivery (see docs/delivery.md):
 // a paper added to a day's thread has a row of its own, so it is added
@@ -26,7 +23,7 @@ const (
 
 // Refreshed is what one refresh of one channel's day post did.
 type Refreshed struct {
-	Sub  Subscription
+	Sub  bot.Subscription
 	Date string
 	// Edited counts the messages edited, Added the papers added to the
 	// thread, Failed the edits given up (tried again next round).
@@ -39,7 +36,7 @@ type Refreshed struct {
 
 // Refresh runs one refresh round of date's posts: it fetches the day's
 // batch again and, for every daily subscription whose delivery of date was
-// sent (on a platform that can edit, see Editor), edits the messages whose
+// sent (on a platform that can edit, see bot.Editor), edits the messages whose
 // paper changed rank or upvotes, and the header with the new count and
 // order; papers that joined the channel's list since are added to the
 // day's thread (style thread only), each exactly once through the ledger.
@@ -51,9 +48,9 @@ func (s *Scheduler) Refresh(ctx context.Context, date string) ([]Refreshed, erro
 		return nil, fmt.Errorf("list subscriptions: %w", err)
 	}
 	type job struct {
-		sub Subscription
-		del Delivery
-		ed  Editor
+		sub bot.Subscription
+		del bot.Delivery
+		ed  bot.Editor
 	}
 	var jobs []job
 	for _, sub := range subs {
@@ -67,7 +64,7 @@ func (s *Scheduler) Refresh(ctx context.Context, date string) ([]Refreshed, erro
 	e := s.Deliverer.Engine
 	old, err := e.Store.Batch(ctx, date)
 	if err != nil || old.Date != date {
-		old = Batch{Date: date}
+		old = bot.Batch{Date: date}
 	}
 	fresh, _, err := e.Fetch(ctx, date)
 	if err != nil {
@@ -87,34 +84,34 @@ func (s *Scheduler) Refresh(ctx context.Context, date string) ([]Refreshed, erro
 
 // refreshable returns the subscription's sent delivery of date and its
 // platform's Editor, when the post can be refreshed.
-func (s *Scheduler) refreshable(ctx context.Context, sub Subscription, date string) (Delivery, Editor, bool) {
-	ed, ok := s.Deliverer.Chats[sub.Platform].(Editor)
-	if !ok || sub.PeriodKind() != PeriodDay {
-		return Delivery{}, nil, false
+func (s *Scheduler) refreshable(ctx context.Context, sub bot.Subscription, date string) (bot.Delivery, bot.Editor, bool) {
+	ed, ok := s.Deliverer.Chats[sub.Platform].(bot.Editor)
+	if !ok || sub.PeriodKind() != bot.PeriodDay {
+		return bot.Delivery{}, nil, false
 	}
 	del, err := s.Deliverer.Ledger.Delivery(ctx, sub.DeliveryKey(date))
-	if err != nil || del.State != DeliverySent {
-		return Delivery{}, nil, false
+	if err != nil || del.State != bot.DeliverySent {
+		return bot.Delivery{}, nil, false
 	}
-	if sub.Style != StyleDigest && len(del.Items) < 2 {
-		return Delivery{}, nil, false // an empty day, or a catch-up digest: nothing to keep current
+	if sub.Style != bot.StyleDigest && len(del.Items) < 2 {
+		return bot.Delivery{}, nil, false // an empty day, or a catch-up digest: nothing to keep current
 	}
-	if _, err := s.Deliverer.Ledger.Delivery(ctx, goneKey(sub, date)); ErrorCode(err) != ENOTFOUND {
-		return Delivery{}, nil, false
+	if _, err := s.Deliverer.Ledger.Delivery(ctx, goneKey(sub, date)); bot.ErrorCode(err) != bot.ENOTFOUND {
+		return bot.Delivery{}, nil, false
 	}
 	return del, ed, true
 }
 
-func goneKey(sub Subscription, date string) DeliveryKey {
-	return DeliveryKey{Platform: sub.Platform, Channel: sub.Channel + goneSuffix, Date: date}
+func goneKey(sub bot.Subscription, date string) bot.DeliveryKey {
+	return bot.DeliveryKey{Platform: sub.Platform, Channel: sub.Channel + goneSuffix, Date: date}
 }
 
 // refreshPost brings one channel's post of a day up to date with fresh.
-func (d *Deliverer) refreshPost(ctx context.Context, ed Editor, sub Subscription, del Delivery, old, fresh Batch) Refreshed {
+func (d *Deliverer) refreshPost(ctx context.Context, ed bot.Editor, sub bot.Subscription, del bot.Delivery, old, fresh bot.Batch) Refreshed {
 	res := Refreshed{Sub: sub, Date: del.Date}
 	before := ranks(sub.Filter(ranked(old.Papers)))
 	now := sub.Filter(ranked(fresh.Papers))
-	posts := d.Plan(ctx, sub, Batch{Date: fresh.Date, Source: fresh.Source, Papers: ranked(fresh.Papers)})
+	posts := d.Plan(ctx, sub, bot.Batch{Date: fresh.Date, Source: fresh.Source, Papers: ranked(fresh.Papers)})
 	changed := len(now) != len(before)
 	for i, p := range now {
 		if r, ok := before[p.ID]; !ok || r != [2]int{i, p.Upvotes} {
@@ -122,7 +119,7 @@ func (d *Deliverer) refreshPost(ctx context.Context, ed Editor, sub Subscription
 		}
 	}
 	if h := &posts[0].Reply; changed && len(h.Cards) == 0 {
-		h.Text = strings.TrimSpace(h.Text + "\n" + standings(now, d.Engine.now()))
+		h.Text = strings.TrimSpace(h.Text + "\n" + standings(now, d.now()))
 	}
 	for i, p := range posts {
 		if res.Gone || ctx.Err() != nil {
@@ -130,7 +127,7 @@ func (d *Deliverer) refreshPost(ctx context.Context, ed Editor, sub Subscription
 		}
 		ids, posted := del.Items[p.Key]
 		switch {
-		case !posted && i > 0 && sub.Style == StyleThread && del.Thread != "":
+		case !posted && i > 0 && sub.Style == bot.StyleThread && del.Thread != "":
 			d.addLate(ctx, sub, del, p, &res)
 		case !posted:
 			// Inline styles would need a new top-level message: never.
@@ -151,12 +148,12 @@ func (d *Deliverer) refreshPost(ctx context.Context, ed Editor, sub Subscription
 // edit edits one post's messages. An edit that fails is given up quietly
 // (the next round tries again if the paper changes again); one that finds
 // the message or channel gone ends the refresh of the post.
-func (d *Deliverer) edit(ctx context.Context, ed Editor, sub Subscription, thread string, ids []string, p Post, res *Refreshed) {
+func (d *Deliverer) edit(ctx context.Context, ed bot.Editor, sub bot.Subscription, thread string, ids []string, p bot.Post, res *Refreshed) {
 	err := ed.Edit(ctx, sub.Channel, thread, ids, p)
 	switch {
 	case err == nil:
 		res.Edited += len(ids)
-	case ErrorCode(err) == ENOTFOUND:
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
 		res.Gone = true
 		d.logger().Info("post is gone; no longer refreshing it", "platform", sub.Platform, "channel", sub.Channel, "key", p.Key)
 	default:
@@ -168,11 +165,11 @@ func (d *Deliverer) edit(ctx context.Context, ed Editor, sub Subscription, threa
 // addLate adds a paper that joined the day's list to the day's thread,
 // through a ledger row of its own: exactly once, however many rounds or
 // processes try.
-func (d *Deliverer) addLate(ctx context.Context, sub Subscription, del Delivery, p Post, res *Refreshed) {
+func (d *Deliverer) addLate(ctx context.Context, sub bot.Subscription, del bot.Delivery, p bot.Post, res *Refreshed) {
 	chat := d.Chats[sub.Platform]
 	p.Thread = del.Thread
-	k := DeliveryKey{Platform: sub.Platform, Channel: sub.Channel + lateSuffix + p.Reply.Cards[0].ID, Date: del.Date}
-	_, sent, err := d.run(ctx, chat, k, sub.Channel, func(context.Context) []Post { return []Post{p} })
+	k := bot.DeliveryKey{Platform: sub.Platform, Channel: sub.Channel + lateSuffix + p.Reply.Cards[0].ID, Date: del.Date}
+	_, sent, err := d.run(ctx, chat, k, sub.Channel, func(context.Context) []bot.Post { return []bot.Post{p} })
 	switch {
 	case err != nil:
 		res.Err = err
@@ -183,26 +180,26 @@ func (d *Deliverer) addLate(ctx context.Context, sub Subscription, del Delivery,
 }
 
 // markGone records that a post is gone, so no round refreshes it again.
-func (d *Deliverer) markGone(ctx context.Context, sub Subscription, date string) {
+func (d *Deliverer) markGone(ctx context.Context, sub bot.Subscription, date string) {
 	k := goneKey(sub, date)
-	del, err := d.Ledger.Claim(ctx, k, d.Owner, d.Engine.now().Add(d.lease()))
-	if err == nil && del.State != DeliverySent {
-		err = d.Ledger.Finish(ctx, del.Claim(), DeliverySent, "", time.Time{})
+	del, err := d.Ledger.Claim(ctx, k, d.Owner, d.now().Add(d.lease()))
+	if err == nil && del.State != bot.DeliverySent {
+		err = d.Ledger.Finish(ctx, del.Claim(), bot.DeliverySent, "", time.Time{})
 	}
 	if err != nil {
 		d.logger().Warn("could not record a gone post", "platform", sub.Platform, "channel", sub.Channel, "date", date, "error", err)
 	}
 }
 
-// ranked returns papers in batch order (RankPapers), leaving papers as is.
-func ranked(papers []Paper) []Paper {
+// ranked returns papers in batch order (bot.RankPapers), leaving papers as is.
+func ranked(papers []bot.Paper) []bot.Paper {
 	out := slices.Clone(papers)
-	RankPapers(out)
+	bot.RankPapers(out)
 	return out
 }
 
 // ranks maps each paper's id to its position and upvotes.
-func ranks(papers []Paper) map[string][2]int {
+func ranks(papers []bot.Paper) map[string][2]int {
 	out := make(map[string][2]int, len(papers))
 	for i, p := range papers {
 		out[p.ID] = [2]int{i, p.Upvotes}
@@ -212,7 +209,7 @@ func ranks(papers []Paper) map[string][2]int {
 
 // standings is the header's line about the current order: "Upvotes as of
 // 14:30 UTC. Most upvoted now: 1. A (▲ 38) · 2. B (▲ 37) · 3. C (▲ 31)".
-func standings(papers []Paper, now time.Time) string {
+func standings(papers []bot.Paper, now time.Time) string {
 	var top []string
 	for i, p := range papers[:min(3, len(papers))] {
 		top = append(top, fmt.Sprintf("%d. %s (▲ %d)", i+1, text.Truncate(text.CleanTitle(p.Title), 60), p.Upvotes))
@@ -235,7 +232,7 @@ func (s *Scheduler) refreshDue(ctx context.Context, wg *sync.WaitGroup) {
 	if s.RefreshWindow <= 0 {
 		return
 	}
-	if s.lastRefresh.IsZero() || now.Sub(s.lastRefresh) < RefreshEvery {
+	if s.lastRefresh.IsZero() || now.Sub(s.lastRefresh) < bot.RefreshEvery {
 		if s.lastRefresh.IsZero() {
 			s.lastRefresh = now
 		}
@@ -247,7 +244,7 @@ func (s *Scheduler) refreshDue(ctx context.Context, wg *sync.WaitGroup) {
 	s.lastRefresh = now
 	wg.Go(func() {
 		defer s.refreshMu.Unlock()
-		defer Recover(s.logger(), "scheduler refresh", nil)
+		defer bot.Recover(s.logger(), "scheduler refresh", nil)
 		for _, date := range s.refreshDates(ctx, now) {
 			s.refreshRound(ctx, date)
 		}
@@ -281,24 +278,14 @@ func (s *Scheduler) refreshDates(ctx context.Context, now time.Time) []string {
 	}
 	var dates []string
 	for _, sub := range subs {
-		if sub.PeriodKind() != PeriodDay {
+		if sub.PeriodKind() != bot.PeriodDay {
 			continue
 		}
 		del, err := s.Deliverer.Ledger.LastDelivery(ctx, sub.Platform, sub.Channel)
-		if err == nil && del.State == DeliverySent && now.Sub(del.Updated) < s.RefreshWindow && !slices.Contains(dates, del.Date) {
+		if err == nil && del.State == bot.DeliverySent && now.Sub(del.Updated) < s.RefreshWindow && !slices.Contains(dates, del.Date) {
 			dates = append(dates, del.Date)
 		}
 	}
 	slices.Sort(dates)
 	return dates
-}
-
-// describeRefresh is status's line about refreshing, "" when posts are not
-// refreshed.
-func describeRefresh(sub Subscription, window time.Duration) string {
-	if window <= 0 || sub.PeriodKind() != PeriodDay || sub.Platform == "email" {
-		return ""
-	}
-	return fmt.Sprintf("Live post: upvotes and order updated every %d min for %s after it goes out; late papers join the thread.\n",
-		int(RefreshEvery/time.Minute), strings.TrimSuffix(strings.TrimSuffix(window.String(), "0s"), "0m"))
 }

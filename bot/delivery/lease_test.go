@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 const testLease = 30 * time.Second
 
 // leaseFixture is deliveryFixture on a manual clock, with the heartbeat
 // driven by it.
-func leaseFixture(t *testing.T) (*bot.Deliverer, *bottest.Chat, *bottest.Ledger, *bottest.Clock, bot.Batch) {
+func leaseFixture(t *testing.T) (*delivery.Deliverer, *bottest.Chat, *bottest.Ledger, *bottest.Clock, bot.Batch) {
 	t.Helper()
 	d, chat, ledger, b := deliveryFixture(t)
 	clock := bottest.NewClock(time.Date(2026, 8, 19, 9, 0, 0, 0, time.UTC))
@@ -172,7 +173,7 @@ func TestDeliverer_Await(t *testing.T) {
 	if _, err := ledger.Claim(ctx, k, "proc-dead", clock.Now().Add(testLease)); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan bot.Outcome)
+	done := make(chan delivery.Outcome)
 	go func() { done <- d.Await(ctx, sub, b) }()
 	eventually(t, "Await to wait", func() bool { return clock.Waiters() > 0 })
 	if got := len(chat.Messages()); got != 0 {
@@ -183,14 +184,14 @@ func TestDeliverer_Await(t *testing.T) {
 		clock.Advance(testLease / 3)
 	}
 	o := <-done
-	if o.Err != nil || o.State != bot.OutcomeSent {
+	if o.Err != nil || o.State != delivery.OutcomeSent {
 		t.Fatalf("Await=%s, %v; want sent", o.State, o.Err)
 	}
 	if got := len(chat.Messages()); got != 6 {
 		t.Fatalf("%d messages, want 6", got)
 	}
-	if again := d.Await(ctx, sub, b); again.State != bot.OutcomeAlreadySent {
-		t.Fatalf("second Await=%s, want %q", again.State, bot.OutcomeAlreadySent)
+	if again := d.Await(ctx, sub, b); again.State != delivery.OutcomeAlreadySent {
+		t.Fatalf("second Await=%s, want %q", again.State, delivery.OutcomeAlreadySent)
 	}
 }
 
@@ -204,7 +205,7 @@ func TestDeliverer_OwnerGone(t *testing.T) {
 	if _, err := ledger.Claim(ctx, k, "proc-dead", clock.Now().Add(testLease)); err != nil {
 		t.Fatal(err)
 	}
-	if o := d.Await(ctx, sub, b); o.Err != nil || o.State != bot.OutcomeSent {
+	if o := d.Await(ctx, sub, b); o.Err != nil || o.State != delivery.OutcomeSent {
 		t.Fatalf("Await=%s, %v; want sent at once", o.State, o.Err)
 	}
 	if got := len(chat.Messages()); got != 6 {

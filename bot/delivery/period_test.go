@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -14,26 +14,6 @@ type fridaysAt16 struct{}
 
 func (fridaysAt16) Next(t time.Time) time.Time {
 	return nextAt(t, 16, func(d time.Weekday) bool { return d == time.Friday })
-}
-
-func TestPeriodAt(t *testing.T) {
-	tests := []struct {
-		name, kind string
-		at         time.Time
-		want       string
-	}{
-		{"Friday", bot.PeriodWeek, time.Date(2026, 8, 21, 16, 0, 0, 0, time.UTC), "2026-W34"},
-		{"Monday", bot.PeriodWeek, time.Date(2026, 8, 24, 9, 0, 0, 0, time.UTC), "2026-W34"},
-		{"First", bot.PeriodMonth, time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC), "2026-08"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := bot.PeriodAt(tt.kind, tt.at)
-			if err != nil || p.Name() != tt.want {
-				t.Fatalf("PeriodAt=%q, %v; want %q", p.Name(), err, tt.want)
-			}
-		})
-	}
 }
 
 func TestScheduler_WeekOnce(t *testing.T) {
@@ -81,36 +61,5 @@ func TestScheduler_WeekOnce(t *testing.T) {
 	s.Tick(ctx)
 	if msgs := chat.Messages(); len(msgs) != 2 || msgs[1].Key != "paperboy:week:2026-W35" {
 		t.Fatalf("messages %+v, want week 35 next Friday", msgs)
-	}
-}
-
-func TestSubscribe_Period(t *testing.T) {
-	ctx := context.Background()
-	e, ss, _ := channelsEngine(t)
-	r, err := e.Handle(ctx, bot.Command{Name: bot.CmdSubscribe, Args: "period=week top=5", Platform: "slack", Channel: "C9", Admin: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := ss.Subscription(ctx, "slack", "C9")
-	if err != nil || sub.Period != bot.PeriodWeek || sub.Schedule != bot.DefaultWeekSchedule {
-		t.Fatalf("saved %+v, %v; want a week subscription on the week default", sub, err)
-	}
-	if !strings.Contains(r.Text, "Period: week (the top 5 of each") {
-		t.Fatalf("reply %q does not say the period", r.Text)
-	}
-	r, err = e.Handle(ctx, bot.Command{Name: bot.CmdStatus, Platform: "slack", Channel: "C9"})
-	if err != nil || !strings.Contains(r.Text, "Period: week") {
-		t.Fatalf("status %q, %v; want the period", r.Text, err)
-	}
-	if _, err := e.Handle(ctx, bot.Command{Name: bot.CmdSubscribe, Args: "period=month at=08:00", Platform: "slack", Channel: "C9", Admin: true}); err != nil {
-		t.Fatal(err)
-	}
-	if sub, _ := ss.Subscription(ctx, "slack", "C9"); sub.Schedule != "0 8 1 * *" {
-		t.Fatalf("month at 08:00 is %q, want the 1st at 08:00", sub.Schedule)
-	}
-	for _, args := range []string{"period=fortnight", "period=week days=daily"} {
-		if _, err := e.Handle(ctx, bot.Command{Name: bot.CmdSubscribe, Args: args, Platform: "slack", Channel: "C9", Admin: true}); bot.ErrorCode(err) != bot.EINVALID {
-			t.Fatalf("%s: err=%v, want EINVALID", args, err)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package bot
+package check
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// fixturePaper is a real title and abstract of testdata/abstracts.json.
+// fixturePaper is a real title and abstract of bot/testdata/abstracts.json.
 type fixturePaper struct {
 	Source  string   `json:"source"`
 	ID      string   `json:"id"`
@@ -17,7 +17,7 @@ type fixturePaper struct {
 
 func mustLoadFixtures(tb testing.TB) []fixturePaper {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/abstracts.json")
+	b, err := os.ReadFile("../testdata/abstracts.json")
 	if err != nil {
 		tb.Fatal(err)
 	}

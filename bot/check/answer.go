@@ -1,4 +1,4 @@
-package bot
+package check
 
 import (
 	"regexp"
@@ -10,7 +10,7 @@ import (
 	"paperboy/bot/text"
 )
 
-// Answer limits. The prompt asks for a few sentences; CheckAnswer allows
+// Answer limits. The prompt asks for a few sentences; Answer allows
 // some slack before it throws an answer away.
 const (
 	maxAnswerSentences = 8
@@ -24,29 +24,29 @@ const NoAnswer = "NO_ANSWER"
 // citationPattern matches a citation: [1], [2, 3] or [2,3].
 var citationPattern = regexp.MustCompile(`\[\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\]`)
 
-// CheckAnswer validates an LLM's answer to a question about n numbered
+// Answer validates an LLM's answer to a question about n numbered
 // papers and returns it cleaned, with the numbers of the papers it cites in
 // the order they are first cited. Citations look like [1] or [1, 2] and
 // must each name a paper between 1 and n; any other bracket is refused.
-// Every sentence must pass the checks of a TL;DR (see CheckTLDR: no
+// Every sentence must pass the checks of a TL;DR (see TLDR: no
 // mention, no link, no markup, no refusal or boilerplate), and the answer
 // must stay within a few sentences.
 //
 // An answer of NoAnswer, or one that cites nothing, means the papers do not
-// answer the question: CheckAnswer then returns "" and no citations, and no
-// error, because nothing of it will be shown. A rejection is an EINVALID
-// *Error whose message gives the reason.
-func CheckAnswer(s string, n int) (string, []int, error) { return TLDRRules{}.CheckAnswer(s, n) }
+// answer the question: Answer then returns "" and no citations, and no
+// error, because nothing of it will be shown. A rejection is an *Error
+// whose message gives the reason.
+func Answer(s string, n int) (string, []int, error) { return Rules{}.Answer(s, n) }
 
-// CheckAnswer is the package's CheckAnswer under the rules r (what counts
+// Answer is the package's Answer under the rules r (what counts
 // as a link), as the engine checks answers.
-func (r TLDRRules) CheckAnswer(s string, n int) (string, []int, error) {
+func (r Rules) Answer(s string, n int) (string, []int, error) {
 	s = strings.TrimSpace(s)
 	if strings.EqualFold(strings.TrimRight(s, ". "), NoAnswer) || !citationPattern.MatchString(s) {
 		return "", nil, nil
 	}
 	if utf8.RuneCountInString(s) > 2*maxAnswerRunes { // before any regexp
-		return "", nil, Errorf(EINVALID, "The answer is too long.")
+		return "", nil, errorf("The answer is too long.")
 	}
 	cited, err := citations(s, n)
 	if err != nil {
@@ -57,32 +57,32 @@ func (r TLDRRules) CheckAnswer(s string, n int) (string, []int, error) {
 		for _, sentence := range text.Sentences(line) {
 			clean, err := checkSentence(sentence, r)
 			if err != nil {
-				return "", nil, Errorf(EINVALID, "A sentence of the answer failed the checks: %s", ErrorMessage(err))
+				return "", nil, errorf("A sentence of the answer failed the checks: %s", err.Error())
 			}
 			out = append(out, clean)
 		}
 	}
 	answer := strings.Join(out, " ")
 	if len(out) > maxAnswerSentences || utf8.RuneCountInString(answer) > maxAnswerRunes {
-		return "", nil, Errorf(EINVALID, "The answer is too long: %d sentences, at most %d.", len(out), maxAnswerSentences)
+		return "", nil, errorf("The answer is too long: %d sentences, at most %d.", len(out), maxAnswerSentences)
 	}
 	// Cleaning must not have changed what is cited.
 	if again, err := citations(answer, n); err != nil || !slices.Equal(again, cited) {
-		return "", nil, Errorf(EINVALID, "The answer's citations did not survive cleaning.")
+		return "", nil, errorf("The answer's citations did not survive cleaning.")
 	}
 	return answer, cited, nil
 }
 
 // citations returns the paper numbers s cites, each once, in order of first
 // citation. A number outside 1..n, or a bracket that is not a citation, is
-// an EINVALID error.
+// an *Error.
 func citations(s string, n int) ([]int, error) {
 	var cited []int
 	for _, m := range citationPattern.FindAllStringSubmatch(s, -1) {
 		for _, f := range strings.Split(m[1], ",") {
 			k, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil || k < 1 || k > n {
-				return nil, Errorf(EINVALID, "The answer cites [%s], which is not one of the %d papers it was given.", strings.TrimSpace(f), n)
+				return nil, errorf("The answer cites [%s], which is not one of the %d papers it was given.", strings.TrimSpace(f), n)
 			}
 			if !slices.Contains(cited, k) {
 				cited = append(cited, k)
@@ -90,7 +90,7 @@ func citations(s string, n int) ([]int, error) {
 		}
 	}
 	if strings.ContainsAny(citationPattern.ReplaceAllString(s, ""), "[]") {
-		return nil, Errorf(EINVALID, "The answer has brackets that are not citations.")
+		return nil, errorf("The answer has brackets that are not citations.")
 	}
 	return cited, nil
 }
@@ -100,19 +100,18 @@ func citations(s string, n int) ([]int, error) {
 // (hep-th/9901001), not inside a longer number or word.
 var proseIDPattern = regexp.MustCompile(`(?i)(?:^|[^\w.])(?:arxiv:\s*)?(\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:$|[^\w])`)
 
-// CheckNamedPapers refuses an answer that names, in its prose, an arXiv id
-// that is not one of the papers it was given: a citation is checked by
-// number (CheckAnswer), but "as 2401.01335 shows" would send a reader to a
-// paper the answer was not drawn from. The error is an EINVALID *Error
-// naming the id.
-func CheckNamedPapers(answer string, papers []Paper) error {
+// NamedPapers refuses an answer that names, in its prose, an arXiv id
+// that is not one of ids, the canonical ids of the papers it was given
+// (no "arXiv:" prefix, no version): a citation is checked by number
+// (Answer), but "as 2401.01335 shows" would send a reader to a paper the
+// answer was not drawn from. The error is an *Error naming the id.
+func NamedPapers(answer string, ids []string) error {
 	for _, m := range proseIDPattern.FindAllStringSubmatch(answer, -1) {
-		id, ok := ParseArxivID(strings.ToLower(m[1]))
-		if !ok {
-			continue
-		}
-		if !slices.ContainsFunc(papers, func(p Paper) bool { return p.ID == id }) {
-			return Errorf(EINVALID, "The answer names arXiv paper %s, which is not one of the %d papers it was given.", id, len(papers))
+		// The pattern's group is already canonical: the prefix and the
+		// version lie outside it.
+		id := strings.ToLower(m[1])
+		if !slices.Contains(ids, id) {
+			return errorf("The answer names arXiv paper %s, which is not one of the %d papers it was given.", id, len(ids))
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"paperboy/bot"
+	"paperboy/bot/text"
 )
 
 // Deliverer sends day batches to subscribed channels, each exactly once,
@@ -28,10 +31,10 @@ import (
 // gone); the next attempt skips what was recorded and finds what was sent
 // but not recorded, so nothing is posted twice and nothing is skipped.
 type Deliverer struct {
-	Engine *Engine
-	Ledger Ledger
+	Engine *bot.Engine
+	Ledger bot.Ledger
 	// Chats are the platforms, by name ("discord", "slack").
-	Chats map[string]Chat
+	Chats map[string]bot.Chat
 	// Owner names this process in claims; it must differ between processes.
 	Owner string
 	// Lease is how long a claim holds after its last renewal; 0 means
@@ -51,7 +54,7 @@ type Deliverer struct {
 	OwnerGone func(owner string) bool
 	// Taste ranks the candidates of subscriptions that rank by taste; nil
 	// keeps every channel in the source's order.
-	Taste  *Taste
+	Taste  *bot.Taste
 	Logger *slog.Logger
 }
 
@@ -59,35 +62,35 @@ type Deliverer struct {
 // says it was sent already. It returns the delivery as recorded. The error
 // has code ECONFLICT when another process holds the delivery, or took it
 // over from this one.
-func (d *Deliverer) Deliver(ctx context.Context, sub Subscription, b Batch) (Delivery, error) {
+func (d *Deliverer) Deliver(ctx context.Context, sub bot.Subscription, b bot.Batch) (bot.Delivery, error) {
 	del, _, err := d.deliverBatch(ctx, sub, b)
 	return del, err
 }
 
 // deliverBatch is Deliver, also returning how many posts this call sent
 // (none when they were all recorded or found in the channel).
-func (d *Deliverer) deliverBatch(ctx context.Context, sub Subscription, b Batch) (Delivery, int, error) {
+func (d *Deliverer) deliverBatch(ctx context.Context, sub bot.Subscription, b bot.Batch) (bot.Delivery, int, error) {
 	chat, ok := d.Chats[sub.Platform]
 	if !ok {
-		return Delivery{}, 0, Errorf(EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
+		return bot.Delivery{}, 0, bot.Errorf(bot.EINVALID, "No %s adapter is configured for channel %s.", sub.Platform, sub.Channel)
 	}
 	k := sub.DeliveryKey(b.Date)
-	return d.run(ctx, chat, k, sub.Channel, func(ctx context.Context) []Post { return d.Plan(ctx, sub, b) })
+	return d.run(ctx, chat, k, sub.Channel, func(ctx context.Context) []bot.Post { return d.Plan(ctx, sub, b) })
 }
 
 // deliver runs the protocol for the ledger row k, posting to channel; plan
 // makes the posts once the claim is held, so a delivery sent already costs
 // no TL;DRs, and under the heartbeat, so slow TL;DRs never cost the claim.
-func (d *Deliverer) deliver(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func(context.Context) []Post) (Delivery, error) {
+func (d *Deliverer) deliver(ctx context.Context, chat bot.Chat, k bot.DeliveryKey, channel string, plan func(context.Context) []bot.Post) (bot.Delivery, error) {
 	del, _, err := d.run(ctx, chat, k, channel, plan)
 	return del, err
 }
 
 // run is deliver, also returning how many posts it sent.
-func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel string, plan func(context.Context) []Post) (Delivery, int, error) {
-	until := d.Engine.now().Add(d.lease())
+func (d *Deliverer) run(ctx context.Context, chat bot.Chat, k bot.DeliveryKey, channel string, plan func(context.Context) []bot.Post) (bot.Delivery, int, error) {
+	until := d.now().Add(d.lease())
 	del, err := d.Ledger.Claim(ctx, k, d.Owner, until)
-	if err != nil || del.State == DeliverySent {
+	if err != nil || del.State == bot.DeliverySent {
 		return del, 0, err
 	}
 	d.observe("claim")
@@ -98,25 +101,25 @@ func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel s
 		if h.lost(err) {
 			return del, sent, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, errLostClaim)
 		}
-		next := d.Engine.now().Add(retryDelay(del.Attempts))
+		next := d.now().Add(retryDelay(del.Attempts))
 		if ctx.Err() != nil {
 			// Stopped (a shutdown), not failed: the next process or round
 			// resumes it at once, without a backoff.
-			next = d.Engine.now()
+			next = d.now()
 		}
 		// ctx may have ended; record the failure all the same, so status
 		// tells why and the claim is free for the next attempt.
 		fctx := context.WithoutCancel(ctx)
-		if ferr := d.Ledger.Finish(fctx, h.claim, DeliveryFailed, err.Error(), next); ferr != nil {
+		if ferr := d.Ledger.Finish(fctx, h.claim, bot.DeliveryFailed, err.Error(), next); ferr != nil {
 			err = fmt.Errorf("%w (and recording the failure: %v)", err, ferr)
 		}
-		del.State, del.LastError, del.NextRetry = DeliveryFailed, err.Error(), next
+		del.State, del.LastError, del.NextRetry = bot.DeliveryFailed, err.Error(), next
 		return del, sent, fmt.Errorf("deliver %s to %s %s: %w", k.Date, k.Platform, channel, err)
 	}
-	if err := d.Ledger.Finish(ctx, h.claim, DeliverySent, "", time.Time{}); err != nil {
+	if err := d.Ledger.Finish(ctx, h.claim, bot.DeliverySent, "", time.Time{}); err != nil {
 		return del, sent, fmt.Errorf("finish delivery: %w", err)
 	}
-	del.State = DeliverySent
+	del.State = bot.DeliverySent
 	return del, sent, nil
 }
 
@@ -132,7 +135,7 @@ func (d *Deliverer) run(ctx context.Context, chat Chat, k DeliveryKey, channel s
 // read the channel's history) fails the attempt, since an earlier one may
 // have sent already. It returns how many posts it sent; del.Items gets
 // every post recorded.
-func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, posts []Post) (int, error) {
+func (d *Deliverer) send(h *hold, chat bot.Chat, channel string, del *bot.Delivery, posts []bot.Post) (int, error) {
 	ctx := h.ctx
 	look, n := del.Attempts > 1 || len(del.Items) > 0, 0
 	for i, p := range posts {
@@ -146,7 +149,7 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 		if i > 0 && thread == "" {
 			thread = del.Thread
 		}
-		sent, found := Sent{}, false
+		sent, found := bot.Sent{}, false
 		if look {
 			var err error
 			sent, found, err = chat.Find(ctx, channel, thread, p.Key)
@@ -179,19 +182,19 @@ func (d *Deliverer) send(h *hold, chat Chat, channel string, del *Delivery, post
 // Plan returns the posts that deliver b to the subscription's channel, each
 // with its key: a header and one post per paper (thread, inline), or one
 // digest. TL;DRs are prepared first, a few at a time. For a week or month
-// subscription, b is the period's batch (PeriodBatch): its top papers,
+// subscription, b is the period's batch (bot.Engine.PeriodBatch): its top papers,
 // dated the period's first day.
-func (d *Deliverer) Plan(ctx context.Context, sub Subscription, b Batch) []Post {
-	if sub.PeriodKind() != PeriodDay {
+func (d *Deliverer) Plan(ctx context.Context, sub bot.Subscription, b bot.Batch) []bot.Post {
+	if sub.PeriodKind() != bot.PeriodDay {
 		return d.planPeriod(ctx, sub, b)
 	}
 	rk := d.rank(ctx, sub, b.Papers)
 	papers := rk.Papers
-	header := Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", FormatDay(b.Date), plural(len(papers), "paper"))}
+	header := bot.Reply{Title: fmt.Sprintf("Daily Papers — %s · %s", bot.FormatDay(b.Date), text.Plural(len(papers), "paper"))}
 	if n := len(b.Papers); n > len(papers) {
 		header.Text = fmt.Sprintf("%d of the day's %d papers match this channel's filters.", len(papers), n)
 	}
-	if rk.By == RankTaste {
+	if rk.By == bot.RankTaste {
 		header.Text = strings.TrimSpace(header.Text + " " + tasteNote)
 	}
 	return d.posts(ctx, sub, "paperboy:"+b.Date, header, rk)
@@ -201,9 +204,9 @@ func (d *Deliverer) Plan(ctx context.Context, sub Subscription, b Batch) []Post 
 const tasteNote = "Ordered by this channel's taste: what it saved, marked not for us, and its interests."
 
 // rank returns the papers of a batch the subscription gets, in the order
-// it asks for: its candidates (Subscription.Candidates), ordered by taste
+// it asks for: its candidates (bot.Subscription.Candidates), ordered by taste
 // or left in the source's order, then cut to its top.
-func (d *Deliverer) rank(ctx context.Context, sub Subscription, papers []Paper) Ranking {
+func (d *Deliverer) rank(ctx context.Context, sub bot.Subscription, papers []bot.Paper) bot.Ranking {
 	rk := d.Taste.Order(ctx, sub, sub.Candidates(papers))
 	rk.Papers = sub.Cut(rk.Papers)
 	return rk
@@ -212,34 +215,34 @@ func (d *Deliverer) rank(ctx context.Context, sub Subscription, papers []Paper) 
 // posts renders a header and the ranked papers as the subscription's style
 // asks, each post keyed under key; a paper placed by taste carries its
 // reason.
-func (d *Deliverer) posts(ctx context.Context, sub Subscription, key string, header Reply, rk Ranking) []Post {
+func (d *Deliverer) posts(ctx context.Context, sub bot.Subscription, key string, header bot.Reply, rk bot.Ranking) []bot.Post {
 	papers := rk.Papers
 	cards := d.cards(ctx, papers)
 	for i := range cards {
 		cards[i].Why = rk.Why[cards[i].ID]
 	}
-	if len(papers) == 0 || sub.Style == StyleDigest {
+	if len(papers) == 0 || sub.Style == bot.StyleDigest {
 		header.Cards = cards
-		return []Post{{Key: key, Reply: header}}
+		return []bot.Post{{Key: key, Reply: header}}
 	}
-	posts := []Post{{Key: key, Reply: header, OpenThread: sub.Style != StyleInline}}
+	posts := []bot.Post{{Key: key, Reply: header, OpenThread: sub.Style != bot.StyleInline}}
 	for _, c := range cards {
-		posts = append(posts, Post{Key: key + ":" + c.ID, Reply: Reply{Cards: []Card{c}}})
+		posts = append(posts, bot.Post{Key: key + ":" + c.ID, Reply: bot.Reply{Cards: []bot.Card{c}}})
 	}
 	return posts
 }
 
 // cards renders papers as cards with their TL;DRs, preparing at most
 // Summaries TL;DRs at once.
-func (d *Deliverer) cards(ctx context.Context, papers []Paper) []Card {
-	cards := make([]Card, len(papers))
+func (d *Deliverer) cards(ctx context.Context, papers []bot.Paper) []bot.Card {
+	cards := make([]bot.Card, len(papers))
 	sem := make(chan struct{}, d.summaries())
 	var wg sync.WaitGroup
 	for i, p := range papers {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			cards[i] = NewCard(i+1, p).WithSummary(d.Engine.Summary(ctx, p))
+			cards[i] = bot.NewCard(i+1, p).WithSummary(d.Engine.Summary(ctx, p))
 		})
 	}
 	wg.Wait()
@@ -261,4 +264,12 @@ func retryDelay(attempts int) time.Duration {
 		d *= 2
 	}
 	return min(d, 6*time.Hour)
+}
+
+// now is the engine's clock (bot.Engine.Now), or the time when it has none.
+func (d *Deliverer) now() time.Time {
+	if d.Engine.Now != nil {
+		return d.Engine.Now()
+	}
+	return time.Now()
 }

@@ -1,36 +1,23 @@
-package bot
+package delivery
 
 import (
 	"context"
+	"fmt"
 	"time"
-)
 
-// Default schedules of week and month subscriptions that set none.
-const (
-	// DefaultWeekSchedule is Fridays at 16:00: the week's list is nearly
-	// complete, and the digest lands before the weekend.
-	DefaultWeekSchedule = "0 16 * * 5"
-	// DefaultMonthSchedule is the 1st at 09:00, for the month before.
-	DefaultMonthSchedule = "0 9 1 * *"
+	"paperboy/bot"
+	"paperboy/bot/text"
 )
-
-// PeriodAt returns the week or month (kind) that a delivery scheduled at t
-// covers: the one containing the day before t, in t's timezone. So a
-// Friday delivery gets its own week, a Monday one the week before, and
-// one on the 1st the month before.
-func PeriodAt(kind string, t time.Time) (Period, error) {
-	return PeriodOf(kind, t.AddDate(0, 0, -1).Format(DateLayout))
-}
 
 // duePeriod returns the newest period of a week or month subscription
 // whose scheduled time fell within the catch-up window up to now, and
 // whether its delivery is to be made now: not sent yet, not held by
 // another live process, not waiting for its retry. Periods that ended
 // before the subscription started are never due.
-func (s *Scheduler) duePeriod(ctx context.Context, sub Subscription, sch Schedule, now time.Time) (Period, bool) {
-	var due Period
+func (s *Scheduler) duePeriod(ctx context.Context, sub bot.Subscription, sch bot.Schedule, now time.Time) (bot.Period, bool) {
+	var due bot.Period
 	for t := sch.Next(now.Add(-s.catchUp())); !t.After(now); t = sch.Next(t) {
-		if p, err := PeriodAt(sub.PeriodKind(), t); err == nil && p.Last >= sub.Since {
+		if p, err := bot.PeriodAt(sub.PeriodKind(), t); err == nil && p.Last >= sub.Since {
 			due = p
 		}
 	}
@@ -39,12 +26,12 @@ func (s *Scheduler) duePeriod(ctx context.Context, sub Subscription, sch Schedul
 	}
 	del, err := s.Deliverer.Ledger.Delivery(ctx, sub.DeliveryKey(due.First))
 	switch {
-	case ErrorCode(err) == ENOTFOUND:
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
 		return due, true
 	case err != nil:
 		s.logger().Error("read delivery", "channel", sub.Channel, "period", due.Name(), "error", err)
 		return due, false
-	case del.State == DeliverySent, del.State == DeliveryFailed && del.NextRetry.After(now), s.held(del, now):
+	case del.State == bot.DeliverySent, del.State == bot.DeliveryFailed && del.NextRetry.After(now), s.held(del, now):
 		return due, false
 	}
 	return due, true
@@ -53,7 +40,7 @@ func (s *Scheduler) duePeriod(ctx context.Context, sub Subscription, sch Schedul
 // deliverPeriod sends a week or month subscription the top papers of the
 // period containing date. A period without papers is skipped with a log
 // line; it is looked at again next round while it is due.
-func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date string, wake *wakeup) {
+func (s *Scheduler) deliverPeriod(ctx context.Context, sub bot.Subscription, date string, wake *wakeup) {
 	log := s.logger().With("platform", sub.Platform, "channel", sub.Channel, "period", sub.PeriodKind())
 	b, top, err := s.Deliverer.Engine.PeriodBatch(ctx, sub.PeriodKind(), date)
 	switch {
@@ -69,7 +56,7 @@ func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date st
 	del, err := s.Deliverer.Deliver(ctx, sub, b)
 	s.waitFor(ctx, wake, sub.DeliveryKey(b.Date), del, err)
 	switch {
-	case ErrorCode(err) == ECONFLICT:
+	case bot.ErrorCode(err) == bot.ECONFLICT:
 		log.Debug("delivery held by another process", "name", top.Period.Name())
 	case err != nil:
 		log.Error("delivery failed", "name", top.Period.Name(), "attempts", del.Attempts, "next_retry", del.NextRetry, "error", err)
@@ -78,14 +65,26 @@ func (s *Scheduler) deliverPeriod(ctx context.Context, sub Subscription, date st
 	}
 }
 
-// PeriodSchedule returns the default schedule of a subscription with
-// period kind: daily is the daily default, weeks and months have their own.
-func PeriodSchedule(kind, daily string) string {
-	switch kind {
-	case PeriodWeek:
-		return DefaultWeekSchedule
-	case PeriodMonth:
-		return DefaultMonthSchedule
+// planPeriod is Plan for a week or month subscription: the period's top
+// papers after the channel's filters (bot.PeriodTop when it sets no top),
+// keyed "paperboy:week:2026-W34" and "paperboy:week:2026-W34:<id>".
+func (d *Deliverer) planPeriod(ctx context.Context, sub bot.Subscription, b bot.Batch) []bot.Post {
+	p, err := bot.PeriodOf(sub.PeriodKind(), b.Date)
+	if err != nil {
+		return nil // b comes from PeriodBatch, dated a valid day
 	}
-	return daily
+	if sub.Top == 0 {
+		sub.Top = bot.PeriodTop
+	}
+	rk := d.rank(ctx, sub, b.Papers)
+	header := bot.Reply{
+		Title: fmt.Sprintf("Top papers — %s · the top %d by upvotes", p.Label(), len(rk.Papers)),
+		Text:  fmt.Sprintf("The most upvoted of %s listed in Daily Papers from %s to %s.", text.Plural(len(b.Papers), "paper"), bot.FormatDay(p.First), bot.FormatDay(p.Last)),
+	}
+	if rk.By == bot.RankTaste {
+		header.Title = fmt.Sprintf("Top papers — %s · the top %d for this channel", p.Label(), len(rk.Papers))
+		header.Text = fmt.Sprintf("The %d of %s listed in Daily Papers from %s to %s that this channel's taste puts first.",
+			len(rk.Papers), text.Plural(len(b.Papers), "paper"), bot.FormatDay(p.First), bot.FormatDay(p.Last))
+	}
+	return d.posts(ctx, sub, "paperboy:"+p.Kind+":"+p.Name(), header, rk)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 // refreshFixture delivers a day of two papers (A 10 votes, B 5) in a
 // thread to slack C1, and returns the scheduler, whose source answers with
 // *papers, and the chat.
-func refreshFixture(t *testing.T, style string, papers *[]bot.Paper) (*bot.Scheduler, *bottest.Chat) {
+func refreshFixture(t *testing.T, style string, papers *[]bot.Paper) (*delivery.Scheduler, *bottest.Chat) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Date(2026, 8, 19, 9, 0, 0, 0, time.UTC)
@@ -25,8 +26,8 @@ func refreshFixture(t *testing.T, style string, papers *[]bot.Paper) (*bot.Sched
 	chat := &bottest.Chat{}
 	engine := &bot.Engine{Store: bottest.NewStore(), Source: src, Now: clock}
 	sub := bot.Subscription{Platform: "slack", Channel: "C1", Style: style, Since: "2026-08-20"}
-	s := &bot.Scheduler{
-		Deliverer: &bot.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
+	s := &delivery.Scheduler{
+		Deliverer: &delivery.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
 			Chats: map[string]bot.Chat{"slack": chat}, Owner: "p1"},
 		Subscriptions: subs(t, sub),
 	}
@@ -164,8 +165,8 @@ func TestScheduler_RunRefreshes(t *testing.T) {
 		wake <- ch
 		return ch
 	}
-	rounds := make(chan []bot.Refreshed, 4)
-	s.OnRefresh = func(_ string, res []bot.Refreshed, _ error) { rounds <- res }
+	rounds := make(chan []delivery.Refreshed, 4)
+	s.OnRefresh = func(_ string, res []delivery.Refreshed, _ error) { rounds <- res }
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
 	step := func(d time.Duration) {

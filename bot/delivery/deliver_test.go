@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 var errCrash = errors.New("process killed")
 
 // deliveryFixture is a batch of five papers and a deliverer for them.
-func deliveryFixture(t *testing.T) (*bot.Deliverer, *bottest.Chat, *bottest.Ledger, bot.Batch) {
+func deliveryFixture(t *testing.T) (*delivery.Deliverer, *bottest.Chat, *bottest.Ledger, bot.Batch) {
 	t.Helper()
 	var papers []bot.Paper
 	for i := range 5 {
@@ -28,7 +29,7 @@ func deliveryFixture(t *testing.T) (*bot.Deliverer, *bottest.Chat, *bottest.Ledg
 	now := func() time.Time { return time.Date(2026, 8, 19, 9, 0, 0, 0, time.UTC) }
 	chat := &bottest.Chat{}
 	ledger := &bottest.Ledger{Now: now}
-	d := &bot.Deliverer{
+	d := &delivery.Deliverer{
 		Engine: &bot.Engine{Store: bottest.NewStore(), Now: now},
 		Ledger: ledger,
 		Chats:  map[string]bot.Chat{"discord": chat},

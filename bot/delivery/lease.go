@@ -1,4 +1,4 @@
-package bot
+package delivery
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"paperboy/bot"
 )
 
 // DefaultLease is how long a delivery claim holds after its last renewal
@@ -16,7 +18,7 @@ const DefaultLease = 30 * time.Second
 
 // errLostClaim is the cause of a hold's context when the claim is gone: it
 // was taken over, or could not be renewed before it ran out.
-var errLostClaim = Errorf(ECONFLICT, "This paperboy process lost its claim on the delivery; another one carries on.")
+var errLostClaim = bot.Errorf(bot.ECONFLICT, "This paperboy process lost its claim on the delivery; another one carries on.")
 
 // hold keeps a claim alive while its owner works on the delivery: a
 // heartbeat renews it every lease/3 and cancels ctx as soon as the claim
@@ -30,7 +32,7 @@ var errLostClaim = Errorf(ECONFLICT, "This paperboy process lost its claim on th
 // on Slack, which has no idempotency key, the new owner's look at the
 // channel before its first unrecorded post narrows it to that one post.
 type hold struct {
-	claim  Claim
+	claim  bot.Claim
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	d      *Deliverer
@@ -42,7 +44,7 @@ type hold struct {
 
 // hold starts the heartbeat of claim c, which holds until until. stop ends
 // it; the returned hold's ctx is ctx until the claim is lost.
-func (d *Deliverer) hold(ctx context.Context, c Claim, until time.Time) *hold {
+func (d *Deliverer) hold(ctx context.Context, c bot.Claim, until time.Time) *hold {
 	h := &hold{claim: c, d: d, done: make(chan struct{}), until: until}
 	h.ctx, h.cancel = context.WithCancelCause(ctx)
 	go h.beat()
@@ -62,7 +64,7 @@ func (h *hold) beat() {
 			return
 		case <-h.d.after(lease / 3):
 		}
-		now := h.d.Engine.now()
+		now := h.d.now()
 		err := h.d.Ledger.Renew(h.ctx, h.claim, now.Add(lease))
 		switch {
 		case err == nil:
@@ -72,7 +74,7 @@ func (h *hold) beat() {
 			h.d.observe("renew")
 		case h.ctx.Err() != nil:
 			return
-		case ErrorCode(err) == ECONFLICT:
+		case bot.ErrorCode(err) == bot.ECONFLICT:
 			h.d.logger().Warn("delivery claim taken over; stopping", "platform", h.claim.Platform,
 				"channel", h.claim.Channel, "date", h.claim.Date)
 			h.d.observe("lost")
@@ -81,7 +83,7 @@ func (h *hold) beat() {
 		default:
 			h.d.logger().Warn("renew delivery claim", "platform", h.claim.Platform,
 				"channel", h.claim.Channel, "date", h.claim.Date, "error", err)
-			if !h.d.Engine.now().Before(h.deadline()) {
+			if !h.d.now().Before(h.deadline()) {
 				h.cancel(errLostClaim)
 				return
 			}
@@ -106,7 +108,7 @@ func (h *hold) check() error {
 		}
 		return err
 	}
-	if !h.d.Engine.now().Before(h.deadline()) {
+	if !h.d.now().Before(h.deadline()) {
 		h.cancel(errLostClaim)
 		return errLostClaim
 	}
@@ -122,7 +124,7 @@ func (h *hold) stop() {
 // lost reports whether err means this process lost its claim, as opposed
 // to the caller's context ending or the delivery failing.
 func (h *hold) lost(err error) bool {
-	return errors.Is(context.Cause(h.ctx), errLostClaim) || ErrorCode(err) == ECONFLICT
+	return errors.Is(context.Cause(h.ctx), errLostClaim) || bot.ErrorCode(err) == bot.ECONFLICT
 }
 
 func (d *Deliverer) lease() time.Duration {

@@ -1,9 +1,11 @@
-package bot
+package delivery
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"paperboy/bot"
 )
 
 // FanOut calls fn for every job, at most n at once per platform (n < 1
@@ -47,8 +49,8 @@ const (
 
 // Outcome is what delivering one batch to one channel came to.
 type Outcome struct {
-	Sub      Subscription
-	Delivery Delivery
+	Sub      bot.Subscription
+	Delivery bot.Delivery
 	State    string
 	Err      error
 }
@@ -57,7 +59,7 @@ type Outcome struct {
 // per platform, and reports each channel's outcome in the order of subs.
 // A delivery that another process holds is waited for (Await), so when
 // DeliverAll returns, every channel has the batch or has failed.
-func (d *Deliverer) DeliverAll(ctx context.Context, subs []Subscription, b Batch, n int) []Outcome {
+func (d *Deliverer) DeliverAll(ctx context.Context, subs []bot.Subscription, b bot.Batch, n int) []Outcome {
 	out := make([]Outcome, len(subs))
 	idx := make([]int, len(subs))
 	for i := range idx {
@@ -73,7 +75,7 @@ func (d *Deliverer) DeliverAll(ctx context.Context, subs []Subscription, b Batch
 // another process holds the delivery it waits until that process finishes
 // it or its claim runs out (a dead owner), and then takes over. It polls the
 // ledger every Lease/3 at most.
-func (d *Deliverer) Await(ctx context.Context, sub Subscription, b Batch) Outcome {
+func (d *Deliverer) Await(ctx context.Context, sub bot.Subscription, b bot.Batch) Outcome {
 	o := Outcome{Sub: sub}
 	for {
 		del, sent, err := d.deliverBatch(ctx, sub, b)
@@ -85,13 +87,13 @@ func (d *Deliverer) Await(ctx context.Context, sub Subscription, b Batch) Outcom
 		case err == nil:
 			o.State = OutcomeSent
 			return o
-		case ErrorCode(err) != ECONFLICT || ctx.Err() != nil:
+		case bot.ErrorCode(err) != bot.ECONFLICT || ctx.Err() != nil:
 			o.State = OutcomeFailed
 			return o
 		}
 		wait := d.lease() / 3
 		if held, err := d.Ledger.Delivery(ctx, sub.DeliveryKey(b.Date)); err == nil {
-			if left := held.ClaimedUntil.Sub(d.Engine.now()); left > 0 && left < wait {
+			if left := held.ClaimedUntil.Sub(d.now()); left > 0 && left < wait {
 				wait = left
 			}
 		}

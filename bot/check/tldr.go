@@ -1,4 +1,4 @@
-package bot
+package check
 
 import (
 	"regexp"
@@ -9,7 +9,7 @@ import (
 	"paperboy/bot/text"
 )
 
-// TL;DR limits. The prompt asks for at most 30 words; CheckTLDR allows some
+// TL;DR limits. The prompt asks for at most 30 words; TLDR allows some
 // slack before it throws an answer away. An answer under the minimum ("2",
 // "F'W2", "Yes.") says nothing, and must not replace Hugging Face's summary.
 const (
@@ -19,9 +19,9 @@ const (
 	minTLDRLetters = 15 // letters in all
 )
 
-// CheckTLDR validates an LLM's answer and returns it as a clean one-liner,
-// under the strictest TLDRRules (see TLDRRules.CheckTLDR).
-func CheckTLDR(s string) (string, error) { return checkTLDR(s, TLDRRules{}) }
+// TLDR validates an LLM's answer and returns it as a clean one-liner,
+// under the strictest Rules (see Rules.TLDR).
+func TLDR(s string) (string, error) { return checkTLDR(s, Rules{}) }
 
 // checkTLDR validates an LLM's answer and returns it as a clean one-liner.
 // Quotes and whitespace around it and a leading "TL;DR:" label are removed;
@@ -35,9 +35,9 @@ func CheckTLDR(s string) (string, error) { return checkTLDR(s, TLDRRules{}) }
 // LLM output is untrusted: it is checked both as received and after
 // CleanTitle, so that hidden characters cannot smuggle a mention through.
 // The answer is cleaned until cleaning changes nothing (see cleanTLDR), so
-// an accepted TL;DR passes CheckTLDR again unchanged.
-// A rejection is an EINVALID *Error whose message gives the reason.
-func checkTLDR(s string, r TLDRRules) (string, error) {
+// an accepted TL;DR passes TLDR again unchanged.
+// A rejection is an *Error whose message gives the reason.
+func checkTLDR(s string, r Rules) (string, error) {
 	clean, err := checkSentence(s, r)
 	if err != nil {
 		return "", err
@@ -52,23 +52,23 @@ func checkTLDR(s string, r TLDRRules) (string, error) {
 // sentence of at most maxTLDRWords words. Answers to questions check each
 // of their sentences with it, since "See [2]." is a fine sentence of an
 // answer but no TL;DR.
-func checkSentence(s string, r TLDRRules) (string, error) {
+func checkSentence(s string, r Rules) (string, error) {
 	raw := trimTLDR(s)
 	if raw == "" {
-		return "", Errorf(EINVALID, "The TL;DR is empty.")
+		return "", errorf("The TL;DR is empty.")
 	}
 	if n := utf8.RuneCountInString(raw); n > 2*maxTLDRRunes { // before any regexp
-		return "", Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
+		return "", errorf("The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
 	}
 	if strings.ContainsAny(raw, "\n\r\v\f\u0085\u2028\u2029") {
-		return "", Errorf(EINVALID, "The TL;DR has more than one line.")
+		return "", errorf("The TL;DR has more than one line.")
 	}
 	clean, err := cleanTLDR(raw)
 	if err != nil {
 		return "", err
 	}
 	if clean == "" {
-		return "", Errorf(EINVALID, "The TL;DR is empty.")
+		return "", errorf("The TL;DR is empty.")
 	}
 	for _, text := range []string{raw, clean} {
 		if err := checkUnsafe(text, r); err != nil {
@@ -98,7 +98,7 @@ func cleanTLDR(s string) (string, error) {
 		}
 		s = next
 	}
-	return "", Errorf(EINVALID, "The TL;DR is nested markup, not plain text.")
+	return "", errorf("The TL;DR is nested markup, not plain text.")
 }
 
 // trimTLDR removes surrounding whitespace and quotes and a leading label.
@@ -131,7 +131,7 @@ func isQuote(r rune) bool { return strings.ContainsRune(`"'“”‘’«»„`,
 // @here, @name and <@id>, <@&role>, <#channel>; Slack's <!here>,
 // <!channel>, <!everyone> and <!subteam^id>. Links: schemes, www., markdown
 // links and a name followed by a path; bare domains and addresses, which
-// Slack turns into links by itself, are found by TLDRRules.hasLinkName. An
+// Slack turns into links by itself, are found by Rules.hasLinkName. An
 // "@" inside a word is no mention: pass@1 and Recall@10 are metrics, and
 // e-mail addresses are caught as domains.
 var (
@@ -149,16 +149,16 @@ var (
 
 // checkUnsafe rejects text that could ping, link or format in a chat, and
 // boilerplate that is not a summary.
-func checkUnsafe(s string, r TLDRRules) error {
+func checkUnsafe(s string, r Rules) error {
 	switch {
 	case mentionPattern.MatchString(s):
-		return Errorf(EINVALID, "The TL;DR contains a mention.")
+		return errorf("The TL;DR contains a mention.")
 	case linkPattern.MatchString(s) || r.hasLinkName(s):
-		return Errorf(EINVALID, "The TL;DR contains a link.")
+		return errorf("The TL;DR contains a link.")
 	case markupPattern.MatchString(s):
-		return Errorf(EINVALID, "The TL;DR contains markup (**, __, `, #, >, <tag> or |).")
+		return errorf("The TL;DR contains markup (**, __, `, #, >, <tag> or |).")
 	case refusalPattern.MatchString(s):
-		return Errorf(EINVALID, "The TL;DR is a refusal or boilerplate, not a summary.")
+		return errorf("The TL;DR is a refusal or boilerplate, not a summary.")
 	}
 	return nil
 }
@@ -167,13 +167,13 @@ func checkUnsafe(s string, r TLDRRules) error {
 // maxTLDRWords words.
 func checkShape(s string) error {
 	if n := utf8.RuneCountInString(s); n > maxTLDRRunes {
-		return Errorf(EINVALID, "The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
+		return errorf("The TL;DR is too long: %d characters, at most %d.", n, maxTLDRRunes)
 	}
 	if n := len(text.Sentences(s)); n != 1 {
-		return Errorf(EINVALID, "The TL;DR must be one sentence; it has %d.", n)
+		return errorf("The TL;DR must be one sentence; it has %d.", n)
 	}
 	if n := len(strings.Fields(s)); n > maxTLDRWords {
-		return Errorf(EINVALID, "The TL;DR is too long: %d words, at most %d.", n, maxTLDRWords)
+		return errorf("The TL;DR is too long: %d words, at most %d.", n, maxTLDRWords)
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ func checkMeaning(s string) error {
 		}
 	}
 	if letters := countFunc(s, unicode.IsLetter); words < minTLDRWords || letters < minTLDRLetters {
-		return Errorf(EINVALID, "The TL;DR is too short to say anything: %d words and %d letters, at least %d and %d.",
+		return errorf("The TL;DR is too short to say anything: %d words and %d letters, at least %d and %d.",
 			words, letters, minTLDRWords, minTLDRLetters)
 	}
 	return nil

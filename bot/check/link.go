@@ -1,4 +1,4 @@
-package bot
+package check
 
 import (
 	"net/netip"
@@ -7,9 +7,9 @@ import (
 	"unicode"
 )
 
-// TLDRRules are the rules of CheckTLDR that need knowledge from outside
+// Rules are the rules of TLDR and Answer that need knowledge from outside
 // the standard library. The zero value is the strictest.
-type TLDRRules struct {
+type Rules struct {
 	// IsTLD reports whether a lower-case label is a top-level domain (com,
 	// zip, top, xn--p1ai), so that a name ending in it is a link: chats turn
 	// bare domains into links by themselves. cmd/paperboy answers from the
@@ -19,8 +19,8 @@ type TLDRRules struct {
 	IsTLD func(label string) bool
 }
 
-// CheckTLDR is CheckTLDR under r.
-func (r TLDRRules) CheckTLDR(s string) (string, error) { return checkTLDR(s, r) }
+// TLDR is the package's TLDR under r.
+func (r Rules) TLDR(s string) (string, error) { return checkTLDR(s, r) }
 
 // Names that chats would link: a host name (labels joined by dots), an
 // IPv4 address (with a port or not), an IPv6 address (bracketed or not)
@@ -34,7 +34,7 @@ var (
 
 // hasLinkName reports whether s names a host a chat would link: a domain
 // whose last label is a top-level domain by r, an IP address, or localhost.
-func (r TLDRRules) hasLinkName(s string) bool {
+func (r Rules) hasLinkName(s string) bool {
 	for _, host := range hostPattern.FindAllString(s, -1) {
 		if r.isDomain(host) {
 			return true
@@ -55,7 +55,7 @@ func (r TLDRRules) hasLinkName(s string) bool {
 
 // isDomain reports whether host (labels joined by dots) ends in a
 // top-level domain.
-func (r TLDRRules) isDomain(host string) bool {
+func (r Rules) isDomain(host string) bool {
 	label := strings.ToLower(strings.Trim(host[strings.LastIndexByte(host, '.')+1:], "-"))
 	if len(label) < 2 {
 		return false

@@ -1,6 +1,7 @@
-package bot
+package check
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -103,7 +104,7 @@ func TestCheckTLDR(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := CheckTLDR(tt.in)
+			got, err := TLDR(tt.in)
 			if tt.reason == "" {
 				if err != nil {
 					t.Fatalf("CheckTLDR(%q): %v", tt.in, err)
@@ -119,10 +120,11 @@ func TestCheckTLDR(t *testing.T) {
 			if got != "" {
 				t.Fatalf("CheckTLDR(%q) returned %q with its error", tt.in, got)
 			}
-			if code := ErrorCode(err); code != EINVALID {
-				t.Fatalf("code=%q, want %q", code, EINVALID)
+			var rejection *Error
+			if !errors.As(err, &rejection) {
+				t.Fatalf("err=%#v, want an *Error", err)
 			}
-			if msg := ErrorMessage(err); !strings.Contains(msg, tt.reason) {
+			if msg := rejection.Message; !strings.Contains(msg, tt.reason) {
 				t.Fatalf("message=%q, want it to mention %q", msg, tt.reason)
 			}
 		})
@@ -134,7 +136,7 @@ func TestCheckTLDR(t *testing.T) {
 func TestCheckTLDRAcceptsExtractive(t *testing.T) {
 	for _, p := range mustLoadFixtures(t) {
 		tldr := text.Extractive(p.Summary)
-		if _, err := CheckTLDR(tldr); err != nil && !strings.Contains(err.Error(), "too long") {
+		if _, err := TLDR(tldr); err != nil && !strings.Contains(err.Error(), "too long") {
 			t.Errorf("%s: CheckTLDR(%q): %v", p.ID, tldr, err)
 		}
 	}
@@ -147,14 +149,14 @@ func FuzzCheckTLDR(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := CheckTLDR(s)
+		got, err := TLDR(s)
 		if err != nil {
 			return
 		}
 		if strings.Contains(got, "\n") || len(strings.Fields(got)) > maxTLDRWords || mentionPattern.MatchString(got) {
 			t.Fatalf("CheckTLDR(%q) accepted %q", s, got)
 		}
-		if again, err := CheckTLDR(got); err != nil || again != got {
+		if again, err := TLDR(got); err != nil || again != got {
 			t.Fatalf("CheckTLDR(%q)=%q, but CheckTLDR(%q)=%q, %v", s, got, got, again, err)
 		}
 	})
@@ -163,10 +165,10 @@ func FuzzCheckTLDR(f *testing.F) {
 // TestTLDRRulesIsTLD checks that a name is a link only when IsTLD says its
 // last label is a top-level domain, and always under the zero rules.
 func TestTLDRRulesIsTLD(t *testing.T) {
-	tlds := TLDRRules{IsTLD: func(l string) bool { return l == "zip" || l == "top" || l == "com" }}
+	tlds := Rules{IsTLD: func(l string) bool { return l == "zip" || l == "top" || l == "com" }}
 	tests := []struct {
 		in          string
-		strict, psl bool // rejected as a link under TLDRRules{} / tlds
+		strict, psl bool // rejected as a link under Rules{} / tlds
 	}{
 		{"Ports the trainer to Node.js for browsers.", true, false},
 		{"Speeds up Llama.cpp inference on laptops.", true, false},
@@ -177,10 +179,10 @@ func TestTLDRRulesIsTLD(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, c := range []struct {
-			rules TLDRRules
+			rules Rules
 			want  bool
-		}{{TLDRRules{}, tt.strict}, {tlds, tt.psl}} {
-			_, err := c.rules.CheckTLDR(tt.in)
+		}{{Rules{}, tt.strict}, {tlds, tt.psl}} {
+			_, err := c.rules.TLDR(tt.in)
 			if got := err != nil && strings.Contains(err.Error(), "link"); got != c.want {
 				t.Errorf("IsTLD set=%v: CheckTLDR(%q) err=%v, want a link rejection: %v", c.rules.IsTLD != nil, tt.in, err, c.want)
 			}

@@ -1,4 +1,4 @@
-package bot_test
+package delivery_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/delivery"
 )
 
 // weekdaysAt9 is the default schedule, "0 9 * * 1-5" in UTC, written out.
@@ -44,7 +45,7 @@ func subs(t *testing.T, ss ...bot.Subscription) *bottest.Subscriptions {
 
 // schedulerFixture returns a scheduler whose clock is *now, whose source
 // has a batch of three papers for every weekday unless down, and the chat.
-func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss *bottest.Subscriptions) (*bot.Scheduler, *bottest.Chat) {
+func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss *bottest.Subscriptions) (*delivery.Scheduler, *bottest.Chat) {
 	t.Helper()
 	src := &bottest.Source{FetchFunc: func(_ context.Context, date string) (bot.Batch, error) {
 		if *down {
@@ -63,8 +64,8 @@ func schedulerFixture(t *testing.T, now *time.Time, down *bool, ss *bottest.Subs
 	clock := func() time.Time { return *now }
 	chat := &bottest.Chat{}
 	engine := &bot.Engine{Store: bottest.NewStore(), Source: src, Now: clock}
-	s := &bot.Scheduler{
-		Deliverer: &bot.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
+	s := &delivery.Scheduler{
+		Deliverer: &delivery.Deliverer{Engine: engine, Ledger: &bottest.Ledger{Now: clock},
 			Chats: map[string]bot.Chat{"slack": chat}, Owner: "p1"},
 		Subscriptions: ss,
 		ParseSchedule: func(string, string) (bot.Schedule, error) { return weekdaysAt9{}, nil },
