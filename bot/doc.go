@@ -23,9 +23,9 @@
 //     RetryAfter (the one Retry-After reader, with the one cap), Sleep and
 //     Later (waiting on a remote), Budget (a rate limit shared across
 //     replicas, with the map of paperboy's limiters) and NewTransport
-//     (every outbound HTTP client's transport), Secret (redaction), the limits of a
-//     paper and Paper.Limit, which makes every paper fit to store before a
-//     store sees it (limits.go). Text cleaning lives in bot/text, the
+//     (every outbound HTTP client's transport) with IsHTTPURL, Secret
+//     (redaction), the limits of a paper and Paper.Limit, which makes every
+//     paper fit to store before a store sees it (limits.go). Text cleaning lives in bot/text, the
 //     checks of LLM output in bot/check.
 //
 // # The import rule
