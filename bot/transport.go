@@ -6,9 +6,9 @@ import (
 )
 
 // NewTransport is the one transport of paperboy's outbound HTTP clients
-// (Discord, Slack, the LLM and embeddings): http.DefaultTransport's
-// settings (proxy from the environment, dial and TLS timeouts, HTTP/2) with
-// room for 64 idle connections per host, since with the default of 2 a
+// (Discord, Slack, Hugging Face, arXiv, the LLM and embeddings):
+// http.DefaultTransport's settings (proxy from the environment, dial and
+// TLS timeouts, HTTP/2) with room for 64 idle connections per host, since with the default of 2 a
 // fan-out with a few posts in flight opens (and TLS-handshakes) a new
 // connection for most requests. Callers add their own bounds to the copy
 // they get, and set the whole call's timeout on their http.Client.

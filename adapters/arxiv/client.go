@@ -101,7 +101,7 @@ func New(baseURL string, categories []string) *Client {
 		PageSize:    DefaultPageSize,
 		MaxAttempts: DefaultMaxAttempts,
 		UserAgent:   DefaultUserAgent,
-		HTTPClient:  &http.Client{Timeout: 60 * time.Second},
+		HTTPClient:  &http.Client{Timeout: 60 * time.Second, Transport: transport},
 		Logger:      slog.Default(),
 		Limiter:     sharedLimiter,
 		Sleep:       bot.Sleep,
