@@ -40,12 +40,17 @@ const (
 // too late. secret is a token in the request's URL (an interaction token),
 // scrubbed from the error like the bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
-	var last error // the failure a wait follows
+	var last, slept error // the failure a wait follows; the wait's error
 	describeErr := func(err error) string { return a.scrub(errors.New(describe(err)), secret).Error() }
-	policy := a.callRetry(func(wait time.Duration, err error) {
+	policy := a.callRetry()
+	policy.OnRetry = func(_ int, wait time.Duration, err error) {
 		last = err
 		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", describeErr(err))
-	})
+	}
+	policy.Sleep = func(ctx context.Context, d time.Duration) error {
+		slept = a.sleep(ctx, d)
+		return slept
+	}
 	err := policy.Do(ctx, func(int) error {
 		actx, cancel := withAttempt(ctx)
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
@@ -60,12 +65,10 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 	})
 	var re *bot.RetryError
 	switch {
-	case err == nil:
-		return nil
+	case slept != nil:
+		return &restError{op: op, msg: describeErr(last) + " (then " + slept.Error() + ")", err: slept}
 	case errors.As(err, &re):
 		return &restError{op: op, msg: describeErr(re.Err), err: re.Err}
-	case last != nil && !errors.As(err, new(*restError)): // the wait was cut short
-		return &restError{op: op, msg: describeErr(last) + " (then " + err.Error() + ")", err: err}
 	}
 	return err
 }
@@ -73,11 +76,10 @@ func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...d
 // callRetry is call's bot.Retry: rate limits waited out up to
 // maxRetryAfter, maxFailures retries after failures with an unjittered
 // doubling from firstBackoff, none that would outlast ctx's deadline.
-func (a *Adapter) callRetry(onRetry func(wait time.Duration, err error)) bot.Retry {
+func (a *Adapter) callRetry() bot.Retry {
 	return bot.Retry{
 		Attempts: maxFailures + 1, Backoff: firstBackoff, NoJitter: true,
 		MaxWait: maxRetryAfter, WithinDeadline: true, Sleep: a.sleep,
-		OnRetry: func(_ int, wait time.Duration, err error) { onRetry(wait, err) },
 	}
 }
 
