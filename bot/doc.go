@@ -21,10 +21,11 @@
 //     Fetch and Importer, which store papers.
 //   - The policies every package calls instead of writing its own: Retry,
 //     RetryAfter (the one Retry-After reader, with the one cap), Sleep and
-//     Later (waiting on a remote) and NewTransport (every outbound HTTP
-//     client's transport), Secret (redaction), the limits of a
-//     paper and Paper.Limit, which makes every paper fit to store before a
-//     store sees it (limits.go). Text cleaning lives in bot/text, the
+//     Later (waiting on a remote), Budget (a rate limit shared across
+//     replicas, with the map of paperboy's limiters) and NewTransport
+//     (every outbound HTTP client's transport) with IsHTTPURL, Secret
+//     (redaction), the limits of a paper and Paper.Limit, which makes every
+//     paper fit to store before a store sees it (limits.go). Text cleaning lives in bot/text, the
 //     checks of LLM output in bot/check.
 //
 // # The import rule

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"net/url"
 	"strings"
 
 	"paperboy/bot/text"
@@ -134,8 +133,7 @@ func SafeURL(u string) string {
 	if u == "" || len(u) > 2000 || strings.ContainsAny(u, " \t\r\n<>\"") {
 		return ""
 	}
-	parsed, err := url.Parse(u)
-	if err != nil || parsed.Host == "" || (parsed.Scheme != "http" && parsed.Scheme != "https") {
+	if !IsHTTPURL(u) {
 		return ""
 	}
 	return u

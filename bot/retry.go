@@ -12,29 +12,40 @@ import (
 )
 
 // Retry is the one retry policy of paperboy's outbound HTTP clients: the
-// Hugging Face and arXiv sources and the LLM client each describe their
-// numbers in a Retry and let Do run the loop, so that the rules are written
-// once:
+// Hugging Face and arXiv sources, the LLM and embeddings clients and the
+// Discord and Slack adapters each describe their numbers in a Retry and let
+// Do run the loop, so that the rules are written once:
 //
-//   - at most Attempts tries;
-//   - only failures the client marks Transient are tried again: by
-//     convention 429, a 5xx (see RetryableStatus) or a transport error, never
-//     a failure because ctx ended;
+//   - at most Attempts tries end in a failure;
+//   - only failures the client marks are tried again: Transient, by
+//     convention a 429, a 5xx (see RetryableStatus) or a transport error,
+//     never a failure because ctx ended;
+//   - a rate limit the client marks RateLimited (a chat platform's 429) is
+//     a wait, not a failure: it is waited out however often it comes,
+//     bounded by ctx, MaxWait and the deadline rules, not by Attempts;
+//   - a write that may have taken effect, marked Uncertain (a 5xx or a
+//     broken connection after a post), is tried again only when the Retry
+//     is Idempotent: it is never repeated blindly;
 //   - the wait is what the server asked for (see RetryAfter), or else an
-//     exponential backoff with jitter, so that restarted bots do not retry
-//     in step;
+//     exponential backoff, with jitter so that restarted bots do not retry
+//     in step (NoJitter for exact doubling);
 //   - a server that asks for more than MaxWait is not waited for: the
 //     retries end at once and the caller can say when to come back;
 //   - a retry starts only when ctx's deadline leaves room for its wait and
-//     one whole try (AttemptTimeout): a try that cannot finish is not begun.
+//     one whole try (AttemptTimeout, or no more than the wait with
+//     WithinDeadline): a try that cannot finish is not begun.
 type Retry struct {
-	// Attempts is the number of tries in all, the first included; less
-	// than 1 means 1.
+	// Attempts is the number of tries that may end in a failure, the
+	// first included (a RateLimited try is not one); less than 1 means 1.
 	Attempts int
 	// Backoff is the wait after the first failure the server gave no wait
 	// for. It doubles with every failure, up to MaxBackoff, and each wait
-	// is drawn between half of it and all of it.
+	// is drawn between half of it and all of it (unless NoJitter).
 	Backoff time.Duration
+	// NoJitter makes each backoff exactly Backoff·2^(n-1): for the chat
+	// adapters, whose retries wait under the platform's rate limits rather
+	// than in step with other bots.
+	NoJitter bool
 	// MaxBackoff caps a backoff, as MaxWait does; 0 means no cap of its
 	// own.
 	MaxBackoff time.Duration
@@ -46,6 +57,14 @@ type Retry struct {
 	// has a deadline, a retry starts only if the deadline leaves its wait
 	// plus AttemptTimeout.
 	AttemptTimeout time.Duration
+	// WithinDeadline applies the deadline rule without an AttemptTimeout:
+	// a retry starts only if its wait ends before ctx's deadline (an
+	// interaction's answer, which is useless late).
+	WithinDeadline bool
+	// Idempotent says a try may be repeated after an Uncertain failure:
+	// the request is a read, an update, or a write the client has made
+	// safe to repeat (it looks first for what the failed try did).
+	Idempotent bool
 	// OnRetry, when set, is told about each retry before its wait: the try
 	// that failed (from 1), the wait, and the failure.
 	OnRetry func(attempt int, wait time.Duration, err error)
@@ -57,17 +76,27 @@ type Retry struct {
 }
 
 // Do calls try (with the try's number, from 1) until it returns nil or an
-// error not marked Transient, which Do returns as is, or the policy ends the
-// retries: then the error is a *RetryError holding the last failure. When
-// ctx ends during a wait, Do returns ctx.Err().
+// error not marked Transient, RateLimited or Uncertain, which Do returns as
+// is, or the policy ends the retries: then the error is a *RetryError
+// holding the last failure, except an Uncertain failure of a Retry that is
+// not Idempotent, which is returned unwrapped. When ctx ends during a wait,
+// Do returns ctx.Err(); OnRetry saw the failure before it.
 func (r Retry) Do(ctx context.Context, try func(attempt int) error) error {
+	start, waited, failures := r.now(), time.Duration(0), 0
 	for attempt := 1; ; attempt++ {
 		err := try(attempt)
 		var te *TransientError
 		if err == nil || !errors.As(err, &te) {
 			return err
 		}
-		wait, stop := r.next(ctx, attempt, te.After)
+		if te.Uncertain && !r.Idempotent {
+			return te.Err
+		}
+		if !te.Limited {
+			failures++
+		}
+		elapsed := max(r.now().Sub(start), waited) // waits a test's Sleep skipped count too
+		wait, stop := r.next(ctx, failures, te, start.Add(elapsed))
 		if stop {
 			re := &RetryError{Err: te.Err, Attempts: attempt}
 			if r.MaxWait > 0 && te.After > r.MaxWait {
@@ -81,30 +110,31 @@ func (r Retry) Do(ctx context.Context, try func(attempt int) error) error {
 		if err := r.sleep(ctx, wait); err != nil {
 			return err
 		}
+		waited += wait
 	}
 }
 
-// next returns the wait before the try after attempt, or stop when there
-// is to be none.
-func (r Retry) next(ctx context.Context, attempt int, asked time.Duration) (wait time.Duration, stop bool) {
-	if attempt >= r.Attempts || ctx.Err() != nil {
+// next returns the wait before the try after a failure te, the failures-th
+// counted one, at now; or stop when there is to be none.
+func (r Retry) next(ctx context.Context, failures int, te *TransientError, now time.Time) (wait time.Duration, stop bool) {
+	if ctx.Err() != nil || (!te.Limited && failures >= r.Attempts) {
 		return 0, true
 	}
-	if r.MaxWait > 0 && asked > r.MaxWait {
+	if r.MaxWait > 0 && te.After > r.MaxWait {
 		return 0, true
 	}
-	wait = asked
+	wait = te.After
 	if wait <= 0 {
-		wait = r.backoff(attempt)
+		wait = r.backoff(max(failures, 1))
 	}
-	if deadline, ok := ctx.Deadline(); ok && r.AttemptTimeout > 0 && r.now().Add(wait+r.AttemptTimeout).After(deadline) {
+	if deadline, ok := ctx.Deadline(); ok && (r.AttemptTimeout > 0 || r.WithinDeadline) && now.Add(wait+r.AttemptTimeout).After(deadline) {
 		return 0, true
 	}
 	return wait, false
 }
 
-// backoff returns the jittered wait after the attempt-th failure: between
-// half and all of Backoff·2^(attempt-1), capped.
+// backoff returns the wait after the attempt-th failure: between half and
+// all of Backoff·2^(attempt-1), capped, or all of it with NoJitter.
 func (r Retry) backoff(attempt int) time.Duration {
 	limit := r.MaxBackoff
 	if r.MaxWait > 0 && (limit <= 0 || r.MaxWait < limit) {
@@ -119,6 +149,9 @@ func (r Retry) backoff(attempt int) time.Duration {
 	}
 	if d <= 0 {
 		return 0
+	}
+	if r.NoJitter {
+		return d
 	}
 	return d/2 + rand.N(d/2+1)
 }
@@ -165,16 +198,36 @@ func (r Retry) now() time.Time {
 	return time.Now()
 }
 
-// TransientError is a failed try worth repeating, made by Transient.
+// TransientError is a failed try worth repeating, made by Transient,
+// RateLimited or Uncertain.
 type TransientError struct {
 	Err   error
 	After time.Duration // the wait the server asked for; 0 means back off
+	// Limited marks a rate limit: a wait, not a failure (RateLimited).
+	Limited bool
+	// Uncertain marks a write that may have taken effect (Uncertain).
+	Uncertain bool
 }
 
 // Transient marks err as worth another try, after the wait the server asked
 // for (0 when it asked for none).
 func Transient(err error, after time.Duration) error {
 	return &TransientError{Err: err, After: after}
+}
+
+// RateLimited marks err as a rate limit (a 429 that says the request was
+// not taken): Do waits after, or backs off when it is 0, and tries again
+// without counting the try against Attempts.
+func RateLimited(err error, after time.Duration) error {
+	return &TransientError{Err: err, After: after, Limited: true}
+}
+
+// Uncertain marks err as a failed write that may have taken effect all
+// the same (a 5xx, a connection that broke after the request went out):
+// Do backs off and tries again when the Retry is Idempotent, and returns
+// err as is otherwise.
+func Uncertain(err error) error {
+	return &TransientError{Err: err, Uncertain: true}
 }
 
 // Error returns the failure's message.

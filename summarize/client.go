@@ -141,8 +141,7 @@ func checkBaseURL(base string) error {
 	if base == "" {
 		return errors.New("base_url is required, e.g. http://localhost:11434/v1")
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !bot.IsHTTPURL(base) {
 		return errors.New("base_url must be an http or https URL, e.g. http://localhost:11434/v1")
 	}
 	return nil

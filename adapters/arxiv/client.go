@@ -101,7 +101,7 @@ func New(baseURL string, categories []string) *Client {
 		PageSize:    DefaultPageSize,
 		MaxAttempts: DefaultMaxAttempts,
 		UserAgent:   DefaultUserAgent,
-		HTTPClient:  &http.Client{Timeout: 60 * time.Second},
+		HTTPClient:  &http.Client{Timeout: 60 * time.Second, Transport: transport},
 		Logger:      slog.Default(),
 		Limiter:     sharedLimiter,
 		Sleep:       bot.Sleep,
@@ -187,13 +187,19 @@ func (c *Client) searchQuery(w window) (string, error) {
 }
 
 // checkCategories reports an EINVALID error when the client has no
-// categories or one that cannot be an arXiv category name, which would also
-// change the meaning of the query it is put in.
-func (c *Client) checkCategories() error {
-	if len(c.Categories) == 0 {
+// categories or one that cannot be an arXiv category name (see
+// CheckCategories).
+func (c *Client) checkCategories() error { return CheckCategories(c.Categories) }
+
+// CheckCategories reports an EINVALID error when categories is empty or
+// holds one that cannot be an arXiv category name, which would also change
+// the meaning of the query it is put in. It is the one check of
+// source.arxiv.categories: config loading calls it too.
+func CheckCategories(categories []string) error {
+	if len(categories) == 0 {
 		return bot.Errorf(bot.EINVALID, "No arXiv categories are configured; set source.arxiv.categories, e.g. [cs.LG, cs.AI].")
 	}
-	for _, cat := range c.Categories {
+	for _, cat := range categories {
 		if !category.MatchString(cat) {
 			return bot.Errorf(bot.EINVALID, "%q is not an arXiv category; use names like cs.LG or stat.ML in source.arxiv.categories.", cat)
 		}

@@ -156,7 +156,11 @@ func (c *Client) httpClient() *http.Client {
 }
 
 // defaultHTTPClient serves a Client whose HTTPClient is nil.
-var defaultHTTPClient = &http.Client{Timeout: 60 * time.Second}
+var defaultHTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: transport}
+
+// transport is the connections of every Client's default HTTP client,
+// from bot.NewTransport like every outbound client's.
+var transport = bot.NewTransport()
 
 func (c *Client) maxAttempts() int {
 	if c.MaxAttempts <= 0 {

@@ -165,34 +165,71 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	return a, nil
 }
 
-// validate checks cfg and decodes the public key.
+// validate checks cfg and decodes the public key. Each rule is one of the
+// Check functions, which config loading calls too.
 func validate(cfg Config, h Handler) (ed25519.PublicKey, error) {
 	var errs []error
 	if cfg.Token == "" {
 		errs = append(errs, errors.New("token is empty"))
 	}
-	if !isSnowflake(cfg.ApplicationID) {
-		errs = append(errs, fmt.Errorf("application id %q is not a Discord id (digits only)", cfg.ApplicationID))
+	if err := CheckApplicationID(cfg.ApplicationID); err != nil {
+		errs = append(errs, fmt.Errorf("application id %w", err))
 	}
-	if cfg.Mode != ModeGateway && cfg.Mode != ModeHTTP {
-		errs = append(errs, fmt.Errorf("mode %q is not one of gateway, http", cfg.Mode))
+	if err := CheckMode(cfg.Mode); err != nil {
+		errs = append(errs, fmt.Errorf("mode %w", err))
 	}
-	key, err := decodePublicKey(cfg.PublicKey)
-	if err != nil || (key == nil && cfg.Mode == ModeHTTP) {
-		errs = append(errs, fmt.Errorf("public key: must be the application's 64 hex digits in http mode"))
+	key, _ := decodePublicKey(cfg.PublicKey) // checked by CheckPublicKey
+	if err := CheckPublicKey(cfg.Mode, cfg.PublicKey); err != nil {
+		errs = append(errs, fmt.Errorf("public key: %w", err))
 	}
 	if _, err := APIOrigin(cfg.APIBaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("api base url: %w", err))
 	}
 	for _, g := range cfg.GuildIDs {
-		if !isSnowflake(g) {
-			errs = append(errs, fmt.Errorf("guild id %q is not a Discord id", g))
+		if err := CheckGuildID(g); err != nil {
+			errs = append(errs, fmt.Errorf("guild id %w", err))
 		}
 	}
 	if h == nil {
 		errs = append(errs, errors.New("no handler"))
 	}
 	return key, errors.Join(errs...)
+}
+
+// CheckMode says what is wrong with a mode: it is ModeGateway or ModeHTTP.
+func CheckMode(mode string) error {
+	if mode != ModeGateway && mode != ModeHTTP {
+		return fmt.Errorf("%q is not one of gateway, http", mode)
+	}
+	return nil
+}
+
+// CheckApplicationID says what is wrong with an application id: it is a
+// Discord id, digits only.
+func CheckApplicationID(id string) error {
+	if !isSnowflake(id) {
+		return fmt.Errorf("%q is not a Discord id (digits only)", id)
+	}
+	return nil
+}
+
+// CheckGuildID says what is wrong with a guild id: it is a Discord id.
+func CheckGuildID(id string) error {
+	if !isSnowflake(id) {
+		return fmt.Errorf("%q is not a Discord id", id)
+	}
+	return nil
+}
+
+// CheckPublicKey says what is wrong with the public key for mode: the
+// application's Ed25519 key in hex, required in HTTP mode. The error never
+// quotes the key.
+func CheckPublicKey(mode, key string) error {
+	k, err := decodePublicKey(key)
+	if err != nil || (k == nil && mode == ModeHTTP) {
+		return errors.New("must be the application's 64 hex digits in http mode")
+	}
+	return nil
 }
 
 // decodePublicKey decodes a hex Ed25519 public key; "" gives nil.

@@ -25,7 +25,7 @@ func APIOrigin(raw string) (string, error) {
 		return "", nil
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil ||
+	if err != nil || !bot.IsHTTPURL(raw) || u.User != nil ||
 		u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%q is not an http(s) address; %s", bot.RedactURL(raw), OriginForm)
 	}

@@ -3,8 +3,6 @@ package discord
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -35,15 +33,9 @@ const (
 	maxGlobalBody = 64 << 10
 )
 
-// Budget is a rate budget shared with the other processes that use the
+// Budget is the rate budget shared with the other processes that use the
 // same bot token (replicas on one database); store.DB implements it.
-// Reserve books one request under the budget called name (one every
-// `every`, bursts of burst) and says how long to wait before sending it;
-// Hold makes every booking wait d from now, as a global 429 asks.
-type Budget interface {
-	Reserve(ctx context.Context, name string, every time.Duration, burst int) (time.Duration, error)
-	Hold(ctx context.Context, name string, d, every time.Duration, burst int) error
-}
+type Budget = bot.Budget
 
 // Pacing under a shared Budget. Requests are spaced sharedEvery apart
 // across all the processes together: 45 a second, so that a fixed window
@@ -60,6 +52,9 @@ const (
 
 // globalLimiter keeps the global limit: a sliding window over the start
 // times of the last globalLimit requests, and a pause after a global 429.
+// It is not a rate.Limiter: Discord counts requests per window, and a
+// token bucket of globalLimit lets nearly twice as many into the first
+// one (see bot.Budget for paperboy's kinds of limiter).
 // With a shared Budget it books each request there too, so that every
 // replica using the bot token keeps the one limit together; a budget that
 // cannot be reached (the database is down) leaves each process its own
@@ -85,12 +80,8 @@ func newGlobalLimiter() *globalLimiter {
 	return &globalLimiter{now: time.Now, sleep: bot.Sleep, log: slog.Default()}
 }
 
-// budgetName names a bot token's budget for one limit without the token:
-// a short hash of it, the same in every process.
-func budgetName(token, limit string) string {
-	sum := sha256.Sum256([]byte("paperboy budget " + token))
-	return "discord:" + hex.EncodeToString(sum[:8]) + ":" + limit
-}
+// budgetName names a bot token's budget for one limit without the token.
+func budgetName(token, limit string) string { return bot.BudgetName("discord", token, limit) }
 
 // reserveShared takes the request's slot in the shared budget and waits
 // for it.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"paperboy/bot"
 )
 
 // Retry policy of call. discordgo v0.29.0 would retry a 429 forever,
@@ -28,58 +30,71 @@ const (
 	firstBackoff = 500 * time.Millisecond
 )
 
-// call runs one REST request, fn, under the retry policy: every attempt gets
-// discordgo.WithContext with its own deadline (callTimeout, from when the
-// request has its slot under the global limit); a 429 waits retry_after and
-// tries again; a 5xx or network error is retried maxFailures times with
-// backoff; a 4xx fails at once. When ctx has a deadline (an interaction's
-// 3 s window), a retry whose wait would not end well before it is not
-// started: it could only fail, or answer too late. secret is a token in the
-// request's URL (an interaction token), scrubbed from the error like the
-// bot token.
+// call runs one REST request, fn, under the retry policy (callRetry, run
+// by bot.Retry): every attempt gets discordgo.WithContext with its own
+// deadline (callTimeout, from when the request has its slot under the
+// global limit); a 429 waits retry_after and tries again; a 5xx or network
+// error is retried maxFailures times with backoff; a 4xx fails at once.
+// When ctx has a deadline (an interaction's 3 s window), a retry whose wait
+// would not end before it is not started: it could only fail, or answer
+// too late. secret is a token in the request's URL (an interaction token),
+// scrubbed from the error like the bot token.
 func (a *Adapter) call(ctx context.Context, op, secret string, fn func(opts ...discordgo.RequestOption) error) error {
-	failed := 0
-	deadline, bounded := ctx.Deadline()
-	budget, waited := time.Until(deadline), time.Duration(0)
-	for {
+	var last, slept error // the failure a wait follows; the wait's error
+	describeErr := func(err error) string { return a.scrub(errors.New(describe(err)), secret).Error() }
+	policy := a.callRetry()
+	policy.OnRetry = func(_ int, wait time.Duration, err error) {
+		last = err
+		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", describeErr(err))
+	}
+	policy.Sleep = func(ctx context.Context, d time.Duration) error {
+		slept = a.sleep(ctx, d)
+		return slept
+	}
+	err := policy.Do(ctx, func(int) error {
 		actx, cancel := withAttempt(ctx)
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
 		cancel()
 		if err == nil {
 			return nil
 		}
-		wait, ok := retryAfter(ctx, err, &failed)
-		if ok && bounded && (waited+wait >= budget || time.Until(deadline) <= wait) {
-			ok = false
+		if v := classify(err); v != nil {
+			return v
 		}
-		msg := a.scrub(errors.New(describe(err)), secret).Error()
-		if !ok {
-			return &restError{op: op, msg: msg, err: err}
-		}
-		a.log.Debug("discord call will be retried", "op", op, "wait", wait, "error", msg)
-		if serr := a.sleep(ctx, wait); serr != nil {
-			return &restError{op: op, msg: msg + " (then " + serr.Error() + ")", err: serr}
-		}
-		waited += wait
+		return &restError{op: op, msg: describeErr(err), err: err}
+	})
+	var re *bot.RetryError
+	switch {
+	case slept != nil:
+		return &restError{op: op, msg: describeErr(last) + " (then " + slept.Error() + ")", err: slept}
+	case errors.As(err, &re):
+		return &restError{op: op, msg: describeErr(re.Err), err: re.Err}
+	}
+	return err
+}
+
+// callRetry is call's bot.Retry: rate limits waited out up to
+// maxRetryAfter, maxFailures retries after failures with an unjittered
+// doubling from firstBackoff, none that would outlast ctx's deadline.
+func (a *Adapter) callRetry() bot.Retry {
+	return bot.Retry{
+		Attempts: maxFailures + 1, Backoff: firstBackoff, NoJitter: true,
+		MaxWait: maxRetryAfter, WithinDeadline: true, Sleep: a.sleep,
 	}
 }
 
-// retryAfter decides whether err is worth another attempt and after how
-// long, counting failures (a 429 is not one).
-func retryAfter(ctx context.Context, err error, failed *int) (time.Duration, bool) {
-	if ctx.Err() != nil {
-		return 0, false
-	}
+// classify marks err for bot.Retry: a 429 is a wait of its retry_after (a
+// RateLimited wait, not a failure), a 4xx fails at once (nil), anything
+// else, a 5xx or a network error, is Transient.
+func classify(err error) error {
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil {
-		wait := max(rl.RetryAfter, 50*time.Millisecond)
-		return wait, wait <= maxRetryAfter
+		return bot.RateLimited(err, max(rl.RetryAfter, 50*time.Millisecond))
 	}
 	if s := statusOf(err); s != 0 && s < 500 {
-		return 0, false
+		return nil
 	}
-	*failed++
-	return firstBackoff << (*failed - 1), *failed <= maxFailures
+	return bot.Transient(err, 0)
 }
 
 // statusOf returns the HTTP status of a Discord error response, or 0.

@@ -59,22 +59,40 @@ type Adapter struct {
 	log  *slog.Logger
 }
 
+// CheckFrom says what is wrong with a sender's address; the error does not
+// quote it.
+func CheckFrom(from string) error {
+	if _, err := mail.ParseAddress(from); err != nil {
+		return errors.New(`is not an address; the sender, e.g. "paperboy <papers@example.org>"`)
+	}
+	return nil
+}
+
+// CheckTLS says what is wrong with a TLS setting: "" (TLSStartTLS),
+// TLSStartTLS, TLSImplicit or TLSNone.
+func CheckTLS(tls string) error {
+	switch tls {
+	case "", TLSStartTLS, TLSImplicit, TLSNone:
+		return nil
+	}
+	return fmt.Errorf("%q is not one of starttls (port 587), tls (port 465), none (a local relay only)", tls)
+}
+
 // New checks cfg and returns an Adapter. It does not connect: each Send
 // opens its own connection, since deliveries are rare and far apart.
 func New(cfg Config) (*Adapter, error) {
 	if strings.TrimSpace(cfg.Host) == "" {
 		return nil, errors.New("email: smtp.host is required")
 	}
-	from, err := mail.ParseAddress(cfg.From)
-	if err != nil {
-		return nil, fmt.Errorf("email: smtp.from %q is not an address", cfg.From)
+	if err := CheckFrom(cfg.From); err != nil {
+		return nil, fmt.Errorf("email: smtp.from %q %w", cfg.From, err)
 	}
-	switch cfg.TLS {
-	case "":
+	from, _ := mail.ParseAddress(cfg.From) // checked by CheckFrom
+	if err := CheckTLS(cfg.TLS); err != nil {
+		return nil, fmt.Errorf("email: smtp.tls %w", err)
+	}
+	if cfg.TLS == "" {
 		cfg.TLS = TLSStartTLS
-	case TLSStartTLS, TLSImplicit, TLSNone:
-	default:
-		return nil, fmt.Errorf("email: smtp.tls %q is not one of starttls, tls, none", cfg.TLS)
 	}
 	if cfg.Port == 0 {
 		cfg.Port = 587

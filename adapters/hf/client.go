@@ -70,7 +70,7 @@ func New(baseURL string) *Client {
 	return &Client{
 		BaseURL:     strings.TrimRight(baseURL, "/"),
 		UserAgent:   DefaultUserAgent,
-		HTTPClient:  &http.Client{Timeout: defaultTimeout},
+		HTTPClient:  &http.Client{Timeout: defaultTimeout, Transport: transport},
 		Logger:      slog.Default(),
 		MaxAttempts: defaultMaxAttempts,
 		MaxWait:     defaultMaxWait,

@@ -288,8 +288,7 @@ func dayOf(t time.Time) string {
 // webURL returns s when it is an absolute http(s) URL with a host, else "".
 // It keeps javascript: and other schemes out of chat embeds.
 func webURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	if !bot.IsHTTPURL(s) {
 		return ""
 	}
 	return s

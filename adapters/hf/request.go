@@ -288,5 +288,9 @@ func (c *Client) httpClient() *http.Client {
 	if c.HTTPClient != nil {
 		return c.HTTPClient
 	}
-	return &http.Client{Timeout: defaultTimeout}
+	return &http.Client{Timeout: defaultTimeout, Transport: transport}
 }
+
+// transport is the connections of every Client's default HTTP client,
+// from bot.NewTransport like every outbound client's.
+var transport = bot.NewTransport()

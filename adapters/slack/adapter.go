@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -167,28 +166,24 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	return a, nil
 }
 
-// withDefaults validates cfg and fills in its defaults.
+// withDefaults validates cfg and fills in its defaults. Each rule of a
+// mode's secrets is one of the Check functions, which config loading calls
+// too.
 func withDefaults(cfg Config) (Config, error) {
 	var errs []error
-	need := func(v bot.Secret, what string) {
-		if strings.TrimSpace(string(v)) == "" {
-			errs = append(errs, fmt.Errorf("slack: %s mode needs %s", cfg.Mode, what))
+	mode, err := ParseMode(cfg.Mode)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("slack: mode %w", err))
+	} else {
+		cfg.Mode = mode
+		if strings.TrimSpace(string(cfg.BotToken)) == "" {
+			errs = append(errs, fmt.Errorf("slack: %s mode needs a bot token (xoxb-…)", cfg.Mode))
 		}
-	}
-	cfg.Mode = strings.ToLower(strings.TrimSpace(cfg.Mode))
-	switch cfg.Mode {
-	case "", ModeSocket:
-		cfg.Mode = ModeSocket
-		need(cfg.BotToken, "a bot token (xoxb-…)")
-		need(cfg.AppToken, "an app-level token (xapp-…)")
-		if cfg.AppToken != "" && !strings.HasPrefix(string(cfg.AppToken), "xapp-") {
-			errs = append(errs, errors.New("slack: the app-level token must start with xapp-"))
+		for _, err := range []error{CheckAppToken(cfg.Mode, cfg.AppToken), CheckSigningSecret(cfg.Mode, cfg.SigningSecret)} {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("slack: %w", err))
+			}
 		}
-	case ModeHTTP:
-		need(cfg.BotToken, "a bot token (xoxb-…)")
-		need(cfg.SigningSecret, "a signing secret")
-	default:
-		errs = append(errs, fmt.Errorf("slack: mode %q is neither %q nor %q", cfg.Mode, ModeSocket, ModeHTTP))
 	}
 	api, err := apiURL(cfg.APIURL)
 	if err != nil {
@@ -213,6 +208,42 @@ func withDefaults(cfg Config) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
+// ParseMode returns the mode a configured one names: ModeSocket (also for
+// ""), or ModeHTTP, in any case.
+func ParseMode(mode string) (string, error) {
+	switch m := strings.ToLower(strings.TrimSpace(mode)); m {
+	case "", ModeSocket:
+		return ModeSocket, nil
+	case ModeHTTP:
+		return m, nil
+	}
+	return "", fmt.Errorf("%q is not one of socket, http", mode)
+}
+
+// CheckAppToken says what is wrong with the app-level token for mode:
+// Socket Mode needs one, and it starts with xapp-. The error never quotes
+// the token.
+func CheckAppToken(mode string, token bot.Secret) error {
+	switch {
+	case mode != ModeSocket:
+		return nil
+	case strings.TrimSpace(string(token)) == "":
+		return errors.New("socket mode needs an app-level token (xapp-…) with connections:write")
+	case !strings.HasPrefix(string(token), "xapp-"):
+		return errors.New("the app-level token must start with xapp-")
+	}
+	return nil
+}
+
+// CheckSigningSecret says what is wrong with the signing secret for mode:
+// HTTP mode needs one.
+func CheckSigningSecret(mode string, secret bot.Secret) error {
+	if mode == ModeHTTP && strings.TrimSpace(string(secret)) == "" {
+		return errors.New("http mode needs a signing secret, from the app's Basic Information page")
+	}
+	return nil
+}
+
 // apiURL checks a Web API base URL and gives it the trailing slash that
 // slack-go needs (it appends method names).
 func apiURL(s string) (string, error) {
@@ -220,8 +251,7 @@ func apiURL(s string) (string, error) {
 	if s == "" {
 		return DefaultAPIURL, nil
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if !bot.IsHTTPURL(s) {
 		return "", fmt.Errorf("slack: api url %q is not an http(s) URL", redactURL(s))
 	}
 	if !strings.HasSuffix(s, "/") {

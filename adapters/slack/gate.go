@@ -2,30 +2,15 @@ package slack
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"sync"
 	"time"
 
 	"paperboy/bot"
 )
 
-// Budget is a rate budget shared with the other processes that use the
+// Budget is the rate budget shared with the other processes that use the
 // same bot token (replicas on one database); store.DB implements it.
-// Reserve books one request under the budget called name (one every
-// `every`, bursts of burst; an every of 0 books nothing) and says how long
-// to wait before sending it; Hold makes every booking wait d from now.
-type Budget interface {
-	Reserve(ctx context.Context, name string, every time.Duration, burst int) (time.Duration, error)
-	Hold(ctx context.Context, name string, d, every time.Duration, burst int) error
-}
-
-// budgetName names the bot token's budget for one method without the
-// token: a short hash of it, the same in every process.
-func budgetName(token, method string) string {
-	sum := sha256.Sum256([]byte("paperboy budget " + token))
-	return "slack:" + hex.EncodeToString(sum[:8]) + ":" + method
-}
+type Budget = bot.Budget
 
 // postGate keeps chat.postMessage under the workspace's limit. Slack
 // publishes no figure for it ("several hundred messages per minute", beside
@@ -46,6 +31,8 @@ func budgetName(token, method string) string {
 // that outgrows the limit costs a whole second of Retry-After.) With a
 // shared Budget a 429's pause holds the posts of every replica using the
 // token, not only this one's: the workspace's limit is theirs together.
+// The rate is learned, not fixed, so it is not a rate.Limiter (see
+// bot.Budget for paperboy's kinds of limiter).
 type postGate struct {
 	mu       sync.Mutex
 	paused   time.Time   // no post starts before this
@@ -138,7 +125,7 @@ func (a *Adapter) sharedUntil(ctx context.Context) (time.Time, error) {
 	if !s.read.IsZero() && now.Sub(s.read) < sharedRead {
 		return s.until, nil
 	}
-	d, err := a.cfg.Budget.Reserve(ctx, budgetName(string(a.cfg.BotToken), postBudget), 0, 1)
+	d, err := a.cfg.Budget.Reserve(ctx, bot.BudgetName("slack", string(a.cfg.BotToken), postBudget), 0, 1)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -163,7 +150,7 @@ func (a *Adapter) holdShared(retryAfter time.Duration) {
 	a.shared.mu.Lock()
 	a.shared.read = time.Time{} // read again: this pause is the newest
 	a.shared.mu.Unlock()
-	if err := a.cfg.Budget.Hold(ctx, budgetName(string(a.cfg.BotToken), postBudget), retryAfter, 0, 1); err != nil {
+	if err := a.cfg.Budget.Hold(ctx, bot.BudgetName("slack", string(a.cfg.BotToken), postBudget), retryAfter, 0, 1); err != nil {
 		a.log.Warn("the shared slack rate budget cannot be reached; pacing this process alone", "error", err)
 	}
 }

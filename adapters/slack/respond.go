@@ -72,26 +72,25 @@ func (a *Adapter) respond(ctx context.Context, to target, msgs []message) {
 // validResponseURL reports whether u can be posted to. It comes from a
 // verified request; it is never logged, as it works like a password.
 func validResponseURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && p.Host != "" && (p.Scheme == "https" || p.Scheme == "http")
+	return bot.IsHTTPURL(u)
 }
 
-// postResponse posts p to a response_url, waiting out a 429. Nothing else is
-// retried: after a 5xx the message may have been shown already.
+// postResponse posts p to a response_url, waiting out a 429 up to
+// maxRateLimitWaits times (the only failure bot.Retry sees: it counts
+// them). Nothing else is retried: after a 5xx the message may have been
+// shown already.
 func (a *Adapter) postResponse(ctx context.Context, u string, p payload) error {
 	body, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
-	for limited := 0; ; limited++ {
+	return a.do(ctx, a.policy(maxRateLimitWaits+1, false), func() error {
 		wait, err := a.postResponseOnce(ctx, u, body)
-		if err == nil || wait == 0 || limited >= maxRateLimitWaits {
-			return err
+		if err != nil && wait > 0 {
+			return bot.Transient(err, wait)
 		}
-		if serr := a.cfg.Sleep(ctx, wait); serr != nil {
-			return errors.Join(err, serr)
-		}
-	}
+		return err
+	})
 }
 
 // postResponseOnce makes one POST and returns how long to wait before

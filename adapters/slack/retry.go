@@ -10,13 +10,16 @@ import (
 	"time"
 
 	slackgo "github.com/slack-go/slack"
+
+	"paperboy/bot"
 )
 
-// Retry bounds. Slack answers 429 with Retry-After, which a Web API call
-// waits out however often it comes (never beyond ctx: a 429 is a wait, not
-// a failure), and an answer on a response_url up to maxRateLimitWaits
-// times; a 5xx or a broken connection is retried maxServerRetries times
-// with a doubling pause.
+// Retry bounds, kept by bot.Retry (see policy). Slack answers 429 with
+// Retry-After, which a Web API call waits out however often it comes (never
+// beyond ctx: a 429 is a wait, not a failure), and an answer on a
+// response_url up to maxRateLimitWaits times; a 5xx or a broken connection
+// is retried maxServerRetries times with a doubling pause, when the call
+// is safe to repeat.
 const (
 	maxRateLimitWaits = 10
 	maxServerRetries  = 3
@@ -59,37 +62,74 @@ func ambiguous(err error) bool {
 	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
-// backoff is the pause before retry n (1-based) after an ambiguous failure.
-func backoff(n int) time.Duration {
-	return firstBackoff << min(n-1, 5)
+// classify marks a Web API call's failure for bot.Retry: a rate limit is a
+// RateLimited wait, an ambiguous failure is Uncertain (repeated only by an
+// idempotent policy), anything else is final.
+func classify(err error) error {
+	if wait, ok := rateLimitWait(err); ok {
+		return bot.RateLimited(err, wait)
+	}
+	if ambiguous(err) {
+		return bot.Uncertain(err)
+	}
+	return err
 }
 
-// retry calls fn until it succeeds, waiting out rate limits. When
-// repeatable (reads), it also retries 5xx and connection failures a bounded
-// number of times; a post must not be repeated blindly (see postPart).
-func (a *Adapter) retry(ctx context.Context, repeatable bool, fn func() error) error {
-	failed := 0
-	for {
-		err := fn()
-		if err == nil {
-			return nil
-		}
-		wait, ok := rateLimitWait(err)
-		switch {
-		case ok:
-		case !ok && repeatable && ambiguous(err) && failed < maxServerRetries:
-			failed++
-			wait = backoff(failed)
-		default:
-			return err
-		}
-		if serr := a.cfg.Sleep(ctx, wait); serr != nil {
-			return errors.Join(err, serr)
-		}
+// policy is the adapter's bot.Retry: attempts tries that may fail, after
+// pauses doubling from firstBackoff (unjittered, at most 32 s), and any wait
+// Slack asks for. idempotent says an Uncertain failure may be repeated.
+func (a *Adapter) policy(attempts int, idempotent bool) bot.Retry {
+	return bot.Retry{
+		Attempts: attempts, Backoff: firstBackoff, MaxBackoff: firstBackoff << 5, NoJitter: true,
+		Idempotent: idempotent, Sleep: a.cfg.Sleep, Now: a.cfg.Now,
 	}
 }
 
-// pacer spaces posts to each channel by postInterval.
+// do runs try under policy and returns its failure as Slack's callers see
+// it: the failure itself, joined with ctx's error when ctx ended the
+// retries (during a wait, or before one).
+func (a *Adapter) do(ctx context.Context, policy bot.Retry, try func() error) error {
+	var last, slept error // the failure a wait followed; the wait's error
+	onRetry := policy.OnRetry
+	policy.OnRetry = func(attempt int, wait time.Duration, err error) {
+		last = err
+		if onRetry != nil {
+			onRetry(attempt, wait, err)
+		}
+	}
+	sleep := policy.Sleep
+	policy.Sleep = func(ctx context.Context, d time.Duration) error {
+		slept = sleep(ctx, d)
+		return slept
+	}
+	err := policy.Do(ctx, func(int) error { return try() })
+	var re *bot.RetryError
+	switch {
+	case slept != nil:
+		return errors.Join(last, slept)
+	case errors.As(err, &re) && ctx.Err() != nil:
+		return errors.Join(re.Err, ctx.Err())
+	case errors.As(err, &re):
+		return re.Err
+	}
+	return err
+}
+
+// retry calls fn until it succeeds, waiting out rate limits. When
+// repeatable (reads, updates), it also retries 5xx and connection failures
+// a bounded number of times; a post must not be repeated blindly (see
+// postPart).
+func (a *Adapter) retry(ctx context.Context, repeatable bool, fn func() error) error {
+	return a.do(ctx, a.policy(maxServerRetries+1, repeatable), func() error {
+		if err := fn(); err != nil {
+			return classify(err)
+		}
+		return nil
+	})
+}
+
+// pacer spaces posts to each channel by postInterval, from each post's
+// departure (see repace), which is why it is not a rate.Limiter.
 type pacer struct {
 	mu   sync.Mutex
 	next map[string]time.Time // channel → earliest time of its next post

@@ -96,53 +96,54 @@ func (a *Adapter) landed(ctx context.Context, channel, thread, key string, parts
 // postPart posts one message, paced, waiting out rate limits. After an
 // ambiguous failure it looks for the message by its marker, and only posts
 // again when it is not there. Without a key it cannot look, so it does not
-// retry then.
+// retry then: the post is idempotent only with a key.
 func (a *Adapter) postPart(ctx context.Context, channel, thread string, m message, mk marker) (string, error) {
-	failed := 0
-	for {
+	var ts string
+	var uncertain error // the last try's ambiguous failure: look before posting again
+	err := a.do(ctx, a.policy(maxServerRetries+1, mk.key != ""), func() error {
+		if uncertain != nil {
+			found, ok, ferr := a.findPart(ctx, channel, thread, mk)
+			if ferr != nil {
+				return fmt.Errorf("post message: %w; and check whether it was posted: %w", uncertain, ferr)
+			}
+			if ok {
+				ts = found
+				return nil
+			}
+			a.log.Warn("post failed; retrying", "channel", channel, "key", mk.key, "error", uncertain)
+			uncertain = nil
+		}
 		if err := a.pace(ctx, channel); err != nil {
-			return "", err
+			return err
 		}
 		if err := a.gateWait(ctx); err != nil {
-			return "", err
+			return err
 		}
 		a.repace(channel) // the gate may have held the post past its paced time
-		ts, err := a.postMessage(ctx, channel, thread, m, mk)
-		if err == nil {
+		var err error
+		if ts, err = a.postMessage(ctx, channel, thread, m, mk); err == nil {
 			a.gate.accept(a.cfg.Now())
-			return ts, nil
+			return nil
 		}
-		wait, ok := rateLimitWait(err)
-		if ok {
+		if wait, ok := rateLimitWait(err); ok {
+			// A 429 is a wait, not a failure: the post waits for its slot
+			// however many come (ctx, an interaction's, bounds it), and
+			// the message was not posted.
 			a.gate.limited(a.cfg.Now(), wait)
 			a.holdShared(wait)
-		}
-		switch {
-		case ok:
-			// A 429 is a wait, not a failure: the post waits for its slot
-			// however many come (ctx, an interaction's, bounds it).
 			a.log.Warn("rate limited", "channel", channel, "retry_after", wait)
-		case !ok && ambiguous(err) && mk.key != "" && failed < maxServerRetries:
-			failed++
-			wait = backoff(failed)
-		default:
-			return "", fmt.Errorf("post message: %w", err)
+			return bot.RateLimited(fmt.Errorf("post message: %w", err), wait)
 		}
-		if serr := a.cfg.Sleep(ctx, wait); serr != nil {
-			return "", fmt.Errorf("post message: %w", errors.Join(err, serr))
+		if ambiguous(err) {
+			uncertain = err
+			return bot.Uncertain(fmt.Errorf("post message: %w", err))
 		}
-		if ok {
-			continue // a 429 means the message was not posted
-		}
-		ts, found, ferr := a.findPart(ctx, channel, thread, mk)
-		if ferr != nil {
-			return "", fmt.Errorf("post message: %w; and check whether it was posted: %w", err, ferr)
-		}
-		if found {
-			return ts, nil
-		}
-		a.log.Warn("post failed; retrying", "channel", channel, "key", mk.key, "error", err)
+		return fmt.Errorf("post message: %w", err)
+	})
+	if err != nil {
+		return "", err
 	}
+	return ts, nil
 }
 
 // postMessage calls chat.postMessage once.

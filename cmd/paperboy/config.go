@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -14,7 +13,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"paperboy/adapters/arxiv"
 	"paperboy/adapters/discord"
+	"paperboy/adapters/slack"
 	"paperboy/bot"
 	"paperboy/bot/delivery"
 )
@@ -395,8 +396,10 @@ func (c Config) Validate() error {
 	c.checkURL(bad, "source.hf.base_url", c.Source.HF.BaseURL)
 	c.checkURL(bad, "source.arxiv.base_url", c.Source.Arxiv.BaseURL)
 	c.checkURL(bad, "source.arxiv.rss_url", c.Source.Arxiv.RSSURL)
-	if c.Source.Kind == "arxiv" && len(c.Source.Arxiv.Categories) == 0 {
-		bad("source.arxiv.categories", "list at least one arXiv category, e.g. [cs.LG, cs.AI]")
+	if c.Source.Kind == "arxiv" {
+		if err := arxiv.CheckCategories(c.Source.Arxiv.Categories); err != nil {
+			bad("source.arxiv.categories", "%s", bot.ErrorMessage(err))
+		}
 	}
 	c.validateSummarize(bad)
 	c.checkURL(bad, "embeddings.base_url", c.Embeddings.BaseURL)
@@ -451,38 +454,57 @@ func (c Config) validateDelivery(bad func(key, format string, args ...any)) {
 
 func (c Config) validateChat(bad func(key, format string, args ...any)) {
 	d := c.Discord
-	if !oneOf(d.Mode, "gateway", "http") {
-		bad("discord.mode", "%q is not one of gateway, http", d.Mode)
+	if err := discord.CheckMode(d.Mode); err != nil {
+		bad("discord.mode", "%s", err)
 	}
 	if _, err := discord.APIOrigin(d.APIBaseURL); err != nil {
 		bad("discord.api_base_url", "%s is not an address Discord's API is under; %s", c.show("discord.api_base_url", d.APIBaseURL), discord.OriginForm)
 	}
-	if d.Token != "" && d.ApplicationID == "" {
-		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
-	}
-	if d.Token != "" && d.Mode == "http" {
-		if d.PublicKey == "" {
-			bad("discord.public_key", "required when discord.mode is http: the application's public key (hex)")
-		}
-		if c.HTTP.Listen == "" {
-			bad("http.listen", "required when discord.mode is http: Discord posts interactions to /discord/interactions")
-		}
+	if d.Token != "" {
+		c.validateDiscord(bad)
 	}
 	s := c.Slack
-	if !oneOf(s.Mode, "socket", "http") {
-		bad("slack.mode", "%q is not one of socket, http", s.Mode)
+	mode, err := slack.ParseMode(s.Mode)
+	if err != nil {
+		bad("slack.mode", "%s", err)
 	}
 	c.checkURL(bad, "slack.api_url", s.APIURL)
-	if s.BotToken != "" && s.Mode == "socket" && s.AppToken == "" {
-		bad("slack.app_token", "required when slack.mode is socket: an app-level token (xapp-…) with connections:write")
-	}
-	if s.BotToken != "" && s.Mode == "http" {
-		if s.SigningSecret == "" {
-			bad("slack.signing_secret", "required when slack.mode is http: from the app's Basic Information page")
+	if s.BotToken != "" {
+		if err := slack.CheckAppToken(mode, s.AppToken); err != nil {
+			bad("slack.app_token", "%s", err)
 		}
+		if err := slack.CheckSigningSecret(mode, s.SigningSecret); err != nil {
+			bad("slack.signing_secret", "%s", err)
+		}
+	}
+	if s.BotToken != "" && mode == slack.ModeHTTP {
 		if c.HTTP.Listen == "" {
 			bad("http.listen", "required when slack.mode is http: Slack posts to /slack/commands and /slack/interactions")
 		}
+	}
+}
+
+// validateDiscord checks the keys the Discord adapter needs once it has a
+// token, by the adapter's own rules (discord.Check…).
+func (c Config) validateDiscord(bad func(key, format string, args ...any)) {
+	d := c.Discord
+	if d.ApplicationID == "" {
+		bad("discord.application_id", "required with discord.token: the application id from the Developer Portal")
+	} else if err := discord.CheckApplicationID(d.ApplicationID); err != nil {
+		bad("discord.application_id", "%s", err)
+	}
+	for i, g := range d.GuildIDs {
+		if err := discord.CheckGuildID(g); err != nil {
+			bad(fmt.Sprintf("discord.guild_ids[%d]", i), "%s", err)
+		}
+	}
+	if d.PublicKey == "" && d.Mode == discord.ModeHTTP {
+		bad("discord.public_key", "required when discord.mode is http: the application's public key (hex)")
+	} else if err := discord.CheckPublicKey(d.Mode, d.PublicKey); err != nil {
+		bad("discord.public_key", "%s", err)
+	}
+	if d.Mode == discord.ModeHTTP && c.HTTP.Listen == "" {
+		bad("http.listen", "required when discord.mode is http: Discord posts interactions to /discord/interactions")
 	}
 }
 
@@ -519,8 +541,7 @@ func (c Config) checkURL(bad func(key, format string, args ...any), key, raw str
 	if raw == "" {
 		return
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if !bot.IsHTTPURL(raw) {
 		bad(key, "%s is not an http(s) URL", c.show(key, raw))
 	}
 }

@@ -25,15 +25,15 @@ type SMTPConfig struct {
 // server to go through and post one email per delivery.
 func (c Config) validateEmail(bad func(key, format string, args ...any)) {
 	s := c.SMTP
-	if s.TLS != "" && !oneOf(s.TLS, email.TLSStartTLS, email.TLSImplicit, email.TLSNone) {
-		bad("smtp.tls", "%q is not one of starttls (port 587), tls (port 465), none (a local relay only)", s.TLS)
+	if err := email.CheckTLS(s.TLS); err != nil {
+		bad("smtp.tls", "%s", err)
 	}
 	if s.Port < 0 || s.Port > 65535 {
 		bad("smtp.port", "%d is not a port; 587 for starttls, 465 for tls, 25 for a local relay", s.Port)
 	}
 	if s.Host != "" {
-		if _, err := mail.ParseAddress(s.From); err != nil {
-			bad("smtp.from", "%s is not an address; the sender, e.g. \"paperboy <papers@example.org>\"", c.show("smtp.from", s.From))
+		if err := email.CheckFrom(s.From); err != nil {
+			bad("smtp.from", "%s %s", c.show("smtp.from", s.From), err)
 		}
 	}
 	if s.Username != "" && s.Password == "" {
