@@ -54,10 +54,19 @@ func newPlatforms(a *app, h handler) (*platforms, error) {
 	return p, nil
 }
 
-// newDiscord builds the Discord adapter. On PostgreSQL, where replicas
-// share the store, the store is also the bot token's shared rate budget.
+// sharedBudget is the bot token's rate budget that replicas share: the
+// store on PostgreSQL, where replicas share it; nil on SQLite (one file is
+// one machine, whose process paces itself).
+func (a *app) sharedBudget() bot.Budget {
+	if a.db.Postgres() {
+		return a.db
+	}
+	return nil
+}
+
+// newDiscord builds the Discord adapter.
 func newDiscord(a *app, h handler) (*discord.Adapter, error) {
-	cfg := discord.Config{
+	d, err := discord.New(discord.Config{
 		Token:         a.cfg.Discord.Token,
 		ApplicationID: a.cfg.Discord.ApplicationID,
 		PublicKey:     a.cfg.Discord.PublicKey,
@@ -65,22 +74,18 @@ func newDiscord(a *app, h handler) (*discord.Adapter, error) {
 		APIBaseURL:    a.cfg.Discord.APIBaseURL,
 		GuildIDs:      a.cfg.Discord.GuildIDs,
 		Replays:       a.db,
+		Budget:        a.sharedBudget(),
 		Logger:        a.log,
-	}
-	if a.db.Postgres() {
-		cfg.Budget = a.db
-	}
-	d, err := discord.New(cfg, h)
+	}, h)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
 	return d, nil
 }
 
-// newSlack builds the Slack adapter. On PostgreSQL, where replicas share
-// the store, the store is also the bot token's shared rate budget.
+// newSlack builds the Slack adapter.
 func newSlack(a *app, h handler) (*slack.Adapter, error) {
-	cfg := slack.Config{
+	s, err := slack.New(slack.Config{
 		BotToken:      a.cfg.Slack.BotToken,
 		AppToken:      a.cfg.Slack.AppToken,
 		SigningSecret: a.cfg.Slack.SigningSecret,
@@ -88,12 +93,9 @@ func newSlack(a *app, h handler) (*slack.Adapter, error) {
 		APIURL:        a.cfg.Slack.APIURL,
 		Admins:        a.cfg.Slack.Admins,
 		Replays:       a.db,
+		Budget:        a.sharedBudget(),
 		Logger:        a.log,
-	}
-	if a.db.Postgres() {
-		cfg.Budget = a.db
-	}
-	s, err := slack.New(cfg, h)
+	}, h)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
