@@ -71,10 +71,18 @@ func (d *Deliverer) DeliverAll(ctx context.Context, subs []bot.Subscription, b b
 	return out
 }
 
+// awaitPoll is how often Await looks whether the process holding a
+// delivery finished it. A live owner finishes a channel in seconds; polling
+// every Lease/3 (10 s by default) made three `post` processes on one store
+// take twice as long as one, as those that waited looked again long after
+// the first had finished. One small ledger read a second per waiting
+// channel is cheap.
+const awaitPoll = time.Second
+
 // Await delivers b to the subscription's channel like Deliver, but when
 // another process holds the delivery it waits until that process finishes
 // it or its claim runs out (a dead owner), and then takes over. It polls the
-// ledger every Lease/3 at most.
+// ledger every awaitPoll (or Lease/3, if shorter).
 func (d *Deliverer) Await(ctx context.Context, sub bot.Subscription, b bot.Batch) Outcome {
 	o := Outcome{Sub: sub}
 	for {
@@ -91,7 +99,7 @@ func (d *Deliverer) Await(ctx context.Context, sub bot.Subscription, b bot.Batch
 			o.State = OutcomeFailed
 			return o
 		}
-		wait := d.lease() / 3
+		wait := min(d.lease()/3, awaitPoll)
 		if held, err := d.Ledger.Delivery(ctx, sub.DeliveryKey(b.Date)); err == nil {
 			if left := held.ClaimedUntil.Sub(d.now()); left > 0 && left < wait {
 				wait = left
