@@ -38,9 +38,18 @@ func (t *Taste) loadVocabulary(ctx context.Context) (*taste.Vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read vocabulary: %w", err)
 	}
-	v := new(taste.Vocabulary)
-	if err := v.UnmarshalBinary(s.Data); err != nil {
+	v, err := taste.DecodeVocabulary(s.Data)
+	if err != nil {
 		return nil, fmt.Errorf("decode vocabulary: %w", err)
+	}
+	if taste.Outdated(s.Data) {
+		// Stored by an older version: store it as this one reads it in
+		// place, the same vocabulary under the same fingerprint, so the
+		// next process need not convert it again.
+		s.Data, _ = v.MarshalBinary()
+		if err := t.Store.SaveTasteState(ctx, s); err != nil {
+			return nil, fmt.Errorf("save vocabulary: %w", err)
+		}
 	}
 	s.Data = nil
 	t.vocab, t.built, t.vectors = v, s, map[string]taste.Vector{}

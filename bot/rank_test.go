@@ -2,12 +2,16 @@ package bot_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/taste"
 )
 
 // tasteCorpus stores 40 papers on four topics; the retrieval ones are
@@ -169,5 +173,46 @@ func TestEngine_SubscribeTaste(t *testing.T) {
 	cmd.Admin, cmd.Args = false, "rank=taste"
 	if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN {
 		t.Errorf("non-admin: err=%v, want EFORBIDDEN", err)
+	}
+}
+
+// legacyVocabulary is a vocabulary in the encoding stores held before the
+// current one (format 3: terms with their counts, then the columns by
+// hash, which decoding derives again).
+func legacyVocabulary(docs int, terms map[string]int) []byte {
+	names := slices.Sorted(maps.Keys(terms))
+	out := binary.AppendUvarint(nil, 3)
+	out = binary.AppendUvarint(out, uint64(len("legacy")))
+	out = append(out, "legacy"...)
+	out = binary.AppendUvarint(out, uint64(docs))
+	out = binary.AppendUvarint(out, uint64(len(names)))
+	for _, t := range names {
+		out = binary.AppendUvarint(out, uint64(len(t)))
+		out = append(out, t...)
+		out = binary.AppendUvarint(out, uint64(terms[t]))
+	}
+	for range names {
+		out = binary.AppendUvarint(out, 0)
+	}
+	return out
+}
+
+// A vocabulary stored in an older encoding is used as it is, and stored
+// again, once, in the one read in place.
+func TestTaste_OutdatedVocabulary(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := tasteCorpus(), &bottest.Signals{}
+	old := legacyVocabulary(40, map[string]int{"dense": 10, "retrieval": 10, "dense retrieval": 10, "speech": 10, "robot": 10, "grasping": 10})
+	st.SaveTasteState(ctx, bot.TasteState{Name: "vocabulary", Fingerprint: "legacy", Papers: 40, Data: old})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1", Rank: bot.RankTaste, Interests: "dense retrieval"}
+	for range 2 { // two processes
+		if r := (&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day); r.By != bot.RankTaste || r.Papers[0].ID != "2602.00003" {
+			t.Fatalf("By=%s order=%v, want the retrieval paper first", r.By, r.Papers)
+		}
+	}
+	s, _ := st.TasteState(ctx, "vocabulary", true)
+	if s.Fingerprint != "legacy" || taste.Outdated(s.Data) || st.Saves["vocabulary"] != 2 {
+		t.Fatalf("vocabulary %q outdated=%v saved %d times, want the same one stored again once",
+			s.Fingerprint, taste.Outdated(s.Data), st.Saves["vocabulary"]-1)
 	}
 }

@@ -3,9 +3,14 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"paperboy/bot"
+	"paperboy/bot/bottest"
+	"paperboy/bot/taste"
+	"paperboy/store"
 )
 
 func TestTasteState(t *testing.T) {
@@ -63,4 +68,58 @@ func TestSubscription_Taste(t *testing.T) {
 			t.Fatalf("got rank %q interests %q, %v", got.Rank, got.Interests, err)
 		}
 	})
+}
+
+// tasteStore opens two handles on one new database of 400 papers, as two
+// processes would, and returns a channel with three saves among them, and
+// a day of 30 papers not stored.
+func tasteStore(t *testing.T, e engine) (a, b *store.DB, sigs *bottest.Signals, sub bot.Subscription, day []bot.Paper) {
+	t.Helper()
+	dsn := e.dsn(t)
+	a, b = mustOpenPath(t, dsn), mustOpenPath(t, dsn)
+	papers := bottest.Corpus(1, 430)
+	papers, day = papers[:400], papers[400:]
+	if _, err := a.AddPapers(context.Background(), papers); err != nil {
+		t.Fatal(err)
+	}
+	sigs = &bottest.Signals{}
+	sub = bot.Subscription{Platform: "slack", Channel: "C1", Rank: bot.RankTaste, Top: 5, Interests: bottest.Vocabulary()[200]}
+	for _, p := range papers[:3] {
+		sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: p.ID, User: "U", Kind: bot.SignalSave})
+	}
+	return a, b, sigs, sub, day
+}
+
+// A second process reads the vocabulary the first stored, in place, and
+// ranks as the first does.
+func TestTaste_VocabularyShared(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		a, b, sigs, sub, day := tasteStore(t, e)
+		first := (&bot.Taste{Store: a, Signals: sigs}).Order(ctx, sub, day)
+		stored, err := b.TasteState(ctx, "vocabulary", true)
+		if err != nil || taste.Outdated(stored.Data) {
+			t.Fatalf("stored vocabulary outdated=%v, %v", taste.Outdated(stored.Data), err)
+		}
+		second := (&bot.Taste{Store: b, Signals: sigs}).Order(ctx, sub, day)
+		if first.By != bot.RankTaste || ranking(first) != ranking(second) {
+			t.Fatalf("second process ranks %s\nfirst %s", ranking(second), ranking(first))
+		}
+		if again, _ := b.TasteState(ctx, "vocabulary", true); !bytes.Equal(again.Data, stored.Data) {
+			t.Fatal("the second process stored the vocabulary again")
+		}
+	})
+}
+
+// ranking is r's order and reasons, by paper id.
+func ranking(r bot.Ranking) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "by %s:", r.By)
+	for _, p := range r.Papers {
+		fmt.Fprintf(&b, " %s", p.ID)
+		if why, ok := r.Why[p.ID]; ok {
+			fmt.Fprintf(&b, " (%s)", why)
+		}
+	}
+	return b.String()
 }

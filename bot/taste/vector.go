@@ -67,7 +67,6 @@ func appendVector(out []byte, a Vector) []byte {
 // reader decodes what the Marshal methods wrote; its first error sticks.
 type reader struct {
 	b   []byte
-	s   string // b's bytes as a string, once substring is used
 	err error
 }
 
@@ -115,18 +114,6 @@ func (r *reader) string() string {
 	s := string(r.b[:n])
 	r.b = r.b[n:]
 	return s
-}
-
-// substring is string, as a substring of r.s: no copy.
-func (r *reader) substring() string {
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errShort
-		return ""
-	}
-	at := len(r.s) - len(r.b)
-	r.b = r.b[n:]
-	return r.s[at : at+int(n)]
 }
 
 func (r *reader) vector(cols int) Vector {
