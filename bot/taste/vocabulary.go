@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"math/bits"
 	"slices"
 	"sync/atomic"
 )
@@ -45,12 +46,36 @@ type Vocabulary struct {
 	docs int // papers it was built from
 	n    int // terms
 	enc  encoded
+	// starts[b] is the first of the sorted hashes whose top bits are b:
+	// a lookup reads one or two hashes instead of searching them all.
+	starts []int32
+	shift  uint
 	// idf caches each column's idf once computed; 0 is not yet.
 	idf []atomic.Uint32
 }
 
-func newVocabulary(id string, docs, n int, e encoded) *Vocabulary {
-	return &Vocabulary{id: id, docs: docs, n: n, enc: e, idf: make([]atomic.Uint32, n)}
+// newVocabulary is the vocabulary of encoding e, or false when e's hashes
+// are not ascending.
+func newVocabulary(id string, docs, n int, e encoded) (*Vocabulary, bool) {
+	v := &Vocabulary{id: id, docs: docs, n: n, enc: e, idf: make([]atomic.Uint32, n)}
+	k := max(bits.Len(uint(n))-1, 0) // 2^k buckets: about 1.5 terms each
+	v.shift = uint(64 - k)
+	v.starts = make([]int32, 1<<k+1)
+	b, prev := 0, uint64(0)
+	for i := range n {
+		h := binary.LittleEndian.Uint64(e.hashes[8*i:])
+		if h < prev {
+			return nil, false
+		}
+		for ; b <= int(h>>v.shift); b++ {
+			v.starts[b] = int32(i)
+		}
+		prev = h
+	}
+	for ; b < len(v.starts); b++ {
+		v.starts[b] = int32(n)
+	}
+	return v, true
 }
 
 // BuildVocabulary counts the terms of docs and keeps those the options

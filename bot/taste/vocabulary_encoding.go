@@ -144,7 +144,11 @@ func decodeVocabulary(data []byte) (*Vocabulary, error) {
 	}{{&e.hashes, 8 * n}, {&e.cols, cw * n}, {&e.df, dw * n}, {&e.restarts, 4 * blocks}, {&e.terms, size}} {
 		*s.dst, b = b[:s.size:s.size], b[s.size:]
 	}
-	return newVocabulary(id, int(docs), int(n), e), nil
+	v, ok := newVocabulary(id, int(docs), int(n), e)
+	if !ok {
+		return nil, errFormat
+	}
+	return v, nil
 }
 
 // decodeLegacyVocabulary decodes format 3 and encodes it again.
@@ -183,20 +187,17 @@ func Outdated(data []byte) bool {
 // column returns the column of the term with hash h.
 func (v *Vocabulary) column(h uint64) (int32, bool) {
 	e := &v.enc
-	lo, hi := 0, v.n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if binary.LittleEndian.Uint64(e.hashes[8*m:]) < h {
-			lo = m + 1
-		} else {
-			hi = m
+	b := h >> v.shift
+	for i := v.starts[b]; i < v.starts[b+1]; i++ {
+		switch x := binary.LittleEndian.Uint64(e.hashes[8*i:]); {
+		case x == h:
+			c := uintAt(e.cols, e.cw, int(i))
+			return int32(c), int(c) < v.n
+		case x > h:
+			return 0, false
 		}
 	}
-	if lo == v.n || binary.LittleEndian.Uint64(e.hashes[8*lo:]) != h {
-		return 0, false
-	}
-	c := uintAt(e.cols, e.cw, lo)
-	return int32(c), int(c) < v.n
+	return 0, false
 }
 
 // Term returns the term of a column; "" when the encoding is damaged.

@@ -1,6 +1,7 @@
 package taste
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -110,7 +111,12 @@ func TestVocabulary_Format3(t *testing.T) {
 func TestVocabulary_Damaged(t *testing.T) {
 	v := BuildVocabulary(bigCorpus(), DefaultVocabulary)
 	data, _ := v.MarshalBinary()
+	unsorted := slices.Clone(data)
+	at := bytes.Index(unsorted, v.enc.hashes[:16])
+	copy(unsorted[at:], v.enc.hashes[8:16])
+	copy(unsorted[at+8:], v.enc.hashes[:8])
 	for name, b := range map[string][]byte{
+		"unsorted":  unsorted,
 		"empty":     nil,
 		"truncated": data[:len(data)-1],
 		"longer":    append(slices.Clone(data), 0),
