@@ -216,3 +216,46 @@ func TestTaste_OutdatedVocabulary(t *testing.T) {
 			s.Fingerprint, taste.Outdated(s.Data), st.Saves["vocabulary"]-1)
 	}
 }
+
+// readsCounted counts the TasteState reads with data, by name.
+type readsCounted struct {
+	*bottest.TasteStore
+	reads map[string]int
+}
+
+func (s readsCounted) TasteState(ctx context.Context, name string, data bool) (bot.TasteState, error) {
+	if data {
+		s.reads[name]++
+	}
+	return s.TasteStore.TasteState(ctx, name, data)
+}
+
+// A process holds the models it decoded or trained while their
+// fingerprints hold, and notices a signal another process recorded (and
+// the model it trained) at its next ranking.
+func TestTaste_ModelHeld(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := readsCounted{tasteCorpus(), map[string]int{}}, &bottest.Signals{}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00001", User: "U1", Kind: bot.SignalSave})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1"}
+	first, second := &bot.Taste{Store: st, Signals: sigs}, &bot.Taste{Store: st, Signals: sigs}
+	first.Order(ctx, sub, day) // trains and stores
+	before := st.reads["channel:slack:C1"]
+	for range 3 {
+		second.Order(ctx, sub, day)
+		first.Order(ctx, sub, day)
+	}
+	if n := st.reads["channel:slack:C1"] - before; n != 1 {
+		t.Fatalf("model read %d times in 6 rankings, want once (by the second process)", n)
+	}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00030", User: "U2", Kind: bot.SignalSave}) // a robot paper
+	want := first.Order(ctx, sub, day)                                                                              // retrains and stores
+	before = st.reads["channel:slack:C1"]
+	got := second.Order(ctx, sub, day)
+	if n := st.reads["channel:slack:C1"] - before; n != 1 || st.Saves["channel:slack:C1"] != 2 {
+		t.Fatalf("after a new signal: %d reads, %d saves; want the second process to read the model the first stored", n, st.Saves["channel:slack:C1"])
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || !strings.Contains(fmt.Sprint(got.Why), "Study 30") {
+		t.Fatalf("second process ranks %v, first %v; want both to follow the new save", got, want)
+	}
+}

@@ -123,3 +123,46 @@ func ranking(r bot.Ranking) string {
 	}
 	return b.String()
 }
+
+// Two processes on one database, each holding its vocabulary and models:
+// a save made through one, and a vocabulary the other rebuilt, reach the
+// next ranking of each, which ranks as a new process would.
+func TestTaste_HeldStateFollowsTheStore(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		a, b, sigs, sub, day := tasteStore(t, e)
+		for _, s := range sigs.All["slack:C1"] {
+			if _, err := a.AddSignal(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ta, tb := &bot.Taste{Store: a, Signals: a}, &bot.Taste{Store: b, Signals: b}
+		fresh := func(db *store.DB) string { return ranking((&bot.Taste{Store: db, Signals: db}).Order(ctx, sub, day)) }
+		ta.Order(ctx, sub, day)
+		tb.Order(ctx, sub, day)
+		model, _ := a.TasteState(ctx, "channel:slack:C1", false)
+
+		saved := bottest.Corpus(1, 400)[399]
+		if _, err := b.AddSignal(ctx, bot.Signal{Platform: "slack", Channel: "C1", PaperID: saved.ID, User: "U2", Kind: bot.SignalSave}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ranking(ta.Order(ctx, sub, day)), fresh(b); got != want {
+			t.Fatalf("after a save through the other handle, held state ranks %s\nwant %s", got, want)
+		}
+		if now, _ := b.TasteState(ctx, "channel:slack:C1", false); now.Fingerprint == model.Fingerprint {
+			t.Fatal("the model was not trained again after the save")
+		}
+
+		vocab, _ := a.TasteState(ctx, "vocabulary", false)
+		if _, err := b.AddPapers(ctx, bottest.Corpus(1, 530)[430:]); err != nil { // 25% more: the vocabulary is rebuilt
+			t.Fatal(err)
+		}
+		tb.Order(ctx, sub, day)
+		if now, _ := a.TasteState(ctx, "vocabulary", false); now.Fingerprint == vocab.Fingerprint {
+			t.Fatal("the vocabulary was not rebuilt")
+		}
+		if got, want := ranking(ta.Order(ctx, sub, day)), fresh(a); got != want {
+			t.Fatalf("after the other process rebuilt the vocabulary, held state ranks %s\nwant %s", got, want)
+		}
+	})
+}
