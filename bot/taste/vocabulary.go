@@ -209,14 +209,24 @@ func (v *Vocabulary) Vector(d Doc) Vector { return v.VectorOf(d.text()) }
 
 // VectorOf is Vector for any text, e.g. an interest sentence.
 func (v *Vocabulary) VectorOf(text string) Vector {
-	var cols []int32
-	eachTerm(words(text), func(h uint64, _ int, _ bool) {
+	ws := words(text)
+	cols := make([]int32, 0, 2*len(ws)) // sized once: a paper has hundreds of terms
+	eachTerm(ws, func(h uint64, _ int, _ bool) {
 		if c, ok := v.column(h); ok {
 			cols = append(cols, c)
 		}
 	})
 	slices.Sort(cols)
-	var out Vector
+	distinct := 0
+	for i := range cols {
+		if i == 0 || cols[i] != cols[i-1] {
+			distinct++
+		}
+	}
+	if distinct == 0 {
+		return Vector{}
+	}
+	out := Vector{Cols: make([]int32, 0, distinct), Vals: make([]float32, 0, distinct)}
 	for i := 0; i < len(cols); {
 		j := i
 		for j < len(cols) && cols[j] == cols[i] {
