@@ -71,8 +71,11 @@ type TasteState struct {
 // kept in the store, rebuilt only when the store has grown by Regrow; a
 // channel's model is kept there too, retrained when its signals, its
 // interest sentence or the vocabulary change. One process holds one
-// vocabulary and no models, so memory grows with the vocabulary, not with
-// the channels. A Taste is safe for concurrent use.
+// vocabulary and at most maxModels models, so memory grows with the
+// vocabulary, not with the channels. A held model is used only while the
+// channel's signals, sentence and vocabulary give its fingerprint, which
+// is computed from the store on every ranking: a save, wherever it was
+// made, reaches the next ranking. A Taste is safe for concurrent use.
 type Taste struct {
 	Store   TasteStore
 	Signals Signals
@@ -100,7 +103,21 @@ type Taste struct {
 	built TasteState // the vocabulary's state, without data
 	// vectors caches papers' vectors in vocab, at most maxVectors.
 	vectors map[string]taste.Vector
+	// models caches decoded models by state name, at most maxModels.
+	models map[string]heldModel
 }
+
+// heldModel is a decoded model and the fingerprint it was made from.
+type heldModel struct {
+	fingerprint string
+	m           taste.Model
+}
+
+// maxModels bounds the model cache: at about 250 KB a decoded model, 4 MB,
+// whatever the number of channels. It serves a channel ranked again soon
+// (a preview, a post planned again); a fan-out to many channels reads
+// each model once anyway.
+const maxModels = 16
 
 // maxVectors bounds the vector cache: a corpus of training papers and a
 // few days of candidates. At about 1.5 KB a vector, 12 MB at most.

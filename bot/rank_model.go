@@ -38,9 +38,18 @@ func (t *Taste) loadVocabulary(ctx context.Context) (*taste.Vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read vocabulary: %w", err)
 	}
-	v := new(taste.Vocabulary)
-	if err := v.UnmarshalBinary(s.Data); err != nil {
+	v, err := taste.DecodeVocabulary(s.Data)
+	if err != nil {
 		return nil, fmt.Errorf("decode vocabulary: %w", err)
+	}
+	if taste.Outdated(s.Data) {
+		// Stored by an older version: store it as this one reads it in
+		// place, the same vocabulary under the same fingerprint, so the
+		// next process need not convert it again.
+		s.Data, _ = v.MarshalBinary()
+		if err := t.Store.SaveTasteState(ctx, s); err != nil {
+			return nil, fmt.Errorf("save vocabulary: %w", err)
+		}
 	}
 	s.Data = nil
 	t.vocab, t.built, t.vectors = v, s, map[string]taste.Vector{}
@@ -79,6 +88,9 @@ func (t *Taste) model(ctx context.Context, v *taste.Vocabulary, sub Subscription
 	o := t.options()
 	fp := l.fingerprint(v.ID(), o)
 	name := "channel:" + sub.Platform + ":" + sub.Channel
+	if m, ok := t.heldModel(name, fp); ok {
+		return m, nil
+	}
 	s, err := t.Store.TasteState(ctx, name, true)
 	if err != nil && ErrorCode(err) != ENOTFOUND {
 		return nil, fmt.Errorf("read model: %w", err)
@@ -86,6 +98,7 @@ func (t *Taste) model(ctx context.Context, v *taste.Vocabulary, sub Subscription
 	if err == nil && s.Fingerprint == fp {
 		m, err := taste.DecodeLinear(s.Data, v)
 		if err == nil {
+			t.holdModel(name, fp, m)
 			return m, nil
 		}
 		if !errors.Is(err, taste.ErrStale) {
@@ -100,7 +113,38 @@ func (t *Taste) model(ctx context.Context, v *taste.Vocabulary, sub Subscription
 	if err := t.Store.SaveTasteState(ctx, TasteState{Name: name, Fingerprint: fp, Papers: papers, Data: data}); err != nil {
 		return nil, fmt.Errorf("save model: %w", err)
 	}
+	// Held decoded: a trained model also has dense weights, 400 KB a part.
+	if held, err := taste.DecodeLinear(data, v); err == nil {
+		t.holdModel(name, fp, held)
+	}
 	return m, nil
+}
+
+// heldModel returns the model held under name when it was made from fp.
+// The fingerprint covers the vocabulary's ID, so a model of a vocabulary
+// since replaced is never returned.
+func (t *Taste) heldModel(name, fp string) (taste.Model, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h, ok := t.models[name]
+	return h.m, ok && h.fingerprint == fp
+}
+
+// holdModel keeps m under name, dropping another model at random when
+// maxModels are held.
+func (t *Taste) holdModel(name, fp string, m taste.Model) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.models == nil {
+		t.models = map[string]heldModel{}
+	}
+	if _, ok := t.models[name]; !ok && len(t.models) >= maxModels {
+		for k := range t.models {
+			delete(t.models, k)
+			break
+		}
+	}
+	t.models[name] = heldModel{fingerprint: fp, m: m}
 }
 
 // train fits a model of the lesson against the papers stored last. Saved

@@ -2,12 +2,16 @@ package bot_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
+	"paperboy/bot/taste"
 )
 
 // tasteCorpus stores 40 papers on four topics; the retrieval ones are
@@ -153,5 +157,89 @@ func TestEngine_SubscribeTaste(t *testing.T) {
 	cmd.Admin, cmd.Args = false, "rank=taste"
 	if _, err := e.Handle(ctx, cmd); bot.ErrorCode(err) != bot.EFORBIDDEN {
 		t.Errorf("non-admin: err=%v, want EFORBIDDEN", err)
+	}
+}
+
+// legacyVocabulary is a vocabulary in the encoding stores held before the
+// current one (format 3: terms with their counts, then the columns by
+// hash, which decoding derives again).
+func legacyVocabulary(docs int, terms map[string]int) []byte {
+	names := slices.Sorted(maps.Keys(terms))
+	out := binary.AppendUvarint(nil, 3)
+	out = binary.AppendUvarint(out, uint64(len("legacy")))
+	out = append(out, "legacy"...)
+	out = binary.AppendUvarint(out, uint64(docs))
+	out = binary.AppendUvarint(out, uint64(len(names)))
+	for _, t := range names {
+		out = binary.AppendUvarint(out, uint64(len(t)))
+		out = append(out, t...)
+		out = binary.AppendUvarint(out, uint64(terms[t]))
+	}
+	for range names {
+		out = binary.AppendUvarint(out, 0)
+	}
+	return out
+}
+
+// A vocabulary stored in an older encoding is used as it is, and stored
+// again, once, in the one read in place.
+func TestTaste_OutdatedVocabulary(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := tasteCorpus(), &bottest.Signals{}
+	old := legacyVocabulary(40, map[string]int{"dense": 10, "retrieval": 10, "dense retrieval": 10, "speech": 10, "robot": 10, "grasping": 10})
+	st.SaveTasteState(ctx, bot.TasteState{Name: "vocabulary", Fingerprint: "legacy", Papers: 40, Data: old})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1", Rank: bot.RankTaste, Interests: "dense retrieval"}
+	for range 2 { // two processes
+		if r := (&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day); r.By != bot.RankTaste || r.Papers[0].ID != "2602.00003" {
+			t.Fatalf("By=%s order=%v, want the retrieval paper first", r.By, r.Papers)
+		}
+	}
+	s, _ := st.TasteState(ctx, "vocabulary", true)
+	if s.Fingerprint != "legacy" || taste.Outdated(s.Data) || st.Saves["vocabulary"] != 2 {
+		t.Fatalf("vocabulary %q outdated=%v saved %d times, want the same one stored again once",
+			s.Fingerprint, taste.Outdated(s.Data), st.Saves["vocabulary"]-1)
+	}
+}
+
+// readsCounted counts the TasteState reads with data, by name.
+type readsCounted struct {
+	*bottest.TasteStore
+	reads map[string]int
+}
+
+func (s readsCounted) TasteState(ctx context.Context, name string, data bool) (bot.TasteState, error) {
+	if data {
+		s.reads[name]++
+	}
+	return s.TasteStore.TasteState(ctx, name, data)
+}
+
+// A process holds the models it decoded or trained while their
+// fingerprints hold, and notices a signal another process recorded (and
+// the model it trained) at its next ranking.
+func TestTaste_ModelHeld(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := readsCounted{tasteCorpus(), map[string]int{}}, &bottest.Signals{}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00001", User: "U1", Kind: bot.SignalSave})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1"}
+	first, second := &bot.Taste{Store: st, Signals: sigs}, &bot.Taste{Store: st, Signals: sigs}
+	first.Order(ctx, sub, day) // trains and stores
+	before := st.reads["channel:slack:C1"]
+	for range 3 {
+		second.Order(ctx, sub, day)
+		first.Order(ctx, sub, day)
+	}
+	if n := st.reads["channel:slack:C1"] - before; n != 1 {
+		t.Fatalf("model read %d times in 6 rankings, want once (by the second process)", n)
+	}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00030", User: "U2", Kind: bot.SignalSave}) // a robot paper
+	want := first.Order(ctx, sub, day)                                                                              // retrains and stores
+	before = st.reads["channel:slack:C1"]
+	got := second.Order(ctx, sub, day)
+	if n := st.reads["channel:slack:C1"] - before; n != 1 || st.Saves["channel:slack:C1"] != 2 {
+		t.Fatalf("after a new signal: %d reads, %d saves; want the second process to read the model the first stored", n, st.Saves["channel:slack:C1"])
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || !strings.Contains(fmt.Sprint(got.Why), "Study 30") {
+		t.Fatalf("second process ranks %v, first %v; want both to follow the new save", got, want)
 	}
 }

@@ -98,5 +98,5 @@ func (r *reader) part(cols int) part {
 	if p.sd == 0 {
 		p.sd = 1
 	}
-	return p
+	return p.indexed(cols)
 }

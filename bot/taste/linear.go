@@ -2,6 +2,7 @@ package taste
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -51,8 +52,12 @@ type Linear struct {
 // part is one linear scorer: weights over columns, a bias, and the mean
 // and spread of its scores over the training corpus.
 type part struct {
-	w          Vector
-	dense      []float32 // w over every column, for scoring
+	w     Vector
+	dense []float32 // w over every column, for scoring
+	// starts[k] is the first weight whose column>>shift is k at least:
+	// how a decoded part finds a column's weight (see indexed).
+	starts     []int32
+	shift      uint
 	b          float64
 	mean, sd   float64
 	weight     float64
@@ -67,8 +72,9 @@ func (p part) z(x Vector) float64 {
 }
 
 // raw is w·x + b: by the dense weights when the part has them (training
-// scores thousands of papers), else by binary search in w (a decoded
-// model scores a day's papers, and expanding its weights would cost more).
+// scores thousands of papers), else through starts (a decoded model scores
+// a day's papers, and expanding its weights would cost more). Either way
+// the sum is taken over x's columns in order, so both give the same bits.
 func (p part) raw(x Vector) float64 {
 	s := p.b
 	if p.dense != nil {
@@ -77,20 +83,36 @@ func (p part) raw(x Vector) float64 {
 		}
 		return s
 	}
-	// Both column lists ascend, so each search starts where the last
-	// ended; the sum is taken in the same order as before.
-	lo := 0
 	for i, c := range x.Cols {
-		j, ok := slices.BinarySearch(p.w.Cols[lo:], c)
-		lo += j
-		if ok {
-			s += float64(p.w.Vals[lo]) * float64(x.Vals[i])
-		}
-		if lo >= len(p.w.Cols) {
+		k := int(c >> p.shift)
+		if k+1 >= len(p.starts) {
 			break
+		}
+		for j := p.starts[k]; j < p.starts[k+1]; j++ {
+			if wc := p.w.Cols[j]; wc >= c {
+				if wc == c {
+					s += float64(p.w.Vals[j]) * float64(x.Vals[i])
+				}
+				break
+			}
 		}
 	}
 	return s
+}
+
+// indexed fills in starts from w, over cols columns, with about two
+// weights a bucket.
+func (p part) indexed(cols int) part {
+	p.shift = uint(max(bits.Len(uint(2*cols/max(len(p.w.Cols), 1)))-1, 0))
+	p.starts = make([]int32, cols>>p.shift+2)
+	j := 0
+	for k := range p.starts {
+		for j < len(p.w.Cols) && int(p.w.Cols[j]>>p.shift) < k {
+			j++
+		}
+		p.starts[k] = int32(j)
+	}
+	return p
 }
 
 // expand fills in dense from w, over cols columns.

@@ -155,3 +155,23 @@ func TestMarshal(t *testing.T) {
 		t.Fatal("a truncated vocabulary decoded")
 	}
 }
+
+// A decoded model finds its weights through its index and scores every
+// paper with the same bits as the model trained, over a vocabulary of
+// many columns.
+func TestMarshal_ScoresSame(t *testing.T) {
+	docs := bigCorpus()
+	v := BuildVocabulary(docs, VocabularyOptions{MinDocs: 1, MaxShare: 1})
+	all := papers(v, docs)
+	m := Train(v, Lesson{Saves: all[40:60], NotForUs: all[60:62], Others: all[62:], Interests: "dense retrieval"}, DefaultOptions)
+	blob, _ := m.MarshalBinary()
+	m2, err := DecodeLinear(blob, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all {
+		if a, b := m.Score(p), m2.Score(p); a != b || m.Reason(p) != m2.Reason(p) {
+			t.Fatalf("%s: decoded model scores %v %q, want %v %q", p.ID, b, m2.Reason(p), a, m.Reason(p))
+		}
+	}
+}

@@ -67,7 +67,6 @@ func appendVector(out []byte, a Vector) []byte {
 // reader decodes what the Marshal methods wrote; its first error sticks.
 type reader struct {
 	b   []byte
-	s   string // b's bytes as a string, once substring is used
 	err error
 }
 
@@ -83,16 +82,6 @@ func (r *reader) uvarint() uint64 {
 		return 0
 	}
 	r.b = r.b[n:]
-	return x
-}
-
-func (r *reader) float32() float32 {
-	if r.err != nil || len(r.b) < 4 {
-		r.err = errShort
-		return 0
-	}
-	x := math.Float32frombits(binary.LittleEndian.Uint32(r.b))
-	r.b = r.b[4:]
 	return x
 }
 
@@ -117,18 +106,9 @@ func (r *reader) string() string {
 	return s
 }
 
-// substring is string, as a substring of r.s: no copy.
-func (r *reader) substring() string {
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errShort
-		return ""
-	}
-	at := len(r.s) - len(r.b)
-	r.b = r.b[n:]
-	return r.s[at : at+int(n)]
-}
-
+// vector reads what appendVector wrote, for a vocabulary of cols columns.
+// Models are mostly weights, so this loop is most of decoding one, and
+// reads the one-byte gaps between columns without a call.
 func (r *reader) vector(cols int) Vector {
 	n := r.uvarint()
 	if r.err != nil || n > uint64(len(r.b)) {
@@ -136,14 +116,25 @@ func (r *reader) vector(cols int) Vector {
 		return Vector{}
 	}
 	a := Vector{Cols: make([]int32, n), Vals: make([]float32, n)}
-	prev := uint64(0)
+	b, prev := r.b, uint64(0)
 	for i := range a.Cols {
-		prev += r.uvarint()
-		if prev >= uint64(cols) {
+		if len(b) > 0 && b[0] < 0x80 {
+			prev, b = prev+uint64(b[0]), b[1:]
+		} else {
+			d, k := binary.Uvarint(b)
+			if k <= 0 {
+				r.err = errShort
+				return Vector{}
+			}
+			prev, b = prev+d, b[k:]
+		}
+		if prev >= uint64(cols) || len(b) < 4 {
 			r.err = errShort
 			return Vector{}
 		}
-		a.Cols[i], a.Vals[i] = int32(prev), r.float32()
+		a.Cols[i], a.Vals[i] = int32(prev), math.Float32frombits(binary.LittleEndian.Uint32(b))
+		b = b[4:]
 	}
+	r.b = b
 	return a
 }

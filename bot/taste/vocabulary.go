@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"math"
+	"math/bits"
 	"slices"
+	"sync/atomic"
 )
 
 // Doc is a paper as the model reads it: cleaned title and abstract.
@@ -37,15 +38,44 @@ var DefaultVocabulary = VocabularyOptions{MinDocs: 2, MaxShare: 0.5, MaxTerms: 1
 
 // Vocabulary maps terms (words and two-word phrases) to columns with their
 // inverse document frequency. It is read-only once built, so one
-// Vocabulary serves every channel at once.
+// Vocabulary serves every channel at once. It holds its encoding and reads
+// it in place (see encodeVocabulary), so decoding a stored one costs
+// nothing until terms are looked up.
 type Vocabulary struct {
-	terms  []string // column → term
-	df     []int32  // column → papers holding it
-	docs   int      // papers it was built from
-	hashes []uint64 // term hashes, ascending
-	byHash []int32  // the column of each of hashes
-	idf    []float32
-	id     string
+	id   string
+	docs int // papers it was built from
+	n    int // terms
+	enc  encoded
+	// starts[b] is the first of the sorted hashes whose top bits are b:
+	// a lookup reads one or two hashes instead of searching them all.
+	starts []int32
+	shift  uint
+	// idf caches each column's idf once computed; 0 is not yet.
+	idf []atomic.Uint32
+}
+
+// newVocabulary is the vocabulary of encoding e, or false when e's hashes
+// are not ascending.
+func newVocabulary(id string, docs, n int, e encoded) (*Vocabulary, bool) {
+	v := &Vocabulary{id: id, docs: docs, n: n, enc: e, idf: make([]atomic.Uint32, n)}
+	k := max(bits.Len(uint(n))-1, 0) // 2^k buckets: about 1.5 terms each
+	v.shift = uint(64 - k)
+	v.starts = make([]int32, 1<<k+1)
+	b, prev := 0, uint64(0)
+	for i := range n {
+		h := binary.LittleEndian.Uint64(e.hashes[8*i:])
+		if h < prev {
+			return nil, false
+		}
+		for ; b <= int(h>>v.shift); b++ {
+			v.starts[b] = int32(i)
+		}
+		prev = h
+	}
+	for ; b < len(v.starts); b++ {
+		v.starts[b] = int32(n)
+	}
+	return v, true
 }
 
 // BuildVocabulary counts the terms of docs and keeps those the options
@@ -63,7 +93,6 @@ func BuildVocabulary(docs []Doc, o VocabularyOptions) *Vocabulary {
 		})
 	}
 	keep := keptTerms(counts, len(docs), o)
-	v := &Vocabulary{docs: len(docs)}
 	named := map[uint64]string{}
 	for _, d := range docs {
 		ws := words(d.text())
@@ -75,12 +104,18 @@ func BuildVocabulary(docs []Doc, o VocabularyOptions) *Vocabulary {
 			}
 		})
 	}
+	var terms []string
+	var df []int32
 	for h, n := range keep {
-		v.terms = append(v.terms, named[h])
-		v.df = append(v.df, n)
+		terms = append(terms, named[h])
+		df = append(df, n)
 	}
-	v.sortTerms()
-	v.derive()
+	terms, df = sortTerms(terms, df)
+	id := vocabularyID(terms, df, len(docs))
+	v, err := decodeVocabulary(encodeVocabulary(id, len(docs), terms, df))
+	if err != nil {
+		panic("taste: the vocabulary does not decode its own encoding: " + err.Error())
+	}
 	return v
 }
 
@@ -120,59 +155,42 @@ func termAt(ws []string, i int, bigram bool) string {
 
 // sortTerms orders columns by term, so the same corpus always gives the
 // same columns.
-func (v *Vocabulary) sortTerms() {
-	idx := make([]int, len(v.terms))
+func sortTerms(terms []string, df []int32) ([]string, []int32) {
+	idx := make([]int, len(terms))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(v.terms[a], v.terms[b]) })
-	terms, df := make([]string, len(idx)), make([]int32, len(idx))
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(terms[a], terms[b]) })
+	st, sd := make([]string, len(idx)), make([]int32, len(idx))
 	for i, j := range idx {
-		terms[i], df[i] = v.terms[j], v.df[j]
+		st[i], sd[i] = terms[j], df[j]
 	}
-	v.terms, v.df = terms, df
+	return st, sd
 }
 
-// derive derives the lookup table, the idf and the id from terms and df.
-func (v *Vocabulary) derive() {
-	v.index()
+// vocabularyID hashes the terms, their counts and the papers counted.
+func vocabularyID(terms []string, df []int32, docs int) string {
 	h := sha256.New()
 	var buf [binary.MaxVarintLen64]byte
-	for i, t := range v.terms {
+	for i, t := range terms {
 		h.Write([]byte(t))
-		h.Write(buf[:binary.PutUvarint(buf[:], uint64(v.df[i]))])
+		h.Write(buf[:binary.PutUvarint(buf[:], uint64(df[i]))])
 	}
-	h.Write(buf[:binary.PutUvarint(buf[:], uint64(v.docs))])
-	v.id = hex.EncodeToString(h.Sum(nil)[:8])
+	h.Write(buf[:binary.PutUvarint(buf[:], uint64(docs))])
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-// index derives the lookup table and the idf (sklearn's smoothed
-// ln((1+n)/(1+df)) + 1) from terms and df.
-func (v *Vocabulary) index() {
-	if v.byHash == nil {
-		v.byHash = make([]int32, len(v.terms))
-		for i := range v.byHash {
-			v.byHash[i] = int32(i)
-		}
-		slices.SortFunc(v.byHash, func(a, b int32) int { return cmp.Compare(hashTerm(v.terms[a]), hashTerm(v.terms[b])) })
+// idfOf is the column's idf, sklearn's smoothed ln((1+n)/(1+df)) + 1,
+// computed the first time it is asked for: a ranking reads a few thousand
+// of the columns.
+func (v *Vocabulary) idfOf(col int32) float32 {
+	if x := v.idf[col].Load(); x != 0 {
+		return math.Float32frombits(x)
 	}
-	v.hashes = make([]uint64, len(v.terms))
-	for i, c := range v.byHash {
-		v.hashes[i] = hashTerm(v.terms[c])
-	}
-	v.idf = make([]float32, len(v.terms))
-	for i := range v.terms {
-		v.idf[i] = float32(math.Log(float64(1+v.docs)/float64(1+v.df[i])) + 1)
-	}
-}
-
-// column returns the column of the term with hash h.
-func (v *Vocabulary) column(h uint64) (int32, bool) {
-	i, ok := slices.BinarySearch(v.hashes, h)
-	if !ok {
-		return 0, false
-	}
-	return v.byHash[i], true
+	df := uintAt(v.enc.df, v.enc.dw, int(col))
+	x := float32(math.Log(float64(1+v.docs)/float64(1+df)) + 1)
+	v.idf[col].Store(math.Float32bits(x))
+	return x
 }
 
 // ID names the vocabulary: the same terms and counts give the same ID, so
@@ -180,13 +198,10 @@ func (v *Vocabulary) column(h uint64) (int32, bool) {
 func (v *Vocabulary) ID() string { return v.id }
 
 // Len is how many terms the vocabulary has.
-func (v *Vocabulary) Len() int { return len(v.terms) }
+func (v *Vocabulary) Len() int { return v.n }
 
 // Docs is how many papers the vocabulary was built from.
 func (v *Vocabulary) Docs() int { return v.docs }
-
-// Term returns the term of a column.
-func (v *Vocabulary) Term(col int32) string { return v.terms[col] }
 
 // Vector returns the paper's tf-idf vector: sublinear tf (1 + ln tf) times
 // idf, of unit length. Terms outside the vocabulary are dropped.
@@ -194,78 +209,33 @@ func (v *Vocabulary) Vector(d Doc) Vector { return v.VectorOf(d.text()) }
 
 // VectorOf is Vector for any text, e.g. an interest sentence.
 func (v *Vocabulary) VectorOf(text string) Vector {
-	var cols []int32
-	eachTerm(words(text), func(h uint64, _ int, _ bool) {
+	ws := words(text)
+	cols := make([]int32, 0, 2*len(ws)) // sized once: a paper has hundreds of terms
+	eachTerm(ws, func(h uint64, _ int, _ bool) {
 		if c, ok := v.column(h); ok {
 			cols = append(cols, c)
 		}
 	})
 	slices.Sort(cols)
-	var out Vector
+	distinct := 0
+	for i := range cols {
+		if i == 0 || cols[i] != cols[i-1] {
+			distinct++
+		}
+	}
+	if distinct == 0 {
+		return Vector{}
+	}
+	out := Vector{Cols: make([]int32, 0, distinct), Vals: make([]float32, 0, distinct)}
 	for i := 0; i < len(cols); {
 		j := i
 		for j < len(cols) && cols[j] == cols[i] {
 			j++
 		}
 		out.Cols = append(out.Cols, cols[i])
-		out.Vals = append(out.Vals, float32(1+math.Log(float64(j-i)))*v.idf[cols[i]])
+		out.Vals = append(out.Vals, float32(1+math.Log(float64(j-i)))*v.idfOf(cols[i]))
 		i = j
 	}
 	out.normalize()
 	return out
-}
-
-// MarshalBinary encodes the vocabulary: its terms and their counts.
-func (v *Vocabulary) MarshalBinary() ([]byte, error) {
-	var out []byte
-	out = binary.AppendUvarint(out, vocabularyFormat)
-	out = appendString(out, v.id)
-	out = binary.AppendUvarint(out, uint64(v.docs))
-	out = binary.AppendUvarint(out, uint64(len(v.terms)))
-	for i, t := range v.terms {
-		out = binary.AppendUvarint(out, uint64(len(t)))
-		out = append(out, t...)
-		out = binary.AppendUvarint(out, uint64(v.df[i]))
-	}
-	for _, c := range v.byHash {
-		out = binary.AppendUvarint(out, uint64(c))
-	}
-	return out, nil
-}
-
-const vocabularyFormat = 3
-
-// errFormat is the error of bytes that no MarshalBinary wrote.
-var errFormat = errors.New("taste: not an encoding this version reads")
-
-// UnmarshalBinary decodes what MarshalBinary encoded.
-func (v *Vocabulary) UnmarshalBinary(data []byte) error {
-	r := reader{b: data}
-	if r.uvarint() != vocabularyFormat {
-		return errFormat
-	}
-	id := r.string()
-	docs, n := r.uvarint(), r.uvarint()
-	if r.err != nil || n > uint64(len(data)) {
-		return errFormat
-	}
-	nv := Vocabulary{docs: int(docs), terms: make([]string, 0, n), df: make([]int32, 0, n)}
-	r.s = string(r.b) // one copy; the terms are its substrings
-	for range n {
-		nv.terms = append(nv.terms, r.substring())
-		nv.df = append(nv.df, int32(r.uvarint()))
-	}
-	nv.byHash = make([]int32, n)
-	for i := range nv.byHash {
-		if nv.byHash[i] = int32(r.uvarint()); uint64(nv.byHash[i]) >= n {
-			return errFormat
-		}
-	}
-	if r.err != nil {
-		return errFormat
-	}
-	nv.index()
-	nv.id = id
-	*v = nv
-	return nil
 }
