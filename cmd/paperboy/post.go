@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"paperboy/bot"
@@ -156,12 +157,26 @@ func postBatch(ctx context.Context, a *app, date string) (bot.Batch, error) {
 
 // printPlan shows what post would send to each channel.
 func (m *Main) printPlan(ctx context.Context, a *app, d *delivery.Deliverer, groups []postGroup, asJSON bool) error {
-	plans := []planJSON{}
-	for _, g := range groups {
-		for _, sub := range g.subs {
-			plans = append(plans, planFor(ctx, a, d, g, sub))
+	type job struct {
+		g   *postGroup
+		sub bot.Subscription
+	}
+	var jobs []job
+	for i := range groups {
+		for _, sub := range groups[i].subs {
+			jobs = append(jobs, job{&groups[i], sub})
 		}
 	}
+	// Planning is CPU (ranking by taste, the cards' summaries): the
+	// channels are planned on every core at once, in the one fan-out.
+	plans := make([]planJSON, len(jobs))
+	idx := make([]int, len(jobs))
+	for i := range idx {
+		idx[i] = i
+	}
+	delivery.FanOut(ctx, idx, func(i int) string { return jobs[i].sub.Platform }, runtime.GOMAXPROCS(0), func(ctx context.Context, i int) {
+		plans[i] = planFor(ctx, a, d, *jobs[i].g, jobs[i].sub)
+	})
 	b := groups[0].batch
 	if asJSON {
 		return writeJSON(m.Stdout, struct {
