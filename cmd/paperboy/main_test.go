@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -480,14 +481,30 @@ func TestREADME_SlackManifest(t *testing.T) {
 	}
 }
 
-// buildBinary builds paperboy into a temporary directory.
+// buildBinary returns the paperboy binary, built on first use.
 func buildBinary(tb testing.TB) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "paperboy")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		tb.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "paperboy-test-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "paperboy")
+		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		tb.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+// built is the binary buildBinary builds once for the whole test run (a
+// link of it takes seconds); TestMain removes it.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
 }
 
 // discordYAML is the discord: section of a config that points at a fake.
