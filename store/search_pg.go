@@ -139,13 +139,24 @@ func (db *DB) anyPG(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hi
 	return db.rankWeighted(ctx, w.groups, w.weights(), ids, limit, offset)
 }
 
-// matchCounts counts each word tsquery's matches, up to pgRankCap+1,
-// through the GIN index, and returns them with the number of papers (the
-// highest id, give or take the deleted ones).
+// matchCounts returns how many papers match each word tsquery, and the
+// number of papers (the highest id, give or take the deleted ones). It
+// counts first among the newest pgSample papers: a word there in more than
+// twice pgRankCap papers' worth of the store is counted as its share of the
+// sample times the papers (a GIN count of its matches reads a long posting
+// list and a thousand rows: 40–60 ms for "using and" at 50k papers, against
+// 17 ms for the whole statement); the other words' matches are counted
+// through the GIN index, up to pgRankCap+1.
 func (db *DB) matchCounts(ctx context.Context, groups []string) (map[string]int, int64, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT q, (SELECT count(*) FROM (SELECT 1 FROM papers
-		WHERE search @@ q::tsquery LIMIT ?) AS m) FROM unnest(?::text[]) AS q
-		UNION ALL SELECT '', coalesce(max(id), 0) FROM papers`, pgRankCap+1, groups)
+	rows, err := db.sql.QueryContext(ctx, `WITH newest AS MATERIALIZED (
+			SELECT search || ''::tsvector AS s FROM papers ORDER BY id DESC LIMIT ?),
+		shares AS (SELECT q, (SELECT count(*) FROM newest WHERE s @@ q::tsquery)::float8
+			/ greatest((SELECT count(*) FROM newest), 1) AS share FROM unnest(?::text[]) AS q),
+		top AS (SELECT coalesce(max(id), 0) AS papers FROM papers)
+		SELECT q, CASE WHEN share * papers > ? THEN round(share * papers)::bigint
+			ELSE (SELECT count(*) FROM (SELECT 1 FROM papers WHERE search @@ q::tsquery LIMIT ?) AS m) END
+		FROM shares, top
+		UNION ALL SELECT '', papers FROM top`, pgSample, groups, 2*pgRankCap, pgRankCap+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count matches: %w", err)
 	}
@@ -174,9 +185,9 @@ func rareGroups(groups []string, counts map[string]int) []string {
 
 // idf is a word's weight from the number of papers, and of papers that
 // have it: bm25's inverse document frequency (in Lucene's form, never
-// negative). A word's matches are counted up to pgRankCap+1, so the words
-// commoner than that weigh the same, a little more than bm25 would give
-// them.
+// negative). Between pgRankCap and twice as many papers, a word's matches
+// are counted as pgRankCap+1 (see matchCounts), a little more weight than
+// bm25 would give it.
 func idf(papers int64, matches int) float64 {
 	n := float64(matches)
 	return math.Log(1 + (float64(max(papers, int64(matches)))-n+0.5)/(n+0.5))
