@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,10 +31,11 @@ import (
 //     lexeme in it was quoted by PostgreSQL, so no user text is ever parsed
 //     as tsquery syntax.
 //   - All words must match; when no paper has them all, any word.
-//   - Hits rank by ts_rank with weights title (A) 1.0, abstract (B) 0.4,
-//     authors (C) 0.2, ties by newer publication. To keep broad queries
-//     fast, only the pgRankCap most recently stored matches are ranked
-//     (SQLite's planner does the like above exactBelow papers).
+//   - Hits rank by the sum of each word's ts_rank (weights title (A) 1.0,
+//     abstract (B) 0.4, authors (C) 0.2) times the word's idf, as bm25
+//     weighs words on SQLite; ties by newer publication. To keep broad
+//     queries fast, only the pgRankCap most recently stored matches are
+//     ranked (SQLite's planner does the like above exactBelow papers).
 const pgRankCap = 1000
 
 // How the newest pgRankCap matches are found. PostgreSQL's planner
@@ -56,33 +58,63 @@ const (
 // pgNewestSQL lists the newest pgRankCap matches of a tsquery.
 const pgNewestSQL = `SELECT id FROM papers WHERE search @@ ?::tsquery ORDER BY id DESC LIMIT ?`
 
-// pgRankSQL ranks papers by id (a bigint[] literal) against a tsquery and
-// returns a page (limit, offset).
-const pgRankSQL = `SELECT ` + paperColumns + `, -ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search, ?::tsquery) AS rank
-FROM papers AS p WHERE p.id = ANY(?::bigint[])
-ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
-LIMIT ? OFFSET ?`
-
 // searchPG is search on PostgreSQL.
 func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int, any bool) ([]bot.Hit, error) {
 	groups, err := db.tsGroups(ctx, terms)
 	if err != nil || len(groups) == 0 {
 		return nil, err
 	}
+	w := pgWords{groups: groups}
+	if len(groups) > 1 {
+		if w.counts, w.papers, err = db.matchCounts(ctx, groups); err != nil {
+			return nil, err
+		}
+	}
 	if any { // papers with any of the words (Query.Any)
-		return db.anyPG(ctx, groups, limit, offset)
+		return db.anyPG(ctx, w, limit, offset)
 	}
 	and := joinTS(groups, " & ")
-	hits, err := db.rankPG(ctx, and, limit, offset)
+	hits, err := db.rankAll(ctx, w, and, limit, offset)
 	if err != nil || len(hits) > 0 || len(groups) == 1 {
 		return hits, err
 	}
 	if offset > 0 { // an empty page past the end of the AND results?
-		if first, err := db.rankPG(ctx, and, 1, 0); err != nil || len(first) > 0 {
+		if first, err := db.rankAll(ctx, w, and, 1, 0); err != nil || len(first) > 0 {
 			return nil, err
 		}
 	}
-	return db.anyPG(ctx, groups, limit, offset)
+	return db.anyPG(ctx, w, limit, offset)
+}
+
+// pgWords are a query's word tsqueries and, for more than one, how many
+// papers match each (see matchCounts).
+type pgWords struct {
+	groups []string
+	counts map[string]int
+	papers int64
+}
+
+// weights returns each word's weight in the ranking: its idf.
+func (w pgWords) weights() []float64 {
+	out := make([]float64, len(w.groups))
+	for i, g := range w.groups {
+		out[i] = 1
+		if w.counts != nil {
+			out[i] = idf(w.papers, w.counts[g])
+		}
+	}
+	return out
+}
+
+// rankAll returns a page of the newest pgRankCap papers matching the
+// tsquery of all the words, ranked by the words' weighted ts_rank (see
+// rankWeighted).
+func (db *DB) rankAll(ctx context.Context, w pgWords, and string, limit, offset int) ([]bot.Hit, error) {
+	ids, err := db.newestPG(ctx, and)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return db.rankWeighted(ctx, w.groups, w.weights(), ids, limit, offset)
 }
 
 // anyPG returns a page of the papers with any of the words' tsqueries.
@@ -93,37 +125,54 @@ func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int, a
 // every match). So the candidates are the papers with the query's rarest
 // words, as many of the words as keep them within pgRankCap, ranked by
 // all the words; when even the rarest word is that common, the newest
-// pgRankCap papers with any word, as before.
-func (db *DB) anyPG(ctx context.Context, groups []string, limit, offset int) ([]bot.Hit, error) {
-	all := joinTS(groups, " | ")
-	rare, err := db.rareGroups(ctx, groups)
-	if err != nil || len(rare) == 0 || len(rare) == len(groups) {
-		if err != nil {
-			return nil, err
-		}
-		return db.rankPG(ctx, all, limit, offset)
+// pgRankCap papers with any word, as before. The words are weighed by
+// their rarity (see rankWeighted).
+func (db *DB) anyPG(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hit, error) {
+	candidates := joinTS(w.groups, " | ")
+	if rare := rareGroups(w.groups, w.counts); len(rare) > 0 && len(rare) < len(w.groups) {
+		candidates = joinTS(rare, " | ")
 	}
-	ids, err := db.newestPG(ctx, joinTS(rare, " | "))
+	ids, err := db.newestPG(ctx, candidates)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	return db.rankIDs(ctx, all, ids, limit, offset)
+	return db.rankWeighted(ctx, w.groups, w.weights(), ids, limit, offset)
+}
+
+// matchCounts returns how many papers match each word tsquery, and the
+// number of papers (the highest id, give or take the deleted ones). It
+// counts first among the newest pgSample papers: a word there in more than
+// twice pgRankCap papers' worth of the store is counted as its share of the
+// sample times the papers (a GIN count of its matches reads a long posting
+// list and a thousand rows: 40–60 ms for "using and" at 50k papers, against
+// 17 ms for the whole statement); the other words' matches are counted
+// through the GIN index, up to pgRankCap+1.
+func (db *DB) matchCounts(ctx context.Context, groups []string) (map[string]int, int64, error) {
+	rows, err := db.sql.QueryContext(ctx, `WITH newest AS MATERIALIZED (
+			SELECT search || ''::tsvector AS s FROM papers ORDER BY id DESC LIMIT ?),
+		shares AS (SELECT q, (SELECT count(*) FROM newest WHERE s @@ q::tsquery)::float8
+			/ greatest((SELECT count(*) FROM newest), 1) AS share FROM unnest(?::text[]) AS q),
+		top AS (SELECT coalesce(max(id), 0) AS papers FROM papers)
+		SELECT q, CASE WHEN share * papers > ? THEN round(share * papers)::bigint
+			ELSE (SELECT count(*) FROM (SELECT 1 FROM papers WHERE search @@ q::tsquery LIMIT ?) AS m) END
+		FROM shares, top
+		UNION ALL SELECT '', papers FROM top`, pgSample, groups, 2*pgRankCap, pgRankCap+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count matches: %w", err)
+	}
+	counts, err := scanCounts(rows, make(map[string]int, len(groups)+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("count matches: %w", err)
+	}
+	papers := int64(counts[""])
+	delete(counts, "")
+	return counts, papers, nil
 }
 
 // rareGroups returns the rarest of the word tsqueries whose matches add up
 // to at most pgRankCap papers, rarest first; none when the rarest alone
-// has more. Each word's matches are counted up to pgRankCap+1, through the
-// GIN index.
-func (db *DB) rareGroups(ctx context.Context, groups []string) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT q, (SELECT count(*) FROM (SELECT 1 FROM papers
-		WHERE search @@ q::tsquery LIMIT ?) AS m) FROM unnest(?::text[]) AS q`, pgRankCap+1, groups)
-	if err != nil {
-		return nil, fmt.Errorf("count matches: %w", err)
-	}
-	counts, err := scanCounts(rows, make(map[string]int, len(groups)))
-	if err != nil {
-		return nil, fmt.Errorf("count matches: %w", err)
-	}
+// has more.
+func rareGroups(groups []string, counts map[string]int) []string {
 	byRarity := slices.Clone(groups)
 	slices.SortStableFunc(byRarity, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
 	total, n := 0, 0
@@ -131,21 +180,56 @@ func (db *DB) rareGroups(ctx context.Context, groups []string) ([]string, error)
 		total += counts[byRarity[n]]
 		n++
 	}
-	return byRarity[:n], nil
+	return byRarity[:n]
 }
 
-// rankPG returns a page of the papers matching a tsquery, ranked among the
-// newest pgRankCap matches.
-func (db *DB) rankPG(ctx context.Context, query string, limit, offset int) ([]bot.Hit, error) {
-	ids, err := db.newestPG(ctx, query)
-	if err != nil || len(ids) == 0 {
+// idf is a word's weight from the number of papers, and of papers that
+// have it: bm25's inverse document frequency (in Lucene's form, never
+// negative). Between pgRankCap and twice as many papers, a word's matches
+// are counted as pgRankCap+1 (see matchCounts), a little more weight than
+// bm25 would give it.
+func idf(papers int64, matches int) float64 {
+	n := float64(matches)
+	return math.Log(1 + (float64(max(papers, int64(matches)))-n+0.5)/(n+0.5))
+}
+
+// rankWeighted returns a page of the papers ids ranked by the sum of each
+// word tsquery's ts_rank times its weight: ts_rank of the words ORed
+// weighs a word every paper has as much as one in a single paper, which
+// on known-item questions put the described paper behind papers with more
+// of the common words. Each candidate's tsvector is read once, not once a
+// word: for several words the || copies it out of its compressed,
+// out-of-line storage (measured at 50k papers, 1,000 candidates and 8
+// words: 19 ms, against 39 ms without the copy, and 11 ms for one word
+// without it).
+func (db *DB) rankWeighted(ctx context.Context, groups []string, weights []float64, ids []int64, limit, offset int) ([]bot.Hit, error) {
+	var rank strings.Builder
+	args := make([]any, 0, 2*len(groups)+3)
+	for i, g := range groups {
+		if i > 0 {
+			rank.WriteString(" + ")
+		}
+		rank.WriteString("ts_rank('{0.1, 0.2, 0.4, 1.0}', p.s, ?::tsquery) * ?")
+		args = append(args, g, weights[i])
+	}
+	from := `(SELECT *, search || ''::tsvector AS s FROM papers WHERE id = ANY(?::bigint[]) OFFSET 0)`
+	if len(groups) == 1 {
+		from = `(SELECT *, search AS s FROM papers WHERE id = ANY(?::bigint[]))`
+	}
+	q := `SELECT ` + paperColumns + `, -(` + rank.String() + `) AS rank
+FROM ` + from + ` AS p
+ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
+LIMIT ? OFFSET ?`
+	args = append(args, idArray(ids), limit, offset)
+	var rows []hitRow
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	return db.rankIDs(ctx, query, ids, limit, offset)
+	return toHits(rows), nil
 }
 
-// rankIDs returns a page of the papers ids ranked against a tsquery.
-func (db *DB) rankIDs(ctx context.Context, query string, ids []int64, limit, offset int) ([]bot.Hit, error) {
+// idArray returns ids as a bigint[] literal.
+func idArray(ids []int64) string {
 	var b strings.Builder
 	b.WriteByte('{')
 	for i, id := range ids {
@@ -155,12 +239,7 @@ func (db *DB) rankIDs(ctx context.Context, query string, ids []int64, limit, off
 		b.WriteString(strconv.FormatInt(id, 10))
 	}
 	b.WriteByte('}')
-	var rows []hitRow
-	err := db.gorm.WithContext(ctx).Raw(pgRankSQL, query, b.String(), limit, offset).Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	return toHits(rows), nil
+	return b.String()
 }
 
 // newestPG returns the ids of the newest pgRankCap papers matching a
@@ -217,8 +296,9 @@ func joinTS(groups []string, op string) string {
 	return "(" + strings.Join(groups, ")"+op+"(") + ")"
 }
 
-// tsGroups returns each term's tsquery as text, see the comment above
-// pgRankSQL; terms with nothing to search for (punctuation) are left out.
+// tsGroups returns each term's tsquery as text, see the comment on Search
+// on PostgreSQL above; terms with nothing to search for (punctuation) are
+// left out.
 func (db *DB) tsGroups(ctx context.Context, terms []string) ([]string, error) {
 	prefixes := make([]string, len(terms))
 	prefixes[len(terms)-1] = prefixWords(terms[len(terms)-1])

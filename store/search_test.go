@@ -346,3 +346,30 @@ func TestDB_Search_AnyWordFindsTheRareWord(t *testing.T) {
 		}
 	})
 }
+
+// TestDB_Search_RareWordOutweighsCommonOnes: a word few papers have counts
+// for more than two that most have. No paper has every word, so every
+// engine ranks papers with any of them; the one paper with the rare word
+// must come first, ahead of the papers with both common words in their
+// title (PostgreSQL's ts_rank alone weighs every word the same).
+func TestDB_Search_RareWordOutweighsCommonOnes(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		papers := []bot.Paper{{ID: "2601.00001", Title: "Zebrafish Larvae Recordings",
+			Abstract: "We record zebrafish larvae for a week."}}
+		for i := range 20 {
+			papers = append(papers, bot.Paper{ID: fmt.Sprintf("2602.%05d", i+1), Title: fmt.Sprintf("Vision Model Scaling %d", i+1),
+				Abstract: "A vision model, and how the vision model scales."})
+		}
+		mustSave(t, db, bot.Batch{Papers: papers})
+		for _, q := range []string{"zebrafish vision model quasar", "vision model zebrafish quasar"} {
+			hits, err := db.Search(ctx, bot.Query{Text: q, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) == 0 || hits[0].Paper.ID != "2601.00001" {
+				t.Errorf("%q: %v, want 2601.00001 first", q, hitIDs(hits))
+			}
+		}
+	})
+}

@@ -12,8 +12,8 @@ import (
 // "mixtureofexperts"), and people mistype ("prodcut", "vidoes"). Before
 // searching, respell looks the query's words up in the vocabulary of
 // titles and bylines (SQLite: the papers_words index's fts5vocab table;
-// PostgreSQL: the title and author lexemes of the tsvector's GIN index), a
-// few hundred point lookups in one statement, never a scan of the papers:
+// PostgreSQL: papers_words_vocab, the tsvector's title and author lexemes
+// counted by triggers), a few hundred point lookups in one statement, never a scan of the papers:
 //
 //   - A word that no title or byline has, and fewer than rareDocs papers
 //     have anywhere, is replaced (when some paper has it, only by words many

@@ -311,3 +311,32 @@ func TestFTSIntegrity(t *testing.T) {
 		t.Errorf("batch has %d papers (err %v) after a delete, want %d", len(b.Papers), err, len(papers)-1)
 	}
 }
+
+// TestWordsVocab_Postgres checks that PostgreSQL's triggers keep
+// papers_words_vocab equal to the title and author words counted from the
+// papers themselves, through inserts, refreshes and deletes.
+func TestWordsVocab_Postgres(t *testing.T) {
+	url := engines[1].dsn(t)
+	db := mustOpenPath(t, url)
+	papers := loadFixture(t, "testdata/daily_papers_2026-08-19.json")
+	mustSave(t, db, bot.Batch{Date: "2026-08-19", Papers: papers})
+	for i := range papers {
+		papers[i].Title += " (revised)"
+		papers[i].Upvotes++
+	}
+	mustSave(t, db, bot.Batch{Date: "2026-08-19", Papers: papers})
+	raw := rawDB(t, url)
+	if _, err := raw.Exec("DELETE FROM papers WHERE paper_id = $1", papers[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	const diff = `SELECT count(*)::text
+		FROM (SELECT t, count(*) AS n FROM papers, unnest(papers_words(search)) AS t GROUP BY t) AS want
+		FULL JOIN (SELECT term, doc FROM papers_words_vocab WHERE doc <> 0) AS got ON got.term = want.t
+		WHERE got.doc IS DISTINCT FROM want.n`
+	if got := queryString(t, raw, diff); got != "0" {
+		t.Errorf("%s words counted wrong", got)
+	}
+	if got := queryString(t, raw, "SELECT doc::text FROM papers_words_vocab WHERE term = 'revised'"); got != strconv.Itoa(len(papers)-1) {
+		t.Errorf("revised in %s titles, want %d", got, len(papers)-1)
+	}
+}

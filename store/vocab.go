@@ -55,10 +55,10 @@ func (v sqliteVocab) completes(ctx context.Context, word string) (bool, error) {
 	return len(words) > 0, err
 }
 
-// pgVocab looks words up in the title and byline lexemes of the papers
-// (title_words, see migrations_pg/0008_title_words.sql), through its own
-// GIN index, which answers without reading an abstract; anywhere looks for
-// the word's stem in the whole paper, as SQLite does.
+// pgVocab looks words up in papers_words_vocab (migration 0008: the title
+// and author lexemes of the papers' tsvectors, stemmed and as written, each
+// with its number of papers); anywhere looks for the word's stem in the
+// tsvectors' GIN index, as SQLite does in papers_fts.
 type pgVocab struct{ db *DB }
 
 func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]int, error) {
@@ -66,9 +66,8 @@ func (v pgVocab) titleCounts(ctx context.Context, words []string) (map[string]in
 	if len(words) == 0 {
 		return counts, nil
 	}
-	rows, err := v.db.sql.QueryContext(ctx, `SELECT w, (SELECT count(*) FROM (SELECT 1 FROM papers
-		WHERE title_words @@ quote_literal(w)::tsquery LIMIT ?) AS m)
-		FROM unnest(?::text[]) AS w`, maxCount, words)
+	rows, err := v.db.sql.QueryContext(ctx, `SELECT term, least(doc, ?) FROM papers_words_vocab
+		WHERE term = ANY(?::text[]) AND doc > 0`, maxCount, words)
 	if err != nil {
 		return nil, fmt.Errorf("look up words: %w", err)
 	}
@@ -87,8 +86,8 @@ func (v pgVocab) anywhere(ctx context.Context, word string, max int) (int, error
 
 func (v pgVocab) completes(ctx context.Context, word string) (bool, error) {
 	var ok bool
-	err := v.db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM papers
-		WHERE title_words @@ (quote_literal(?::text) || ':*')::tsquery)`, word).Scan(&ok)
+	err := v.db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM papers_words_vocab
+		WHERE term >= ? AND term < ? AND doc > 0)`, word, word+"\U0010FFFF").Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("look up %q: %w", word, err)
 	}

@@ -32,9 +32,11 @@ func runKnown(ctx context.Context, args []string, stdout io.Writer) error {
 	seed := fs.Uint64("seed", 1, "query seed: the same seed builds the same queries")
 	half := fs.String("half", "report", "which half of the papers' queries: tune, report or all")
 	pg := fs.Bool("pg", false, "also search a throwaway PostgreSQL (needs its binaries)")
+	pgURL := fs.String("pg-url", "", "also search this PostgreSQL database instead of a throwaway one; the papers are stored when it has none (to repeat runs without importing again)")
 	misses := fs.String("misses", "", "print paperboy's misses of this kind (all: every kind)")
 	perKind := fs.Int("per-kind", 150, "queries of each kind, drawn at random (seeded)")
 	only := fs.String("engine", "", "run only the engines whose name has this in it")
+	kind := fs.String("kind", "", "run only the queries of this kind (and the all row over them)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,18 +48,23 @@ func runKnown(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(items) == 0 {
 		return fmt.Errorf("known: -half must be tune, report or all, not %q", *half)
 	}
-	engines, cleanup, err := knownEngines(ctx, papers, *pg)
+	runKinds := kinds
+	if *kind != "" {
+		if !slices.Contains(kinds, *kind) {
+			return fmt.Errorf("known: -kind must be one of %s, not %q", strings.Join(kinds, ", "), *kind)
+		}
+		runKinds = []string{*kind}
+		items = itemsOf(items, *kind)
+	}
+	engines, cleanup, err := knownEngines(ctx, papers, *pg, *pgURL, *only)
 	defer cleanup()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d papers, %d queries (%s half), seed %d\n\n", len(papers), len(items), *half, *seed)
-	if *only != "" {
-		engines = slices.DeleteFunc(engines, func(e namedSearcher) bool { return !strings.Contains(e.name, *only) })
-	}
 	fmt.Fprintln(stdout, "| kind | queries | "+strings.Join(engineHeads(engines), " | ")+" |")
 	fmt.Fprintln(stdout, "|---|---|"+strings.Repeat("---|", len(engines)))
-	for _, kind := range append(slices.Clone(kinds), "all") {
+	for _, kind := range append(slices.Clone(runKinds), "all") {
 		of := itemsOf(items, kind)
 		row := fmt.Sprintf("| %s | %d |", kind, len(of))
 		for i, e := range engines {
@@ -92,8 +99,9 @@ func engineHeads(es []namedSearcher) []string {
 }
 
 // knownEngines stores the papers in paperboy (SQLite, and PostgreSQL when
-// pg is set) and in two Bleve queries over one in-memory index.
-func knownEngines(ctx context.Context, papers []fixturePaper, pg bool) ([]namedSearcher, func(), error) {
+// pg is set, or the database at pgURL) and in two Bleve queries over one
+// in-memory index; only those whose name has only in it.
+func knownEngines(ctx context.Context, papers []fixturePaper, pg bool, pgURL, only string) ([]namedSearcher, func(), error) {
 	var closers []func()
 	cleanup := func() {
 		for _, c := range slices.Backward(closers) {
@@ -107,7 +115,9 @@ func knownEngines(ctx context.Context, papers []fixturePaper, pg bool) ([]namedS
 	closers = append(closers, func() { os.RemoveAll(dir) })
 	dsns := []string{filepath.Join(dir, "known.db")}
 	names := []string{"paperboy SQLite"}
-	if pg {
+	if pgURL != "" {
+		dsns, names = append(dsns, pgURL), append(names, "paperboy PostgreSQL")
+	} else if pg {
 		srv, err := pgtest.Start()
 		if err != nil {
 			return nil, cleanup, err
@@ -121,23 +131,44 @@ func knownEngines(ctx context.Context, papers []fixturePaper, pg bool) ([]namedS
 	}
 	var out []namedSearcher
 	for i, dsn := range dsns {
+		if !strings.Contains(names[i], only) {
+			continue
+		}
 		db, err := store.Open(dsn)
 		if err != nil {
 			return nil, cleanup, err
 		}
 		closers = append(closers, func() { db.Close() })
-		if err := saveDays(ctx, db, papers); err != nil {
+		if err := fill(ctx, db, papers, dsn == pgURL); err != nil {
 			return nil, cleanup, err
 		}
 		out = append(out, namedSearcher{names[i], engineSearcher(&bot.Engine{Store: db})})
+	}
+	if !strings.Contains("Bleve", only) && !strings.Contains("Bleve fuzzy", only) {
+		return out, cleanup, nil
 	}
 	idx, err := bleveIndex(papers)
 	if err != nil {
 		return nil, cleanup, err
 	}
 	closers = append(closers, func() { idx.Close() })
-	out = append(out, namedSearcher{"Bleve", bleveSearcher(idx, 0)}, namedSearcher{"Bleve fuzzy", bleveSearcher(idx, 1)})
+	for _, e := range []namedSearcher{{"Bleve", bleveSearcher(idx, 0)}, {"Bleve fuzzy", bleveSearcher(idx, 1)}} {
+		if strings.Contains(e.name, only) {
+			out = append(out, e)
+		}
+	}
 	return out, cleanup, nil
+}
+
+// fill stores the papers, unless kept is set and db has papers already (a
+// database of an earlier run, see -pg-url).
+func fill(ctx context.Context, db *store.DB, papers []fixturePaper, kept bool) error {
+	if kept {
+		if stored, err := db.HasPapers(ctx); err != nil || stored {
+			return err
+		}
+	}
+	return saveDays(ctx, db, papers)
 }
 
 // saveDays stores the papers as their days' batches.

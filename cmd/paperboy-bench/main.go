@@ -118,6 +118,7 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	n := fs.Int("n", 200, "queries per class (the sets repeat when shorter)")
 	cli := fs.String("sqlite3", "sqlite3", "the sqlite3 command line shell; empty to skip it")
 	only := fs.String("class", "typical,common,prefix,ids", "query classes to run")
+	bin := fs.String("exec", "", "time this paperboy binary's one-shot `paperboy --db DB search QUERY` processes (start, open, search, print) instead of searches in this process")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -128,13 +129,17 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(*dbPath); err != nil && !pg {
 		return fmt.Errorf("search: %w", err)
 	}
-	db, err := store.Open(*dbPath)
-	if err != nil {
-		return err
+	var engine *bot.Engine
+	if *bin == "" { // the binary opens (and may migrate) the store itself
+		db, err := store.Open(*dbPath)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		engine = &bot.Engine{Store: db}
 	}
-	defer db.Close()
-	engine := &bot.Engine{Store: db}
 	var shell *sqlite3
+	var err error
 	if *cli != "" && !pg { // the sqlite3 CLI reads SQLite files only
 		if shell, err = startSQLite3(*cli, *dbPath); err != nil {
 			return err
@@ -152,7 +157,11 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 		for i := range *n {
 			q := c.queries[i%len(c.queries)]
 			start := time.Now()
-			if _, _, err := engine.Search(ctx, q, 10, 0); err != nil {
+			if *bin != "" {
+				if out, err := exec.CommandContext(ctx, *bin, "--db", *dbPath, "search", q).CombinedOutput(); err != nil {
+					return fmt.Errorf("%s search %q: %w: %s", *bin, q, err, out)
+				}
+			} else if _, _, err := engine.Search(ctx, q, 10, 0); err != nil {
 				return fmt.Errorf("search %q: %w", q, err)
 			}
 			ours = append(ours, time.Since(start))
