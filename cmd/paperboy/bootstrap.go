@@ -42,7 +42,7 @@ func (m *Main) bootstrap(ctx context.Context, a *app) error {
 	fctx, cancel := context.WithTimeout(ctx, bootstrapTimeout)
 	defer cancel()
 	// An engine of its own, one try per request (an Engine is not copied).
-	quick := &bot.Engine{Store: a.engine.Store, Source: newSource(a.cfg, a.log, 1),
+	quick := &bot.Engine{Store: a.engine.Store, Source: m.newSource(a.cfg, a.log, 1),
 		Location: a.engine.Location, Now: a.engine.Now, Logger: a.engine.Logger}
 	today := time.Now().UTC()
 	for i := range 4 {

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -44,6 +45,11 @@ type Main struct {
 	StdinIsTerminal bool
 	// StderrIsTerminal shows progress bars (import) on Stderr.
 	StderrIsTerminal bool
+
+	// sleep, when set, is the sources' wait: between tries and arXiv's
+	// spacing of its requests (tests set it, so that a fake source's
+	// answers come at once and a test's time is not the machine's).
+	sleep func(context.Context, time.Duration) error
 
 	closers []func() error
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // result is what one run of paperboy printed and returned.
@@ -32,6 +33,8 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 		Stdout: &stdout,
 		Stderr: &stderr,
 		Getenv: func(k string) string { return env[k] },
+		// The fake sources answer at once: their waits take no time.
+		sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	}
 	err := m.Run(context.Background(), args)
 	if cerr := m.Close(); cerr != nil {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"strings"
 
-	"paperboy/adapters/arxiv"
 	"paperboy/bot"
 	"paperboy/bot/cite"
 	"paperboy/bot/text"
@@ -129,7 +128,7 @@ func runSave(ctx context.Context, m *Main, o *options, args []string) error {
 		return err
 	}
 	s := bot.Signal{Platform: platform, Channel: channel, User: cliUser, Kind: o.signal.kind()}
-	res, err := a.engine.Seed(ctx, s, ids, paperFinder(a.cfg, a.log))
+	res, err := a.engine.Seed(ctx, s, ids, m.paperFinder(a.cfg, a.log))
 	if err != nil {
 		return err
 	}
@@ -139,8 +138,8 @@ func runSave(ctx context.Context, m *Main, o *options, args []string) error {
 
 // paperFinder is the arXiv client that fetches papers by id, whatever
 // source.kind is: a reading list holds arXiv papers.
-func paperFinder(c Config, log *slog.Logger) bot.PaperFinder {
-	client := arxiv.New(c.Source.Arxiv.BaseURL, nil)
+func (m *Main) paperFinder(c Config, log *slog.Logger) bot.PaperFinder {
+	client := m.arxivClient(c, nil)
 	client.MaxAttempts = 2 // offline, say so soon: the papers stay pending
 	client.Logger = log.With("source", "arxiv")
 	return client

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"paperboy/adapters/arxiv"
 	"paperboy/adapters/hf"
 	"paperboy/bot"
@@ -138,7 +140,7 @@ func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine,
 	}
 	e := &bot.Engine{
 		Store: db, ReadingList: db,
-		Source:     newSource(c, log, 0),
+		Source:     m.newSource(c, log, 0),
 		Summarizer: sum,
 		Location:   loc,
 		Logger:     log,
@@ -176,9 +178,9 @@ func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine,
 
 // newSource returns the configured paper source. attempts > 0 overrides
 // how many times it tries a request.
-func newSource(c Config, log *slog.Logger, attempts int) bot.Source {
+func (m *Main) newSource(c Config, log *slog.Logger, attempts int) bot.Source {
 	if c.Source.Kind == "arxiv" {
-		src := arxiv.New(c.Source.Arxiv.BaseURL, c.Source.Arxiv.Categories)
+		src := m.arxivClient(c, c.Source.Arxiv.Categories)
 		if c.Source.Arxiv.RSSURL != "" {
 			src.RSSURL = c.Source.Arxiv.RSSURL
 		}
@@ -194,7 +196,21 @@ func newSource(c Config, log *slog.Logger, attempts int) bot.Source {
 	if attempts > 0 {
 		src.MaxAttempts = attempts
 	}
+	if m.sleep != nil {
+		src.Sleep = m.sleep
+	}
 	return src
+}
+
+// arxivClient returns an arXiv API client, waiting through m.sleep when
+// set.
+func (m *Main) arxivClient(c Config, categories []string) *arxiv.Client {
+	client := arxiv.New(c.Source.Arxiv.BaseURL, categories)
+	if m.sleep != nil {
+		client.Sleep = m.sleep
+		client.Limiter = rate.NewLimiter(rate.Inf, 1)
+	}
+	return client
 }
 
 // newSummarizer returns the LLM client, or bot.NopSummarizer when
