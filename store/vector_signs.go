@@ -287,7 +287,7 @@ func (db *DB) nearestIn(ctx context.Context, idx *vectorIndex, v []float32, limi
 	if len(idx.papers) >= parallelScan {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	at := idx.candidates(signTables(q), idx.rerankWant(limit), parts)
+	at := idx.candidates(signQuery(q), idx.rerankWant(limit), parts)
 	papers := make([]int64, len(at))
 	for k, i := range at {
 		papers[k] = idx.papers[i]
@@ -327,22 +327,24 @@ func (db *DB) vectorsOf(ctx context.Context, model string, papers []int64) (map[
 	for len(sorted) > 0 {
 		batch := sorted[:min(len(sorted), 1000)]
 		sorted = sorted[len(batch):]
-		args := make([]any, 0, len(batch)+1)
-		args = append(args, model)
+		args := make([]any, 0, len(batch))
 		for _, p := range batch {
 			args = append(args, p)
 		}
-		q := `SELECT paper, scale, vector FROM paper_vectors WHERE model = ? AND paper IN (?` +
+		// By paper alone (a paper has one vector): with the model in the
+		// WHERE clause, SQLite's planner, which has no statistics, takes
+		// the (model, id) index and reads every vector of the model.
+		q := `SELECT paper, model, scale, vector FROM paper_vectors WHERE paper IN (?` +
 			strings.Repeat(", ?", len(batch)-1) + `)`
-		if err := db.scanVectors(ctx, q, args, out); err != nil {
+		if err := db.scanVectors(ctx, q, args, model, out); err != nil {
 			return nil, fmt.Errorf("read vectors: %w", err)
 		}
 	}
 	return out, nil
 }
 
-// scanVectors runs q and puts the vectors it returns into out.
-func (db *DB) scanVectors(ctx context.Context, q string, args []any, out map[int64]stored) error {
+// scanVectors runs q and puts the vectors of model it returns into out.
+func (db *DB) scanVectors(ctx context.Context, q string, args []any, model string, out map[int64]stored) error {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
@@ -351,11 +353,15 @@ func (db *DB) scanVectors(ctx context.Context, q string, args []any, out map[int
 	for rows.Next() {
 		var (
 			paper int64
+			m     string
 			s     stored
 			blob  []byte
 		)
-		if err := rows.Scan(&paper, &s.scale, &blob); err != nil {
+		if err := rows.Scan(&paper, &m, &s.scale, &blob); err != nil {
 			return err
+		}
+		if m != model {
+			continue
 		}
 		s.q = bytesInt8(blob)
 		out[paper] = s
