@@ -353,7 +353,7 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	var all []scored
 	if n >= idx.approxFromOr() && !idx.exact {
 		want := idx.rerankWant(limit)
-		all = idx.rescan(q, qs, idx.candidates(signTables(q), want, parts), limit)
+		all = idx.rescan(q, qs, idx.candidates(signQuery(q), want, parts), limit)
 	} else {
 		all = idx.exactScan(q, qs, limit, parts)
 	}
