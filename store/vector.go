@@ -107,7 +107,10 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 // (about 0.6 ms of CPU per 1,000 papers of 768 dimensions); past that it
 // scores every paper by its components' signs and rescans the best few
 // percent exactly (see vector_approx.go), about a tenth of the work, split
-// among the cores from parallelScan vectors up (docs/benchmarks.md). The
+// among the cores from parallelScan vectors up (docs/benchmarks.md). A
+// process that has not loaded every vector keeps the sign bits alone, read
+// from their chunks on disk, and reads the rescan's vectors by id (see
+// vector_signs.go). The
 // vectors of the newest maxVectors papers are kept in memory, dims + dims/8
 // bytes each. At 1M papers of 768 dimensions all of them would take 860 MB,
 // too much for a small VM; so search by meaning covers a recency window,
