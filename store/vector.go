@@ -136,6 +136,7 @@ type vectorIndex struct {
 	// the rescan reads its candidates' vectors from the table (see
 	// loadSigns). Otherwise every vector is in memory.
 	signsOnly bool
+	unslotted bool // papers were appended without slot (see appendSigns)
 	exact     bool // scan every vector, however many (for tests and benchmarks)
 	// approxFrom and rerankMin, when set, replace the constants of the
 	// same names (tests lower them).
@@ -237,6 +238,9 @@ func (db *DB) refresh(ctx context.Context, idx *vectorIndex, model string, full 
 		idx.signsOnly = signs
 	}
 	load := func() error {
+		if idx.maxID == 0 { // loading from nothing: room for every vector at once
+			idx.grow(int(min(count, int64(db.vectorWindow))))
+		}
 		if idx.signsOnly && idx.maxID == 0 {
 			return db.loadSigns(ctx, idx)
 		}
@@ -293,9 +297,22 @@ func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) er
 // reset empties the index and sets its model.
 func (idx *vectorIndex) reset(model string) {
 	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
-	idx.signsOnly = false
+	idx.signsOnly, idx.unslotted = false, false
 	idx.counted = time.Time{}
 	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = nil, map[int64]int{}, nil, nil, nil
+}
+
+// grow makes room for n more papers without reallocating: loading 100k
+// papers' sign bits into a map and slices grown one at a time took longer
+// than reading them.
+func (idx *vectorIndex) grow(n int) {
+	idx.papers = slices.Grow(idx.papers, n)
+	if !idx.signsOnly { // an index of sign bits makes its map when needed (see appendSigns)
+		if len(idx.slot) == 0 {
+			idx.slot = make(map[int64]int, n)
+		}
+		idx.scales = slices.Grow(idx.scales, n)
+	}
 }
 
 // put adds or replaces a paper's vector. Vectors of another length than
@@ -315,6 +332,7 @@ func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
 	if len(q) != idx.dims || len(q) == 0 {
 		return
 	}
+	idx.indexSlots()
 	sign := signBits(q)
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.data[i*idx.dims:], q)
@@ -356,7 +374,7 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	var all []scored
 	if n >= idx.approxFromOr() && !idx.exact {
 		want := idx.rerankWant(limit)
-		all = idx.rescan(q, qs, idx.candidates(signQuery(q), want, parts), limit)
+		all = idx.rescan(q, qs, idx.candidates(signQuery(q), want, parts), limit, parts)
 	} else {
 		all = idx.exactScan(q, qs, limit, parts)
 	}
@@ -474,5 +492,5 @@ func (idx *vectorIndex) take(o *vectorIndex) {
 	idx.model, idx.count, idx.maxID, idx.windowed = o.model, o.count, o.maxID, o.windowed
 	idx.tableMax, idx.counted, idx.dims = o.tableMax, o.counted, o.dims
 	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = o.papers, o.slot, o.data, o.scales, o.bits
-	idx.signsOnly = o.signsOnly
+	idx.signsOnly, idx.unslotted = o.signsOnly, o.unslotted
 }

@@ -148,12 +148,18 @@ func (idx *vectorIndex) candidates(sq []signWord, want, parts int) []int {
 }
 
 // rescan returns the limit best of the positions by int8 similarity to
-// the quantised query q, best first.
-func (idx *vectorIndex) rescan(q []int8, qs float32, at []int, limit int) []scored {
+// the quantised query q, best first, computed in parts parts at once.
+func (idx *vectorIndex) rescan(q []int8, qs float32, at []int, limit, parts int) []scored {
 	all := make([]scored, len(at))
-	for k, i := range at {
-		all[k] = scored{i, idx.similarity(q, qs, i)}
+	var wg sync.WaitGroup
+	for p := range parts { // each part fills its own range of all
+		wg.Go(func() {
+			for k := p * len(at) / parts; k < (p+1)*len(at)/parts; k++ {
+				all[k] = scored{at[k], idx.similarity(q, qs, at[k])}
+			}
+		})
 	}
+	wg.Wait()
 	slices.SortFunc(all, func(a, b scored) int { return compareSim(b.sim, a.sim) })
 	return all[:min(len(all), limit)]
 }

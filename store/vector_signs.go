@@ -99,6 +99,7 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, er
 	var (
 		spans   []chunkSpan
 		covered int64 // every id up to it is in a chunk
+		overlap bool  // two processes wrote chunks of the same vectors
 	)
 	for rows.Next() {
 		var (
@@ -117,11 +118,16 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, er
 		}
 		if first > covered+1 {
 			spans = append(spans, chunkSpan{from: covered, to: first})
+		} else if first <= covered {
+			overlap = true
 		}
 		covered = max(covered, last)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if overlap {
+		idx.indexSlots() // drop the papers put twice
 	}
 	return append(spans, chunkSpan{from: covered, tail: true}), nil
 }
@@ -148,12 +154,13 @@ func (idx *vectorIndex) putChunk(papers, signs []byte) bool {
 	if len(ids) != n || len(papers) != 0 {
 		return false
 	}
+	idx.bits = slices.Grow(idx.bits, n*words)
 	sign := make([]uint64, words)
 	for k, p := range ids {
 		for w := range sign {
 			sign[w] = binary.LittleEndian.Uint64(signs[(k*words+w)*8:])
 		}
-		idx.putSigns(p, sign)
+		idx.appendSigns(p, sign)
 	}
 	return true
 }
@@ -186,7 +193,7 @@ func (db *DB) uncoveredSigns(ctx context.Context, idx *vectorIndex, sp chunkSpan
 			continue
 		}
 		r.sign = signBits(bytesInt8(blob))
-		idx.putSigns(r.paper, r.sign)
+		idx.appendSigns(r.paper, r.sign)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -238,6 +245,7 @@ func encodeChunk(c []signRow) (papers, signs []byte) {
 // putSigns adds or replaces a paper's sign bits, in an index of sign bits
 // alone.
 func (idx *vectorIndex) putSigns(paper int64, sign []uint64) {
+	idx.indexSlots()
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.bits[i*len(sign):], sign)
 		return
@@ -245,6 +253,40 @@ func (idx *vectorIndex) putSigns(paper int64, sign []uint64) {
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
 	idx.bits = append(idx.bits, sign...)
+}
+
+// appendSigns adds a paper's sign bits to an index of sign bits alone
+// without looking it up: loadSigns adds each paper once (a paper has one
+// vector, and no two chunks it reads overlap), and a map of 100k papers
+// took longer to fill than the chunks to read. The map is made when first
+// needed (indexSlots).
+func (idx *vectorIndex) appendSigns(paper int64, sign []uint64) {
+	idx.papers = append(idx.papers, paper)
+	idx.bits = append(idx.bits, sign...)
+	idx.unslotted = true
+}
+
+// indexSlots makes idx.slot after appendSigns, keeping the last entry of
+// a paper added twice.
+func (idx *vectorIndex) indexSlots() {
+	if !idx.unslotted {
+		return
+	}
+	idx.unslotted = false
+	idx.slot = make(map[int64]int, len(idx.papers))
+	words := len(idx.bits) / max(1, len(idx.papers))
+	n := 0
+	for i, p := range idx.papers {
+		if j, ok := idx.slot[p]; ok { // the later entry replaces the earlier
+			copy(idx.bits[j*words:(j+1)*words], idx.bits[i*words:(i+1)*words])
+			continue
+		}
+		idx.slot[p] = n
+		idx.papers[n] = p
+		copy(idx.bits[n*words:(n+1)*words], idx.bits[i*words:(i+1)*words])
+		n++
+	}
+	idx.papers, idx.bits = idx.papers[:n], idx.bits[:n*words]
 }
 
 // approxFromOr is idx.approxFrom, or approxFrom when unset.
@@ -319,7 +361,8 @@ type stored struct {
 }
 
 // vectorsOf reads the vectors of model of the papers (rowids), by paper,
-// a thousand a query, in rowid order.
+// a thousand a query, in rowid order. (Queries at once on connections of
+// their own were slower: each new connection starts with a cold cache.)
 func (db *DB) vectorsOf(ctx context.Context, model string, papers []int64) (map[int64]stored, error) {
 	sorted := slices.Clone(papers)
 	slices.SortFunc(sorted, cmp.Compare)

@@ -223,3 +223,24 @@ func TestChunkEncoding(t *testing.T) {
 		t.Fatalf("a truncated chunk was read: %v", bad.papers)
 	}
 }
+
+// TestIndexSlots: papers appended without a lookup are found by slot
+// afterwards, and a paper appended twice (two chunks of the same vectors)
+// keeps its later bits, once.
+func TestIndexSlots(t *testing.T) {
+	idx := &vectorIndex{}
+	idx.reset("m")
+	idx.signsOnly = true
+	idx.appendSigns(7, []uint64{1, 1})
+	idx.appendSigns(9, []uint64{2, 2})
+	idx.appendSigns(7, []uint64{3, 3})
+	idx.appendSigns(4, []uint64{5, 5})
+	idx.indexSlots()
+	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) {
+		t.Fatalf("papers %v, bits %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits)
+	}
+	idx.putSigns(9, []uint64{6, 6})
+	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) {
+		t.Fatalf("after putSigns(9): slots %v, bits %v", idx.slot, idx.bits)
+	}
+}
