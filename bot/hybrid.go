@@ -44,13 +44,24 @@ func (e *Engine) textHits(ctx context.Context, text, meaning string, limit, offs
 		e.logger().Debug("embed query failed; searching words alone", "error", err)
 		return e.Store.Search(ctx, q)
 	}
+	// The two lists are read at once: the vector search is CPU-bound, and
+	// the bm25 search waits on its queries meanwhile.
+	var (
+		near    []Hit
+		nearErr error
+		nearing = make(chan struct{})
+	)
+	go func() {
+		defer close(nearing)
+		near, nearErr = e.Vectors.Nearest(ctx, model, vec, offset+limit)
+	}()
 	words, err := e.Store.Search(ctx, Query{Text: text, Limit: offset + limit})
+	<-nearing
 	if err != nil {
 		return nil, err
 	}
-	near, err := e.Vectors.Nearest(ctx, model, vec, offset+limit)
-	if err != nil {
-		return nil, err
+	if nearErr != nil {
+		return nil, nearErr
 	}
 	fused := Fuse(text, words, near)
 	if offset >= len(fused) {

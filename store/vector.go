@@ -107,7 +107,10 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 // (about 0.6 ms of CPU per 1,000 papers of 768 dimensions); past that it
 // scores every paper by its components' signs and rescans the best few
 // percent exactly (see vector_approx.go), about a tenth of the work, split
-// among the cores from parallelScan vectors up (docs/benchmarks.md). The
+// among the cores from parallelScan vectors up (docs/benchmarks.md). A
+// process that has not loaded every vector keeps the sign bits alone, read
+// from their chunks on disk, and reads the rescan's vectors by id (see
+// vector_signs.go). The
 // vectors of the newest maxVectors papers are kept in memory, dims + dims/8
 // bytes each. At 1M papers of 768 dimensions all of them would take 860 MB,
 // too much for a small VM; so search by meaning covers a recency window,
@@ -129,18 +132,29 @@ type vectorIndex struct {
 	data         []int8        // len(papers)*dims components
 	scales       []float32
 	bits         []uint64 // per paper, its sign bits (see signBits)
-	exact        bool     // scan every vector, however many (for tests and benchmarks)
+	// signsOnly: only the sign bits are in memory, not data nor scales;
+	// the rescan reads its candidates' vectors from the table (see
+	// loadSigns). Otherwise every vector is in memory.
+	signsOnly bool
+	unslotted bool // papers were appended without slot (see appendSigns)
+	exact     bool // scan every vector, however many (for tests and benchmarks)
+	// approxFrom and rerankMin, when set, replace the constants of the
+	// same names (tests lower them).
+	approxFrom, rerankMin int
 }
 
 // Nearest returns the papers whose vectors for model are nearest to v by
 // cosine similarity, best first, at most limit, each with its similarity
 // as Score. Without vectors for model it returns no hits and no error.
 func (db *DB) Nearest(ctx context.Context, model string, v []float32, limit int) ([]bot.Hit, error) {
-	idx, err := db.vectorIndex(ctx, model)
+	idx, err := db.vectorIndex(ctx, model, false)
 	if err != nil {
 		return nil, fmt.Errorf("nearest papers: %w", err)
 	}
-	rowids, sims := idx.nearest(v, limit)
+	rowids, sims, err := db.nearestIn(ctx, idx, v, limit)
+	if err != nil {
+		return nil, fmt.Errorf("nearest papers: %w", err)
+	}
 	if len(rowids) == 0 {
 		return nil, nil
 	}
@@ -167,49 +181,85 @@ func (db *DB) Nearest(ctx context.Context, model string, v []float32, limit int)
 const recountEvery = time.Minute
 
 // vectorIndex returns the index of model, brought up to date with the
-// table. A query first reads the newest row's id in the whole table (one
-// lookup); only when a write moved it, or recountEvery passed, does it
-// count the model's rows (a read of the model's whole index: 30 ms at 100k
-// papers, too much for every query). Rows written since the index was
-// loaded are added; it is loaded again when the model changed or rows went
-// away (a paper embedded again by another model).
-func (db *DB) vectorIndex(ctx context.Context, model string) (*vectorIndex, error) {
-	var tableMax int64
-	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM paper_vectors`).Scan(&tableMax); err != nil {
+// table (see refresh); with full, with every vector in memory.
+func (db *DB) vectorIndex(ctx context.Context, model string, full bool) (*vectorIndex, error) {
+	tableMax, err := db.vectorsMaxID(ctx)
+	if err != nil {
 		return nil, err
 	}
 	idx := &db.vectors
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
-	if idx.model == model && idx.tableMax == tableMax && time.Since(idx.counted) < recountEvery {
-		return idx, nil
+	if err := db.refresh(ctx, idx, model, full, tableMax); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// vectorsMaxID returns the newest row's id in the whole vectors table.
+func (db *DB) vectorsMaxID(ctx context.Context) (int64, error) {
+	var tableMax int64
+	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM paper_vectors`).Scan(&tableMax)
+	return tableMax, err
+}
+
+// refresh brings idx, whose lock the caller holds, up to date with the
+// table for model, whose newest row is tableMax. A query first reads the
+// newest row's id in the whole table (one lookup); only when a write moved
+// it, or recountEvery passed, does it count the model's rows (a read of the
+// model's whole index: 30 ms at 100k papers, too much for every query).
+// Rows written since the index was loaded are added; it is loaded again
+// when the model changed or rows went away (a paper embedded again by
+// another model).
+//
+// A new index of approxFrom vectors or more holds their sign bits alone
+// (loadSigns), unless full asks for every vector: a process that searches
+// once (a one-shot command) reads 96 bytes a vector instead of 768, and the
+// rescan's few percent of vectors by id. `paperboy run` asks for full
+// (WarmVectors): every later search then reads no vector from the table.
+func (db *DB) refresh(ctx context.Context, idx *vectorIndex, model string, full bool, tableMax int64) error {
+	enough := !full || !idx.signsOnly // the index in memory will do, if current
+	if idx.model == model && enough && idx.tableMax == tableMax && time.Since(idx.counted) < recountEvery {
+		return nil
 	}
 	var count, maxID int64
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM paper_vectors WHERE model = ?`, model).Scan(&count, &maxID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if idx.model == model && idx.count == count && idx.maxID == maxID {
+	if idx.model == model && enough && idx.count == count && idx.maxID == maxID {
 		idx.tableMax, idx.counted = tableMax, time.Now()
-		return idx, nil
+		return nil
 	}
 	window := count > int64(db.vectorWindow)
-	if idx.model != model || idx.windowed || window || maxID < idx.maxID {
+	signs := !full && !window && count >= int64(idx.approxFromOr())
+	if idx.model != model || idx.windowed || window || maxID < idx.maxID || (idx.signsOnly && !signs) {
 		idx.reset(model)
+		idx.signsOnly = signs
 	}
-	if err := db.loadVectors(ctx, idx, window); err != nil {
+	load := func() error {
+		if idx.maxID == 0 { // loading from nothing: room for every vector at once
+			idx.grow(int(min(count, int64(db.vectorWindow))))
+		}
+		if idx.signsOnly && idx.maxID == 0 {
+			return db.loadSigns(ctx, idx)
+		}
+		return db.loadVectors(ctx, idx, window)
+	}
+	if err := load(); err != nil {
 		idx.reset("")
-		return nil, err
+		return err
 	}
 	if int64(len(idx.papers)) != count && !idx.windowed { // rows were deleted: start over
 		idx.reset(model)
-		if err := db.loadVectors(ctx, idx, false); err != nil {
+		idx.signsOnly = signs
+		if err := load(); err != nil {
 			idx.reset("")
-			return nil, err
+			return err
 		}
 	}
 	idx.count, idx.maxID, idx.tableMax, idx.counted = count, maxID, tableMax, time.Now()
-	return idx, nil
+	return nil
 }
 
 // loadVectors adds the rows of idx.model written after idx.maxID; with
@@ -235,6 +285,10 @@ func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) er
 		if err := rows.Scan(&id, &paper, &dims, &scale, &blob); err != nil {
 			return err
 		}
+		if idx.signsOnly {
+			idx.putSigns(paper, signBits(bytesInt8(blob)))
+			continue
+		}
 		idx.put(paper, scale, bytesInt8(blob))
 	}
 	return rows.Err()
@@ -243,19 +297,42 @@ func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) er
 // reset empties the index and sets its model.
 func (idx *vectorIndex) reset(model string) {
 	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
+	idx.signsOnly, idx.unslotted = false, false
 	idx.counted = time.Time{}
 	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = nil, map[int64]int{}, nil, nil, nil
 }
 
+// grow makes room for n more papers without reallocating: loading 100k
+// papers' sign bits into a map and slices grown one at a time took longer
+// than reading them.
+func (idx *vectorIndex) grow(n int) {
+	idx.papers = slices.Grow(idx.papers, n)
+	if !idx.signsOnly { // an index of sign bits makes its map when needed (see appendSigns)
+		if len(idx.slot) == 0 {
+			idx.slot = make(map[int64]int, n)
+		}
+		idx.scales = slices.Grow(idx.scales, n)
+	}
+}
+
 // put adds or replaces a paper's vector. Vectors of another length than
-// the first are skipped: a model does not change its dimensions.
+// the first are skipped: a model does not change its dimensions. An index
+// of sign bits alone keeps only q's (see putSigns).
 func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
+	if idx.signsOnly {
+		if idx.dims == 0 || len(q) == idx.dims {
+			idx.dims = len(q)
+			idx.putSigns(paper, signBits(q))
+		}
+		return
+	}
 	if idx.dims == 0 {
 		idx.dims = len(q)
 	}
 	if len(q) != idx.dims || len(q) == 0 {
 		return
 	}
+	idx.indexSlots()
 	sign := signBits(q)
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.data[i*idx.dims:], q)
@@ -295,9 +372,9 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	var all []scored
-	if n >= approxFrom && !idx.exact {
-		want := max(rerankMin, int(rerankShare*float64(n)), limit)
-		all = idx.rescan(q, qs, idx.candidates(signTables(q), want, parts), limit)
+	if n >= idx.approxFromOr() && !idx.exact {
+		want := idx.rerankWant(limit)
+		all = idx.rescan(q, qs, idx.candidates(signQuery(q), want, parts), limit, parts)
 	} else {
 		all = idx.exactScan(q, qs, limit, parts)
 	}
@@ -328,7 +405,13 @@ func (idx *vectorIndex) exactScan(q []int8, qs float32, limit, parts int) []scor
 // similarity is the cosine similarity of the quantised query q to the
 // i-th vector.
 func (idx *vectorIndex) similarity(q []int8, qs float32, i int) float64 {
-	return float64(bot.DotInt8(q, idx.data[i*idx.dims:(i+1)*idx.dims])) / float64(qs*idx.scales[i])
+	return similarityTo(q, qs, idx.data[i*idx.dims:(i+1)*idx.dims], idx.scales[i])
+}
+
+// similarityTo is the cosine similarity of the quantised query q to the
+// quantised vector x of scale xs.
+func similarityTo(q []int8, qs float32, x []int8, xs float32) float64 {
+	return float64(bot.DotInt8(q, x)) / float64(qs*xs)
 }
 
 // scan returns the limit vectors among from..to most similar to the
@@ -366,16 +449,48 @@ func bytesInt8(b []byte) []int8 {
 	return q
 }
 
-// WarmVectors loads the vectors of model into memory, as the first
-// Nearest would: `paperboy run` calls it in the background at start, so
-// that its first hybrid search does not wait for every vector to load (a
-// second or more at 100k papers). A Nearest meanwhile waits for the load
-// to finish, or finds the vectors loaded. Close waits for it.
+// WarmVectors loads every vector of model into memory: `paperboy run`
+// calls it in the background at start, so that its hybrid searches read no
+// vector from the table. It loads the sign bits first, as a one-shot
+// Nearest would (writing the chunks that are missing, see loadSigns), then
+// every vector into an index of its own, swapped in when loaded: a Nearest
+// meanwhile waits for the sign bits alone (tens of milliseconds at 100k
+// papers, against a second or more for every vector), then searches them.
+// Close waits for it.
 func (db *DB) WarmVectors(ctx context.Context, model string) error {
 	db.running.Add(1)
 	defer db.running.Done()
-	if _, err := db.vectorIndex(ctx, model); err != nil {
+	idx, err := db.vectorIndex(ctx, model, false)
+	if err != nil {
 		return fmt.Errorf("load vectors: %w", err)
 	}
+	idx.mu.RLock()
+	done := !idx.signsOnly
+	idx.mu.RUnlock()
+	if done {
+		return nil
+	}
+	tableMax, err := db.vectorsMaxID(ctx)
+	if err != nil {
+		return fmt.Errorf("load vectors: %w", err)
+	}
+	fresh := &vectorIndex{approxFrom: idx.approxFrom, rerankMin: idx.rerankMin}
+	fresh.reset(model)
+	if err := db.refresh(ctx, fresh, model, true, tableMax); err != nil {
+		return fmt.Errorf("load vectors: %w", err)
+	}
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.model == model && idx.signsOnly { // what a refresh since adds, the next one adds again
+		idx.take(fresh)
+	}
 	return nil
+}
+
+// take makes idx the index that o is; o is not used afterwards.
+func (idx *vectorIndex) take(o *vectorIndex) {
+	idx.model, idx.count, idx.maxID, idx.windowed = o.model, o.count, o.maxID, o.windowed
+	idx.tableMax, idx.counted, idx.dims = o.tableMax, o.counted, o.dims
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = o.papers, o.slot, o.data, o.scales, o.bits
+	idx.signsOnly, idx.unslotted = o.signsOnly, o.unslotted
 }

@@ -1,8 +1,7 @@
 package store
 
 import (
-	"cmp"
-	"container/heap"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -10,13 +9,17 @@ import (
 // Approximate search by meaning. Past approxFrom vectors, nearest does not
 // multiply every int8 vector with the query: it keeps one bit a component
 // (the component's sign, 96 bytes for 768 dimensions) and scores each
-// paper by the query's components with those signs, Σ q_i·sign(x_i),
-// read from tables of the query's partial sums for each byte of signs (96
-// lookups a paper instead of 768 multiplications). Only the rerank papers
-// of best such score are scanned in int8, which orders them exactly. The
-// sign score ranks papers nearly as the exact similarity does, so the
-// nearest papers are among them, all but a few: recall@10 against the
-// exact scan is measured in BenchmarkNearestRecall (docs/benchmarks.md).
+// paper by how much of the query its signs contradict: Σ w_i over the
+// components whose sign differs from the query's, w_i being |q_i| rounded
+// to signPlanes bits. That is the sign score Σ q_i·sign(x_i) read the
+// other way round (Σ|q_i| less twice the contradicted part), with the
+// query's magnitudes coarsened so that it takes signPlanes AND+popcounts a
+// word of 64 components (36 for 768 dimensions) instead of a multiplication
+// a component. Only the rerank papers of best such score are scanned in
+// int8, which orders them exactly. The score ranks papers nearly as the
+// exact similarity does, so the nearest papers are among them, all but a
+// few: recall@10 against the exact scan is measured in
+// BenchmarkNearestRecall (docs/benchmarks.md).
 const (
 	// approxFrom is the least number of vectors searched approximately:
 	// below it the exact scan takes a few milliseconds anyway.
@@ -25,6 +28,9 @@ const (
 	// papers, or rerankShare of the index.
 	rerankMin   = 2000
 	rerankShare = 0.04
+	// signPlanes is how many bits of a query component's magnitude weigh
+	// a contradicted sign.
+	signPlanes = 3
 )
 
 // signBits returns q's sign bits, one a component, words of 64.
@@ -38,100 +44,122 @@ func signBits(q []int8) []uint64 {
 	return out
 }
 
-// signTables returns, for each byte of sign bits, the query's partial
-// sum for each of its 256 values: Σ ±q_i over the byte's eight components.
-func signTables(q []int8) [][256]int32 {
-	t := make([][256]int32, (len(q)+63)/64*8)
-	for j := range t {
-		for b := range 256 {
-			var s int32
-			for k := range 8 {
-				i := 8*j + k
-				if i >= len(q) {
-					break
-				}
-				if b&(1<<k) != 0 {
-					s += int32(q[i])
-				} else {
-					s -= int32(q[i])
-				}
-			}
-			t[j][b] = s
+// signWord is one word of 64 components of a query: their sign bits, and
+// bit p of each one's weight in plane p.
+type signWord struct {
+	bits  uint64
+	plane [signPlanes]uint64
+}
+
+// signQuery returns the query's words for contradicted.
+func signQuery(q []int8) []signWord {
+	var peak int
+	for _, x := range q {
+		peak = max(peak, abs(int(x)))
+	}
+	out := make([]signWord, (len(q)+63)/64)
+	if peak == 0 {
+		return out
+	}
+	const top = 1<<signPlanes - 1
+	for i, x := range q {
+		w, bit := &out[i/64], uint64(1)<<(i%64)
+		if x > 0 {
+			w.bits |= bit
 		}
-	}
-	return t
-}
-
-// signScore is Σ q_i·sign(x_i) for sign bits x, from the query's tables.
-func signScore(t [][256]int32, x []uint64) int32 {
-	var s int32
-	for w, v := range x {
-		u := t[8*w : 8*w+8 : 8*w+8]
-		s += u[0][byte(v)] + u[1][byte(v>>8)] + u[2][byte(v>>16)] + u[3][byte(v>>24)] +
-			u[4][byte(v>>32)] + u[5][byte(v>>40)] + u[6][byte(v>>48)] + u[7][byte(v>>56)]
-	}
-	return s
-}
-
-// candidates returns the positions of the want vectors of best sign score
-// for the query's tables, in parts parts scanned at once.
-func (idx *vectorIndex) candidates(t [][256]int32, want, parts int) []int {
-	n := len(idx.papers)
-	words := len(t) / 8
-	bests := make([][]signed, parts)
-	var wg sync.WaitGroup
-	for k := range parts {
-		wg.Go(func() {
-			h := &signHeap{}
-			for i := k * n / parts; i < (k+1)*n/parts; i++ {
-				s := signScore(t, idx.bits[i*words:(i+1)*words])
-				if len(*h) < want {
-					heap.Push(h, signed{i, s})
-				} else if s > (*h)[0].score {
-					(*h)[0] = signed{i, s}
-					heap.Fix(h, 0)
-				}
+		weight := (abs(int(x))*top + peak/2) / peak
+		for p := range signPlanes {
+			if weight&(1<<p) != 0 {
+				w.plane[p] |= bit
 			}
-			bests[k] = *h
-		})
-	}
-	wg.Wait()
-	all := slices.Concat(bests...)
-	slices.SortFunc(all, func(a, b signed) int { return cmp.Compare(b.score, a.score) })
-	out := make([]int, 0, want)
-	for _, s := range all[:min(len(all), want)] {
-		out = append(out, s.i)
+		}
 	}
 	return out
 }
 
-// signed is a vector's position and its sign score.
-type signed struct {
-	i     int
-	score int32
-}
-
-// signHeap is a min-heap of sign scores: its root is the worst kept.
-type signHeap []signed
-
-func (h signHeap) Len() int           { return len(h) }
-func (h signHeap) Less(i, j int) bool { return h[i].score < h[j].score }
-func (h signHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *signHeap) Push(x any)        { *h = append(*h, x.(signed)) }
-func (h *signHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
 	return x
 }
 
-// rescan returns the limit best of the positions by int8 similarity to
-// the quantised query q, best first.
-func (idx *vectorIndex) rescan(q []int8, qs float32, at []int, limit int) []scored {
-	all := make([]scored, len(at))
-	for k, i := range at {
-		all[k] = scored{i, idx.similarity(q, qs, i)}
+// contradicted is the weight of the query's components whose sign x
+// contradicts: lower is nearer. (Written for signPlanes = 3.)
+func contradicted(sq []signWord, x []uint64) int {
+	x = x[:len(sq)]
+	var m0, m1, m2 int
+	for w := range sq {
+		s := &sq[w]
+		d := x[w] ^ s.bits
+		m0 += bits.OnesCount64(d & s.plane[0])
+		m1 += bits.OnesCount64(d & s.plane[1])
+		m2 += bits.OnesCount64(d & s.plane[2])
 	}
+	return m0 + 2*m1 + 4*m2
+}
+
+// candidates returns the positions of the want vectors of least
+// contradicted weight for the query's words, in position order, scored in
+// parts parts at once. Ties at the last score kept go to the first
+// positions, so the same index and query give the same candidates.
+func (idx *vectorIndex) candidates(sq []signWord, want, parts int) []int {
+	n := len(idx.papers)
+	if want >= n {
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		return all
+	}
+	words := len(sq)
+	scores := make([]int32, n)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			for i := k * n / parts; i < (k+1)*n/parts; i++ {
+				scores[i] = int32(contradicted(sq, idx.bits[i*words:(i+1)*words]))
+			}
+		})
+	}
+	wg.Wait()
+	// A histogram of the scores (at most 7 a component) finds the score
+	// below which fewer than want are, in one pass.
+	hist := make([]int, (1<<signPlanes-1)*64*words+1)
+	for _, s := range scores {
+		hist[s]++
+	}
+	cut, below := 0, 0
+	for below+hist[cut] < want {
+		below += hist[cut]
+		cut++
+	}
+	ties := want - below
+	out := make([]int, 0, want)
+	for i, s := range scores {
+		if int(s) < cut {
+			out = append(out, i)
+		} else if int(s) == cut && ties > 0 {
+			out = append(out, i)
+			ties--
+		}
+	}
+	return out
+}
+
+// rescan returns the limit best of the positions by int8 similarity to
+// the quantised query q, best first, computed in parts parts at once.
+func (idx *vectorIndex) rescan(q []int8, qs float32, at []int, limit, parts int) []scored {
+	all := make([]scored, len(at))
+	var wg sync.WaitGroup
+	for p := range parts { // each part fills its own range of all
+		wg.Go(func() {
+			for k := p * len(at) / parts; k < (p+1)*len(at)/parts; k++ {
+				all[k] = scored{at[k], idx.similarity(q, qs, at[k])}
+			}
+		})
+	}
+	wg.Wait()
 	slices.SortFunc(all, func(a, b scored) int { return compareSim(b.sim, a.sim) })
 	return all[:min(len(all), limit)]
 }

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,9 +25,10 @@ import (
 )
 
 var (
-	hybridPapers = flag.Int("hybrid.papers", 20_000, "papers in the store of BenchmarkHybridSearch")
-	embedPapers  = flag.Int("embed.papers", 5_000, "papers BenchmarkEmbed embeds")
-	embedDims    = flag.Int("embed.dims", 768, "dimensions of the fake embedders' vectors")
+	hybridPapers  = flag.Int("hybrid.papers", 20_000, "papers in the store of BenchmarkHybridSearch")
+	embedPapers   = flag.Int("embed.papers", 5_000, "papers BenchmarkEmbed embeds")
+	embedDims     = flag.Int("embed.dims", 768, "dimensions of the fake embedders' vectors")
+	oneShotPapers = flag.Int("oneshot.papers", 100_000, "papers in the store of BenchmarkOneShotSearch")
 )
 
 // fakeVector is a deterministic pseudo-random unit-free vector for text.
@@ -53,14 +57,10 @@ func (e benchEmbedder) Embed(_ context.Context, texts []string) ([][]float32, er
 
 func (benchEmbedder) EmbedModel() string { return "bench-embed" }
 
-// BenchmarkEmbed measures `paperboy embed`'s path against a fake
-// OpenAI-compatible /v1/embeddings server on loopback: reading the papers
-// to embed, the HTTP round trips with JSON of 768 floats a paper, and
-// storing the quantised vectors.
-//
-//	go test -run '^$' -bench 'Embed$' -benchtime 1x ./cmd/paperboy/
-func BenchmarkEmbed(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// fakeEmbedServer is an OpenAI-compatible /v1/embeddings server on
+// loopback whose vectors are fakeVector's, of -embed.dims dimensions.
+func fakeEmbedServer() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct{ Input []string }
 		json.NewDecoder(r.Body).Decode(&req)
 		type datum struct {
@@ -74,6 +74,82 @@ func BenchmarkEmbed(b *testing.B) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
 	}))
+}
+
+// BenchmarkOneShotSearch measures `paperboy search --json` as a one-shot
+// command, each run a new Main that opens the store (as a new process
+// would, with nothing in memory), on a store of -oneshot.papers synthetic
+// papers with vectors of -embed.dims dimensions: without embeddings
+// configured (bm25 alone) and with them (hybrid; the query is embedded by
+// a fake endpoint on loopback, so its round trip is counted, not a
+// model's time). Runs alternate between the two, 20 of each after 3 of
+// warm-up; "first" is the first hybrid run, which may write to the store
+// (see store.DB.Nearest). The process's own start (~10 ms) is not counted.
+//
+//	go test -run '^$' -bench OneShotSearch -benchtime 1x ./cmd/paperboy/
+func BenchmarkOneShotSearch(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "oneshot.db")
+	db, err := store.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	titles := fillVectorStore(b, db, *oneShotPapers, "bench-embed")
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	srv := fakeEmbedServer()
+	defer srv.Close()
+	configs := map[string]string{
+		"bm25":   filepath.Join(dir, "words.yaml"),
+		"hybrid": filepath.Join(dir, "hybrid.yaml"),
+	}
+	os.WriteFile(configs["bm25"], []byte("timezone: UTC\n"), 0o600)
+	os.WriteFile(configs["hybrid"], []byte(fmt.Sprintf("embeddings:\n  base_url: %s/v1\n  model: bench-embed\n", srv.URL)), 0o600)
+	search := func(kind, q string) float64 {
+		env := map[string]string{"PAPERBOY_DB": path, "PAPERBOY_CONFIG": configs[kind]}
+		var stdout, stderr bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+		start := time.Now()
+		err := m.Run(context.Background(), []string{"search", "--json", q})
+		err = errors.Join(err, m.Close())
+		ms := float64(time.Since(start).Microseconds()) / 1000
+		if err != nil || !strings.Contains(stdout.String(), `"results"`) {
+			b.Fatalf("%s search %q: %v %s", kind, q, err, stderr.String())
+		}
+		return ms
+	}
+	queries := benchQueries(titles, 23)
+	b.ResetTimer()
+	for range b.N {
+		b.ReportMetric(search("hybrid", queries[0]), "first-ms")
+		times := map[string][]float64{}
+		for i, q := range queries {
+			for _, kind := range []string{"bm25", "hybrid"} {
+				if ms := search(kind, q); i >= 3 {
+					times[kind] = append(times[kind], ms)
+				}
+			}
+		}
+		p50 := map[string]float64{}
+		for kind, d := range times {
+			slices.Sort(d)
+			p50[kind] = d[len(d)/2]
+			b.ReportMetric(p50[kind], kind+"-p50-ms")
+			b.ReportMetric(d[len(d)*9/10], kind+"-p90-ms")
+		}
+		b.ReportMetric(p50["hybrid"]/p50["bm25"], "hybrid/bm25")
+	}
+}
+
+// BenchmarkEmbed measures `paperboy embed`'s path against a fake
+// OpenAI-compatible /v1/embeddings server on loopback: reading the papers
+// to embed, the HTTP round trips with JSON of 768 floats a paper, and
+// storing the quantised vectors.
+//
+//	go test -run '^$' -bench 'Embed$' -benchtime 1x ./cmd/paperboy/
+func BenchmarkEmbed(b *testing.B) {
+	srv := fakeEmbedServer()
 	defer srv.Close()
 	for _, conc := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
@@ -119,40 +195,14 @@ func BenchmarkHybridSearch(b *testing.B) {
 	}
 	defer db.Close()
 	emb := benchEmbedder{*embedDims}
-	var titles []string // of the first 10,000 papers, for queries
-	var chunk []bot.Paper
-	flush := func() {
-		if _, err := db.AddPapers(ctx, chunk); err != nil {
-			b.Fatal(err)
-		}
-		vs := make([]bot.PaperVector, len(chunk))
-		for i, p := range chunk {
-			vs[i] = bot.PaperVector{ID: p.ID, Vector: fakeVector(p.Title, *embedDims)}
-		}
-		if err := db.SaveVectors(ctx, emb.EmbedModel(), vs); err != nil {
-			b.Fatal(err)
-		}
-		chunk = chunk[:0]
-	}
-	for p := range bottest.CorpusSeq(1, *hybridPapers) { // streamed: 300k papers do not fit comfortably
-		if len(titles) < 10000 {
-			titles = append(titles, p.Title)
-		}
-		if chunk = append(chunk, p); len(chunk) == 2000 {
-			flush()
-		}
-	}
-	if len(chunk) > 0 {
-		flush()
-	}
-	if err := db.Optimize(ctx); err != nil {
-		b.Fatal(err)
-	}
+	titles := fillVectorStore(b, db, *hybridPapers, emb.EmbedModel())
 	queries := benchQueries(titles, 300)
 	answer := &bottest.Answerer{Model: "instant", Reply: "It does [1]."}
 	words := &bot.Engine{Store: db, Answerer: answer}
 	hybrid := &bot.Engine{Store: db, Answerer: answer, Embedder: emb, Vectors: db}
-	hybrid.Search(ctx, "warm up", 10, 0) // loads the vectors into memory
+	if err := db.WarmVectors(ctx, emb.EmbedModel()); err != nil { // as `paperboy run` does at start
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for range b.N {
 		for _, c := range []struct {
@@ -173,6 +223,43 @@ func BenchmarkHybridSearch(b *testing.B) {
 			b.ReportMetric(p99, c.name+"-p99-ms")
 		}
 	}
+}
+
+// fillVectorStore adds n synthetic papers (bottest.Corpus, seed 1) to db,
+// each with a vector of model (fakeVector of its title), optimizes it, and
+// returns the titles of the first 10,000 papers, for queries.
+func fillVectorStore(b *testing.B, db *store.DB, n int, model string) []string {
+	ctx := context.Background()
+	var titles []string
+	var chunk []bot.Paper
+	flush := func() {
+		if _, err := db.AddPapers(ctx, chunk); err != nil {
+			b.Fatal(err)
+		}
+		vs := make([]bot.PaperVector, len(chunk))
+		for i, p := range chunk {
+			vs[i] = bot.PaperVector{ID: p.ID, Vector: fakeVector(p.Title, *embedDims)}
+		}
+		if err := db.SaveVectors(ctx, model, vs); err != nil {
+			b.Fatal(err)
+		}
+		chunk = chunk[:0]
+	}
+	for p := range bottest.CorpusSeq(1, n) { // streamed: 300k papers do not fit comfortably
+		if len(titles) < 10000 {
+			titles = append(titles, p.Title)
+		}
+		if chunk = append(chunk, p); len(chunk) == 2000 {
+			flush()
+		}
+	}
+	if len(chunk) > 0 {
+		flush()
+	}
+	if err := db.Optimize(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return titles
 }
 
 // benchQueries draws n queries of 1–3 words from the titles.

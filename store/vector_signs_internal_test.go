@@ -1,0 +1,246 @@
+package store
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"paperboy/bot"
+	"paperboy/bot/bottest"
+	"paperboy/store/pgtest"
+)
+
+// signsTest is a store of signsPapers papers with topical vectors of model
+// "m", whose approximate search starts at 500 vectors and rescans 100.
+type signsTest struct {
+	dsn     string
+	papers  []bot.Paper
+	queries [][]float32
+}
+
+const signsPapers = 2600 // two full chunks and a tail of 552
+
+func newSignsTest(t *testing.T, dsn string) *signsTest {
+	r := rand.New(rand.NewPCG(7, 8))
+	const dims = 64
+	topics := make([][]float32, 40)
+	for k := range topics {
+		topics[k] = make([]float32, dims)
+		for i := range topics[k] {
+			topics[k][i] = float32(r.NormFloat64())
+		}
+	}
+	near := func(k int) []float32 {
+		v := make([]float32, dims)
+		for i := range v {
+			v[i] = topics[k%len(topics)][i] + 0.7*float32(r.NormFloat64())
+		}
+		return v
+	}
+	st := &signsTest{dsn: dsn, papers: bottest.Corpus(1, signsPapers)}
+	db := st.open(t)
+	if _, err := db.AddPapers(t.Context(), st.papers); err != nil {
+		t.Fatal(err)
+	}
+	vs := make([]bot.PaperVector, len(st.papers))
+	for i, p := range st.papers {
+		vs[i] = bot.PaperVector{ID: p.ID, Vector: near(i)}
+	}
+	if err := db.SaveVectors(t.Context(), "m", vs); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 8 {
+		st.queries = append(st.queries, near(3*k))
+	}
+	return st
+}
+
+// open opens the store anew, as a new process would, and closes it when
+// the test ends.
+func (st *signsTest) open(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(st.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.vectors.approxFrom, db.vectors.rerankMin = 500, 100
+	return db
+}
+
+// nearestIDs returns the ids and similarities of db.Nearest's ten hits.
+func nearestIDs(t *testing.T, db *DB, q []float32) ([]string, []float64) {
+	t.Helper()
+	hits, err := db.Nearest(t.Context(), "m", q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var sims []float64
+	for _, h := range hits {
+		ids, sims = append(ids, h.Paper.ID), append(sims, h.Score)
+	}
+	return ids, sims
+}
+
+// fullIDs returns what the approximate search finds with every vector in
+// memory (as before the sign bits were kept on disk), for each query.
+func (st *signsTest) fullIDs(t *testing.T) [][]string {
+	db := st.open(t)
+	if err := db.WarmVectors(t.Context(), "m"); err != nil {
+		t.Fatal(err)
+	}
+	if db.vectors.signsOnly || len(db.vectors.data) == 0 {
+		t.Fatal("after WarmVectors the index does not hold every vector")
+	}
+	var out [][]string
+	for _, q := range st.queries {
+		ids, _ := nearestIDs(t, db, q)
+		out = append(out, ids)
+	}
+	return out
+}
+
+func chunkCount(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.sql.QueryRowContext(t.Context(), `SELECT count(*) FROM vector_signs WHERE model = 'm'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestNearest_SignsOnDisk: a process that has not loaded the vectors reads
+// their sign bits (written by the first such read, then read from the
+// chunks) and the rescan's vectors by id, and finds what the index with
+// every vector in memory finds; a re-embedded paper's chunk goes, and the
+// new vector is found.
+func TestNearest_SignsOnDisk(t *testing.T) {
+	engines := []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "signs.db") }},
+		{"PostgreSQL", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) { testSignsOnDisk(t, newSignsTest(t, e.dsn(t))) })
+	}
+}
+
+func testSignsOnDisk(t *testing.T, st *signsTest) {
+	ctx := t.Context()
+	want := st.fullIDs(t)
+	check := func(t *testing.T, db *DB) {
+		t.Helper()
+		for k, q := range st.queries {
+			got, sims := nearestIDs(t, db, q)
+			if !slices.Equal(got, want[k]) || !slices.IsSortedFunc(sims, func(a, b float64) int { return compareFloat(b, a) }) {
+				t.Fatalf("query %d: %v (%v), with every vector in memory %v", k, got, sims, want[k])
+			}
+		}
+		if !db.vectors.signsOnly || db.vectors.data != nil || len(db.vectors.papers) != signsPapers {
+			t.Fatalf("index: signs only %v, %d components, %d papers; want sign bits alone of %d papers",
+				db.vectors.signsOnly, len(db.vectors.data), len(db.vectors.papers), signsPapers)
+		}
+	}
+	t.Run("Backfill", func(t *testing.T) {
+		// fullIDs's WarmVectors wrote the chunks; start from none, as after the migration.
+		db := st.open(t)
+		if _, err := db.sql.ExecContext(ctx, `DELETE FROM vector_signs`); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db)
+		if got := chunkCount(t, db); got != signsPapers/signChunk {
+			t.Fatalf("%d chunks written, want %d (the tail of %d stays in paper_vectors)", got, signsPapers/signChunk, signsPapers%signChunk)
+		}
+	})
+	t.Run("FromChunks", func(t *testing.T) { check(t, st.open(t)) })
+	t.Run("ReEmbedded", func(t *testing.T) {
+		db := st.open(t)
+		p := st.papers[100] // in the first chunk
+		if err := db.SaveVectors(ctx, "m", []bot.PaperVector{{ID: p.ID, Vector: st.queries[0]}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := chunkCount(t, db); got != signsPapers/signChunk-1 {
+			t.Fatalf("after re-embedding a paper of a chunk: %d chunks, want that chunk gone", got)
+		}
+		db = st.open(t)
+		got, sims := nearestIDs(t, db, st.queries[0])
+		if len(got) == 0 || got[0] != p.ID || sims[0] < 0.99 {
+			t.Fatalf("nearest to the re-embedded paper's vector: %v (%v), want %s first", got, sims, p.ID)
+		}
+		if n := chunkCount(t, db); n != signsPapers/signChunk {
+			t.Fatalf("%d chunks after a new read, want the dropped one written again", n)
+		}
+	})
+}
+
+// TestNearest_SignsReadOnly: a read-only store reads the vectors no chunk
+// covers, writes nothing, and finds the same papers.
+func TestNearest_SignsReadOnly(t *testing.T) {
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "ro.db"))
+	want := st.fullIDs(t)
+	db := st.open(t)
+	if _, err := db.sql.ExecContext(t.Context(), `DELETE FROM vector_signs`); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(st.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	ro.vectors.approxFrom, ro.vectors.rerankMin = 500, 100
+	for k, q := range st.queries {
+		if got, _ := nearestIDs(t, ro, q); !slices.Equal(got, want[k]) {
+			t.Fatalf("query %d: %v, want %v", k, got, want[k])
+		}
+	}
+	if n := chunkCount(t, db); n != 0 {
+		t.Fatalf("a read-only store wrote %d chunks", n)
+	}
+}
+
+// TestChunkEncoding: a chunk's papers and sign bits read back as written,
+// papers in any order; a truncated chunk is refused whole.
+func TestChunkEncoding(t *testing.T) {
+	rows := []signRow{{1, 90, []uint64{1, 2}}, {2, 3, []uint64{3, 1 << 63}}, {5, 1 << 40, []uint64{0, 7}}}
+	papers, signs := encodeChunk(rows)
+	idx := &vectorIndex{}
+	idx.reset("m")
+	idx.dims = 128
+	if !idx.putChunk(papers, signs) {
+		t.Fatal("putChunk refused a chunk encodeChunk wrote")
+	}
+	if !slices.Equal(idx.papers, []int64{90, 3, 1 << 40}) || !slices.Equal(idx.bits, []uint64{1, 2, 3, 1 << 63, 0, 7}) {
+		t.Fatalf("read back papers %v, bits %v", idx.papers, idx.bits)
+	}
+	bad := &vectorIndex{}
+	bad.reset("m")
+	bad.dims = 128
+	if bad.putChunk(papers[:len(papers)-1], signs) || bad.putChunk(papers, signs[:len(signs)-8]) || len(bad.papers) != 0 {
+		t.Fatalf("a truncated chunk was read: %v", bad.papers)
+	}
+}
+
+// TestIndexSlots: papers appended without a lookup are found by slot
+// afterwards, and a paper appended twice (two chunks of the same vectors)
+// keeps its later bits, once.
+func TestIndexSlots(t *testing.T) {
+	idx := &vectorIndex{}
+	idx.reset("m")
+	idx.signsOnly = true
+	idx.appendSigns(7, []uint64{1, 1})
+	idx.appendSigns(9, []uint64{2, 2})
+	idx.appendSigns(7, []uint64{3, 3})
+	idx.appendSigns(4, []uint64{5, 5})
+	idx.indexSlots()
+	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) {
+		t.Fatalf("papers %v, bits %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits)
+	}
+	idx.putSigns(9, []uint64{6, 6})
+	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) {
+		t.Fatalf("after putSigns(9): slots %v, bits %v", idx.slot, idx.bits)
+	}
+}
