@@ -15,8 +15,8 @@ import (
 // Sign bits on disk. The approximate search (vector_approx.go) scores
 // every paper by its vector's sign bits and reads only the best few percent
 // of the int8 vectors. A process that searches once need not load every
-// vector for that: the vector_signs table (migrations 0012, PostgreSQL
-// 0006) keeps the sign bits in chunks of signChunk vectors, 96 bytes a
+// vector for that: the vector_signs table (migrations 0011, PostgreSQL
+// 0009) keeps the sign bits in chunks of signChunk vectors, 96 bytes a
 // vector of 768 dimensions in one row a chunk, so loading them for 100k
 // papers reads ~10 MB in a hundred rows instead of 77 MB in 100k rows
 // (about a second through database/sql, most of a one-shot search's time).

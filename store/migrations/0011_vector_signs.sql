@@ -1,4 +1,4 @@
--- 0012_vector_signs: the sign bits of paper_vectors, in chunks, so that a
+-- 0011_vector_signs: the sign bits of paper_vectors, in chunks, so that a
 -- process that has not loaded the vectors (a one-shot `paperboy search`)
 -- reads them alone for the first stage of search by meaning: 96 bytes a
 -- vector of 768 dimensions instead of 768, in a few dozen rows instead of

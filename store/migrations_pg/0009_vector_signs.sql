@@ -1,4 +1,4 @@
--- 0006_vector_signs (PostgreSQL): SQLite's 0012_vector_signs for the second
+-- 0009_vector_signs (PostgreSQL): SQLite's 0011_vector_signs for the second
 -- engine; see that file for what the columns mean and why the rows are
 -- written by the store rather than here. The blobs are bytea.
 -- Append-only: never edit this file once shipped; add a new one instead.
