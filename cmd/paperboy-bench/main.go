@@ -129,22 +129,21 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(*dbPath); err != nil && !pg {
 		return fmt.Errorf("search: %w", err)
 	}
-	var engine *bot.Engine
+	r := searchRun{db: *dbPath, bin: *bin}
 	if *bin == "" { // the binary opens (and may migrate) the store itself
 		db, err := store.Open(*dbPath)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		engine = &bot.Engine{Store: db}
+		r.engine = &bot.Engine{Store: db}
 	}
-	var shell *sqlite3
-	var err error
 	if *cli != "" && !pg { // the sqlite3 CLI reads SQLite files only
-		if shell, err = startSQLite3(*cli, *dbPath); err != nil {
+		var err error
+		if r.shell, err = startSQLite3(*cli, *dbPath); err != nil {
 			return err
 		}
-		defer shell.close()
+		defer r.shell.close()
 	}
 	fmt.Fprintf(stdout, "database %s, %d queries per class, %s\n\n", store.Redact(*dbPath), *n, runtime.Version())
 	fmt.Fprintln(stdout, "| class | paperboy p50 | paperboy p99 | sqlite3 CLI p50 | sqlite3 CLI p99 | p99 ratio |")
@@ -153,42 +152,60 @@ func runSearch(ctx context.Context, args []string, stdout io.Writer) error {
 		if !slices.Contains(strings.Split(*only, ","), c.name) {
 			continue
 		}
-		var ours, theirs []time.Duration
-		for i := range *n {
-			q := c.queries[i%len(c.queries)]
-			start := time.Now()
-			if *bin != "" {
-				if out, err := exec.CommandContext(ctx, *bin, "--db", *dbPath, "search", q).CombinedOutput(); err != nil {
-					return fmt.Errorf("%s search %q: %w: %s", *bin, q, err, out)
-				}
-			} else if _, _, err := engine.Search(ctx, q, 10, 0); err != nil {
-				return fmt.Errorf("search %q: %w", q, err)
-			}
-			ours = append(ours, time.Since(start))
-			if shell != nil {
-				d, err := shell.time(plainQuery(c.name, q))
-				if err != nil {
-					return fmt.Errorf("sqlite3 %q: %w", q, err)
-				}
-				theirs = append(theirs, d)
-			}
-		}
-		row := fmt.Sprintf("| %s | %s | %s |", c.name, ms(pct(ours, 50)), ms(pct(ours, 99)))
-		switch {
-		case shell != nil && pct(theirs, 99) < 2*time.Millisecond:
-			// The shell's timer counts whole milliseconds: no ratio below two.
-			row += fmt.Sprintf(" %s | %s | – |", ms(pct(theirs, 50)), ms(pct(theirs, 99)))
-		case shell != nil:
-			row += fmt.Sprintf(" %s | %s | %.2g× |", ms(pct(theirs, 50)), ms(pct(theirs, 99)),
-				float64(pct(ours, 99))/float64(pct(theirs, 99)))
-		default:
-			row += " – | – | – |"
+		row, err := r.class(ctx, c, *n)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintln(stdout, row)
 	}
 	hwm, rss := memory()
 	fmt.Fprintf(stdout, "\npaperboy process after the searches: RSS %d MB, peak RSS %d MB\n", rss>>20, hwm>>20)
 	return nil
+}
+
+// searchRun is what runSearch times: paperboy's search in this process
+// (engine) or one-shot processes of a binary (bin), and the sqlite3 CLI
+// beside it when shell is set.
+type searchRun struct {
+	db, bin string
+	engine  *bot.Engine
+	shell   *sqlite3
+}
+
+// class times n queries of c and returns its table row.
+func (r searchRun) class(ctx context.Context, c class, n int) (string, error) {
+	var ours, theirs []time.Duration
+	for i := range n {
+		q := c.queries[i%len(c.queries)]
+		start := time.Now()
+		if r.bin != "" {
+			if out, err := exec.CommandContext(ctx, r.bin, "--db", r.db, "search", q).CombinedOutput(); err != nil {
+				return "", fmt.Errorf("%s search %q: %w: %s", r.bin, q, err, out)
+			}
+		} else if _, _, err := r.engine.Search(ctx, q, 10, 0); err != nil {
+			return "", fmt.Errorf("search %q: %w", q, err)
+		}
+		ours = append(ours, time.Since(start))
+		if r.shell != nil {
+			d, err := r.shell.time(plainQuery(c.name, q))
+			if err != nil {
+				return "", fmt.Errorf("sqlite3 %q: %w", q, err)
+			}
+			theirs = append(theirs, d)
+		}
+	}
+	row := fmt.Sprintf("| %s | %s | %s |", c.name, ms(pct(ours, 50)), ms(pct(ours, 99)))
+	switch {
+	case r.shell != nil && pct(theirs, 99) < 2*time.Millisecond:
+		// The shell's timer counts whole milliseconds: no ratio below two.
+		row += fmt.Sprintf(" %s | %s | – |", ms(pct(theirs, 50)), ms(pct(theirs, 99)))
+	case r.shell != nil:
+		row += fmt.Sprintf(" %s | %s | %.2g× |", ms(pct(theirs, 50)), ms(pct(theirs, 99)),
+			float64(pct(ours, 99))/float64(pct(theirs, 99)))
+	default:
+		row += " – | – | – |"
+	}
+	return row, nil
 }
 
 // plainQuery is what the raw engine runs for a query: FTS5's bm25 ranking
