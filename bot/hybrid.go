@@ -52,7 +52,10 @@ func (e *Engine) textHits(ctx context.Context, text, meaning string, limit, offs
 		nearing = make(chan struct{})
 	)
 	go func() {
-		defer close(nearing)
+		defer close(nearing) // runs last: a panic below is an error here
+		defer Recover(e.logger(), "vector search", func() {
+			near, nearErr = nil, Errorf(EUNAVAILABLE, "The search by meaning failed.")
+		})
 		near, nearErr = e.Vectors.Nearest(ctx, model, vec, offset+limit)
 	}()
 	words, err := e.Store.Search(ctx, Query{Text: text, Limit: offset + limit})

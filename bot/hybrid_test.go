@@ -180,3 +180,26 @@ func TestFuse_WeighsHowSureEachListIs(t *testing.T) {
 		})
 	}
 }
+
+// panickyVectors is a vector index whose search panics.
+type panickyVectors struct{ bot.Vectors }
+
+func (panickyVectors) Nearest(context.Context, string, []float32, int) ([]bot.Hit, error) {
+	panic("index corrupted")
+}
+
+// TestEngine_Search_VectorPanic: the vector search runs in a goroutine of
+// its own; a panic there is the search's error, counted, never the end of
+// the process.
+func TestEngine_Search_VectorPanic(t *testing.T) {
+	e, _, vecs := hybridEngine(t)
+	e.Vectors = panickyVectors{vecs}
+	before := bot.Panics()["vector search"]
+	_, _, err := e.Search(context.Background(), "sparse attention", 3, 0)
+	if bot.ErrorCode(err) != bot.EUNAVAILABLE {
+		t.Fatalf("err=%v, want EUNAVAILABLE", err)
+	}
+	if got := bot.Panics()["vector search"]; got != before+1 {
+		t.Fatalf("panics counted %d, want %d", got, before+1)
+	}
+}
