@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -543,6 +544,13 @@ func (c Config) checkURL(bad func(key, format string, args ...any), key, raw str
 	}
 	if !bot.IsHTTPURL(raw) {
 		bad(key, "%s is not an http(s) URL", c.show(key, raw))
+		return
+	}
+	// A user name or password in a URL would show in the errors and logs
+	// of every failed request (Go's HTTP client keeps the user name), and
+	// paperboy sends its credentials as headers anyway.
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		bad(key, "%s holds a user name or password; leave them out of the URL (the API key or token has a setting of its own)", c.show(key, raw))
 	}
 }
 

@@ -155,3 +155,21 @@ func TestMain_DatabaseInMissingDirectory(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 1 and advice, not SQLite's text", r.code, r.stderr)
 	}
 }
+
+// TestMain_URLWithCredentials: a user name or password in a base URL is
+// refused at load, naming the key and never echoing the password; the
+// errors of failed requests would otherwise carry the user name.
+func TestMain_URLWithCredentials(t *testing.T) {
+	for _, yaml := range []string{
+		"summarize:\n  base_url: https://bob:hunter2@llm.example/v1\n  model: m\n",
+		"embeddings:\n  base_url: https://bob@llm.example/v1\n  model: m\n",
+		"source:\n  hf:\n    base_url: https://bob:hunter2@hf.example\n",
+	} {
+		cfg := writeConfig(t, t.TempDir(), yaml)
+		r := runMain(t, map[string]string{"PAPERBOY_CONFIG": cfg, "PAPERBOY_DB": filepath.Join(t.TempDir(), "p.db")}, "", "today")
+		if r.code != 2 || !strings.Contains(r.stderr, "base_url") || !strings.Contains(r.stderr, "user name or password") ||
+			strings.Contains(r.stderr, "hunter2") || strings.Contains(r.stderr, "bob") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 naming the key, without the credentials", yaml, r.code, r.stderr)
+		}
+	}
+}
