@@ -224,12 +224,17 @@ func (db *DB) copyTable(ctx context.Context, src reader, t copyTable, p *CopyPro
 	return db.insertChunk(ctx, t, chunk, p)
 }
 
-// insertChunk writes rows in one transaction and counts them in p.
+// insertChunk writes rows in one transaction and counts them in p. Rows of
+// papers go through writePapers.
 func (db *DB) insertChunk(ctx context.Context, t copyTable, rows [][]any, p *CopyProgress) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return db.write(ctx, func(tx *txn) error {
+	write := db.write
+	if t.name == "papers" {
+		write = db.writePapers
+	}
+	return write(ctx, func(tx *txn) error {
 		stmt, err := tx.PrepareContext(ctx, rebind(tx.pg, t.insertSQL()))
 		if err != nil {
 			return fmt.Errorf("prepare: %w", err)

@@ -34,6 +34,9 @@ const (
 	// lockMigrate is held while a process migrates the schema, so that
 	// replicas starting together apply each migration once.
 	lockMigrate int64 = 0x70626d6967726174 // "pbmigrat"
+	// lockPapers is held by every transaction that writes papers, until
+	// it ends (see writePapers).
+	lockPapers int64 = 0x7062706170657273 // "pbpapers"
 	// lockClaim is the first half of a claim's transaction lock; the
 	// second is a hash of the delivery key (see Claim).
 	lockClaim int32 = 0x70626364 // "pbcd"

@@ -1,11 +1,16 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"paperboy/bot"
 	"paperboy/bot/bottest"
@@ -125,4 +130,120 @@ func TestOpen_BadURLQuotesNoPassword(t *testing.T) {
 			t.Errorf("Open(%q): %s", dsn, msg)
 		}
 	}
+}
+
+// TestDB_PaperWriters_Postgres runs, round after round, the writers of
+// papers that meet in production on one PostgreSQL database, each through
+// a store handle of its own as replicas and a copy-store beside the bot
+// have: SaveBatch of new papers, two SaveBatch of the same papers in
+// opposite orders that change their titles (an upsert fires the insert and
+// the update trigger), AddPapers in chunks, and CopyFrom of a SQLite
+// store. All titles share words, so every writer counts the same rows of
+// papers_words_vocab. Every write must succeed (no deadlock, 40P01, nor
+// serialization failure, 40001), and afterwards the vocabulary's counts
+// must equal a recount from papers.
+func TestDB_PaperWriters_Postgres(t *testing.T) {
+	url := pgtest.Shared(t).NewDatabase(t)
+	const handles, rounds = 4, 12
+	dbs := make([]*store.DB, handles)
+	for i := range dbs {
+		dbs[i] = mustOpenPath(t, url)
+	}
+	shared := writerPapers("2611", 0, 60, 0)
+	var mu sync.Mutex
+	var failed []string
+	for r := range rounds {
+		src := MustOpenDB(t)
+		if _, err := src.AddPapers(ctx, writerPapers(fmt.Sprintf("25%02d", r), 0, 40, r)); err != nil {
+			t.Fatal(err)
+		}
+		writers := []func() error{
+			func() error {
+				_, err := dbs[0].SaveBatch(ctx, bot.Batch{Date: fmt.Sprintf("2026-09-%02d", r+1), Papers: writerPapers("2612", r*50, 50, r)})
+				return err
+			},
+			func() error {
+				_, err := dbs[1].SaveBatch(ctx, bot.Batch{Papers: retitle(shared, r, 1)})
+				return err
+			},
+			func() error {
+				papers := retitle(shared, r, 2)
+				slices.Reverse(papers)
+				_, err := dbs[2].SaveBatch(ctx, bot.Batch{Papers: papers})
+				return err
+			},
+			func() error {
+				for chunk := range slices.Chunk(writerPapers("2701", r*90, 90, r), 30) {
+					if _, err := dbs[3].AddPapers(ctx, chunk); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			func() error { return dbs[r%handles].CopyFrom(ctx, src, nil) },
+		}
+		var wg sync.WaitGroup
+		for i, w := range writers {
+			wg.Go(func() {
+				if err := w(); err != nil {
+					mu.Lock()
+					defer mu.Unlock()
+					failed = append(failed, fmt.Sprintf("round %d, writer %d: SQLSTATE %s: %v", r, i, sqlState(err), err))
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for _, f := range failed {
+		t.Error(f)
+	}
+	raw := rawDB(t, url)
+	const diff = `SELECT count(*) FROM (
+		(SELECT term, doc FROM papers_words_vocab WHERE doc <> 0
+		 EXCEPT SELECT t, count(*) FROM papers, unnest(papers_words(search)) AS t GROUP BY t)
+		UNION ALL
+		(SELECT t, count(*) FROM papers, unnest(papers_words(search)) AS t GROUP BY t
+		 EXCEPT SELECT term, doc FROM papers_words_vocab WHERE doc <> 0)) AS d`
+	if got := queryString(t, raw, diff); got != "0" {
+		t.Errorf("%s words of papers_words_vocab differ from a recount from papers", got)
+	}
+	want := len(shared) + rounds*(50+90+40)
+	if got := queryString(t, raw, "SELECT count(*) FROM papers"); got != strconv.Itoa(want) {
+		t.Errorf("papers=%s, want %d", got, want)
+	}
+}
+
+// writerPapers returns n papers with ids prefix.seq for seq from first on,
+// whose titles mix a few words that every title shares with words that
+// depend on the paper and on round.
+func writerPapers(prefix string, first, n, round int) []bot.Paper {
+	words := []string{"model", "learning", "graph", "diffusion", "language", "vision", "robust", "sparse", "attention", "transformer"}
+	papers := make([]bot.Paper, n)
+	for i := range papers {
+		seq := first + i
+		papers[i] = bot.Paper{
+			ID:      fmt.Sprintf("%s.%05d", prefix, seq),
+			Title:   fmt.Sprintf("%s %s model learning w%d r%d", words[seq%len(words)], words[(seq*7+round)%len(words)], seq%13, round%3),
+			Authors: []string{fmt.Sprintf("Author%d Smith", seq%5)},
+		}
+	}
+	return papers
+}
+
+// retitle returns copies of papers whose titles differ by round and writer.
+func retitle(papers []bot.Paper, round, writer int) []bot.Paper {
+	out := slices.Clone(papers)
+	for i := range out {
+		out[i].Title = fmt.Sprintf("%s v%d %s", out[i].Title, (round*3+writer)%7, []string{"graph", "sparse", "vision"}[(i+writer)%3])
+	}
+	return out
+}
+
+// sqlState returns the SQLSTATE of a PostgreSQL error in err's chain, or "".
+func sqlState(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
 }
