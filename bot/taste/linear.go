@@ -2,6 +2,8 @@ package taste
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -43,7 +45,8 @@ type Linear struct {
 	feedback   part   // the SVM of the sentence's nearest papers
 	cosine     part   // the sentence's own vector, as weights
 	interest   float64
-	saved      []Paper // titles and vectors, for reasons
+	saved      []Paper    // titles and vectors (decoded: titles only), for reasons
+	near       savedIndex // a decoded model's saved vectors
 	notForUs   []Vector
 	opt        Options
 	terms      *Vocabulary
@@ -52,7 +55,11 @@ type Linear struct {
 // part is one linear scorer: weights over columns, a bias, and the mean
 // and spread of its scores over the training corpus.
 type part struct {
-	w     Vector
+	w Vector // the weights of a trained part, or of one decoded from format 1
+	// enc is the weights of a part decoded from format 2, read in place:
+	// n columns (4 bytes each, ascending), then their n weights (float32).
+	enc   []byte
+	n     int
 	dense []float32 // w over every column, for scoring
 	// starts[k] is the first weight whose column>>shift is k at least:
 	// how a decoded part finds a column's weight (see indexed).
@@ -74,36 +81,106 @@ func (p part) z(x Vector) float64 {
 // raw is w·x + b: by the dense weights when the part has them (training
 // scores thousands of papers), else through starts (a decoded model scores
 // a day's papers, and expanding its weights would cost more). Either way
-// the sum is taken over x's columns in order, so both give the same bits.
+// the sum is taken over x's columns in order, so every way gives the same
+// bits.
 func (p part) raw(x Vector) float64 {
 	s := p.b
-	if p.dense != nil {
+	switch {
+	case p.dense != nil:
 		for i, c := range x.Cols {
 			s += float64(p.dense[c]) * float64(x.Vals[i])
 		}
-		return s
-	}
-	for i, c := range x.Cols {
-		k := int(c >> p.shift)
-		if k+1 >= len(p.starts) {
-			break
-		}
-		for j := p.starts[k]; j < p.starts[k+1]; j++ {
-			if wc := p.w.Cols[j]; wc >= c {
-				if wc == c {
-					s += float64(p.w.Vals[j]) * float64(x.Vals[i])
-				}
+	case p.enc != nil:
+		cols, vals := p.enc[:4*p.n], p.enc[4*p.n:]
+		for i, c := range x.Cols {
+			k := int(c >> p.shift)
+			if k+1 >= len(p.starts) {
 				break
+			}
+			for j := int(p.starts[k]); j < int(p.starts[k+1]); j++ {
+				if wc := int32(binary.LittleEndian.Uint32(cols[4*j:])); wc >= c {
+					if wc == c {
+						s += float64(math.Float32frombits(binary.LittleEndian.Uint32(vals[4*j:]))) * float64(x.Vals[i])
+					}
+					break
+				}
+			}
+		}
+	default:
+		for i, c := range x.Cols {
+			k := int(c >> p.shift)
+			if k+1 >= len(p.starts) {
+				break
+			}
+			for j := p.starts[k]; j < p.starts[k+1]; j++ {
+				if wc := p.w.Cols[j]; wc >= c {
+					if wc == c {
+						s += float64(p.w.Vals[j]) * float64(x.Vals[i])
+					}
+					break
+				}
 			}
 		}
 	}
 	return s
 }
 
+// weightAt is the weight of column c, 0 when the part has none.
+func (p part) weightAt(c int32) float32 {
+	switch {
+	case p.dense != nil:
+		if int(c) < len(p.dense) {
+			return p.dense[c]
+		}
+	case p.enc != nil:
+		if k := int(c >> p.shift); k+1 < len(p.starts) {
+			for j := int(p.starts[k]); j < int(p.starts[k+1]); j++ {
+				if wc := int32(binary.LittleEndian.Uint32(p.enc[4*j:])); wc >= c {
+					if wc == c {
+						return math.Float32frombits(binary.LittleEndian.Uint32(p.enc[4*(p.n+j):]))
+					}
+					break
+				}
+			}
+		}
+	default:
+		if k := int(c >> p.shift); k+1 < len(p.starts) {
+			for j := p.starts[k]; j < p.starts[k+1]; j++ {
+				if wc := p.w.Cols[j]; wc >= c {
+					if wc == c {
+						return p.w.Vals[j]
+					}
+					break
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// weights returns the part's weights as a vector, however it holds them.
+func (p part) weights() Vector {
+	if p.enc == nil {
+		return p.w
+	}
+	w := Vector{Cols: make([]int32, p.n), Vals: make([]float32, p.n)}
+	for j := range p.n {
+		w.Cols[j] = int32(binary.LittleEndian.Uint32(p.enc[4*j:]))
+		w.Vals[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.enc[4*(p.n+j):]))
+	}
+	return w
+}
+
+// bucketShift is the shift of a bucket index of n columns out of cols:
+// about two columns a bucket.
+func bucketShift(n, cols int) uint {
+	return uint(max(bits.Len(uint(2*cols/max(n, 1)))-1, 0))
+}
+
 // indexed fills in starts from w, over cols columns, with about two
 // weights a bucket.
 func (p part) indexed(cols int) part {
-	p.shift = uint(max(bits.Len(uint(2*cols/max(len(p.w.Cols), 1)))-1, 0))
+	p.shift = bucketShift(len(p.w.Cols), cols)
 	p.starts = make([]int32, cols>>p.shift+2)
 	j := 0
 	for k := range p.starts {
