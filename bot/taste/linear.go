@@ -340,8 +340,22 @@ func sparse(w []float64) Vector {
 // Score rates p: the saves' SVM, plus the interest sentence's cosine and
 // feedback SVM weighted by the prior, less the pull of "not for us".
 func (m *Linear) Score(p Paper) float64 {
-	s := m.saves.z(p.Vector) + m.centroid.z(p.Vector) + m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
-	return s - m.sink(p.Vector)
+	s, _ := m.scoreSplit(p)
+	return s
+}
+
+// split is what of a score comes from the saves and what from the
+// interest sentence, which a reason weighs.
+type split struct{ saves, interest float64 }
+
+// scoreSplit is Score with its split. The parts are added in the order
+// Score always added them, ((saves + centroid) + cosine) + feedback, so the
+// score keeps its bits.
+func (m *Linear) scoreSplit(p Paper) (float64, split) {
+	saves := m.saves.z(p.Vector) + m.centroid.z(p.Vector)
+	cosine, feedback := m.cosine.z(p.Vector), m.feedback.z(p.Vector)
+	s := saves + cosine + feedback
+	return s - m.sink(p.Vector), split{saves: saves, interest: cosine + feedback}
 }
 
 // sink is how much p is pulled down for being close to a "not for us"

@@ -12,9 +12,13 @@ import (
 // shares with the interest sentence (or, when it shares none, the words
 // the sentence's feedback learnt that it has most of).
 func (m *Linear) Reason(p Paper) string {
-	fromSaves := m.saves.z(p.Vector) + m.centroid.z(p.Vector)
-	fromInterest := m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
-	if len(m.saved) > 0 && (fromSaves >= fromInterest || !m.cosine.configured) {
+	_, sp := m.scoreSplit(p)
+	return m.reason(p, sp)
+}
+
+// reason is Reason for a paper whose score's split is known.
+func (m *Linear) reason(p Paper, sp split) string {
+	if len(m.saved) > 0 && (sp.saves >= sp.interest || !m.cosine.configured) {
 		return "like " + quoteTitle(m.nearestSaved(p.Vector).Title)
 	}
 	if ws := m.matched(m.cosine, p.Vector); len(ws) > 0 {
