@@ -56,19 +56,25 @@ type Linear struct {
 // and spread of its scores over the training corpus.
 type part struct {
 	w Vector // the weights of a trained part, or of one decoded from format 1
-	// enc is the weights of a part decoded from format 2, read in place:
-	// n columns (4 bytes each, ascending), then their n weights (float32).
-	enc   []byte
-	n     int
+	// in is the weights of a part decoded from format 2, read in place.
+	in    inPlace
 	dense []float32 // w over every column, for scoring
 	// starts[k] is the first weight whose column>>shift is k at least:
-	// how a decoded part finds a column's weight (see indexed).
+	// how a part decoded from format 1 finds a column's weight (see
+	// indexed).
 	starts     []int32
 	shift      uint
 	b          float64
 	mean, sd   float64
 	weight     float64
 	configured bool
+}
+
+// inPlace is a part's weights in format 2: its columns, and each one's
+// weight as a float32.
+type inPlace struct {
+	columns
+	vals []byte
 }
 
 func (p part) z(x Vector) float64 {
@@ -79,10 +85,10 @@ func (p part) z(x Vector) float64 {
 }
 
 // raw is w·x + b: by the dense weights when the part has them (training
-// scores thousands of papers), else through starts (a decoded model scores
-// a day's papers, and expanding its weights would cost more). Either way
-// the sum is taken over x's columns in order, so every way gives the same
-// bits.
+// scores thousands of papers), else through an index (a decoded model
+// scores a day's papers, and expanding its weights would cost more).
+// Either way the sum is taken over x's columns in order, so every way
+// gives the same bits.
 func (p part) raw(x Vector) float64 {
 	s := p.b
 	switch {
@@ -90,17 +96,19 @@ func (p part) raw(x Vector) float64 {
 		for i, c := range x.Cols {
 			s += float64(p.dense[c]) * float64(x.Vals[i])
 		}
-	case p.enc != nil:
-		cols, vals := p.enc[:4*p.n], p.enc[4*p.n:]
+	case p.in.starts != nil:
+		in := &p.in
+		mask := int32(1)<<in.shift - 1
 		for i, c := range x.Cols {
-			k := int(c >> p.shift)
-			if k+1 >= len(p.starts) {
+			k := int(c >> in.shift)
+			if k+1 >= len(in.starts) {
 				break
 			}
-			for j := int(p.starts[k]); j < int(p.starts[k+1]); j++ {
-				if wc := int32(binary.LittleEndian.Uint32(cols[4*j:])); wc >= c {
-					if wc == c {
-						s += float64(math.Float32frombits(binary.LittleEndian.Uint32(vals[4*j:]))) * float64(x.Vals[i])
+			lo := byte(c & mask)
+			for j := in.starts[k]; j < in.starts[k+1]; j++ {
+				if l := in.lows[j]; l >= lo {
+					if l == lo {
+						s += float64(math.Float32frombits(binary.LittleEndian.Uint32(in.vals[4*j:]))) * float64(x.Vals[i])
 					}
 					break
 				}
@@ -132,16 +140,9 @@ func (p part) weightAt(c int32) float32 {
 		if int(c) < len(p.dense) {
 			return p.dense[c]
 		}
-	case p.enc != nil:
-		if k := int(c >> p.shift); k+1 < len(p.starts) {
-			for j := int(p.starts[k]); j < int(p.starts[k+1]); j++ {
-				if wc := int32(binary.LittleEndian.Uint32(p.enc[4*j:])); wc >= c {
-					if wc == c {
-						return math.Float32frombits(binary.LittleEndian.Uint32(p.enc[4*(p.n+j):]))
-					}
-					break
-				}
-			}
+	case p.in.starts != nil:
+		if j, ok := p.in.find(c); ok {
+			return math.Float32frombits(binary.LittleEndian.Uint32(p.in.vals[4*j:]))
 		}
 	default:
 		if k := int(c >> p.shift); k+1 < len(p.starts) {
@@ -160,13 +161,12 @@ func (p part) weightAt(c int32) float32 {
 
 // weights returns the part's weights as a vector, however it holds them.
 func (p part) weights() Vector {
-	if p.enc == nil {
+	if p.in.starts == nil {
 		return p.w
 	}
-	w := Vector{Cols: make([]int32, p.n), Vals: make([]float32, p.n)}
-	for j := range p.n {
-		w.Cols[j] = int32(binary.LittleEndian.Uint32(p.enc[4*j:]))
-		w.Vals[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.enc[4*(p.n+j):]))
+	w := Vector{Cols: p.in.all(), Vals: make([]float32, p.in.n())}
+	for j := range w.Vals {
+		w.Vals[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.in.vals[4*j:]))
 	}
 	return w
 }

@@ -4,23 +4,28 @@ import (
 	"cmp"
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 )
 
 // A model's encoding is read in place, like the vocabulary's: a post
 // decodes 8 models to score 50 papers each, so decoding checks the
-// sections and indexes them but copies no weight. After the header
-// (format, vocabulary ID, options, each part's flag, bias, mean, spread,
-// weight and count of weights, the saved papers' IDs and titles, the
-// count of postings and their save width sw, the "not for us" vectors as
-// varints) come little-endian sections of fixed-width values:
+// sections and indexes them but copies no weight. It is also about as
+// small as the varints of format 1, since reading a stored byte costs
+// about as much as decoding one. After the header (format, vocabulary ID,
+// options, each part's flag, bias, mean, spread and weight, the saved
+// papers' IDs and titles, the "not for us" vectors as varints, then the
+// shape of each section of columns below) come the sections:
 //
-//	for each part   n × 4 bytes: its columns, ascending
-//	                n × 4 bytes: their weights (float32)
-//	postings        m × 4 bytes: the columns of the saved papers' vectors,
-//	                ascending, by column then save
-//	                m × sw bytes: the save each is of
+//	for each part   its columns, then n × 4 bytes: their weights (float32)
+//	postings        the columns of the saved papers' vectors, by column
+//	                then save; m × sw bytes: the save each is of;
 //	                m × 4 bytes: its value (float32)
+//
+// Columns (ascending) are kept in buckets of 2^shift (shift ≤ 8): the
+// count of columns in each bucket (kw bytes each), then each column's low
+// shift bits (one byte each). A lookup goes straight to its bucket and
+// reads a few bytes.
 //
 // The postings are the saved papers' vectors turned inside out: the
 // nearest saved paper of a reason is found by looking up the paper's
@@ -31,25 +36,143 @@ const (
 	legacyLinearFormat = 1
 )
 
+// columns is a section of ascending columns, read in place.
+type columns struct {
+	lows   []byte  // each column's low shift bits
+	starts []int32 // starts[k]: the first column of bucket k; one more than the buckets
+	shift  uint
+}
+
+func (c *columns) n() int { return len(c.lows) }
+
+// find returns the index of the first column c.
+func (c *columns) find(col int32) (int, bool) {
+	k := int(col >> c.shift)
+	if k+1 >= len(c.starts) {
+		return 0, false
+	}
+	lo := byte(col & (int32(1)<<c.shift - 1))
+	for j := c.starts[k]; j < c.starts[k+1]; j++ {
+		if l := c.lows[j]; l >= lo {
+			return int(j), l == lo
+		}
+	}
+	return 0, false
+}
+
+// all returns the columns.
+func (c *columns) all() []int32 {
+	out := make([]int32, 0, c.n())
+	for k := 0; k+1 < len(c.starts); k++ {
+		for j := c.starts[k]; j < c.starts[k+1]; j++ {
+			out = append(out, int32(k)<<c.shift|int32(c.lows[j]))
+		}
+	}
+	return out
+}
+
+// columnsShape is the header of a section of columns.
+type columnsShape struct{ n, shift, buckets, kw int }
+
+// shapeOf chooses the buckets of ascending cols, about three columns a
+// bucket, and returns the shape and the bucket counts.
+func shapeOf(cols []int32, vocabulary int) (columnsShape, []int) {
+	shift := min(max(bits.Len(uint(4*vocabulary/max(len(cols), 1)))-1, 0), 8)
+	sh := columnsShape{n: len(cols), shift: shift}
+	if len(cols) > 0 {
+		sh.buckets = int(cols[len(cols)-1]>>shift) + 1
+	}
+	counts := make([]int, sh.buckets)
+	for _, c := range cols {
+		counts[c>>shift]++
+	}
+	sh.kw = width(uint32(slices.Max(append([]int{0}, counts...))))
+	return sh, counts
+}
+
+func appendShape(out []byte, s columnsShape) []byte {
+	for _, x := range []int{s.n, s.shift, s.buckets, s.kw} {
+		out = binary.AppendUvarint(out, uint64(x))
+	}
+	return out
+}
+
+func (r *reader) shape() columnsShape {
+	return columnsShape{n: r.int(), shift: r.int(), buckets: r.int(), kw: r.int()}
+}
+
+// int reads a uvarint that must be a size within the encoding: at most
+// its length, so that sizes computed from it do not overflow.
+func (r *reader) int() int {
+	x := r.uvarint()
+	if x > uint64(len(r.b))+1<<16 {
+		r.err = errFormat
+		return 0
+	}
+	return int(x)
+}
+
+// size is how many bytes the columns take.
+func (s columnsShape) size() int { return s.buckets*s.kw + s.n }
+
+func appendColumns(out []byte, cols []int32, s columnsShape, counts []int) []byte {
+	for _, k := range counts {
+		out = appendUint(out, s.kw, uint32(k))
+	}
+	for _, c := range cols {
+		out = append(out, byte(c&(int32(1)<<s.shift-1)))
+	}
+	return out
+}
+
+// readColumns slices columns of shape s from b, for a vocabulary of
+// vocabulary columns; ok is false when they are past it or out of order
+// (strictly ascending when strict).
+func readColumns(b []byte, s columnsShape, vocabulary int, strict bool) (c columns, ok bool) {
+	if s.kw < 1 || s.kw > 4 || s.shift > 8 || len(b) != s.size() ||
+		s.buckets > (vocabulary-1)>>s.shift+1 || (s.n == 0) != (s.buckets == 0) {
+		return columns{}, false
+	}
+	c = columns{lows: b[s.buckets*s.kw:], shift: uint(s.shift), starts: make([]int32, s.buckets+1)}
+	j := 0
+	for k := range s.buckets {
+		c.starts[k] = int32(j)
+		n := int(uintAt(b, s.kw, k))
+		if n > s.n-j {
+			return columns{}, false
+		}
+		for i := j; i < j+n; i++ {
+			if l := c.lows[i]; int(l)>>s.shift != 0 || i > j && (l < c.lows[i-1] || strict && l == c.lows[i-1]) {
+				return columns{}, false
+			}
+		}
+		j += n
+	}
+	c.starts[s.buckets] = int32(j)
+	if j != s.n || s.n > 0 && int(s.buckets-1)<<s.shift|int(c.lows[s.n-1]) >= vocabulary {
+		return columns{}, false
+	}
+	return c, true
+}
+
 // savedIndex is the saved papers' vectors by column, read in place.
 type savedIndex struct {
-	enc    []byte // m columns, m saves of sw bytes, m values
-	m, sw  int
-	starts []int32 // as part.starts, over the columns
-	shift  uint
+	columns
+	saves []byte // the save of each column, sw bytes each
+	sw    int
+	vals  []byte // the value of each
 }
 
 // MarshalBinary encodes the model, to be decoded with DecodeLinear.
 func (m *Linear) MarshalBinary() ([]byte, error) {
 	parts := []part{m.saves, m.centroid, m.feedback, m.cosine}
-	ws := make([]Vector, len(parts))
 	var out []byte
 	out = binary.AppendUvarint(out, linearFormat)
 	out = appendString(out, m.Vocabulary)
 	for _, x := range []float64{m.opt.C, m.opt.StrongNegative, float64(m.opt.Feedback), m.opt.PriorSaves, m.opt.Sink, m.opt.SinkFrom, m.opt.Centroid, m.interest} {
 		out = appendFloat(out, x)
 	}
-	for i, p := range parts {
+	for _, p := range parts {
 		flag := uint64(0)
 		if p.configured {
 			flag = 1
@@ -58,44 +181,63 @@ func (m *Linear) MarshalBinary() ([]byte, error) {
 		for _, x := range []float64{p.b, p.mean, p.sd, p.weight} {
 			out = appendFloat(out, x)
 		}
-		ws[i] = p.weights()
-		out = binary.AppendUvarint(out, uint64(len(ws[i].Cols)))
 	}
-	saved := m.savedVectors()
 	out = binary.AppendUvarint(out, uint64(len(m.saved)))
 	for _, p := range m.saved {
 		out = appendString(out, p.ID)
 		out = appendString(out, p.Title)
+	}
+	out = binary.AppendUvarint(out, uint64(len(m.notForUs)))
+	for _, v := range m.notForUs {
+		out = appendVector(out, v)
+	}
+
+	cols := 0
+	if m.terms != nil {
+		cols = m.terms.Len()
+	}
+	type section struct {
+		cols   []int32
+		shape  columnsShape
+		counts []int
+	}
+	var sections []section
+	ws := make([]Vector, len(parts))
+	for i, p := range parts {
+		ws[i] = p.weights()
+		sh, counts := shapeOf(ws[i].Cols, cols)
+		sections = append(sections, section{ws[i].Cols, sh, counts})
 	}
 	type posting struct {
 		col, save int32
 		val       float32
 	}
 	var post []posting
-	for s, x := range saved {
+	for s, x := range m.savedVectors() {
 		for i, c := range x.Cols {
 			post = append(post, posting{c, int32(s), x.Vals[i]})
 		}
 	}
 	slices.SortFunc(post, func(a, b posting) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.save, b.save)) })
-	sw := width(uint32(max(len(m.saved)-1, 0)))
-	out = binary.AppendUvarint(out, uint64(len(post)))
-	out = binary.AppendUvarint(out, uint64(sw))
-	out = binary.AppendUvarint(out, uint64(len(m.notForUs)))
-	for _, v := range m.notForUs {
-		out = appendVector(out, v)
+	pc := make([]int32, len(post))
+	for i, p := range post {
+		pc[i] = p.col
 	}
-	for _, w := range ws {
-		for _, c := range w.Cols {
-			out = binary.LittleEndian.AppendUint32(out, uint32(c))
-		}
+	sh, counts := shapeOf(pc, cols)
+	sections = append(sections, section{pc, sh, counts})
+	for _, s := range sections {
+		out = appendShape(out, s.shape)
+	}
+	sw := width(uint32(max(len(m.saved)-1, 0)))
+	out = binary.AppendUvarint(out, uint64(sw))
+
+	for i, w := range ws {
+		out = appendColumns(out, w.Cols, sections[i].shape, sections[i].counts)
 		for _, x := range w.Vals {
 			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(x))
 		}
 	}
-	for _, p := range post {
-		out = binary.LittleEndian.AppendUint32(out, uint32(p.col))
-	}
+	out = appendColumns(out, pc, sh, counts)
 	for _, p := range post {
 		out = appendUint(out, sw, uint32(p.save))
 	}
@@ -115,11 +257,11 @@ func (m *Linear) savedVectors() []Vector {
 		}
 		return out
 	}
-	x := m.near
-	for j := range x.m {
-		s := uintAt(x.enc[4*x.m:], x.sw, j)
-		out[s].Cols = append(out[s].Cols, int32(binary.LittleEndian.Uint32(x.enc[4*j:])))
-		out[s].Vals = append(out[s].Vals, math.Float32frombits(binary.LittleEndian.Uint32(x.enc[(4+x.sw)*x.m+4*j:])))
+	x := &m.near
+	for j, c := range x.all() {
+		s := uintAt(x.saves, x.sw, j)
+		out[s].Cols = append(out[s].Cols, c)
+		out[s].Vals = append(out[s].Vals, math.Float32frombits(binary.LittleEndian.Uint32(x.vals[4*j:])))
 	}
 	return out
 }
@@ -153,85 +295,58 @@ func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
 		if p.sd == 0 && p.configured {
 			p.sd = 1 // dividing by it is safe, whatever the store holds
 		}
-		n := r.uvarint()
-		if n > uint64(len(data)) {
-			return nil, errFormat
-		}
-		p.n = int(n)
 	}
-	saves := r.uvarint()
-	if r.err != nil || saves > uint64(len(data)) {
-		return nil, errFormat
-	}
-	for range saves {
+	saves := r.int()
+	for i := 0; i < saves && r.err == nil; i++ {
 		id, title := r.string(), r.string()
 		m.saved = append(m.saved, Paper{Doc: Doc{ID: id, Title: title}})
 	}
-	posts, sw := r.uvarint(), r.uvarint()
-	n := r.uvarint()
-	for i := uint64(0); i < n && r.err == nil; i++ {
+	n := r.int()
+	for i := 0; i < n && r.err == nil; i++ {
 		m.notForUs = append(m.notForUs, r.vector(v.Len()))
 	}
-	if r.err != nil || sw < 1 || sw > 4 || posts > uint64(len(r.b)) {
+	shapes := make([]columnsShape, len(parts)+1)
+	for i := range shapes {
+		shapes[i] = r.shape()
+	}
+	sw := r.int()
+	if r.err != nil || sw < 1 || sw > 4 {
 		return nil, errFormat
 	}
-	size := (8 + sw) * posts
-	for _, p := range parts {
-		size += 8 * uint64(p.n)
+	size := shapes[len(parts)].size() + (sw+4)*shapes[len(parts)].n
+	for _, s := range shapes[:len(parts)] {
+		size += s.size() + 4*s.n
 	}
-	if uint64(len(r.b)) != size {
+	if len(r.b) != size {
 		return nil, errFormat
 	}
 	b := r.b
-	for _, p := range parts {
-		p.enc, b = b[:8*p.n:8*p.n], b[8*p.n:]
-		var ok bool
-		if p.starts, p.shift, ok = bucketsOf(p.enc, p.n, v.Len(), true); !ok {
+	var ok bool
+	for i, p := range parts {
+		s := shapes[i]
+		if p.in.columns, ok = readColumns(b[:s.size()], s, v.Len(), true); !ok {
 			return nil, errFormat
 		}
-		if p.n == 0 {
-			p.enc = []byte{} // in place, with no weight
-		}
+		b = b[s.size():]
+		p.in.vals, b = b[:4*s.n:4*s.n], b[4*s.n:]
 	}
-	x := savedIndex{enc: b, m: int(posts), sw: int(sw)}
-	var ok bool
-	if x.starts, x.shift, ok = bucketsOf(x.enc, x.m, v.Len(), false); !ok {
+	s := shapes[len(parts)]
+	x := savedIndex{sw: sw}
+	if x.columns, ok = readColumns(b[:s.size()], s, v.Len(), false); !ok {
 		return nil, errFormat
 	}
-	prevCol, prevSave := int64(-1), int64(-1)
-	for j := range x.m {
-		c, s := int64(binary.LittleEndian.Uint32(x.enc[4*j:])), int64(uintAt(x.enc[4*x.m:], x.sw, j))
-		if s >= int64(saves) || c == prevCol && s <= prevSave {
-			return nil, errFormat
+	b = b[s.size():]
+	x.saves, x.vals = b[:sw*s.n], b[sw*s.n:]
+	for k := 0; k+1 < len(x.starts); k++ { // saves in range, ascending within a column
+		for j := x.starts[k]; j < x.starts[k+1]; j++ {
+			sv := uintAt(x.saves, sw, int(j))
+			if int(sv) >= saves || j > x.starts[k] && x.lows[j] == x.lows[j-1] && sv <= uintAt(x.saves, sw, int(j-1)) {
+				return nil, errFormat
+			}
 		}
-		prevCol, prevSave = c, s
 	}
 	m.near = x
 	return m, nil
-}
-
-// bucketsOf indexes n columns of 4 bytes at the start of enc, over a
-// vocabulary of cols columns, as part.indexed does; ok is false when a
-// column is past the vocabulary or out of order (strictly ascending when
-// strict, else ascending).
-func bucketsOf(enc []byte, n, cols int, strict bool) (starts []int32, shift uint, ok bool) {
-	shift = bucketShift(n, cols)
-	starts = make([]int32, cols>>shift+2)
-	k, prev := 0, int64(-1)
-	for j := range n {
-		c := int64(binary.LittleEndian.Uint32(enc[4*j:]))
-		if c >= int64(cols) || c < prev || strict && c == prev {
-			return nil, 0, false
-		}
-		for ; k <= int(c>>shift); k++ {
-			starts[k] = int32(j)
-		}
-		prev = c
-	}
-	for ; k < len(starts); k++ {
-		starts[k] = int32(n)
-	}
-	return starts, shift, true
 }
 
 // OutdatedLinear reports whether data is a model in an older encoding
@@ -256,23 +371,17 @@ func (m *Linear) nearestSaved(x Vector) Paper {
 		}
 		return m.saved[at]
 	}
-	p := m.near
+	p := &m.near
 	dots := make([]float64, len(m.saved))
-	saves, vals := p.enc[4*p.m:], p.enc[(4+p.sw)*p.m:]
 	for i, c := range x.Cols {
-		k := int(c >> p.shift)
-		if k+1 >= len(p.starts) {
-			break
+		j, ok := p.find(c)
+		if !ok {
+			continue
 		}
-		for j := int(p.starts[k]); j < int(p.starts[k+1]); j++ {
-			pc := int32(binary.LittleEndian.Uint32(p.enc[4*j:]))
-			if pc > c {
-				break
-			}
-			if pc == c {
-				s := uintAt(saves, p.sw, j)
-				dots[s] += float64(math.Float32frombits(binary.LittleEndian.Uint32(vals[4*j:]))) * float64(x.Vals[i])
-			}
+		lo := p.lows[j]
+		for k := int(c >> p.shift); j < int(p.starts[k+1]) && p.lows[j] == lo; j++ {
+			s := uintAt(p.saves, p.sw, j)
+			dots[s] += float64(math.Float32frombits(binary.LittleEndian.Uint32(p.vals[4*j:]))) * float64(x.Vals[i])
 		}
 	}
 	for i, c := range dots {

@@ -74,7 +74,7 @@ func TestLinear_Encoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m2.near.m == 0 || m2.saves.enc == nil {
+	if m2.near.n() == 0 || m2.saves.in.starts == nil {
 		t.Fatal("decoded model not read in place")
 	}
 	sameModel(t, m, m2, all)
@@ -124,25 +124,29 @@ func TestLinear_Damaged(t *testing.T) {
 		t.Fatal("section not in data")
 		return 0
 	}
-	unsorted := slices.Clone(data)
-	w := offset(m2.saves.enc)
-	copy(unsorted[w:], data[w+4:w+8])
-	copy(unsorted[w+4:], data[w:w+4])
-	pastEnd := slices.Clone(data)
-	binary.LittleEndian.PutUint32(pastEnd[w:], uint32(v.Len()))
-	postings := slices.Clone(data)
-	p := offset(m2.near.enc)
-	copy(postings[p:], data[p+4:p+8])
-	copy(postings[p+4:], data[p:p+4])
+	// swapped returns data with two columns of one bucket of c swapped.
+	swapped := func(c columns) []byte {
+		for k := 0; k+1 < len(c.starts); k++ {
+			if j := c.starts[k]; c.starts[k+1]-j >= 2 && c.lows[j] != c.lows[j+1] {
+				out := slices.Clone(data)
+				at := offset(c.lows) + int(j)
+				out[at], out[at+1] = out[at+1], out[at]
+				return out
+			}
+		}
+		t.Fatal("no bucket of two columns")
+		return nil
+	}
+	miscounted := slices.Clone(data)
+	miscounted[offset(m2.saves.in.lows)-1]++ // the last bucket's count
 	badSave := slices.Clone(data)
-	s := p + 4*m2.near.m
 	for i := range m2.near.sw {
-		badSave[s+i] = 0xff
+		badSave[offset(m2.near.saves)+i] = 0xff
 	}
 	for name, b := range map[string][]byte{
-		"unsorted weights":  unsorted,
-		"column past end":   pastEnd,
-		"unsorted postings": postings,
+		"unsorted weights":  swapped(m2.saves.in.columns),
+		"unsorted postings": swapped(m2.near.columns),
+		"miscounted":        miscounted,
 		"save out of range": badSave,
 		"empty":             nil,
 		"truncated":         data[:len(data)-1],
