@@ -97,6 +97,14 @@ func (t *Taste) model(ctx context.Context, v *taste.Vocabulary, sub Subscription
 	}
 	if err == nil && s.Fingerprint == fp {
 		m, err := taste.DecodeLinear(s.Data, v)
+		if err == nil && taste.OutdatedLinear(s.Data) {
+			// Stored by an older version: store it as this one reads it
+			// in place, the same model under the same fingerprint.
+			s.Data, _ = m.MarshalBinary()
+			if err := t.Store.SaveTasteState(ctx, s); err != nil {
+				return nil, fmt.Errorf("save model: %w", err)
+			}
+		}
 		if err == nil {
 			t.holdModel(name, fp, m)
 			return m, nil

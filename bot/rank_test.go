@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -241,5 +242,54 @@ func TestTaste_ModelHeld(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) || !strings.Contains(fmt.Sprint(got.Why), "Study 30") {
 		t.Fatalf("second process ranks %v, first %v; want both to follow the new save", got, want)
+	}
+}
+
+// legacyModel is a model in the encoding stores held before the current
+// one (format 1), with no part configured: it scores every paper 0.
+func legacyModel(vocabulary string) []byte {
+	out := binary.AppendUvarint(nil, 1)
+	out = binary.AppendUvarint(out, uint64(len(vocabulary)))
+	out = append(out, vocabulary...)
+	out = append(out, make([]byte, 8*8)...) // the options
+	for range 4 {                           // the parts: not configured, no weight, bias, mean, spread, weight
+		out = append(out, 0, 0)
+		out = append(out, make([]byte, 4*8)...)
+	}
+	return append(out, 0, 0) // no saved paper, no "not for us"
+}
+
+// A model stored in an older encoding is used as it is (not retrained),
+// and stored again, once, in the one read in place.
+func TestTaste_OutdatedModel(t *testing.T) {
+	ctx := context.Background()
+	st, sigs := tasteCorpus(), &bottest.Signals{}
+	sigs.Add(bot.Signal{Platform: "slack", Channel: "C1", PaperID: "2601.00001", User: "U1", Kind: bot.SignalSave})
+	sub := bot.Subscription{Platform: "slack", Channel: "C1", Rank: bot.RankTaste}
+	(&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day) // trains and stores
+	const name = "channel:slack:C1"
+	trained, _ := st.TasteState(ctx, name, true)
+	vs, _ := st.TasteState(ctx, "vocabulary", true)
+	v, err := taste.DecodeVocabulary(vs.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := legacyModel(v.ID())
+	m, err := taste.DecodeLinear(old, v)
+	if err != nil || !taste.OutdatedLinear(old) {
+		t.Fatalf("the format 1 model: %v, outdated %v", err, taste.OutdatedLinear(old))
+	}
+	want, _ := m.MarshalBinary()
+	st.SaveTasteState(ctx, bot.TasteState{Name: name, Fingerprint: trained.Fingerprint, Papers: trained.Papers, Data: old})
+	saves := st.Saves[name]
+	for range 2 { // two processes
+		if r := (&bot.Taste{Store: st, Signals: sigs}).Order(ctx, sub, day); r.By != bot.RankTaste {
+			t.Fatalf("By=%s, want taste", r.By)
+		}
+	}
+	s, _ := st.TasteState(ctx, name, true)
+	if s.Fingerprint != trained.Fingerprint || !bytes.Equal(s.Data, want) || st.Saves[name] != saves+1 {
+		t.Fatalf("model %q, converted %v, stored %d times; want the format 1 model stored again once in format 2",
+			s.Fingerprint, bytes.Equal(s.Data, want), st.Saves[name]-saves)
 	}
 }

@@ -6,41 +6,14 @@ import (
 	"math"
 )
 
-const linearFormat = 1
-
 // ErrStale is the error of decoding a model trained on another vocabulary.
 var ErrStale = errors.New("taste: model of another vocabulary")
 
-// MarshalBinary encodes the model, to be decoded with DecodeLinear.
-func (m *Linear) MarshalBinary() ([]byte, error) {
-	var out []byte
-	out = binary.AppendUvarint(out, linearFormat)
-	out = appendString(out, m.Vocabulary)
-	for _, x := range []float64{m.opt.C, m.opt.StrongNegative, float64(m.opt.Feedback), m.opt.PriorSaves, m.opt.Sink, m.opt.SinkFrom, m.opt.Centroid, m.interest} {
-		out = appendFloat(out, x)
-	}
-	for _, p := range []part{m.saves, m.centroid, m.feedback, m.cosine} {
-		out = appendPart(out, p)
-	}
-	out = binary.AppendUvarint(out, uint64(len(m.saved)))
-	for _, p := range m.saved {
-		out = appendString(out, p.ID)
-		out = appendString(out, p.Title)
-		out = appendVector(out, p.Vector)
-	}
-	out = binary.AppendUvarint(out, uint64(len(m.notForUs)))
-	for _, v := range m.notForUs {
-		out = appendVector(out, v)
-	}
-	return out, nil
-}
-
-// DecodeLinear decodes a model that MarshalBinary encoded, for use with
-// vocabulary v. The error is ErrStale when the model was trained on another
-// vocabulary: train it again.
-func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
+// decodeLinear1 decodes a model in format 1, whose weights are varints and
+// are copied out.
+func decodeLinear1(data []byte, v *Vocabulary) (*Linear, error) {
 	r := reader{b: data}
-	if r.uvarint() != linearFormat {
+	if r.uvarint() != legacyLinearFormat {
 		return nil, errFormat
 	}
 	m := &Linear{Vocabulary: r.string(), terms: v}
@@ -78,24 +51,11 @@ func appendFloat(out []byte, x float64) []byte {
 	return binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
 }
 
-func appendPart(out []byte, p part) []byte {
-	flag := uint64(0)
-	if p.configured {
-		flag = 1
-	}
-	out = binary.AppendUvarint(out, flag)
-	out = appendVector(out, p.w)
-	for _, x := range []float64{p.b, p.mean, p.sd, p.weight} {
-		out = appendFloat(out, x)
-	}
-	return out
-}
-
 func (r *reader) part(cols int) part {
 	p := part{configured: r.uvarint() == 1}
 	p.w = r.vector(cols)
 	p.b, p.mean, p.sd, p.weight = r.float64(), r.float64(), r.float64(), r.float64()
-	if p.sd == 0 {
+	if p.sd == 0 && p.configured {
 		p.sd = 1
 	}
 	return p.indexed(cols)

@@ -2,6 +2,8 @@ package taste
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -43,7 +45,8 @@ type Linear struct {
 	feedback   part   // the SVM of the sentence's nearest papers
 	cosine     part   // the sentence's own vector, as weights
 	interest   float64
-	saved      []Paper // titles and vectors, for reasons
+	saved      []Paper    // titles and vectors (decoded: titles only), for reasons
+	near       savedIndex // a decoded model's saved vectors
 	notForUs   []Vector
 	opt        Options
 	terms      *Vocabulary
@@ -52,16 +55,26 @@ type Linear struct {
 // part is one linear scorer: weights over columns, a bias, and the mean
 // and spread of its scores over the training corpus.
 type part struct {
-	w     Vector
+	w Vector // the weights of a trained part, or of one decoded from format 1
+	// in is the weights of a part decoded from format 2, read in place.
+	in    inPlace
 	dense []float32 // w over every column, for scoring
 	// starts[k] is the first weight whose column>>shift is k at least:
-	// how a decoded part finds a column's weight (see indexed).
+	// how a part decoded from format 1 finds a column's weight (see
+	// indexed).
 	starts     []int32
 	shift      uint
 	b          float64
 	mean, sd   float64
 	weight     float64
 	configured bool
+}
+
+// inPlace is a part's weights in format 2: its columns, and each one's
+// weight as a float32.
+type inPlace struct {
+	columns
+	vals []byte
 }
 
 func (p part) z(x Vector) float64 {
@@ -72,38 +85,102 @@ func (p part) z(x Vector) float64 {
 }
 
 // raw is w·x + b: by the dense weights when the part has them (training
-// scores thousands of papers), else through starts (a decoded model scores
-// a day's papers, and expanding its weights would cost more). Either way
-// the sum is taken over x's columns in order, so both give the same bits.
+// scores thousands of papers), else through an index (a decoded model
+// scores a day's papers, and expanding its weights would cost more).
+// Either way the sum is taken over x's columns in order, so every way
+// gives the same bits.
 func (p part) raw(x Vector) float64 {
 	s := p.b
-	if p.dense != nil {
+	switch {
+	case p.dense != nil:
 		for i, c := range x.Cols {
 			s += float64(p.dense[c]) * float64(x.Vals[i])
 		}
-		return s
-	}
-	for i, c := range x.Cols {
-		k := int(c >> p.shift)
-		if k+1 >= len(p.starts) {
-			break
-		}
-		for j := p.starts[k]; j < p.starts[k+1]; j++ {
-			if wc := p.w.Cols[j]; wc >= c {
-				if wc == c {
-					s += float64(p.w.Vals[j]) * float64(x.Vals[i])
-				}
+	case p.in.starts != nil:
+		in := &p.in
+		mask := int32(1)<<in.shift - 1
+		for i, c := range x.Cols {
+			k := int(c >> in.shift)
+			if k+1 >= len(in.starts) {
 				break
+			}
+			lo := byte(c & mask)
+			for j := in.starts[k]; j < in.starts[k+1]; j++ {
+				if l := in.lows[j]; l >= lo {
+					if l == lo {
+						s += float64(math.Float32frombits(binary.LittleEndian.Uint32(in.vals[4*j:]))) * float64(x.Vals[i])
+					}
+					break
+				}
+			}
+		}
+	default:
+		for i, c := range x.Cols {
+			k := int(c >> p.shift)
+			if k+1 >= len(p.starts) {
+				break
+			}
+			for j := p.starts[k]; j < p.starts[k+1]; j++ {
+				if wc := p.w.Cols[j]; wc >= c {
+					if wc == c {
+						s += float64(p.w.Vals[j]) * float64(x.Vals[i])
+					}
+					break
+				}
 			}
 		}
 	}
 	return s
 }
 
+// weightAt is the weight of column c, 0 when the part has none.
+func (p part) weightAt(c int32) float32 {
+	switch {
+	case p.dense != nil:
+		if int(c) < len(p.dense) {
+			return p.dense[c]
+		}
+	case p.in.starts != nil:
+		if j, ok := p.in.find(c); ok {
+			return math.Float32frombits(binary.LittleEndian.Uint32(p.in.vals[4*j:]))
+		}
+	default:
+		if k := int(c >> p.shift); k+1 < len(p.starts) {
+			for j := p.starts[k]; j < p.starts[k+1]; j++ {
+				if wc := p.w.Cols[j]; wc >= c {
+					if wc == c {
+						return p.w.Vals[j]
+					}
+					break
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// weights returns the part's weights as a vector, however it holds them.
+func (p part) weights() Vector {
+	if p.in.starts == nil {
+		return p.w
+	}
+	w := Vector{Cols: p.in.all(), Vals: make([]float32, p.in.n())}
+	for j := range w.Vals {
+		w.Vals[j] = math.Float32frombits(binary.LittleEndian.Uint32(p.in.vals[4*j:]))
+	}
+	return w
+}
+
+// bucketShift is the shift of a bucket index of n columns out of cols:
+// about two columns a bucket.
+func bucketShift(n, cols int) uint {
+	return uint(max(bits.Len(uint(2*cols/max(n, 1)))-1, 0))
+}
+
 // indexed fills in starts from w, over cols columns, with about two
 // weights a bucket.
 func (p part) indexed(cols int) part {
-	p.shift = uint(max(bits.Len(uint(2*cols/max(len(p.w.Cols), 1)))-1, 0))
+	p.shift = bucketShift(len(p.w.Cols), cols)
 	p.starts = make([]int32, cols>>p.shift+2)
 	j := 0
 	for k := range p.starts {
@@ -263,8 +340,22 @@ func sparse(w []float64) Vector {
 // Score rates p: the saves' SVM, plus the interest sentence's cosine and
 // feedback SVM weighted by the prior, less the pull of "not for us".
 func (m *Linear) Score(p Paper) float64 {
-	s := m.saves.z(p.Vector) + m.centroid.z(p.Vector) + m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
-	return s - m.sink(p.Vector)
+	s, _ := m.scoreSplit(p)
+	return s
+}
+
+// split is what of a score comes from the saves and what from the
+// interest sentence, which a reason weighs.
+type split struct{ saves, interest float64 }
+
+// scoreSplit is Score with its split. The parts are added in the order
+// Score always added them, ((saves + centroid) + cosine) + feedback, so the
+// score keeps its bits.
+func (m *Linear) scoreSplit(p Paper) (float64, split) {
+	saves := m.saves.z(p.Vector) + m.centroid.z(p.Vector)
+	cosine, feedback := m.cosine.z(p.Vector), m.feedback.z(p.Vector)
+	s := saves + cosine + feedback
+	return s - m.sink(p.Vector), split{saves: saves, interest: cosine + feedback}
 }
 
 // sink is how much p is pulled down for being close to a "not for us"

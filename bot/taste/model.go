@@ -58,15 +58,30 @@ type Ranked struct {
 func Rank(m Model, papers []Paper, upvotes []int, popularity float64, explain int) []Ranked {
 	out := make([]Ranked, len(papers))
 	pop := popularityScores(upvotes, len(papers))
+	lm, _ := m.(*Linear)
+	var splits []split
+	if lm != nil {
+		splits = make([]split, len(papers))
+	}
 	for i, p := range papers {
-		out[i] = Ranked{Index: i, Score: m.Score(p) + popularity*pop[i]}
+		var sc float64
+		if lm != nil {
+			sc, splits[i] = lm.scoreSplit(p)
+		} else {
+			sc = m.Score(p)
+		}
+		out[i] = Ranked{Index: i, Score: sc + popularity*pop[i]}
 	}
 	slices.SortStableFunc(out, func(a, b Ranked) int { return cmp.Compare(b.Score, a.Score) })
 	if explain < 0 || explain > len(out) {
 		explain = len(out)
 	}
 	for i := range out[:explain] {
-		out[i].Why = m.Reason(papers[out[i].Index])
+		if j := out[i].Index; lm != nil {
+			out[i].Why = lm.reason(papers[j], splits[j]) // the score's parts, not computed again
+		} else {
+			out[i].Why = m.Reason(papers[j])
+		}
 	}
 	return out
 }

@@ -12,15 +12,19 @@ import (
 // shares with the interest sentence (or, when it shares none, the words
 // the sentence's feedback learnt that it has most of).
 func (m *Linear) Reason(p Paper) string {
-	fromSaves := m.saves.z(p.Vector) + m.centroid.z(p.Vector)
-	fromInterest := m.cosine.z(p.Vector) + m.feedback.z(p.Vector)
-	if len(m.saved) > 0 && (fromSaves >= fromInterest || !m.cosine.configured) {
+	_, sp := m.scoreSplit(p)
+	return m.reason(p, sp)
+}
+
+// reason is Reason for a paper whose score's split is known.
+func (m *Linear) reason(p Paper, sp split) string {
+	if len(m.saved) > 0 && (sp.saves >= sp.interest || !m.cosine.configured) {
 		return "like " + quoteTitle(m.nearestSaved(p.Vector).Title)
 	}
-	if ws := m.matched(m.cosine.w, p.Vector); len(ws) > 0 {
+	if ws := m.matched(m.cosine, p.Vector); len(ws) > 0 {
 		return "matches your interests: " + strings.Join(ws, ", ")
 	}
-	if ws := m.matched(m.feedback.w, p.Vector); len(ws) > 0 {
+	if ws := m.matched(m.feedback, p.Vector); len(ws) > 0 {
 		return "matches your interests: " + strings.Join(ws, ", ")
 	}
 	if len(m.saved) > 0 {
@@ -40,18 +44,9 @@ func quoteTitle(t string) string {
 	return "“" + t + "”"
 }
 
-func (m *Linear) nearestSaved(x Vector) Paper {
-	best, at := -1.0, 0
-	for i, s := range m.saved {
-		if c := s.Vector.Dot(x); c > best {
-			best, at = c, i
-		}
-	}
-	return m.saved[at]
-}
-
-// matched returns the terms of x that gain most from weights w, best first.
-func (m *Linear) matched(w Vector, x Vector) []string {
+// matched returns the terms of x that gain most from the weights of w,
+// best first.
+func (m *Linear) matched(w part, x Vector) []string {
 	if m.terms == nil {
 		return nil
 	}
@@ -60,18 +55,9 @@ func (m *Linear) matched(w Vector, x Vector) []string {
 		gain float64
 	}
 	var ts []term
-	for i, j := 0, 0; i < len(w.Cols) && j < len(x.Cols); {
-		switch {
-		case w.Cols[i] < x.Cols[j]:
-			i++
-		case w.Cols[i] > x.Cols[j]:
-			j++
-		default:
-			if g := float64(w.Vals[i]) * float64(x.Vals[j]); g > 0 {
-				ts = append(ts, term{w.Cols[i], g})
-			}
-			i++
-			j++
+	for j, c := range x.Cols {
+		if g := float64(w.weightAt(c)) * float64(x.Vals[j]); g > 0 {
+			ts = append(ts, term{c, g})
 		}
 	}
 	slices.SortFunc(ts, func(a, b term) int { return cmp.Or(cmp.Compare(b.gain, a.gain), cmp.Compare(a.col, b.col)) })
