@@ -134,6 +134,9 @@ func TestDB_AddPapers(t *testing.T) {
 // statement carries: counts, rank order and refresh rules hold across
 // statements.
 func TestDB_SaveBatch_Large(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	eachEngine(t, func(t *testing.T, e engine) {
 		db := e.open(t)
 		papers := bottest.Corpus(6, 2300)

@@ -14,6 +14,9 @@ import (
 // is on stores of more than 20,000 papers: sampling, stop words, reshaped
 // phrases and windows must not lose the papers the words name.
 func TestDB_Search_Planned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	db := mustOpenSearchDB(t, sqliteEngine)
 	store.SetExactBelow(db, 0)
 	testRelevance(t, db)
@@ -65,6 +68,9 @@ func TestDB_Search_Planned(t *testing.T) {
 // TestDB_Search_Window checks that a word many papers have is ranked among
 // the newest papers only, while rare words still find the oldest paper.
 func TestDB_Search_Window(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	db := MustOpenDB(t)
 	papers := bottest.Corpus(3, 6000)
 	mustSave(t, db, bot.Batch{Papers: papers})

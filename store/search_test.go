@@ -200,6 +200,9 @@ var hostile = []string{
 }
 
 func TestDB_Search_Hostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	eachEngine(t, func(t *testing.T, e engine) {
 		db := mustOpenSearchDB(t, e)
 		for _, text := range hostile {

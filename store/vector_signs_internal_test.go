@@ -117,6 +117,9 @@ func chunkCount(t *testing.T, db *DB) int {
 // every vector in memory finds; a re-embedded paper's chunk goes, and the
 // new vector is found.
 func TestNearest_SignsOnDisk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	engines := []struct {
 		name string
 		dsn  func(t *testing.T) string
@@ -180,6 +183,9 @@ func testSignsOnDisk(t *testing.T, st *signsTest) {
 // TestNearest_SignsReadOnly: a read-only store reads the vectors no chunk
 // covers, writes nothing, and finds the same papers.
 func TestNearest_SignsReadOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	st := newSignsTest(t, filepath.Join(t.TempDir(), "ro.db"))
 	want := st.fullIDs(t)
 	db := st.open(t)

@@ -94,6 +94,9 @@ func TestQueries(t *testing.T) {
 }
 
 func TestIDQueries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	ids := make(map[string]bool)
 	for p := range bottest.CorpusSeq(1, 70000) {
 		ids[p.ID] = true

@@ -172,6 +172,9 @@ func storeDelivery(t *testing.T, dsn string, k bot.DeliveryKey) bot.Delivery {
 }
 
 func TestMain_CopyStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
 	src := fullStore(t)
 	if c := storeCounts(t, src); c["papers"] != 149 || c["summaries"] != 1 || c["deliveries"] != 1 || c["delivery_items"] != 1 || c["signals"] != 1 {
 		t.Fatalf("source store: %v", c)
