@@ -9,11 +9,11 @@ import (
 // ErrStale is the error of decoding a model trained on another vocabulary.
 var ErrStale = errors.New("taste: model of another vocabulary")
 
-// decodeLinear1 decodes a model in format 1, whose weights are varints and
-// are copied out.
-func decodeLinear1(data []byte, v *Vocabulary) (*Linear, error) {
-	r := reader{b: data}
-	if r.uvarint() != legacyLinearFormat {
+// linearHeader reads what every format of a model begins with: the format,
+// which must be format, the vocabulary's ID, which must be v's (else
+// ErrStale), and the options.
+func (r *reader) linearHeader(format uint64, v *Vocabulary) (*Linear, error) {
+	if r.uvarint() != format {
 		return nil, errFormat
 	}
 	m := &Linear{Vocabulary: r.string(), terms: v}
@@ -26,6 +26,17 @@ func decodeLinear1(data []byte, v *Vocabulary) (*Linear, error) {
 	}
 	m.opt = Options{C: f[0], StrongNegative: f[1], Feedback: int(f[2]), PriorSaves: f[3], Sink: f[4], SinkFrom: f[5], Centroid: f[6]}
 	m.interest = f[7]
+	return m, nil
+}
+
+// decodeLinear1 decodes a model in format 1, whose weights are varints and
+// are copied out.
+func decodeLinear1(data []byte, v *Vocabulary) (*Linear, error) {
+	r := reader{b: data}
+	m, err := r.linearHeader(legacyLinearFormat, v)
+	if err != nil {
+		return nil, err
+	}
 	m.saves, m.centroid, m.feedback, m.cosine = r.part(v.Len()), r.part(v.Len()), r.part(v.Len()), r.part(v.Len())
 	n := r.uvarint()
 	for i := uint64(0); i < n && r.err == nil; i++ {

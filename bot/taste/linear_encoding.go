@@ -275,19 +275,10 @@ func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
 		return decodeLinear1(data, v)
 	}
 	r := reader{b: data}
-	if r.uvarint() != linearFormat {
-		return nil, errFormat
+	m, err := r.linearHeader(linearFormat, v)
+	if err != nil {
+		return nil, err
 	}
-	m := &Linear{Vocabulary: r.string(), terms: v}
-	if r.err == nil && m.Vocabulary != v.ID() {
-		return nil, ErrStale
-	}
-	f := make([]float64, 8)
-	for i := range f {
-		f[i] = r.float64()
-	}
-	m.opt = Options{C: f[0], StrongNegative: f[1], Feedback: int(f[2]), PriorSaves: f[3], Sink: f[4], SinkFrom: f[5], Centroid: f[6]}
-	m.interest = f[7]
 	parts := []*part{&m.saves, &m.centroid, &m.feedback, &m.cosine}
 	for _, p := range parts {
 		p.configured = r.uvarint() == 1
