@@ -101,10 +101,10 @@ func New(cfg Config) (*Client, error) {
 	if err := checkBaseURL(base); err != nil {
 		return nil, err
 	}
-	model := strings.TrimSpace(cfg.Model)
-	if model == "" {
-		return nil, errors.New("model is required, e.g. llama3.1:8b or gpt-4o-mini")
+	if err := CheckModel(cfg.Model); err != nil {
+		return nil, err
 	}
+	model := strings.TrimSpace(cfg.Model)
 	if cfg.Timeout < 0 || cfg.MaxConcurrency < 0 || cfg.MaxTokens < 0 {
 		return nil, errors.New("timeout, max_concurrency and max_tokens must not be negative")
 	}
@@ -133,6 +133,24 @@ func New(cfg Config) (*Client, error) {
 		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
 		sleep:     bot.Sleep,
 	}, nil
+}
+
+// CheckModel is the rule for the LLM's model name, which New and config
+// loading both apply: it must be set.
+func CheckModel(model string) error {
+	if strings.TrimSpace(model) == "" {
+		return errors.New("model is required, e.g. llama3.1:8b or gpt-4o-mini")
+	}
+	return nil
+}
+
+// CheckEmbedModel is the rule for the embeddings model's name, which
+// NewEmbedder and config loading both apply: it must be set.
+func CheckEmbedModel(model string) error {
+	if strings.TrimSpace(model) == "" {
+		return errors.New("model is required, e.g. nomic-embed-text or text-embedding-3-small")
+	}
+	return nil
 }
 
 // checkBaseURL rejects what is not an http(s) URL, without echoing it: a

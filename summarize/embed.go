@@ -68,10 +68,10 @@ func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 	if err := checkBaseURL(base); err != nil {
 		return nil, err
 	}
-	model := strings.TrimSpace(cfg.Model)
-	if model == "" {
-		return nil, errors.New("model is required, e.g. nomic-embed-text or text-embedding-3-small")
+	if err := CheckEmbedModel(cfg.Model); err != nil {
+		return nil, err
 	}
+	model := strings.TrimSpace(cfg.Model)
 	if cfg.Timeout < 0 {
 		return nil, errors.New("timeout must not be negative")
 	}

@@ -19,6 +19,7 @@ import (
 	"paperboy/adapters/slack"
 	"paperboy/bot"
 	"paperboy/bot/delivery"
+	"paperboy/summarize"
 )
 
 // Config is paperboy's configuration, read from one YAML file. Every key is
@@ -418,8 +419,10 @@ func (c Config) Validate() error {
 func (c Config) validateSummarize(bad func(key, format string, args ...any)) {
 	s := c.Summarize
 	c.checkURL(bad, "summarize.base_url", s.BaseURL)
-	if s.BaseURL != "" && s.Model == "" {
-		bad("summarize.model", "required when summarize.base_url is set, e.g. llama3.1:8b or gpt-4o-mini")
+	if s.BaseURL != "" {
+		if err := summarize.CheckModel(s.Model); err != nil {
+			bad("summarize.model", "%v (summarize.base_url is set)", err)
+		}
 	}
 	if s.Timeout <= 0 {
 		bad("summarize.timeout", "must be a positive duration like 30s")

@@ -32,8 +32,10 @@ func defaultEmbeddings() EmbeddingsConfig {
 
 // validate reports the problems of the embeddings keys, each naming its key.
 func (e EmbeddingsConfig) validate(bad func(key, format string, args ...any)) {
-	if e.BaseURL != "" && strings.TrimSpace(e.Model) == "" {
-		bad("embeddings.model", "required when embeddings.base_url is set, e.g. nomic-embed-text or text-embedding-3-small")
+	if e.BaseURL != "" {
+		if err := summarize.CheckEmbedModel(e.Model); err != nil {
+			bad("embeddings.model", "%v (embeddings.base_url is set)", err)
+		}
 	}
 	if e.Timeout <= 0 {
 		bad("embeddings.timeout", "must be a positive duration like 30s")
