@@ -51,45 +51,13 @@ func (db *DB) TasteState(ctx context.Context, name string, data bool) (bot.Taste
 	if !data {
 		q, dest = "SELECT fingerprint, papers FROM taste_state WHERE name = ?", dest[:2]
 	}
-	var err error
-	if data && !db.sql.pg {
-		err = db.sqliteState(ctx, q, name, &s)
-	} else {
-		err = db.sql.QueryRowContext(ctx, q, name).Scan(dest...)
-	}
+	err := db.sql.QueryRowContext(ctx, q, name).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.TasteState{}, bot.Errorf(bot.ENOTFOUND, "No taste state %q.", name)
 	} else if err != nil {
 		return bot.TasteState{}, fmt.Errorf("read taste state: %w", err)
 	}
 	return s, nil
-}
-
-// sqliteState reads a state with its data into s, keeping the blob the
-// SQLite driver returns instead of a copy: database/sql copies a []byte
-// it scans, and a post reads 3 MB of vocabulary and models, a copy costing
-// about as much as the read. The driver (glebarez/go-sqlite) returns each
-// blob as a slice of its own, which nothing writes to afterwards, so the
-// sql.RawBytes stays valid after the rows close;
-// TestTasteState_KeepsItsData checks that it does.
-func (db *DB) sqliteState(ctx context.Context, q, name string, s *bot.TasteState) error {
-	rows, err := db.sql.QueryContext(ctx, q, name)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	var data sql.RawBytes
-	if err := rows.Scan(&s.Fingerprint, &s.Papers, &data); err != nil {
-		return err
-	}
-	s.Data = []byte(data)
-	return rows.Close()
 }
 
 // SaveTasteState stores s under its name, replacing what was there.

@@ -37,39 +37,6 @@ func TestTasteState(t *testing.T) {
 	})
 }
 
-// A state's data stays what was stored while other states and rows are
-// read after it (on SQLite it is the driver's own slice, not a copy).
-func TestTasteState_KeepsItsData(t *testing.T) {
-	eachEngine(t, func(t *testing.T, e engine) {
-		ctx := context.Background()
-		db := e.open(t)
-		a, b := bytes.Repeat([]byte{1, 2, 3}, 5000), bytes.Repeat([]byte{7, 8, 9}, 5000)
-		for _, s := range []bot.TasteState{{Name: "a", Fingerprint: "a", Data: a}, {Name: "b", Fingerprint: "b", Data: b}} {
-			if err := db.SaveTasteState(ctx, s); err != nil {
-				t.Fatal(err)
-			}
-		}
-		got, err := db.TasteState(ctx, "a", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for range 3 {
-			if _, err := db.TasteState(ctx, "b", true); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.TasteState(ctx, "a", true); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if !bytes.Equal(got.Data, a) {
-			t.Fatal("a state's data changed as other states were read")
-		}
-		if _, err := db.TasteState(ctx, "none", true); bot.ErrorCode(err) != bot.ENOTFOUND {
-			t.Fatalf("err=%v for a missing state, want ENOTFOUND", err)
-		}
-	})
-}
-
 func TestTasteCorpus(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e engine) {
 		ctx := context.Background()
