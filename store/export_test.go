@@ -10,3 +10,6 @@ func SetExactBelow(db *DB, n int64) { db.exactBelow = n }
 // and how often a lock it holds checks its connection, so that tests of the
 // handover need not wait the production seconds.
 func SetLockTiming(db *DB, poll, check time.Duration) { db.lockTiming = lockTiming{poll, check} }
+
+// LockPapers is the papers write lock's advisory key.
+const LockPapers = lockPapers

@@ -35,7 +35,8 @@ const (
 	// replicas starting together apply each migration once.
 	lockMigrate int64 = 0x70626d6967726174 // "pbmigrat"
 	// lockPapers is held by every transaction that writes papers, until
-	// it ends (see writePapers).
+	// it ends (see writePapers); migrations_pg/0010_papers_write_lock.sql
+	// takes it by number in a trigger, for any other writer.
 	lockPapers int64 = 0x7062706170657273 // "pbpapers"
 	// lockClaim is the first half of a claim's transaction lock; the
 	// second is a hash of the delivery key (see Claim).

@@ -247,3 +247,34 @@ func sqlState(err error) string {
 	}
 	return ""
 }
+
+// TestPapersWriteLock_Postgres: a statement that writes papers outside the
+// store's writers (SQL run by hand) takes the papers write lock too, held
+// until its transaction ends, so it queues behind the store's paper writers
+// instead of deadlocking with them on the words table.
+func TestPapersWriteLock_Postgres(t *testing.T) {
+	url := pgtest.Shared(t).NewDatabase(t)
+	mustOpenPath(t, url) // migrates
+	raw := rawDB(t, url)
+	tx, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO papers (paper_id, title, created_at, updated_at) VALUES ('2612.00001', 'By hand', '', '')`); err != nil {
+		t.Fatal(err)
+	}
+	var free bool
+	if err := raw.QueryRow("SELECT pg_try_advisory_xact_lock($1)", store.LockPapers).Scan(&free); err != nil {
+		t.Fatal(err)
+	}
+	if free {
+		t.Fatal("another connection got the papers write lock while a transaction that wrote papers was open")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow("SELECT pg_try_advisory_xact_lock($1)", store.LockPapers).Scan(&free); err != nil || !free {
+		t.Fatalf("lock free=%v, %v after the transaction ended; want it free", free, err)
+	}
+}
