@@ -33,13 +33,15 @@ import (
 const usage = `usage:
   paperboy-bench corpus [-n 300000] [-seed 1] [-o FILE]
       write n synthetic papers as arXiv's metadata snapshot (JSON Lines)
-  paperboy-bench search -db FILE|URL [-n 200] [-sqlite3 sqlite3] [-class typical,common,prefix,ids]
+  paperboy-bench search -db FILE|URL [-n 200] [-sqlite3 sqlite3] [-class typical,common,prefix,ids] [-exec BIN]
       time /papers search in-process and plain bm25 in the sqlite3 CLI, query by query
-      (a postgres:// URL times paperboy's search on PostgreSQL, without the CLI)
-  paperboy-bench taste [-data FILE] [-db URL] [-popularity 0.15]
+      (a postgres:// URL times paperboy's search on PostgreSQL, without the CLI;
+      -exec times one-shot 'BIN --db DB search QUERY' processes instead)
+  paperboy-bench taste [-data FILE] [-db URL] [-popularity 0.15] [-cpuprofile FILE]
       the taste benchmark: eight teams' top 5 by their saves, their interest sentence
       and both, on six months of real Daily Papers, beside the reference anchors
-  paperboy-bench known [-half report|tune|all] [-seed 1] [-pg] [-misses KIND]
+  paperboy-bench known [-half report|tune|all] [-seed 1] [-per-kind 150] [-pg] [-pg-url URL]
+                       [-engine NAME] [-kind KIND] [-misses KIND]
       known-item queries built from the Daily Papers fixture: top-1 / top-3 / MRR per kind,
       paperboy against a Bleve index of the same papers
   paperboy-bench paraphrase [-fixture FILE] [-dims 128]
