@@ -126,7 +126,12 @@ func Help() Reply {
 	}
 }
 
-func (e *Engine) now() time.Time {
+func (e *Engine) now() time.Time { return e.Clock() }
+
+// Clock returns the engine's current time: Now's, or the real time when
+// Now is unset. Whatever works on the engine's behalf (bot/delivery) reads
+// the time here.
+func (e *Engine) Clock() time.Time {
 	if e.Now != nil {
 		return e.Now()
 	}

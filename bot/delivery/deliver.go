@@ -266,10 +266,5 @@ func retryDelay(attempts int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-// now is the engine's clock (bot.Engine.Now), or the time when it has none.
-func (d *Deliverer) now() time.Time {
-	if d.Engine.Now != nil {
-		return d.Engine.Now()
-	}
-	return time.Now()
-}
+// now is the engine's clock (bot.Engine.Clock).
+func (d *Deliverer) now() time.Time { return d.Engine.Clock() }
