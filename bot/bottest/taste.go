@@ -2,6 +2,7 @@ package bottest
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"paperboy/bot"
@@ -90,4 +91,28 @@ func (s *Signals) ChannelSignals(_ context.Context, platform, channel string) ([
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]bot.Signal(nil), s.All[platform+":"+channel]...), nil
+}
+
+// TasteCorpus returns a store of 40 papers on four topics, ten each; the
+// dense retrieval ones are 2601.00000 to 2601.00009.
+func TasteCorpus() *TasteStore {
+	topics := []string{"dense retrieval and reranking of passages", "diffusion models for image generation",
+		"robot manipulation and grasping", "speech recognition and speaker diarization"}
+	s := &TasteStore{}
+	for i := range 40 {
+		t := topics[i/10]
+		s.Papers = append(s.Papers, bot.Paper{ID: fmt.Sprintf("2601.%05d", i), Title: fmt.Sprintf("Study %d of %s", i, t),
+			Abstract: fmt.Sprintf("We improve %s with a new method, variant %d.", t, i%3)})
+	}
+	return s
+}
+
+// TasteDay returns a day for TasteCorpus's topics whose most upvoted paper
+// is off-topic for retrieval and whose retrieval paper is last.
+func TasteDay() []bot.Paper {
+	return []bot.Paper{
+		{ID: "2602.00001", Title: "Speech recognition for meetings", Abstract: "Speaker diarization and speech recognition.", Upvotes: 90},
+		{ID: "2602.00002", Title: "Grasping with robots", Abstract: "Robot manipulation and grasping.", Upvotes: 40},
+		{ID: "2602.00003", Title: "Dense retrieval for long documents", Abstract: "Reranking passages for dense retrieval.", Upvotes: 3},
+	}
 }
