@@ -46,6 +46,8 @@
 //     Plural for counts in prose. A leaf:
 //     the standard library only; everything may import it.
 //   - bot/bottest: hand-written fakes of bot's interfaces, for tests only.
+//   - bot/internal/abstracts: the real abstracts fixture, for the tests
+//     inside bot/text and bot/check (which bottest cannot serve).
 //   - bot/taste: the taste model, which places papers for a channel from
 //     its saves and "not for us" marks (Signal, Card.Why).
 //   - bot/check: the checks every LLM answer passes before anyone sees

@@ -1,13 +1,13 @@
 package text
 
 import (
-	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"paperboy/bot/internal/abstracts"
 )
 
 func TestCleanTitle(t *testing.T) {
@@ -136,31 +136,10 @@ func TestCleanAbstract(t *testing.T) {
 	}
 }
 
-// fixturePaper is one paper of bot/testdata/abstracts.json: the titles, abstracts
-// and authors of the HF and arXiv fixtures (docs/test-data.md), verbatim.
-type fixturePaper struct {
-	Source  string   `json:"source"`
-	ID      string   `json:"id"`
-	Title   string   `json:"title"`
-	Summary string   `json:"summary"`
-	Authors []string `json:"authors"`
-}
+// fixturePaper is one paper of bot/testdata/abstracts.json.
+type fixturePaper = abstracts.Paper
 
-func mustLoadFixtures(tb testing.TB) []fixturePaper {
-	tb.Helper()
-	b, err := os.ReadFile("../testdata/abstracts.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var papers []fixturePaper
-	if err := json.Unmarshal(b, &papers); err != nil {
-		tb.Fatal(err)
-	}
-	if len(papers) < 80 {
-		tb.Fatalf("loaded %d papers, want the 85 of the fixtures", len(papers))
-	}
-	return papers
-}
+func mustLoadFixtures(tb testing.TB) []fixturePaper { return abstracts.Load(tb) }
 
 var (
 	texLeft = regexp.MustCompile(`\\[A-Za-z]|\\[%&$_'"]|\b(?:textbf|textit|emph|textsc|url|href)\{`)
