@@ -66,9 +66,12 @@ func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int, a
 	}
 	w := pgWords{groups: groups}
 	if len(groups) > 1 {
-		if w.counts, w.papers, err = db.matchCounts(ctx, groups); err != nil {
-			return nil, err
-		}
+		w.counts, w.papers, err = db.matchCounts(ctx, groups)
+	} else {
+		err = db.sql.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM papers").Scan(&w.papers)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if any { // papers with any of the words (Query.Any)
 		return db.anyPG(ctx, w, limit, offset)
@@ -87,7 +90,8 @@ func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int, a
 }
 
 // pgWords are a query's word tsqueries and, for more than one, how many
-// papers match each (see matchCounts).
+// papers match each (see matchCounts); papers is the highest paper id,
+// read once a search.
 type pgWords struct {
 	groups []string
 	counts map[string]int
@@ -110,7 +114,7 @@ func (w pgWords) weights() []float64 {
 // tsquery of all the words, ranked by the words' weighted ts_rank (see
 // rankWeighted).
 func (db *DB) rankAll(ctx context.Context, w pgWords, and string, limit, offset int) ([]bot.Hit, error) {
-	ids, err := db.newestPG(ctx, and)
+	ids, err := db.newestPG(ctx, and, w.papers)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -132,7 +136,7 @@ func (db *DB) anyPG(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hi
 	if rare := rareGroups(w.groups, w.counts); len(rare) > 0 && len(rare) < len(w.groups) {
 		candidates = joinTS(rare, " | ")
 	}
-	ids, err := db.newestPG(ctx, candidates)
+	ids, err := db.newestPG(ctx, candidates, w.papers)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -243,12 +247,9 @@ func idArray(ids []int64) string {
 }
 
 // newestPG returns the ids of the newest pgRankCap papers matching a
-// tsquery, newest first, the way the comment above pgSample explains.
-func (db *DB) newestPG(ctx context.Context, query string) ([]int64, error) {
-	var top int64
-	if err := db.sql.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM papers").Scan(&top); err != nil {
-		return nil, err
-	}
+// tsquery, newest first, the way the comment above pgSample explains; top
+// is the highest paper id.
+func (db *DB) newestPG(ctx context.Context, query string, top int64) ([]int64, error) {
 	var n int64
 	// The LIMIT keeps the planner from using the GIN index here: a prefix
 	// of a common word expands to many posting lists.
