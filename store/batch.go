@@ -72,7 +72,7 @@ ON CONFLICT (paper_id) DO UPDATE SET
 	keywords = COALESCE(NULLIF(excluded.keywords, '[]'), papers.keywords),
 	categories = COALESCE(NULLIF(excluded.categories, '[]'), papers.categories),
 	updated_at = excluded.updated_at
-RETURNING id, paper_id`
+RETURNING paper_id, id`
 
 // upsertSQL stores the papers of its JSON parameter, adding new ones and
 // refreshing known ones. On conflict, a field is replaced only when the new
@@ -365,20 +365,7 @@ func upsertChunk(ctx context.Context, tx *txn, papersJSON string, n int, now str
 	if err != nil {
 		return nil, fmt.Errorf("upsert papers: %w", err)
 	}
-	defer rows.Close()
-	ids := make(map[string]int64, n)
-	for rows.Next() {
-		var id int64
-		var paperID string
-		if err := rows.Scan(&id, &paperID); err != nil {
-			return nil, fmt.Errorf("upsert papers: %w", err)
-		}
-		ids[paperID] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("upsert papers: %w", err)
-	}
-	return ids, nil
+	return scanPairs(rows, make(map[string]int64, n), "upsert papers")
 }
 
 // paperJSON is how encodePapers hands one paper to paperValues. The lists

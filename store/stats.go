@@ -11,18 +11,5 @@ func (db *DB) DeliveryCounts(ctx context.Context) (map[string]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("count deliveries: %w", err)
 	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var state string
-		var n int
-		if err := rows.Scan(&state, &n); err != nil {
-			return nil, fmt.Errorf("count deliveries: %w", err)
-		}
-		counts[state] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count deliveries: %w", err)
-	}
-	return counts, nil
+	return scanPairs(rows, map[string]int{}, "count deliveries")
 }

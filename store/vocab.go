@@ -94,7 +94,7 @@ func (v pgVocab) completes(ctx context.Context, word string) (bool, error) {
 	return ok, nil
 }
 
-// rowScanner is the part of *sql.Rows scanCounts needs.
+// rowScanner is the part of *sql.Rows scanPairs needs.
 type rowScanner interface {
 	Next() bool
 	Scan(dest ...any) error
@@ -104,17 +104,23 @@ type rowScanner interface {
 
 // scanCounts reads (word, count) rows into counts.
 func scanCounts(rows rowScanner, counts map[string]int) (map[string]int, error) {
+	return scanPairs(rows, counts, "look up words")
+}
+
+// scanPairs reads two-column (key, value) rows into into and closes rows;
+// what names the operation in its errors.
+func scanPairs[K comparable, V any](rows rowScanner, into map[K]V, what string) (map[K]V, error) {
 	defer rows.Close()
 	for rows.Next() {
-		var w string
-		var n int
-		if err := rows.Scan(&w, &n); err != nil {
-			return nil, fmt.Errorf("look up words: %w", err)
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		counts[w] = n
+		into[k] = v
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("look up words: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return counts, nil
+	return into, nil
 }

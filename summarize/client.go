@@ -97,14 +97,10 @@ var _ bot.Summarizer = (*Client)(nil)
 // New returns a Client for cfg. BaseURL must be an http or https URL and
 // Model must be set; zero Timeout, MaxConcurrency and MaxTokens get defaults.
 func New(cfg Config) (*Client, error) {
-	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	if err := checkBaseURL(base); err != nil {
+	base, model, err := checkEndpoint(cfg.BaseURL, cfg.Model, CheckModel)
+	if err != nil {
 		return nil, err
 	}
-	if err := CheckModel(cfg.Model); err != nil {
-		return nil, err
-	}
-	model := strings.TrimSpace(cfg.Model)
 	if cfg.Timeout < 0 || cfg.MaxConcurrency < 0 || cfg.MaxTokens < 0 {
 		return nil, errors.New("timeout, max_concurrency and max_tokens must not be negative")
 	}
@@ -112,18 +108,12 @@ func New(cfg Config) (*Client, error) {
 	cfg.MaxConcurrency = orDefault(cfg.MaxConcurrency, DefaultMaxConcurrency)
 	cfg.MaxTokens = orDefault(cfg.MaxTokens, DefaultMaxTokens)
 
-	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
-	oc.BaseURL = base
-	oc.HTTPClient = &http.Client{ // go-openai's default client has no timeout
-		Timeout:   cfg.Timeout,
-		Transport: newTransport(maxResponseBody),
-	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	return &Client{
-		api:       openai.NewClientWithConfig(oc),
+		api:       newAPI(base, cfg.APIKey, cfg.Timeout, maxResponseBody),
 		model:     model,
 		host:      hostOf(base),
 		timeout:   cfg.Timeout,
@@ -155,6 +145,31 @@ func CheckEmbedModel(model string) error {
 
 // checkBaseURL rejects what is not an http(s) URL, without echoing it: a
 // base URL can carry credentials.
+// checkEndpoint is the rule New and NewEmbedder share: baseURL (trimmed, no
+// trailing slash) an http or https URL, model set by checkModel's rule. It
+// returns both trimmed.
+func checkEndpoint(baseURL, model string, checkModel func(string) error) (string, string, error) {
+	base := strings.TrimRight(strings.TrimSpace(baseURL), "/")
+	if err := checkBaseURL(base); err != nil {
+		return "", "", err
+	}
+	if err := checkModel(model); err != nil {
+		return "", "", err
+	}
+	return base, strings.TrimSpace(model), nil
+}
+
+// newAPI returns a go-openai client of base. Its HTTP client has a timeout
+// and reads at most maxBody bytes of an answer: go-openai's default has no
+// timeout and reads any answer whole. An empty key sends no Authorization
+// header.
+func newAPI(base string, key bot.Secret, timeout time.Duration, maxBody int64) *openai.Client {
+	oc := openai.DefaultConfig(string(key))
+	oc.BaseURL = base
+	oc.HTTPClient = &http.Client{Timeout: timeout, Transport: newTransport(maxBody)}
+	return openai.NewClientWithConfig(oc)
+}
+
 func checkBaseURL(base string) error {
 	if base == "" {
 		return errors.New("base_url is required, e.g. http://localhost:11434/v1")

@@ -3,8 +3,6 @@ package summarize
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sashabaranov/go-openai"
@@ -64,23 +62,15 @@ var _ bot.Embedder = (*Embedder)(nil)
 // NewEmbedder returns an Embedder for cfg. BaseURL must be an http or https
 // URL and Model must be set.
 func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
-	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	if err := checkBaseURL(base); err != nil {
+	base, model, err := checkEndpoint(cfg.BaseURL, cfg.Model, CheckEmbedModel)
+	if err != nil {
 		return nil, err
 	}
-	if err := CheckEmbedModel(cfg.Model); err != nil {
-		return nil, err
-	}
-	model := strings.TrimSpace(cfg.Model)
 	if cfg.Timeout < 0 {
 		return nil, errors.New("timeout must not be negative")
 	}
 	cfg.Timeout = orDefault(cfg.Timeout, DefaultEmbedTimeout)
-	oc := openai.DefaultConfig(string(cfg.APIKey)) // no Authorization header when empty
-	oc.BaseURL = base
-	// go-openai's default client has no timeout and reads any answer whole.
-	oc.HTTPClient = &http.Client{Timeout: cfg.Timeout, Transport: newTransport(maxEmbedBody)}
-	return &Embedder{api: openai.NewClientWithConfig(oc), model: model, host: hostOf(base), timeout: cfg.Timeout,
+	return &Embedder{api: newAPI(base, cfg.APIKey, cfg.Timeout, maxEmbedBody), model: model, host: hostOf(base), timeout: cfg.Timeout,
 		apiKey: cfg.APIKey, sleep: bot.Sleep}, nil
 }
 
