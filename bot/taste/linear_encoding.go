@@ -163,10 +163,60 @@ type savedIndex struct {
 	vals  []byte // the value of each
 }
 
-// MarshalBinary encodes the model, to be decoded with DecodeLinear.
+// MarshalBinary encodes the model, to be decoded with DecodeLinear: the
+// header (options, parts, saved papers, "not for us" vectors), the shape of
+// each section, then the sections: each part's weights by column, and the
+// saved papers' vectors as postings by column.
 func (m *Linear) MarshalBinary() ([]byte, error) {
 	parts := []part{m.saves, m.centroid, m.feedback, m.cosine}
-	var out []byte
+	out := m.appendHeader(nil, parts)
+	cols := 0
+	if m.terms != nil {
+		cols = m.terms.Len()
+	}
+	type section struct {
+		shape  columnsShape
+		counts []int
+	}
+	var sections []section
+	ws := make([]Vector, len(parts))
+	for i, p := range parts {
+		ws[i] = p.weights()
+		sh, counts := shapeOf(ws[i].Cols, cols)
+		sections = append(sections, section{sh, counts})
+	}
+	post := m.savedPostings()
+	pc := make([]int32, len(post))
+	for i, p := range post {
+		pc[i] = p.col
+	}
+	sh, counts := shapeOf(pc, cols)
+	for _, s := range append(sections, section{sh, counts}) {
+		out = appendShape(out, s.shape)
+	}
+	sw := width(uint32(max(len(m.saved)-1, 0)))
+	out = binary.AppendUvarint(out, uint64(sw))
+
+	for i, w := range ws {
+		out = appendColumns(out, w.Cols, sections[i].shape, sections[i].counts)
+		for _, x := range w.Vals {
+			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(x))
+		}
+	}
+	out = appendColumns(out, pc, sh, counts)
+	for _, p := range post {
+		out = appendUint(out, sw, uint32(p.save))
+	}
+	for _, p := range post {
+		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(p.val))
+	}
+	return out, nil
+}
+
+// appendHeader appends what precedes the sections: the format, the
+// vocabulary's fingerprint, the options, each part's flag and scale, the
+// saved papers' ids and titles and the "not for us" vectors.
+func (m *Linear) appendHeader(out []byte, parts []part) []byte {
 	out = binary.AppendUvarint(out, linearFormat)
 	out = appendString(out, m.Vocabulary)
 	for _, x := range []float64{m.opt.C, m.opt.StrongNegative, float64(m.opt.Feedback), m.opt.PriorSaves, m.opt.Sink, m.opt.SinkFrom, m.opt.Centroid, m.interest} {
@@ -191,27 +241,18 @@ func (m *Linear) MarshalBinary() ([]byte, error) {
 	for _, v := range m.notForUs {
 		out = appendVector(out, v)
 	}
+	return out
+}
 
-	cols := 0
-	if m.terms != nil {
-		cols = m.terms.Len()
-	}
-	type section struct {
-		cols   []int32
-		shape  columnsShape
-		counts []int
-	}
-	var sections []section
-	ws := make([]Vector, len(parts))
-	for i, p := range parts {
-		ws[i] = p.weights()
-		sh, counts := shapeOf(ws[i].Cols, cols)
-		sections = append(sections, section{ws[i].Cols, sh, counts})
-	}
-	type posting struct {
-		col, save int32
-		val       float32
-	}
+// posting is one component of a saved paper's vector.
+type posting struct {
+	col, save int32
+	val       float32
+}
+
+// savedPostings are the saved papers' vectors as postings, by column and
+// then by save.
+func (m *Linear) savedPostings() []posting {
 	var post []posting
 	for s, x := range m.savedVectors() {
 		for i, c := range x.Cols {
@@ -219,32 +260,7 @@ func (m *Linear) MarshalBinary() ([]byte, error) {
 		}
 	}
 	slices.SortFunc(post, func(a, b posting) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.save, b.save)) })
-	pc := make([]int32, len(post))
-	for i, p := range post {
-		pc[i] = p.col
-	}
-	sh, counts := shapeOf(pc, cols)
-	sections = append(sections, section{pc, sh, counts})
-	for _, s := range sections {
-		out = appendShape(out, s.shape)
-	}
-	sw := width(uint32(max(len(m.saved)-1, 0)))
-	out = binary.AppendUvarint(out, uint64(sw))
-
-	for i, w := range ws {
-		out = appendColumns(out, w.Cols, sections[i].shape, sections[i].counts)
-		for _, x := range w.Vals {
-			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(x))
-		}
-	}
-	out = appendColumns(out, pc, sh, counts)
-	for _, p := range post {
-		out = appendUint(out, sw, uint32(p.save))
-	}
-	for _, p := range post {
-		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(p.val))
-	}
-	return out, nil
+	return post
 }
 
 // savedVectors are the saved papers' vectors, however the model holds
@@ -296,35 +312,46 @@ func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
 	for i := 0; i < n && r.err == nil; i++ {
 		m.notForUs = append(m.notForUs, r.vector(v.Len()))
 	}
+	if m.near, err = r.sections(parts, saves, v.Len()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sections reads the shapes and then the sections that follow them: each
+// part's weights, read in place into parts, and the saved papers' index,
+// returned. It checks that the sizes add up to the rest of the data and that
+// every posting names one of the saves, in order within its column.
+func (r *reader) sections(parts []*part, saves, vocabulary int) (savedIndex, error) {
 	shapes := make([]columnsShape, len(parts)+1)
 	for i := range shapes {
 		shapes[i] = r.shape()
 	}
 	sw := r.int()
 	if r.err != nil || sw < 1 || sw > 4 {
-		return nil, errFormat
+		return savedIndex{}, errFormat
 	}
 	size := shapes[len(parts)].size() + (sw+4)*shapes[len(parts)].n
 	for _, s := range shapes[:len(parts)] {
 		size += s.size() + 4*s.n
 	}
 	if len(r.b) != size {
-		return nil, errFormat
+		return savedIndex{}, errFormat
 	}
 	b := r.b
 	var ok bool
 	for i, p := range parts {
 		s := shapes[i]
-		if p.in.columns, ok = readColumns(b[:s.size()], s, v.Len(), true); !ok {
-			return nil, errFormat
+		if p.in.columns, ok = readColumns(b[:s.size()], s, vocabulary, true); !ok {
+			return savedIndex{}, errFormat
 		}
 		b = b[s.size():]
 		p.in.vals, b = b[:4*s.n:4*s.n], b[4*s.n:]
 	}
 	s := shapes[len(parts)]
 	x := savedIndex{sw: sw}
-	if x.columns, ok = readColumns(b[:s.size()], s, v.Len(), false); !ok {
-		return nil, errFormat
+	if x.columns, ok = readColumns(b[:s.size()], s, vocabulary, false); !ok {
+		return savedIndex{}, errFormat
 	}
 	b = b[s.size():]
 	x.saves, x.vals = b[:sw*s.n], b[sw*s.n:]
@@ -332,12 +359,11 @@ func DecodeLinear(data []byte, v *Vocabulary) (*Linear, error) {
 		for j := x.starts[k]; j < x.starts[k+1]; j++ {
 			sv := uintAt(x.saves, sw, int(j))
 			if int(sv) >= saves || j > x.starts[k] && x.lows[j] == x.lows[j-1] && sv <= uintAt(x.saves, sw, int(j-1)) {
-				return nil, errFormat
+				return savedIndex{}, errFormat
 			}
 		}
 	}
-	m.near = x
-	return m, nil
+	return x, nil
 }
 
 // OutdatedLinear reports whether data is a model in an older encoding
