@@ -143,8 +143,6 @@ func CheckEmbedModel(model string) error {
 	return nil
 }
 
-// checkBaseURL rejects what is not an http(s) URL, without echoing it: a
-// base URL can carry credentials.
 // checkEndpoint is the rule New and NewEmbedder share: baseURL (trimmed, no
 // trailing slash) an http or https URL, model set by checkModel's rule. It
 // returns both trimmed.
@@ -170,6 +168,8 @@ func newAPI(base string, key bot.Secret, timeout time.Duration, maxBody int64) *
 	return openai.NewClientWithConfig(oc)
 }
 
+// checkBaseURL rejects what is not an http(s) URL, without echoing it: a
+// base URL can carry credentials.
 func checkBaseURL(base string) error {
 	if base == "" {
 		return errors.New("base_url is required, e.g. http://localhost:11434/v1")
