@@ -153,7 +153,7 @@ func (db *DB) anyPG(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hi
 // through the GIN index, up to pgRankCap+1.
 func (db *DB) matchCounts(ctx context.Context, groups []string) (map[string]int, int64, error) {
 	rows, err := db.sql.QueryContext(ctx, `WITH newest AS MATERIALIZED (
-			SELECT search || ''::tsvector AS s FROM papers ORDER BY id DESC LIMIT ?),
+			SELECT search AS s FROM papers ORDER BY id DESC LIMIT ?),
 		shares AS (SELECT q, (SELECT count(*) FROM newest WHERE s @@ q::tsquery)::float8
 			/ greatest((SELECT count(*) FROM newest), 1) AS share FROM unnest(?::text[]) AS q),
 		top AS (SELECT coalesce(max(id), 0) AS papers FROM papers)
@@ -201,11 +201,9 @@ func idf(papers int64, matches int) float64 {
 // word tsquery's ts_rank times its weight: ts_rank of the words ORed
 // weighs a word every paper has as much as one in a single paper, which
 // on known-item questions put the described paper behind papers with more
-// of the common words. Each candidate's tsvector is read once, not once a
-// word: for several words the || copies it out of its compressed,
-// out-of-line storage (measured at 50k papers, 1,000 candidates and 8
-// words: 19 ms, against 39 ms without the copy, and 11 ms for one word
-// without it).
+// of the common words. The tsvectors are read in place, in the papers row
+// (migration 0011); when they were out of line, a copy (search || ”)
+// saved reading one once a word.
 func (db *DB) rankWeighted(ctx context.Context, groups []string, weights []float64, ids []int64, limit, offset int) ([]bot.Hit, error) {
 	var rank strings.Builder
 	args := make([]any, 0, 2*len(groups)+3)
@@ -216,12 +214,8 @@ func (db *DB) rankWeighted(ctx context.Context, groups []string, weights []float
 		rank.WriteString("ts_rank('{0.1, 0.2, 0.4, 1.0}', p.s, ?::tsquery) * ?")
 		args = append(args, g, weights[i])
 	}
-	from := `(SELECT *, search || ''::tsvector AS s FROM papers WHERE id = ANY(?::bigint[]) OFFSET 0)`
-	if len(groups) == 1 {
-		from = `(SELECT *, search AS s FROM papers WHERE id = ANY(?::bigint[]))`
-	}
 	q := `SELECT ` + paperColumns + `, -(` + rank.String() + `) AS rank
-FROM ` + from + ` AS p
+FROM (SELECT *, search AS s FROM papers WHERE id = ANY(?::bigint[])) AS p
 ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
 LIMIT ? OFFSET ?`
 	args = append(args, idArray(ids), limit, offset)
