@@ -278,3 +278,101 @@ func TestPapersWriteLock_Postgres(t *testing.T) {
 		t.Fatalf("lock free=%v, %v after the transaction ended; want it free", free, err)
 	}
 }
+
+// TestSearchInline_Postgres: migration 0011 moves the papers' tsvectors
+// from the TOAST table into their rows, on a store written before it (here
+// made so by setting the old storage back and rewriting the table), and
+// changes nothing a search or the words table sees; papers written after
+// it are stored inline too, and found.
+func TestSearchInline_Postgres(t *testing.T) {
+	url := pgtest.Shared(t).NewDatabase(t)
+	db, err := store.Open(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var papers []bot.Paper
+	for i := range 60 {
+		// About 250 distinct words: a tsvector of several KB, which the
+		// default storage puts out of line.
+		var words []string
+		for j := range 250 {
+			words = append(words, fmt.Sprintf("w%dq%d", j, (i+j)%7))
+		}
+		papers = append(papers, bot.Paper{ID: fmt.Sprintf("2601.%05d", i+1), Title: fmt.Sprintf("Inline Storage Study %d", i+1),
+			Abstract: strings.Join(words, " ")})
+	}
+	mustSave(t, db, bot.Batch{Papers: papers})
+	raw := rawDB(t, url)
+	toast := func() int64 {
+		t.Helper()
+		n, err := strconv.ParseInt(queryString(t, raw, `SELECT coalesce(sum(length(chunk_data)), 0) FROM pg_toast.pg_toast_`+
+			queryString(t, raw, "SELECT 'papers'::regclass::oid")), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	sum := func(col string) int64 {
+		t.Helper()
+		n, err := strconv.ParseInt(queryString(t, raw, "SELECT sum(pg_column_size("+col+")) FROM papers"), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	queries := []string{"inline storage study", "w17q3", "w5q1 w6q2", "study w249q0"}
+	before := map[string][]string{}
+	for _, q := range queries {
+		before[q] = searchIDs(t, db, q)
+		if len(before[q]) == 0 {
+			t.Fatalf("%q: no hits", q)
+		}
+	}
+
+	// The layout before 0011: every tsvector out of line.
+	if _, err := raw.Exec("ALTER TABLE papers ALTER COLUMN search SET STORAGE EXTENDED; CLUSTER papers USING papers_pkey"); err != nil {
+		t.Fatal(err)
+	}
+	if got, min := toast(), sum("search"); got < min {
+		t.Fatalf("with the old storage, %d bytes out of line, want at least the tsvectors' %d", got, min)
+	}
+	ddl, err := os.ReadFile("migrations_pg/0011_search_inline.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(string(ddl)); err != nil {
+		t.Fatal(err)
+	}
+	if got, max := toast(), sum("abstract"); got > max {
+		t.Fatalf("after 0011, %d bytes out of line, want at most the abstracts' %d (the tsvectors inline)", got, max)
+	}
+	for _, q := range queries {
+		if got := searchIDs(t, db, q); !slices.Equal(got, before[q]) {
+			t.Errorf("%q after 0011: %v, want %v", q, got, before[q])
+		}
+	}
+
+	// Written after: an update changes a title, a new paper comes.
+	papers[0].Title = "Zorblat Storage Study"
+	mustSave(t, db, bot.Batch{Papers: []bot.Paper{papers[0], {ID: "2601.09999", Title: "Quuxing Inline",
+		Abstract: papers[1].Abstract}}})
+	if got, max := toast(), sum("abstract"); got > max {
+		t.Errorf("after new writes, %d bytes out of line, want at most the abstracts' %d", got, max)
+	}
+	if got := searchIDs(t, db, "zorblat"); !slices.Equal(got, []string{"2601.00001"}) {
+		t.Errorf("zorblat: %v, want the updated paper", got)
+	}
+	if got := searchIDs(t, db, "quuxing w3q4"); !slices.Equal(got, []string{"2601.09999"}) {
+		t.Errorf("quuxing w3q4: %v, want the new paper", got)
+	}
+	const diff = `SELECT count(*) FROM (
+		(SELECT term, doc FROM papers_words_vocab WHERE doc <> 0
+		 EXCEPT SELECT t, count(*) FROM papers, unnest(papers_words(search)) AS t GROUP BY t)
+		UNION ALL
+		(SELECT t, count(*) FROM papers, unnest(papers_words(search)) AS t GROUP BY t
+		 EXCEPT SELECT term, doc FROM papers_words_vocab WHERE doc <> 0)) AS d`
+	if got := queryString(t, raw, diff); got != "0" {
+		t.Errorf("%s words of papers_words_vocab differ from a recount from papers", got)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -45,80 +44,160 @@ const pgRankCap = 1000
 // Its estimates for prefixes and for ANDed or ORed words are often off by
 // 5×, and a backward walk for a query with fewer matches than the cap reads
 // every paper (measured at 300k papers: 3.8 s). So search measures instead:
-// it counts the matches among the newest pgSample papers (a bounded read,
-// and exactly the papers a backward walk reads first) and walks backwards
-// only when at least pgDense of them match, so that the walk reads at most
-// pgRankCap/pgDense papers; otherwise it makes PostgreSQL use the GIN
-// index, whose cost grows with the matches, which are then few.
+// it counts the matches among the newest pgSample papers (planPG: a
+// bounded read, and exactly the papers a backward walk reads first) and
+// lets the planner walk backwards only when at least pgDense of them
+// match, so that the walk reads at most pgRankCap/pgDense papers;
+// otherwise it makes PostgreSQL use the GIN index (rankPG), whose cost
+// grows with the matches, which are then few.
 const (
 	pgSample = 512
 	pgDense  = 0.1
 )
 
-// pgNewestSQL lists the newest pgRankCap matches of a tsquery.
-const pgNewestSQL = `SELECT id FROM papers WHERE search @@ ?::tsquery ORDER BY id DESC LIMIT ?`
-
-// searchPG is search on PostgreSQL.
+// searchPG is search on PostgreSQL: one statement plans it (planPG), one
+// more finds and ranks the hits (rankPG), two more when no paper has all
+// the words. Each statement costs a one-shot process a parse, a plan and
+// two round trips (pgx prepares every statement, and a new process has no
+// statement cache): a dozen of them were ~7 ms of a 60 ms search at 50k
+// papers.
 func (db *DB) searchPG(ctx context.Context, terms []string, limit, offset int, any bool) ([]bot.Hit, error) {
-	groups, err := db.tsGroups(ctx, terms)
-	if err != nil || len(groups) == 0 {
-		return nil, err
-	}
-	w := pgWords{groups: groups}
-	if len(groups) > 1 {
-		w.counts, w.papers, err = db.matchCounts(ctx, groups)
-	} else {
-		err = db.sql.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM papers").Scan(&w.papers)
-	}
-	if err != nil {
+	w, err := db.planPG(ctx, terms)
+	if err != nil || len(w.groups) == 0 {
 		return nil, err
 	}
 	if any { // papers with any of the words (Query.Any)
 		return db.anyPG(ctx, w, limit, offset)
 	}
-	and := joinTS(groups, " & ")
-	hits, err := db.rankAll(ctx, w, and, limit, offset)
-	if err != nil || len(hits) > 0 || len(groups) == 1 {
+	hits, err := db.rankAll(ctx, w, limit, offset)
+	if err != nil || len(hits) > 0 || len(w.groups) == 1 {
 		return hits, err
 	}
 	if offset > 0 { // an empty page past the end of the AND results?
-		if first, err := db.rankAll(ctx, w, and, 1, 0); err != nil || len(first) > 0 {
+		if first, err := db.rankAll(ctx, w, 1, 0); err != nil || len(first) > 0 {
 			return nil, err
 		}
 	}
 	return db.anyPG(ctx, w, limit, offset)
 }
 
-// pgWords are a query's word tsqueries and, for more than one, how many
-// papers match each (see matchCounts); papers is the highest paper id,
-// read once a search.
+// pgWords is what planPG learns about a query: its word tsqueries, how
+// many papers match each (for more than one word), the highest paper id,
+// and which of the words each of the newest pgSample papers has.
 type pgWords struct {
 	groups []string
-	counts map[string]int
+	counts []int // per group; nil for a single word
 	papers int64
+	// sample holds the number of sampled papers by the bitmask of the
+	// words they match (bit i for groups[i]); sampled is their sum.
+	sample  map[uint32]int
+	sampled int
 }
 
 // weights returns each word's weight in the ranking: its idf.
 func (w pgWords) weights() []float64 {
 	out := make([]float64, len(w.groups))
-	for i, g := range w.groups {
+	for i := range w.groups {
 		out[i] = 1
 		if w.counts != nil {
-			out[i] = idf(w.papers, w.counts[g])
+			out[i] = idf(w.papers, w.counts[i])
 		}
 	}
 	return out
 }
 
-// rankAll returns a page of the newest pgRankCap papers matching the
-// tsquery of all the words, ranked by the words' weighted ts_rank (see
-// rankWeighted).
-func (db *DB) rankAll(ctx context.Context, w pgWords, and string, limit, offset int) ([]bot.Hit, error) {
-	ids, err := db.newestPG(ctx, and, w.papers)
-	if err != nil || len(ids) == 0 {
-		return nil, err
+// all returns the mask of every word.
+func (w pgWords) all() uint32 { return 1<<len(w.groups) - 1 }
+
+// dense reports whether at least pgDense of the sampled papers match the
+// words in mask: all of them when and is set, else any.
+func (w pgWords) dense(mask uint32, and bool) bool {
+	n := 0
+	for m, papers := range w.sample {
+		if and && m&mask == mask || !and && m&mask != 0 {
+			n += papers
+		}
 	}
-	return db.rankWeighted(ctx, w.groups, w.weights(), ids, limit, offset)
+	return float64(n) >= pgDense*float64(w.sampled)
+}
+
+// pgPlanSQL turns the query's terms into word tsqueries (see the comment
+// on Search on PostgreSQL above; terms with nothing to search for are left
+// out) and measures them, in one statement: which of the words each of the
+// newest pgSample papers has, and, for more than one word, how many papers
+// match each. A word in more than twice pgRankCap papers' worth of the
+// sample is counted as its share of the sample times the papers (a GIN
+// count of its matches reads a long posting list and a thousand rows:
+// 40–60 ms for "using and" at 50k papers); the other words' matches are
+// counted through the GIN index, up to pgRankCap+1. PostgreSQL's output
+// for the prefix words ends with the quoted last lexeme, which is then
+// marked as a prefix. Rows (kind, number, text, number): "group", i, the
+// word's tsquery, its matches, per word in query order; "sample", a
+// bitmask of words, empty text, the sampled papers with just those words;
+// "top", the papers sampled, empty text, the highest paper id.
+const pgPlanSQL = `WITH words AS (
+		SELECT i, coalesce(nullif(phraseto_tsquery('paperboy_english', t)::text, ''),
+			phraseto_tsquery('paperboy_simple', t)::text) AS g,
+			phraseto_tsquery('paperboy_simple', w)::text AS p
+		FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u (t, w, i)),
+	groups AS MATERIALIZED (
+		SELECT row_number() OVER (ORDER BY i) - 1 AS n, g, g::tsquery AS q FROM (
+			SELECT i, CASE WHEN right(p, 1) <> '''' THEN g WHEN g = '' THEN p || ':*'
+				ELSE '(' || g || ') | (' || p || ':*)' END AS g FROM words) AS w
+		WHERE g <> ''),
+	newest AS MATERIALIZED (SELECT search FROM papers ORDER BY id DESC LIMIT ?),
+	masks AS (SELECT mask, count(*) AS papers FROM (SELECT (SELECT coalesce(bit_or(1 << n::int), 0)
+			FROM groups WHERE search @@ q) AS mask FROM newest) AS m GROUP BY mask),
+	top AS (SELECT coalesce(max(id), 0) AS top, (SELECT count(*) FROM newest) AS sampled,
+			(SELECT count(*) FROM groups) AS words FROM papers),
+	shares AS (SELECT n, g, q, coalesce((SELECT sum(papers) FROM masks WHERE mask & (1 << n::int) <> 0), 0)::float8
+			/ greatest(sampled, 1) AS share FROM groups, top)
+SELECT 'group', n, g, CASE WHEN words = 1 THEN 0 WHEN share * top > ? THEN round(share * top)::bigint
+		ELSE (SELECT count(*) FROM (SELECT FROM papers WHERE search @@ q LIMIT ?) AS m) END
+	FROM shares, top
+UNION ALL SELECT 'sample', mask, '', papers FROM masks
+UNION ALL SELECT 'top', sampled, '', top FROM top`
+
+// planPG runs pgPlanSQL for terms.
+func (db *DB) planPG(ctx context.Context, terms []string) (pgWords, error) {
+	prefixes := make([]string, len(terms))
+	prefixes[len(terms)-1] = prefixWords(terms[len(terms)-1])
+	rows, err := db.sql.QueryContext(ctx, pgPlanSQL, terms, prefixes, pgSample, 2*pgRankCap, pgRankCap+1)
+	if err != nil {
+		return pgWords{}, fmt.Errorf("plan search: %w", err)
+	}
+	defer rows.Close()
+	w := pgWords{sample: make(map[uint32]int)}
+	var counts []int
+	for rows.Next() {
+		var kind, g string
+		var i, n int64
+		if err := rows.Scan(&kind, &i, &g, &n); err != nil {
+			return pgWords{}, fmt.Errorf("plan search: %w", err)
+		}
+		switch kind {
+		case "group":
+			w.groups = append(w.groups, g)
+			counts = append(counts, int(n))
+		case "sample":
+			w.sample[uint32(i)] = int(n)
+		case "top":
+			w.sampled, w.papers = int(i), n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return pgWords{}, fmt.Errorf("plan search: %w", err)
+	}
+	if len(w.groups) > 1 {
+		w.counts = counts
+	}
+	return w, nil
+}
+
+// rankAll returns a page of the newest pgRankCap papers matching all the
+// words, ranked by the words' weighted ts_rank (see rankPG).
+func (db *DB) rankAll(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hit, error) {
+	return db.rankPG(ctx, w, w.all(), true, limit, offset)
 }
 
 // anyPG returns a page of the papers with any of the words' tsqueries.
@@ -130,218 +209,137 @@ func (db *DB) rankAll(ctx context.Context, w pgWords, and string, limit, offset 
 // words, as many of the words as keep them within pgRankCap, ranked by
 // all the words; when even the rarest word is that common, the newest
 // pgRankCap papers with any word, as before. The words are weighed by
-// their rarity (see rankWeighted).
+// their rarity (see rankPG).
 func (db *DB) anyPG(ctx context.Context, w pgWords, limit, offset int) ([]bot.Hit, error) {
-	candidates := joinTS(w.groups, " | ")
-	if rare := rareGroups(w.groups, w.counts); len(rare) > 0 && len(rare) < len(w.groups) {
-		candidates = joinTS(rare, " | ")
+	mask := w.all()
+	if rare := rareGroups(w.counts); rare != 0 && rare != mask {
+		mask = rare
 	}
-	ids, err := db.newestPG(ctx, candidates, w.papers)
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	return db.rankWeighted(ctx, w.groups, w.weights(), ids, limit, offset)
+	return db.rankPG(ctx, w, mask, false, limit, offset)
 }
 
-// matchCounts returns how many papers match each word tsquery, and the
-// number of papers (the highest id, give or take the deleted ones). It
-// counts first among the newest pgSample papers: a word there in more than
-// twice pgRankCap papers' worth of the store is counted as its share of the
-// sample times the papers (a GIN count of its matches reads a long posting
-// list and a thousand rows: 40–60 ms for "using and" at 50k papers, against
-// 17 ms for the whole statement); the other words' matches are counted
-// through the GIN index, up to pgRankCap+1.
-func (db *DB) matchCounts(ctx context.Context, groups []string) (map[string]int, int64, error) {
-	rows, err := db.sql.QueryContext(ctx, `WITH newest AS MATERIALIZED (
-			SELECT search || ''::tsvector AS s FROM papers ORDER BY id DESC LIMIT ?),
-		shares AS (SELECT q, (SELECT count(*) FROM newest WHERE s @@ q::tsquery)::float8
-			/ greatest((SELECT count(*) FROM newest), 1) AS share FROM unnest(?::text[]) AS q),
-		top AS (SELECT coalesce(max(id), 0) AS papers FROM papers)
-		SELECT q, CASE WHEN share * papers > ? THEN round(share * papers)::bigint
-			ELSE (SELECT count(*) FROM (SELECT 1 FROM papers WHERE search @@ q::tsquery LIMIT ?) AS m) END
-		FROM shares, top
-		UNION ALL SELECT '', papers FROM top`, pgSample, groups, 2*pgRankCap, pgRankCap+1)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count matches: %w", err)
+// rareGroups returns the mask of the rarest words whose matches (counts,
+// per word) add up to at most pgRankCap papers, 0 when the rarest alone
+// has more; of words as rare, the earlier in the query first.
+func rareGroups(counts []int) uint32 {
+	byRarity := make([]int, len(counts))
+	for i := range byRarity {
+		byRarity[i] = i
 	}
-	counts, err := scanCounts(rows, make(map[string]int, len(groups)+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("count matches: %w", err)
+	slices.SortStableFunc(byRarity, func(a, b int) int { return cmp.Compare(counts[a], counts[b]) })
+	var mask uint32
+	total := 0
+	for _, i := range byRarity {
+		if total+counts[i] > pgRankCap {
+			break
+		}
+		total += counts[i]
+		mask |= 1 << i
 	}
-	papers := int64(counts[""])
-	delete(counts, "")
-	return counts, papers, nil
-}
-
-// rareGroups returns the rarest of the word tsqueries whose matches add up
-// to at most pgRankCap papers, rarest first; none when the rarest alone
-// has more.
-func rareGroups(groups []string, counts map[string]int) []string {
-	byRarity := slices.Clone(groups)
-	slices.SortStableFunc(byRarity, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
-	total, n := 0, 0
-	for n < len(byRarity) && total+counts[byRarity[n]] <= pgRankCap {
-		total += counts[byRarity[n]]
-		n++
-	}
-	return byRarity[:n]
+	return mask
 }
 
 // idf is a word's weight from the number of papers, and of papers that
 // have it: bm25's inverse document frequency (in Lucene's form, never
 // negative). Between pgRankCap and twice as many papers, a word's matches
-// are counted as pgRankCap+1 (see matchCounts), a little more weight than
+// are counted as pgRankCap+1 (see pgPlanSQL), a little more weight than
 // bm25 would give it.
 func idf(papers int64, matches int) float64 {
 	n := float64(matches)
 	return math.Log(1 + (float64(max(papers, int64(matches)))-n+0.5)/(n+0.5))
 }
 
-// rankWeighted returns a page of the papers ids ranked by the sum of each
-// word tsquery's ts_rank times its weight: ts_rank of the words ORed
-// weighs a word every paper has as much as one in a single paper, which
-// on known-item questions put the described paper behind papers with more
-// of the common words. Each candidate's tsvector is read once, not once a
-// word: for several words the || copies it out of its compressed,
-// out-of-line storage (measured at 50k papers, 1,000 candidates and 8
-// words: 19 ms, against 39 ms without the copy, and 11 ms for one word
-// without it).
-func (db *DB) rankWeighted(ctx context.Context, groups []string, weights []float64, ids []int64, limit, offset int) ([]bot.Hit, error) {
+// rankPG returns a page of the newest pgRankCap papers that match the
+// words in mask (all of them when and is set, else any), ranked by the
+// sum of each word tsquery's ts_rank times its weight: ts_rank of the
+// words ORed weighs a word every paper has as much as one in a single
+// paper, which on known-item questions put the described paper behind
+// papers with more of the common words. Finding the candidates and
+// ranking them is one statement (how the candidates are found: see
+// pgSample); the tsvectors are read in place, in the papers rows
+// (migration 0011).
+func (db *DB) rankPG(ctx context.Context, w pgWords, mask uint32, and bool, limit, offset int) ([]bot.Hit, error) {
+	op := " | "
+	if and {
+		op = " & "
+	}
+	weights := w.weights()
 	var rank strings.Builder
-	args := make([]any, 0, 2*len(groups)+3)
-	for i, g := range groups {
+	var picked []string
+	args := make([]any, 0, 2*len(w.groups)+4)
+	for i, g := range w.groups {
 		if i > 0 {
 			rank.WriteString(" + ")
 		}
-		rank.WriteString("ts_rank('{0.1, 0.2, 0.4, 1.0}', p.s, ?::tsquery) * ?")
+		rank.WriteString("ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search, ?::tsquery) * ?")
 		args = append(args, g, weights[i])
+		if mask&(1<<i) != 0 {
+			picked = append(picked, g)
+		}
 	}
-	from := `(SELECT *, search || ''::tsvector AS s FROM papers WHERE id = ANY(?::bigint[]) OFFSET 0)`
-	if len(groups) == 1 {
-		from = `(SELECT *, search AS s FROM papers WHERE id = ANY(?::bigint[]))`
+	args = append(args, joinTS(picked, op), pgRankCap, limit, offset)
+	if w.dense(mask, and) {
+		// Each candidate is read once, ranked as the walk finds it; the
+		// page's papers are then read again by id (measured for one
+		// common word: 6–12 ms, against 8–17 ms ranking by id after the
+		// walk).
+		q := `WITH hits AS (SELECT id, rank FROM (SELECT p.id, p.published, -(` + rank.String() + `) AS rank
+	FROM papers AS p WHERE p.search @@ ?::tsquery ORDER BY p.id DESC LIMIT ?) AS c
+	ORDER BY rank, published DESC NULLS LAST, id DESC LIMIT ? OFFSET ?)
+SELECT ` + paperColumns + `, hits.rank FROM hits JOIN papers AS p USING (id)
+ORDER BY hits.rank, p.published DESC NULLS LAST, p.id DESC`
+		rows, err := db.sql.QueryContext(ctx, q, args...)
+		return db.scanHits(rows, err)
 	}
+	// Sparse: the GIN index's candidates come sorted by id, so they are
+	// ranked after that, not as found, which would rank every match.
 	q := `SELECT ` + paperColumns + `, -(` + rank.String() + `) AS rank
-FROM ` + from + ` AS p
+FROM papers AS p
+WHERE p.id = ANY(ARRAY(SELECT id FROM papers WHERE search @@ ?::tsquery ORDER BY id DESC LIMIT ?))
 ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
 LIMIT ? OFFSET ?`
-	args = append(args, idArray(ids), limit, offset)
-	var rows []hitRow
-	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	return toHits(rows), nil
-}
-
-// idArray returns ids as a bigint[] literal.
-func idArray(ids []int64) string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-// newestPG returns the ids of the newest pgRankCap papers matching a
-// tsquery, newest first, the way the comment above pgSample explains; top
-// is the highest paper id.
-func (db *DB) newestPG(ctx context.Context, query string, top int64) ([]int64, error) {
-	var n int64
-	// The LIMIT keeps the planner from using the GIN index here: a prefix
-	// of a common word expands to many posting lists.
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT search FROM papers
-		WHERE id > ? ORDER BY id DESC LIMIT ?) AS newest WHERE search @@ ?::tsquery`,
-		top-pgSample, pgSample, query).Scan(&n)
-	if err != nil {
-		return nil, err
-	}
-	if float64(n) >= pgDense*float64(min(top, pgSample)) {
-		return db.queryIDs(ctx, db.sql.QueryContext, query)
-	}
-	// Sparse: only bitmap scans, which on papers means the GIN index.
+	// Only bitmap scans, which on papers means the GIN index; and no
+	// parallel workers: for a match the planner expects in many papers it
+	// planned a parallel bitmap scan, whose workers (new processes) cost
+	// more than they save ("the a" at 50k papers: 72-80 ms, against 45-49
+	// ms without them). Nor JIT compilation, which costs tens of
+	// milliseconds and which such estimates may ask for on large stores.
 	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;
+		SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
 		return nil, err
 	}
-	return db.queryIDs(ctx, tx.QueryContext, query)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	return db.scanHits(rows, err)
 }
 
-// queryIDs runs pgNewestSQL with query.
-func (db *DB) queryIDs(ctx context.Context, run func(context.Context, string, ...any) (*sql.Rows, error), query string) ([]int64, error) {
-	rows, err := run(ctx, pgNewestSQL, query, pgRankCap)
+// scanHits reads hit rows (paperColumns, then rank) and closes them.
+func (db *DB) scanHits(rows *sql.Rows, err error) ([]bot.Hit, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var out []hitRow
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var r hitRow
+		if err := db.gorm.ScanRows(rows, &r); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, r)
 	}
-	return ids, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return toHits(out), nil
 }
 
 // joinTS joins tsquery texts with op (" & " or " | ").
 func joinTS(groups []string, op string) string {
 	return "(" + strings.Join(groups, ")"+op+"(") + ")"
-}
-
-// tsGroups returns each term's tsquery as text, see the comment on Search
-// on PostgreSQL above; terms with nothing to search for (punctuation) are
-// left out.
-func (db *DB) tsGroups(ctx context.Context, terms []string) ([]string, error) {
-	prefixes := make([]string, len(terms))
-	prefixes[len(terms)-1] = prefixWords(terms[len(terms)-1])
-	rows, err := db.sql.QueryContext(ctx, `SELECT phraseto_tsquery('paperboy_english', t)::text,
-		phraseto_tsquery('paperboy_simple', t)::text, phraseto_tsquery('paperboy_simple', w)::text
-		FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u (t, w, i) ORDER BY i`, terms, prefixes)
-	if err != nil {
-		return nil, fmt.Errorf("parse query: %w", err)
-	}
-	defer rows.Close()
-	var groups []string
-	for rows.Next() {
-		var english, simple, prefix string
-		if err := rows.Scan(&english, &simple, &prefix); err != nil {
-			return nil, fmt.Errorf("parse query: %w", err)
-		}
-		g := english
-		if g == "" {
-			g = simple
-		}
-		// PostgreSQL's output ends with the quoted last lexeme: make it a
-		// prefix.
-		if strings.HasSuffix(prefix, "'") {
-			g = joinOr(g, prefix+":*")
-		}
-		if g != "" {
-			groups = append(groups, g)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("parse query: %w", err)
-	}
-	return groups, nil
-}
-
-// joinOr returns the choice of tsquery texts a and b, either of which may
-// be empty.
-func joinOr(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return "(" + a + ") | (" + b + ")"
 }
 
 // prefixWords returns t's runs of letters and digits, space-separated, for
