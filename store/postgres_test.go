@@ -22,7 +22,7 @@ import (
 // goroutines at once, as replicas starting together do: every open
 // succeeds, each migration is recorded once, and the store works.
 func TestOpen_Postgres_Together(t *testing.T) {
-	url := pgtest.Shared(t).NewDatabase(t)
+	url := pgtest.Shared(t).NewEmptyDatabase(t) // not the migrated template
 	const replicas = 6
 	dbs := make([]*store.DB, replicas)
 	errs := make([]error, replicas)

@@ -22,7 +22,9 @@ import (
 // against each of them: SQLite, and PostgreSQL where it is installed.
 type engine struct {
 	name string
-	// dsn returns where a new, empty database is: a file path or a URL.
+	// dsn returns where a new database is: the path of a file not there
+	// yet, or the URL of a PostgreSQL database as store.Open leaves a new
+	// one, migrated and holding no rows (pgtest's template, see TestMain).
 	dsn func(tb testing.TB) string
 }
 
@@ -35,7 +37,7 @@ var engines = []engine{
 // sqliteEngine is the engine of the SQLite-only tests.
 var sqliteEngine = engines[0]
 
-// open opens a new, empty database and closes it when the test ends. Its
+// open opens a new database holding no rows and closes it when the test ends. Its
 // clock is fixed.
 func (e engine) open(tb testing.TB) *store.DB {
 	tb.Helper()
