@@ -167,7 +167,7 @@ func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine,
 	if ans, ok := sum.(bot.Answerer); ok { // the LLM client answers questions too
 		e.Answerer = ans
 	}
-	if e.Embedder, err = newEmbedder(c.Embeddings); err != nil {
+	if e.Embedder, err = newEmbedder(c.Embeddings, m.sleep); err != nil {
 		return nil, err
 	}
 	if e.Embedder != nil {
