@@ -47,9 +47,26 @@ func (e engine) open(tb testing.TB) *store.DB {
 // pg reports whether e is PostgreSQL.
 func (e engine) pg() bool { return e.name == "PostgreSQL" }
 
-// eachEngine runs fn as a subtest per engine. A missing PostgreSQL skips
-// its subtest, with a message saying so.
+// eachEngine runs fn as a subtest per engine, the engines' subtests in
+// parallel with each other: each has a database of its own, and SQLite's
+// work (in this process) overlaps PostgreSQL's (in the server's). They
+// run after the calling test's function returns, so fn shares nothing
+// with it nor with the other engine's fn; a test that compares the
+// engines' results afterwards uses eachEngineInTurn. A missing PostgreSQL
+// skips its subtest, with a message saying so.
 func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
+	t.Helper()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, e)
+		})
+	}
+}
+
+// eachEngineInTurn is eachEngine with the subtests one after the other,
+// each done when eachEngineInTurn returns.
+func eachEngineInTurn(t *testing.T, fn func(t *testing.T, e engine)) {
 	t.Helper()
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) { fn(t, e) })

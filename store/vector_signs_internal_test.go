@@ -128,7 +128,10 @@ func TestNearest_SignsOnDisk(t *testing.T) {
 		{"PostgreSQL", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
 	}
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) { testSignsOnDisk(t, newSignsTest(t, e.dsn(t))) })
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel() // each engine its own store: SQLite's work overlaps PostgreSQL's
+			testSignsOnDisk(t, newSignsTest(t, e.dsn(t)))
+		})
 	}
 }
 
