@@ -143,6 +143,7 @@ func TestOpen_BadURLQuotesNoPassword(t *testing.T) {
 // serialization failure, 40001), and afterwards the vocabulary's counts
 // must equal a recount from papers.
 func TestDB_PaperWriters_Postgres(t *testing.T) {
+	t.Parallel() // a database of its own
 	url := pgtest.Shared(t).NewDatabase(t)
 	const handles, rounds = 4, 12
 	dbs := make([]*store.DB, handles)

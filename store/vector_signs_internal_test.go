@@ -189,6 +189,7 @@ func TestNearest_SignsReadOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
 	}
+	t.Parallel() // a store of its own
 	st := newSignsTest(t, filepath.Join(t.TempDir(), "ro.db"))
 	want := st.fullIDs(t)
 	db := st.open(t)
