@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"iter"
@@ -31,6 +32,17 @@ const chunk = 1000
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	// Every PostgreSQL test's database starts as store.Open leaves a new
+	// one: migrate that once, and copy it for each test, rather than
+	// migrate every test's database again. The tests of the migration
+	// itself ask pgtest for an empty database (NewEmptyDatabase).
+	pgtest.SetTemplate(func(ctx context.Context, url string) error {
+		db, err := store.Open(url)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
 	code := m.Run()
 	pgtest.StopShared()
 	if benchDir != "" {

@@ -65,7 +65,7 @@ func TestDB_Search_KnownItems(t *testing.T) {
 // the same paper comes first.
 func TestDB_Search_EnginesAgree(t *testing.T) {
 	var firsts [][]string
-	eachEngine(t, func(t *testing.T, e engine) {
+	eachEngineInTurn(t, func(t *testing.T, e engine) { // firsts is compared below
 		db := e.open(t)
 		mustSave(t, db, bot.Batch{Papers: append(bottest.Corpus(11, 300), knownPapers...)})
 		var ids []string

@@ -17,6 +17,7 @@ func TestDB_Search_Planned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
 	}
+	t.Parallel() // a store of its own
 	db := mustOpenSearchDB(t, sqliteEngine)
 	store.SetExactBelow(db, 0)
 	testRelevance(t, db)
@@ -71,6 +72,7 @@ func TestDB_Search_Window(t *testing.T) {
 	if testing.Short() {
 		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
 	}
+	t.Parallel() // a store of its own
 	db := MustOpenDB(t)
 	papers := bottest.Corpus(3, 6000)
 	mustSave(t, db, bot.Batch{Papers: papers})

@@ -22,7 +22,7 @@ import (
 // goroutines at once, as replicas starting together do: every open
 // succeeds, each migration is recorded once, and the store works.
 func TestOpen_Postgres_Together(t *testing.T) {
-	url := pgtest.Shared(t).NewDatabase(t)
+	url := pgtest.Shared(t).NewEmptyDatabase(t) // not the migrated template
 	const replicas = 6
 	dbs := make([]*store.DB, replicas)
 	errs := make([]error, replicas)
@@ -143,6 +143,7 @@ func TestOpen_BadURLQuotesNoPassword(t *testing.T) {
 // serialization failure, 40001), and afterwards the vocabulary's counts
 // must equal a recount from papers.
 func TestDB_PaperWriters_Postgres(t *testing.T) {
+	t.Parallel() // a database of its own
 	url := pgtest.Shared(t).NewDatabase(t)
 	const handles, rounds = 4, 12
 	dbs := make([]*store.DB, handles)

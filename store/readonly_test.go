@@ -9,6 +9,7 @@ import (
 
 	"paperboy/bot"
 	"paperboy/store"
+	"paperboy/store/pgtest"
 )
 
 func TestOpenReadOnly(t *testing.T) {
@@ -53,7 +54,7 @@ func TestOpenReadOnly_ErrNoStore(t *testing.T) {
 		}
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
-		url := engines[1].dsn(t)
+		url := pgtest.Shared(t).NewEmptyDatabase(t) // not the migrated template
 		if _, err := store.OpenReadOnly(url); !errors.Is(err, store.ErrNoStore) {
 			t.Fatalf("err=%v, want ErrNoStore for an empty database", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -570,13 +571,20 @@ func (db *DB) completions(ctx context.Context, term string) ([]string, error) {
 	return words, nil
 }
 
-// diacritics removes combining marks after canonical decomposition: "müll"
-// becomes "mull", as the indexes' tokenizer (remove_diacritics 2) stores it.
-var diacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// diacritics holds transformers that remove combining marks after
+// canonical decomposition: "müll" becomes "mull", as the indexes' tokenizer
+// (remove_diacritics 2) stores it. A transform.Chain keeps state between
+// calls and is not safe for concurrent use, and searches run concurrently:
+// each call takes a transformer of its own.
+var diacritics = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // foldDiacritics returns s without diacritics, as the vocabulary has it.
 func foldDiacritics(s string) string {
-	out, _, err := transform.String(diacritics, s)
+	t := diacritics.Get().(transform.Transformer)
+	defer diacritics.Put(t)
+	out, _, err := transform.String(t, s)
 	if err != nil {
 		return s
 	}

@@ -22,7 +22,9 @@ import (
 // against each of them: SQLite, and PostgreSQL where it is installed.
 type engine struct {
 	name string
-	// dsn returns where a new, empty database is: a file path or a URL.
+	// dsn returns where a new database is: the path of a file not there
+	// yet, or the URL of a PostgreSQL database as store.Open leaves a new
+	// one, migrated and holding no rows (pgtest's template, see TestMain).
 	dsn func(tb testing.TB) string
 }
 
@@ -35,7 +37,7 @@ var engines = []engine{
 // sqliteEngine is the engine of the SQLite-only tests.
 var sqliteEngine = engines[0]
 
-// open opens a new, empty database and closes it when the test ends. Its
+// open opens a new database holding no rows and closes it when the test ends. Its
 // clock is fixed.
 func (e engine) open(tb testing.TB) *store.DB {
 	tb.Helper()
@@ -45,9 +47,26 @@ func (e engine) open(tb testing.TB) *store.DB {
 // pg reports whether e is PostgreSQL.
 func (e engine) pg() bool { return e.name == "PostgreSQL" }
 
-// eachEngine runs fn as a subtest per engine. A missing PostgreSQL skips
-// its subtest, with a message saying so.
+// eachEngine runs fn as a subtest per engine, the engines' subtests in
+// parallel with each other: each has a database of its own, and SQLite's
+// work (in this process) overlaps PostgreSQL's (in the server's). They
+// run after the calling test's function returns, so fn shares nothing
+// with it nor with the other engine's fn; a test that compares the
+// engines' results afterwards uses eachEngineInTurn. A missing PostgreSQL
+// skips its subtest, with a message saying so.
 func eachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
+	t.Helper()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, e)
+		})
+	}
+}
+
+// eachEngineInTurn is eachEngine with the subtests one after the other,
+// each done when eachEngineInTurn returns.
+func eachEngineInTurn(t *testing.T, fn func(t *testing.T, e engine)) {
 	t.Helper()
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) { fn(t, e) })

@@ -128,7 +128,10 @@ func TestNearest_SignsOnDisk(t *testing.T) {
 		{"PostgreSQL", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
 	}
 	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) { testSignsOnDisk(t, newSignsTest(t, e.dsn(t))) })
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel() // each engine its own store: SQLite's work overlaps PostgreSQL's
+			testSignsOnDisk(t, newSignsTest(t, e.dsn(t)))
+		})
 	}
 }
 
@@ -186,6 +189,7 @@ func TestNearest_SignsReadOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
 	}
+	t.Parallel() // a store of its own
 	st := newSignsTest(t, filepath.Join(t.TempDir(), "ro.db"))
 	want := st.fullIDs(t)
 	db := st.open(t)

@@ -53,6 +53,9 @@ type Config struct {
 	MaxTokens int
 	// Logger receives debug lines about each attempt (default slog.Default()).
 	Logger *slog.Logger
+	// Sleep waits between attempts, or until ctx is done (default
+	// bot.Sleep); tests replace it to skip the waits.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // LogValue logs the configuration with its API key redacted.
@@ -112,6 +115,9 @@ func New(cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.Sleep
+	}
 	return &Client{
 		api:       newAPI(base, cfg.APIKey, cfg.Timeout, maxResponseBody),
 		model:     model,
@@ -121,7 +127,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey:    cfg.APIKey,
 		logger:    logger,
 		sem:       semaphore.NewWeighted(int64(cfg.MaxConcurrency)),
-		sleep:     bot.Sleep,
+		sleep:     cfg.Sleep,
 	}, nil
 }
 

@@ -38,6 +38,9 @@ type EmbedderConfig struct {
 	Model string
 	// Timeout bounds each request (default 30s).
 	Timeout time.Duration
+	// Sleep waits between attempts, or until ctx is done (default
+	// bot.Sleep); tests replace it to skip the waits.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Embedder asks an OpenAI-compatible /v1/embeddings endpoint (OpenAI,
@@ -70,8 +73,11 @@ func NewEmbedder(cfg EmbedderConfig) (*Embedder, error) {
 		return nil, errors.New("timeout must not be negative")
 	}
 	cfg.Timeout = orDefault(cfg.Timeout, DefaultEmbedTimeout)
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.Sleep
+	}
 	return &Embedder{api: newAPI(base, cfg.APIKey, cfg.Timeout, maxEmbedBody), model: model, host: hostOf(base), timeout: cfg.Timeout,
-		apiKey: cfg.APIKey, sleep: bot.Sleep}, nil
+		apiKey: cfg.APIKey, sleep: cfg.Sleep}, nil
 }
 
 // EmbedModel returns the model name, which the engine stores with every

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"flag"
 	"maps"
 	"os"
 	"path/filepath"
@@ -18,7 +19,15 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// A whole run (no -run) has tests that run the binary, all of them
+	// parallel ones, which start after every other test: build the binary
+	// meanwhile instead of when they first ask for it.
+	if !testing.Short() && flag.Lookup("test.run").Value.String() == "" {
+		go built.once.Do(build)
+	}
 	code := m.Run()
+	built.once.Do(func() {}) // waits for a build started above to end
 	pgtest.StopShared()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)

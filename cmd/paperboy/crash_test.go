@@ -113,6 +113,7 @@ func TestMain_KillDuringFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel() // separate processes, files and fakes: nothing shared
 	bin := buildBinary(t)
 	for _, kill := range []int{1, 2, 3, 14, 27, 28, 40} {
 		t.Run(fmt.Sprintf("AfterMessage%d", kill), func(t *testing.T) { killAndResume(t, bin, kill) })
@@ -163,6 +164,7 @@ func TestMain_TwoPostsAndAKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel() // mostly waiting on the slow fake: others run meanwhile
 	bin := buildBinary(t)
 	t.Run("SQLite", func(t *testing.T) { testTwoPostsAndAKill(t, bin, filepath.Join(t.TempDir(), "p.db")) })
 	// The same with the store on PostgreSQL, shared as replicas share it.

@@ -49,12 +49,14 @@ func (e EmbeddingsConfig) validate(bad func(key, format string, args ...any)) {
 }
 
 // newEmbedder returns the embeddings client, or nil when
-// embeddings.base_url is not set.
-func newEmbedder(c EmbeddingsConfig) (bot.Embedder, error) {
+// embeddings.base_url is not set. It waits between tries through sleep,
+// or bot.Sleep when sleep is nil.
+func newEmbedder(c EmbeddingsConfig, sleep func(context.Context, time.Duration) error) (bot.Embedder, error) {
 	if strings.TrimSpace(c.BaseURL) == "" {
 		return nil, nil
 	}
-	client, err := summarize.NewEmbedder(summarize.EmbedderConfig{BaseURL: c.BaseURL, APIKey: c.APIKey, Model: c.Model, Timeout: c.Timeout})
+	client, err := summarize.NewEmbedder(summarize.EmbedderConfig{BaseURL: c.BaseURL, APIKey: c.APIKey, Model: c.Model, Timeout: c.Timeout,
+		Sleep: sleep})
 	if err != nil {
 		return nil, usageErrorf("embeddings: %v", err)
 	}

@@ -487,23 +487,27 @@ func TestREADME_SlackManifest(t *testing.T) {
 // buildBinary returns the paperboy binary, built on first use.
 func buildBinary(tb testing.TB) string {
 	tb.Helper()
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "paperboy-test-bin-"); built.err != nil {
-			return
-		}
-		built.bin = filepath.Join(built.dir, "paperboy")
-		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("build: %v\n%s", err, out)
-		}
-	})
+	built.once.Do(build)
 	if built.err != nil {
 		tb.Fatal(built.err)
 	}
 	return built.bin
 }
 
+// build builds the binary into built, once (through built.once).
+func build() {
+	if built.dir, built.err = os.MkdirTemp("", "paperboy-test-bin-"); built.err != nil {
+		return
+	}
+	built.bin = filepath.Join(built.dir, "paperboy")
+	if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+		built.err = fmt.Errorf("build: %v\n%s", err, out)
+	}
+}
+
 // built is the binary buildBinary builds once for the whole test run (a
-// link of it takes seconds); TestMain removes it.
+// link of it takes seconds); TestMain starts that early in a whole run,
+// and removes the binary.
 var built struct {
 	once     sync.Once
 	dir, bin string

@@ -79,6 +79,7 @@ func TestMain_ReplicaKilledMidFanOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel() // mostly waiting out the lease: others run meanwhile
 	bin := buildBinary(t)
 	url := pgtest.Shared(t).NewDatabase(t)
 	sample, err := os.ReadFile("sample/daily_papers_2026-08-19.json")

@@ -25,6 +25,7 @@ import (
 // the day's batch. A day fetched longer than fetchFresh ago is fetched
 // again.
 func TestOnceSource(t *testing.T) {
+	t.Parallel() // mostly waiting on the lock's 2 s poll: others run meanwhile
 	url := pgtest.Shared(t).NewDatabase(t)
 	ctx := context.Background()
 	var calls atomic.Int32

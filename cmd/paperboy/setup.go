@@ -134,7 +134,7 @@ func (m *Main) openDB(c Config, log *slog.Logger) (*store.DB, error) {
 // configured, and embeddings.
 func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine, error) {
 	loc, _ := bot.LoadTimezone(c.Timezone) // checked by Validate
-	sum, err := newSummarizer(c, log)
+	sum, err := newSummarizer(c, log, m.sleep)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (m *Main) newEngine(c Config, db *store.DB, log *slog.Logger) (*bot.Engine,
 	if ans, ok := sum.(bot.Answerer); ok { // the LLM client answers questions too
 		e.Answerer = ans
 	}
-	if e.Embedder, err = newEmbedder(c.Embeddings); err != nil {
+	if e.Embedder, err = newEmbedder(c.Embeddings, m.sleep); err != nil {
 		return nil, err
 	}
 	if e.Embedder != nil {
@@ -214,8 +214,9 @@ func (m *Main) arxivClient(c Config, categories []string) *arxiv.Client {
 }
 
 // newSummarizer returns the LLM client, or bot.NopSummarizer when
-// summarize.base_url is not set.
-func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
+// summarize.base_url is not set. The client waits between tries through
+// sleep, or bot.Sleep when sleep is nil.
+func newSummarizer(c Config, log *slog.Logger, sleep func(context.Context, time.Duration) error) (bot.Summarizer, error) {
 	s := c.Summarize
 	if strings.TrimSpace(s.BaseURL) == "" {
 		return bot.NopSummarizer{}, nil
@@ -227,6 +228,7 @@ func newSummarizer(c Config, log *slog.Logger) (bot.Summarizer, error) {
 		Timeout:        s.Timeout,
 		MaxConcurrency: s.MaxConcurrency,
 		Logger:         log.With("component", "summarize"),
+		Sleep:          sleep,
 	})
 	if err != nil {
 		return nil, usageErrorf("summarize: %v", err)
