@@ -129,3 +129,42 @@ func TestNearest_Window(t *testing.T) {
 		t.Fatalf("Nearest=%v, %v; want the 3 newest papers only, nearest first", got, err)
 	}
 }
+
+// slowBits is signBits as its comment defines it, a component at a time.
+func slowBits(q []int8) []uint64 {
+	words := (len(q) + 63) / 64
+	out := make([]uint64, 2*words)
+	var sum int64
+	for _, x := range q {
+		sum += int64(x) * int64(x)
+	}
+	for i, x := range q {
+		if x > 0 {
+			out[i/64] |= 1 << (i % 64)
+		}
+		if sum > 0 && int64(x)*int64(x)*int64(len(q))*10000 >= magCut*sum {
+			out[words+i/64] |= 1 << (i % 64)
+		}
+	}
+	return out
+}
+
+// TestSignBits: the branchless code is the sign and magnitude bits as
+// defined, for lengths not a multiple of 64, zero vectors and extremes.
+func TestSignBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{0, 1, 63, 64, 65, 768, 100} {
+		for range 200 {
+			q := make([]int8, n)
+			for i := range q {
+				q[i] = int8(r.IntN(256) - 128)
+				if r.IntN(5) == 0 {
+					q[i] = 0
+				}
+			}
+			if !slices.Equal(signBits(q), slowBits(q)) {
+				t.Fatal(n, q)
+			}
+		}
+	}
+}
