@@ -131,7 +131,7 @@ type vectorIndex struct {
 	slot         map[int64]int // rowid → index into papers
 	data         []int8        // len(papers)*dims components
 	scales       []float32
-	bits         []uint64 // per paper, its sign then magnitude bits (see signBits)
+	bits, mags   []uint64 // per paper, its sign bits and its magnitude bits (see signBits)
 	// signsOnly: only the sign bits are in memory, not data nor scales;
 	// the rescan reads its candidates' vectors from the table (see
 	// loadSigns). Otherwise every vector is in memory.
@@ -306,7 +306,7 @@ func (idx *vectorIndex) reset(model string) {
 	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
 	idx.signsOnly, idx.unslotted, idx.expect = false, false, 0
 	idx.counted = time.Time{}
-	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = nil, map[int64]int{}, nil, nil, nil
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits, idx.mags = nil, map[int64]int{}, nil, nil, nil, nil
 }
 
 // grow makes room for n more papers without reallocating: loading 100k
@@ -341,17 +341,20 @@ func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
 		return
 	}
 	idx.indexSlots()
-	sign := signBits(q)
+	code := signBits(q)
+	words := len(code) / 2
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.data[i*idx.dims:], q)
-		copy(idx.bits[i*len(sign):], sign)
+		copy(idx.bits[i*words:], code[:words])
+		copy(idx.mags[i*words:], code[words:])
 		idx.scales[i] = scale
 		return
 	}
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
 	idx.data = append(idx.data, q...)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 	idx.scales = append(idx.scales, scale)
 }
 
@@ -500,6 +503,6 @@ func (db *DB) WarmVectors(ctx context.Context, model string) error {
 func (idx *vectorIndex) take(o *vectorIndex) {
 	idx.model, idx.count, idx.maxID, idx.windowed = o.model, o.count, o.maxID, o.windowed
 	idx.tableMax, idx.counted, idx.dims = o.tableMax, o.counted, o.dims
-	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = o.papers, o.slot, o.data, o.scales, o.bits
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits, idx.mags = o.papers, o.slot, o.data, o.scales, o.bits, o.mags
 	idx.signsOnly, idx.unslotted = o.signsOnly, o.unslotted
 }

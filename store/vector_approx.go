@@ -150,13 +150,12 @@ func (idx *vectorIndex) candidates(sq []signWord, want, parts int) []int {
 		return all
 	}
 	words := len(sq)
-	code := 2 * words
 	scores := make([]int32, n)
 	var wg sync.WaitGroup
 	for k := range parts {
 		wg.Go(func() {
 			for i := k * n / parts; i < (k+1)*n/parts; i++ {
-				scores[i] = int32(contradicted(sq, idx.bits[i*code:i*code+words]))
+				scores[i] = int32(contradicted(sq, idx.bits[i*words:(i+1)*words]))
 			}
 		})
 	}
@@ -254,14 +253,12 @@ func (idx *vectorIndex) fine(fq []fineWord, at []int, keep int) []int {
 		return at
 	}
 	words := len(fq)
-	code := 2 * words
 	type fineScored struct {
 		i, score int
 	}
 	all := make([]fineScored, len(at))
 	for k, i := range at {
-		c := idx.bits[i*code : (i+1)*code]
-		all[k] = fineScored{i, fineScore(fq, c[:words], c[words:])}
+		all[k] = fineScored{i, fineScore(fq, idx.bits[i*words:(i+1)*words], idx.mags[i*words:(i+1)*words])}
 	}
 	slices.SortFunc(all, func(a, b fineScored) int {
 		if a.score != b.score {

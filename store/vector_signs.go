@@ -198,9 +198,10 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, in
 
 // putChunk puts a chunk's papers, sign bits and magnitude bits into idx,
 // and reports whether they were well formed (nothing is put otherwise).
-// The words go straight from the row's bytes into idx.bits, which grow
-// made room for every vector (see grow): at 100k papers, growing it chunk
-// by chunk copied more than the chunks hold.
+// The words go straight from the row's bytes into idx.bits and idx.mags,
+// laid out as in the chunk, which grow made room for every vector (see
+// grow): at 100k papers, growing them chunk by chunk copied more than the
+// chunks hold.
 func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 	words := (idx.dims + 63) / 64
 	if words == 0 || len(signs)%(8*words) != 0 || len(mags) != len(signs) {
@@ -222,22 +223,25 @@ func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 		idx.papers = idx.papers[:base]
 		return false
 	}
-	code := 2 * words
 	if cap(idx.bits) == 0 {
-		idx.bits = make([]uint64, 0, max(idx.expect, n)*code)
+		idx.bits = make([]uint64, 0, max(idx.expect, n)*words)
+		idx.mags = make([]uint64, 0, max(idx.expect, n)*words)
 	}
-	at := len(idx.bits)
-	idx.bits = slices.Grow(idx.bits, n*code)[:at+n*code]
-	for k := range n {
-		dst := idx.bits[at+k*code : at+(k+1)*code]
-		src, mag := signs[k*words*8:(k+1)*words*8], mags[k*words*8:(k+1)*words*8]
-		for w := range words {
-			dst[w] = binary.LittleEndian.Uint64(src[w*8:])
-			dst[words+w] = binary.LittleEndian.Uint64(mag[w*8:])
-		}
-	}
+	idx.bits = appendWords(idx.bits, signs)
+	idx.mags = appendWords(idx.mags, mags)
 	idx.unslotted = true
 	return true
+}
+
+// appendWords appends to dst the little-endian words of b, whose length is
+// a multiple of 8.
+func appendWords(dst []uint64, b []byte) []uint64 {
+	at := len(dst)
+	dst = slices.Grow(dst, len(b)/8)[:at+len(b)/8]
+	for i, out := 0, dst[at:]; i < len(out); i++ {
+		out[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
+	}
+	return dst
 }
 
 // uncoveredSigns puts into idx the sign bits of the vectors of idx.model
@@ -327,27 +331,32 @@ func encodeChunk(c []signRow) (papers, signs, mags []byte) {
 	return papers, signs, mags
 }
 
-// putSigns adds or replaces a paper's sign bits, in an index of sign bits
-// alone.
-func (idx *vectorIndex) putSigns(paper int64, sign []uint64) {
+// putSigns adds or replaces a paper's code (sign then magnitude bits, see
+// signBits), in an index of sign bits alone.
+func (idx *vectorIndex) putSigns(paper int64, code []uint64) {
 	idx.indexSlots()
+	words := len(code) / 2
 	if i, ok := idx.slot[paper]; ok {
-		copy(idx.bits[i*len(sign):], sign)
+		copy(idx.bits[i*words:], code[:words])
+		copy(idx.mags[i*words:], code[words:])
 		return
 	}
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 }
 
-// appendSigns adds a paper's sign bits to an index of sign bits alone
-// without looking it up: loadSigns adds each paper once (a paper has one
-// vector, and no two chunks it reads overlap), and a map of 100k papers
-// took longer to fill than the chunks to read. The map is made when first
-// needed (indexSlots).
-func (idx *vectorIndex) appendSigns(paper int64, sign []uint64) {
+// appendSigns adds a paper's code (sign then magnitude bits) to an index
+// of sign bits alone without looking it up: loadSigns adds each paper once
+// (a paper has one vector, and no two chunks it reads overlap), and a map
+// of 100k papers took longer to fill than the chunks to read. The map is
+// made when first needed (indexSlots).
+func (idx *vectorIndex) appendSigns(paper int64, code []uint64) {
+	words := len(code) / 2
 	idx.papers = append(idx.papers, paper)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 	idx.unslotted = true
 }
 
@@ -360,18 +369,22 @@ func (idx *vectorIndex) indexSlots() {
 	idx.unslotted = false
 	idx.slot = make(map[int64]int, len(idx.papers))
 	words := len(idx.bits) / max(1, len(idx.papers))
+	move := func(to, from int) {
+		copy(idx.bits[to*words:(to+1)*words], idx.bits[from*words:(from+1)*words])
+		copy(idx.mags[to*words:(to+1)*words], idx.mags[from*words:(from+1)*words])
+	}
 	n := 0
 	for i, p := range idx.papers {
 		if j, ok := idx.slot[p]; ok { // the later entry replaces the earlier
-			copy(idx.bits[j*words:(j+1)*words], idx.bits[i*words:(i+1)*words])
+			move(j, i)
 			continue
 		}
 		idx.slot[p] = n
 		idx.papers[n] = p
-		copy(idx.bits[n*words:(n+1)*words], idx.bits[i*words:(i+1)*words])
+		move(n, i)
 		n++
 	}
-	idx.papers, idx.bits = idx.papers[:n], idx.bits[:n*words]
+	idx.papers, idx.bits, idx.mags = idx.papers[:n], idx.bits[:n*words], idx.mags[:n*words]
 }
 
 // approxFromOr is idx.approxFrom, or approxFrom when unset.

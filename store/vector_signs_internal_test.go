@@ -220,8 +220,9 @@ func TestChunkEncoding(t *testing.T) {
 	if !idx.putChunk(papers, signs, mags) {
 		t.Fatal("putChunk refused a chunk encodeChunk wrote")
 	}
-	if !slices.Equal(idx.papers, []int64{90, 3, 1 << 40}) || !slices.Equal(idx.bits, []uint64{1, 2, 8, 9, 3, 1 << 63, 10, 11, 0, 7, 12, 1 << 62}) {
-		t.Fatalf("read back papers %v, bits %v", idx.papers, idx.bits)
+	if !slices.Equal(idx.papers, []int64{90, 3, 1 << 40}) || !slices.Equal(idx.bits, []uint64{1, 2, 3, 1 << 63, 0, 7}) ||
+		!slices.Equal(idx.mags, []uint64{8, 9, 10, 11, 12, 1 << 62}) {
+		t.Fatalf("read back papers %v, bits %v, mags %v", idx.papers, idx.bits, idx.mags)
 	}
 	bad := &vectorIndex{}
 	bad.reset("m")
@@ -239,17 +240,18 @@ func TestIndexSlots(t *testing.T) {
 	idx := &vectorIndex{}
 	idx.reset("m")
 	idx.signsOnly = true
-	idx.appendSigns(7, []uint64{1, 1})
-	idx.appendSigns(9, []uint64{2, 2})
-	idx.appendSigns(7, []uint64{3, 3})
-	idx.appendSigns(4, []uint64{5, 5})
+	idx.appendSigns(7, []uint64{1, 1, 11, 11})
+	idx.appendSigns(9, []uint64{2, 2, 12, 12})
+	idx.appendSigns(7, []uint64{3, 3, 13, 13})
+	idx.appendSigns(4, []uint64{5, 5, 15, 15})
 	idx.indexSlots()
-	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) {
-		t.Fatalf("papers %v, bits %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits)
+	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) ||
+		!slices.Equal(idx.mags, []uint64{13, 13, 12, 12, 15, 15}) {
+		t.Fatalf("papers %v, bits %v, mags %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits, idx.mags)
 	}
-	idx.putSigns(9, []uint64{6, 6})
-	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) {
-		t.Fatalf("after putSigns(9): slots %v, bits %v", idx.slot, idx.bits)
+	idx.putSigns(9, []uint64{6, 6, 16, 16})
+	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) || !slices.Equal(idx.mags, []uint64{13, 13, 16, 16, 15, 15}) {
+		t.Fatalf("after putSigns(9): slots %v, bits %v, mags %v", idx.slot, idx.bits, idx.mags)
 	}
 }
 
