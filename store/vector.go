@@ -499,6 +499,28 @@ func (db *DB) WarmVectors(ctx context.Context, model string) error {
 	return nil
 }
 
+var _ bot.VectorPreparer = (*DB)(nil)
+
+// PrepareNearest starts loading model's index in the background unless an
+// index of model is already loaded (a later Nearest brings it up to date
+// as ever): a one-shot search loads the sign bits while its query is
+// embedded. A Nearest meanwhile waits for the load; an error is left for
+// it to meet again. Close waits for it.
+func (db *DB) PrepareNearest(ctx context.Context, model string) {
+	idx := &db.vectors
+	idx.mu.RLock()
+	loaded := idx.model == model && len(idx.papers) > 0
+	idx.mu.RUnlock()
+	if loaded {
+		return
+	}
+	db.running.Add(1)
+	go func() {
+		defer db.running.Done()
+		_, _ = db.vectorIndex(ctx, model, false)
+	}()
+}
+
 // take makes idx the index that o is; o is not used afterwards.
 func (idx *vectorIndex) take(o *vectorIndex) {
 	idx.model, idx.count, idx.maxID, idx.windowed = o.model, o.count, o.maxID, o.windowed

@@ -343,3 +343,28 @@ func TestNearest_ReEmbeddedWhileRead(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepareNearest: PrepareNearest loads the sign bits in the
+// background, as Nearest would (a one-shot search does it while its query
+// is embedded); the Nearest after it finds the same papers, and a second
+// PrepareNearest with the index loaded does nothing.
+func TestPrepareNearest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "prepare.db"))
+	want := st.fullIDs(t)
+	db := st.open(t)
+	db.PrepareNearest(t.Context(), "m")
+	db.running.Wait()
+	if !db.vectors.signsOnly || len(db.vectors.papers) != signsPapers {
+		t.Fatalf("after PrepareNearest: signs only %v, %d papers; want the sign bits of %d", db.vectors.signsOnly, len(db.vectors.papers), signsPapers)
+	}
+	db.PrepareNearest(t.Context(), "m")
+	db.running.Wait()
+	for k, q := range st.queries {
+		if got, _ := nearestIDs(t, db, q); !slices.Equal(got, want[k]) {
+			t.Fatalf("query %d: %v, want %v", k, got, want[k])
+		}
+	}
+}
