@@ -385,7 +385,7 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	var all []scored
 	if n >= idx.approxFromOr() && !idx.exact {
 		at := idx.candidates(signQuery(q), idx.rerankWant(limit), parts)
-		at = idx.fine(fineQuery(q), at, fineWant(limit))
+		at = idx.fine(fineQuery(q), at, fineWant(limit), parts)
 		all = idx.rescan(q, qs, at, limit, 1)
 	} else {
 		all = idx.exactScan(q, qs, limit, parts)

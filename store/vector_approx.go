@@ -247,29 +247,55 @@ func fineScore(fq []fineWord, sign, mag []uint64) int {
 
 // fine returns the keep positions of at whose two-bit codes score best
 // against the query's words, in position order (all of at if there are no
-// more). Ties go to the papers of lowest rowid, as in candidates.
-func (idx *vectorIndex) fine(fq []fineWord, at []int, keep int) []int {
+// more), scored in parts parts at once. Ties at the last score kept go to
+// the papers of lowest rowid, as in candidates. Like candidates it finds
+// the cut by a histogram of the scores, not by sorting them: at 250k
+// vectors the 10,000 candidates' sort took a third of the time of the
+// first stage.
+func (idx *vectorIndex) fine(fq []fineWord, at []int, keep, parts int) []int {
 	if keep >= len(at) {
 		return at
 	}
 	words := len(fq)
-	type fineScored struct {
-		i, score int
+	scores := make([]int32, len(at))
+	if len(at) < parallelScan/2 {
+		parts = 1
 	}
-	all := make([]fineScored, len(at))
-	for k, i := range at {
-		all[k] = fineScored{i, fineScore(fq, idx.bits[i*words:(i+1)*words], idx.mags[i*words:(i+1)*words])}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for k := p * len(at) / parts; k < (p+1)*len(at)/parts; k++ {
+				i := at[k]
+				scores[k] = int32(fineScore(fq, idx.bits[i*words:(i+1)*words], idx.mags[i*words:(i+1)*words]))
+			}
+		})
 	}
-	slices.SortFunc(all, func(a, b fineScored) int {
-		if a.score != b.score {
-			return cmp.Compare(b.score, a.score)
+	wg.Wait()
+	// A component adds w, 0, -w or -3w, w at most 2^finePlanes - 1.
+	top := (1<<finePlanes - 1) * 64 * words
+	hist := make([]int32, 4*top+1) // score s at s + 3*top
+	for _, s := range scores {
+		hist[int(s)+3*top]++
+	}
+	cut, above := top, 0
+	for above+int(hist[cut+3*top]) < keep {
+		above += int(hist[cut+3*top])
+		cut--
+	}
+	out := make([]int, 0, keep)
+	var tied []int
+	for k, s := range scores {
+		if int(s) > cut {
+			out = append(out, at[k])
+		} else if int(s) == cut {
+			tied = append(tied, at[k])
 		}
-		return cmp.Compare(idx.papers[a.i], idx.papers[b.i])
-	})
-	out := make([]int, keep)
-	for k := range out {
-		out[k] = all[k].i
 	}
+	if ties := keep - above; ties < len(tied) {
+		slices.SortFunc(tied, func(a, b int) int { return cmp.Compare(idx.papers[a], idx.papers[b]) })
+		tied = tied[:ties]
+	}
+	out = append(out, tied...)
 	slices.Sort(out)
 	return out
 }

@@ -168,3 +168,55 @@ func TestSignBits(t *testing.T) {
 		}
 	}
 }
+
+// TestFine: the histogram's cut keeps what sorting every candidate by
+// score, ties to the lowest rowid, keeps, with many ties, in one part or
+// several.
+func TestFine(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	idx := &vectorIndex{}
+	idx.reset("m")
+	const dims = 128
+	for i := range 20000 {
+		q := make([]int8, dims)
+		for k := range q {
+			q[k] = int8(r.IntN(5) - 2) // few distinct codes: ties
+		}
+		idx.put(int64(20000-i)*7, 1, q) // rowids against position order
+	}
+	for trial := range 20 {
+		q := make([]int8, dims)
+		for k := range q {
+			q[k] = int8(r.IntN(255) - 127)
+		}
+		fq := fineQuery(q)
+		var at []int
+		for i := range idx.papers {
+			if r.IntN(3) == 0 {
+				at = append(at, i)
+			}
+		}
+		keep := 1 + r.IntN(len(at)-1)
+		type ks struct{ i, score int }
+		all := make([]ks, len(at))
+		for k, i := range at {
+			all[k] = ks{i, fineScore(fq, idx.bits[i*2:(i+1)*2], idx.mags[i*2:(i+1)*2])}
+		}
+		slices.SortFunc(all, func(a, b ks) int {
+			if a.score != b.score {
+				return b.score - a.score
+			}
+			return int(idx.papers[a.i] - idx.papers[b.i])
+		})
+		var want []int
+		for _, s := range all[:keep] {
+			want = append(want, s.i)
+		}
+		slices.Sort(want)
+		for _, parts := range []int{1, 2, 3} {
+			if got := idx.fine(fq, at, keep, parts); !slices.Equal(got, want) {
+				t.Fatalf("trial %d, %d parts: fine kept %d positions, not the %d of the sort", trial, parts, len(got), len(want))
+			}
+		}
+	}
+}

@@ -428,7 +428,7 @@ func (db *DB) nearestIn(ctx context.Context, idx *vectorIndex, v []float32, limi
 		parts = runtime.GOMAXPROCS(0)
 	}
 	at := idx.candidates(signQuery(q), idx.rerankWant(limit), parts)
-	at = idx.fine(fineQuery(q), at, fineWant(limit))
+	at = idx.fine(fineQuery(q), at, fineWant(limit), parts)
 	papers := make([]int64, len(at))
 	for k, i := range at {
 		papers[k] = idx.papers[i]
