@@ -128,8 +128,8 @@ func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, t
 	var chunks, signBytes, dims int
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(signs)), 0), coalesce(max(dims), 0)
 		FROM vector_signs WHERE model = ?`, model).Scan(&chunks, &signBytes, &dims)
-	if err != nil || chunks == 0 || dims == 0 {
-		return false, err
+	if err != nil || chunks == 0 || dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
+		return false, err // past the window: refresh loads the newest vectors whole
 	}
 	idx.reset(model)
 	idx.signsOnly = true

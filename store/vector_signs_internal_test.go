@@ -368,3 +368,22 @@ func TestPrepareNearest(t *testing.T) {
 		}
 	}
 }
+
+// TestNearest_ChunksPastTheWindow: with more vectors in chunks than the
+// window holds, the chunks are not loaded: the newest vectors are, whole.
+func TestNearest_ChunksPastTheWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "window.db"))
+	st.fullIDs(t) // WarmVectors wrote the chunks
+	db := st.open(t)
+	db.vectorWindow = 2000
+	if got, _ := nearestIDs(t, db, st.queries[0]); len(got) != 10 {
+		t.Fatalf("%d hits, want 10", len(got))
+	}
+	if db.vectors.signsOnly || !db.vectors.windowed || len(db.vectors.papers) != 2000 {
+		t.Fatalf("index: signs only %v, windowed %v, %d papers; want the newest 2000 vectors whole",
+			db.vectors.signsOnly, db.vectors.windowed, len(db.vectors.papers))
+	}
+}
