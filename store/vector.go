@@ -132,9 +132,9 @@ type vectorIndex struct {
 	data         []int8        // len(papers)*dims components
 	scales       []float32
 	bits, mags   []uint64 // per paper, its sign bits and its magnitude bits (see signBits)
-	// signsOnly: only the sign bits are in memory, not data nor scales;
-	// the rescan reads its candidates' vectors from the table (see
-	// loadSigns). Otherwise every vector is in memory.
+	// signsOnly: only the sign and magnitude bits are in memory, not data
+	// nor scales; the rescan reads its candidates' vectors from the table
+	// (see loadSigns). Otherwise every vector is in memory.
 	signsOnly bool
 	unslotted bool // papers were appended without slot (see appendSigns)
 	expect    int  // papers grow made room for (see putChunk)
