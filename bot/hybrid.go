@@ -39,29 +39,39 @@ func (e *Engine) textHits(ctx context.Context, text, meaning string, limit, offs
 	if !ok || offset+limit > maxFused {
 		return e.Store.Search(ctx, q)
 	}
-	vec, err := e.embedQuery(ctx, meaning)
-	if err != nil {
-		e.logger().Debug("embed query failed; searching words alone", "error", err)
-		return e.Store.Search(ctx, q)
+	// The bm25 list is read while the query is embedded (a round trip to
+	// the endpoint) and its vector list found: the vector search is
+	// CPU-bound, and the bm25 search waits on its queries meanwhile. A
+	// store that has not loaded the vectors yet (a one-shot command) loads
+	// them meanwhile too (VectorPreparer).
+	if p, ok := e.Vectors.(VectorPreparer); ok {
+		p.PrepareNearest(ctx, model)
 	}
-	// The two lists are read at once: the vector search is CPU-bound, and
-	// the bm25 search waits on its queries meanwhile.
 	var (
-		near    []Hit
-		nearErr error
-		nearing = make(chan struct{})
+		near              []Hit
+		embedErr, nearErr error
+		nearing           = make(chan struct{})
 	)
 	go func() {
 		defer close(nearing) // runs last: a panic below is an error here
 		defer Recover(e.logger(), "vector search", func() {
 			near, nearErr = nil, Errorf(EUNAVAILABLE, "The search by meaning failed.")
 		})
+		vec, err := e.embedQuery(ctx, meaning)
+		if err != nil {
+			embedErr = err
+			return
+		}
 		near, nearErr = e.Vectors.Nearest(ctx, model, vec, offset+limit)
 	}()
 	words, err := e.Store.Search(ctx, Query{Text: text, Limit: offset + limit})
 	<-nearing
 	if err != nil {
 		return nil, err
+	}
+	if embedErr != nil {
+		e.logger().Debug("embed query failed; searching words alone", "error", embedErr)
+		return e.Store.Search(ctx, q)
 	}
 	if nearErr != nil {
 		return nil, nearErr

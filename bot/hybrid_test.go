@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 
 	"paperboy/bot"
@@ -201,5 +202,60 @@ func TestEngine_Search_VectorPanic(t *testing.T) {
 	}
 	if got := bot.Panics()["vector search"]; got != before+1 {
 		t.Fatalf("panics counted %d, want %d", got, before+1)
+	}
+}
+
+// calls records the order of calls made from several goroutines.
+type calls struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (c *calls) add(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.names = append(c.names, name)
+}
+
+// preparingVectors is a vector index that can get ready ahead of Nearest.
+type preparingVectors struct {
+	*bottest.Vectors
+	calls *calls
+}
+
+func (v preparingVectors) PrepareNearest(_ context.Context, model string) {
+	v.calls.add("prepare " + model)
+}
+
+func (v preparingVectors) Nearest(ctx context.Context, model string, q []float32, limit int) ([]bot.Hit, error) {
+	v.calls.add("nearest")
+	return v.Vectors.Nearest(ctx, model, q, limit)
+}
+
+// recordingEmbedder records its calls.
+type recordingEmbedder struct {
+	*bottest.Embedder
+	calls *calls
+}
+
+func (e recordingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	e.calls.add("embed")
+	return e.Embedder.Embed(ctx, texts)
+}
+
+// TestEngine_Search_PreparesVectors: a hybrid search asks a vector index
+// that can get ready (a one-shot command's store, which has loaded no
+// vector) to do so before the query is embedded, and finds what it found
+// without.
+func TestEngine_Search_PreparesVectors(t *testing.T) {
+	e, emb, vecs := hybridEngine(t)
+	want := top(t, e, "models that learn by playing against themselves", 3)
+	c := &calls{}
+	e.Vectors, e.Embedder = preparingVectors{vecs, c}, recordingEmbedder{emb, c}
+	if got := top(t, e, "models that learn by playing against themselves", 3); !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v as without", got, want)
+	}
+	if want := []string{"prepare fake-embed", "embed", "nearest"}; !slices.Equal(c.names, want) {
+		t.Fatalf("calls %v, want %v", c.names, want)
 	}
 }

@@ -56,6 +56,16 @@ type Vectors interface {
 	Nearest(ctx context.Context, model string, v []float32, limit int) ([]Hit, error)
 }
 
+// VectorPreparer is a Vectors that can get ready to search a model's
+// vectors ahead of Nearest: a hybrid search calls PrepareNearest before it
+// embeds the query, so that a store that has not loaded the vectors (a
+// one-shot command's) loads them during the embeddings endpoint's round
+// trip instead of after it. It returns at once; a failure to get ready is
+// Nearest's to report. store.DB implements it.
+type VectorPreparer interface {
+	PrepareNearest(ctx context.Context, model string)
+}
+
 // PaperVector is one paper's vector.
 type PaperVector struct {
 	ID     string

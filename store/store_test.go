@@ -145,7 +145,7 @@ func TestOpen(t *testing.T) {
 		if got, want := queryString(t, raw, "PRAGMA journal_mode"), "wal"; got != want {
 			t.Errorf("journal_mode=%q, want %q", got, want)
 		}
-		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql,0002_delivery.sql,0003_fts_hashsize.sql,0004_words_without_prefixes.sql,0005_leases.sql,0006_replays.sql,0007_subscription_period.sql,0008_vectors.sql,0009_signals.sql,0010_taste.sql,0011_vector_signs.sql"; got != want {
+		if got, want := queryString(t, raw, "SELECT group_concat(name, ',') FROM migrations"), "0001_init.sql,0002_delivery.sql,0003_fts_hashsize.sql,0004_words_without_prefixes.sql,0005_leases.sql,0006_replays.sql,0007_subscription_period.sql,0008_vectors.sql,0009_signals.sql,0010_taste.sql,0011_vector_signs.sql,0012_vector_mags.sql"; got != want {
 			t.Errorf("migrations=%q, want %q", got, want)
 		}
 		for _, table := range []string{"papers_fts_config", "papers_words_config"} {

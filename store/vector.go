@@ -105,16 +105,16 @@ func (db *DB) Vector(ctx context.Context, model, id string) ([]float32, error) {
 // Scale of search by meaning. Nearest searches the vectors in memory. Up
 // to approxFrom vectors it scans them all, one int8 dot product per paper
 // (about 0.6 ms of CPU per 1,000 papers of 768 dimensions); past that it
-// scores every paper by its components' signs and rescans the best few
-// percent exactly (see vector_approx.go), about a tenth of the work, split
-// among the cores from parallelScan vectors up (docs/benchmarks.md). A
-// process that has not loaded every vector keeps the sign bits alone, read
-// from their chunks on disk, and reads the rescan's vectors by id (see
-// vector_signs.go). The
-// vectors of the newest maxVectors papers are kept in memory, dims + dims/8
-// bytes each. At 1M papers of 768 dimensions all of them would take 860 MB,
+// scores every paper by its components' signs, orders the best few percent
+// by a two-bit code of each component and rescans the best few hundred of
+// those exactly (see vector_approx.go), split among the cores from
+// parallelScan vectors up (docs/benchmarks.md). A process that has not
+// loaded every vector keeps the codes alone, read from their chunks on
+// disk, and reads the rescan's vectors by paper (see vector_signs.go). The
+// vectors of the newest maxVectors papers are kept in memory, dims + dims/4
+// bytes each. At 1M papers of 768 dimensions all of them would take 960 MB,
 // too much for a small VM; so search by meaning covers a recency window,
-// the newest 250k papers (215 MB, about two years of arXiv's ML listings),
+// the newest 250k papers (240 MB, about two years of arXiv's ML listings),
 // while bm25 still searches every paper.
 const maxVectors = 250000
 
@@ -131,12 +131,13 @@ type vectorIndex struct {
 	slot         map[int64]int // rowid → index into papers
 	data         []int8        // len(papers)*dims components
 	scales       []float32
-	bits         []uint64 // per paper, its sign bits (see signBits)
-	// signsOnly: only the sign bits are in memory, not data nor scales;
-	// the rescan reads its candidates' vectors from the table (see
-	// loadSigns). Otherwise every vector is in memory.
+	bits, mags   []uint64 // per paper, its sign bits and its magnitude bits (see signBits)
+	// signsOnly: only the sign and magnitude bits are in memory, not data
+	// nor scales; the rescan reads its candidates' vectors from the table
+	// (see loadSigns). Otherwise every vector is in memory.
 	signsOnly bool
 	unslotted bool // papers were appended without slot (see appendSigns)
+	expect    int  // papers grow made room for (see putChunk)
 	exact     bool // scan every vector, however many (for tests and benchmarks)
 	// approxFrom and rerankMin, when set, replace the constants of the
 	// same names (tests lower them).
@@ -222,6 +223,11 @@ func (db *DB) refresh(ctx context.Context, idx *vectorIndex, model string, full 
 	if idx.model == model && enough && idx.tableMax == tableMax && time.Since(idx.counted) < recountEvery {
 		return nil
 	}
+	if !full && (idx.model != model || len(idx.papers) == 0) {
+		if ok, err := db.loadChunked(ctx, idx, model, tableMax); ok || err != nil {
+			return err
+		}
+	}
 	var count, maxID int64
 	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0) FROM paper_vectors WHERE model = ?`, model).Scan(&count, &maxID)
 	if err != nil {
@@ -242,7 +248,8 @@ func (db *DB) refresh(ctx context.Context, idx *vectorIndex, model string, full 
 			idx.grow(int(min(count, int64(db.vectorWindow))))
 		}
 		if idx.signsOnly && idx.maxID == 0 {
-			return db.loadSigns(ctx, idx)
+			_, _, err := db.loadSigns(ctx, idx)
+			return err
 		}
 		return db.loadVectors(ctx, idx, window)
 	}
@@ -297,9 +304,9 @@ func (db *DB) loadVectors(ctx context.Context, idx *vectorIndex, window bool) er
 // reset empties the index and sets its model.
 func (idx *vectorIndex) reset(model string) {
 	idx.model, idx.count, idx.maxID, idx.tableMax, idx.windowed, idx.dims = model, 0, 0, 0, false, 0
-	idx.signsOnly, idx.unslotted = false, false
+	idx.signsOnly, idx.unslotted, idx.expect = false, false, 0
 	idx.counted = time.Time{}
-	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = nil, map[int64]int{}, nil, nil, nil
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits, idx.mags = nil, map[int64]int{}, nil, nil, nil, nil
 }
 
 // grow makes room for n more papers without reallocating: loading 100k
@@ -307,6 +314,7 @@ func (idx *vectorIndex) reset(model string) {
 // than reading them.
 func (idx *vectorIndex) grow(n int) {
 	idx.papers = slices.Grow(idx.papers, n)
+	idx.expect = n
 	if !idx.signsOnly { // an index of sign bits makes its map when needed (see appendSigns)
 		if len(idx.slot) == 0 {
 			idx.slot = make(map[int64]int, n)
@@ -333,17 +341,20 @@ func (idx *vectorIndex) put(paper int64, scale float32, q []int8) {
 		return
 	}
 	idx.indexSlots()
-	sign := signBits(q)
+	code := signBits(q)
+	words := len(code) / 2
 	if i, ok := idx.slot[paper]; ok {
 		copy(idx.data[i*idx.dims:], q)
-		copy(idx.bits[i*len(sign):], sign)
+		copy(idx.bits[i*words:], code[:words])
+		copy(idx.mags[i*words:], code[words:])
 		idx.scales[i] = scale
 		return
 	}
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
 	idx.data = append(idx.data, q...)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 	idx.scales = append(idx.scales, scale)
 }
 
@@ -373,8 +384,9 @@ func (idx *vectorIndex) nearest(v []float32, limit int) ([]int64, []float64) {
 	}
 	var all []scored
 	if n >= idx.approxFromOr() && !idx.exact {
-		want := idx.rerankWant(limit)
-		all = idx.rescan(q, qs, idx.candidates(signQuery(q), want, parts), limit, parts)
+		at := idx.candidates(signQuery(q), idx.rerankWant(limit), parts)
+		at = idx.fine(fineQuery(q), at, fineWant(limit), parts)
+		all = idx.rescan(q, qs, at, limit, 1)
 	} else {
 		all = idx.exactScan(q, qs, limit, parts)
 	}
@@ -487,10 +499,32 @@ func (db *DB) WarmVectors(ctx context.Context, model string) error {
 	return nil
 }
 
+var _ bot.VectorPreparer = (*DB)(nil)
+
+// PrepareNearest starts loading model's index in the background unless an
+// index of model is already loaded (a later Nearest brings it up to date
+// as ever): a one-shot search loads the sign bits while its query is
+// embedded. A Nearest meanwhile waits for the load; an error is left for
+// it to meet again. Close waits for it.
+func (db *DB) PrepareNearest(ctx context.Context, model string) {
+	idx := &db.vectors
+	idx.mu.RLock()
+	loaded := idx.model == model && len(idx.papers) > 0
+	idx.mu.RUnlock()
+	if loaded {
+		return
+	}
+	db.running.Add(1)
+	go func() {
+		defer db.running.Done()
+		_, _ = db.vectorIndex(ctx, model, false)
+	}()
+}
+
 // take makes idx the index that o is; o is not used afterwards.
 func (idx *vectorIndex) take(o *vectorIndex) {
 	idx.model, idx.count, idx.maxID, idx.windowed = o.model, o.count, o.maxID, o.windowed
 	idx.tableMax, idx.counted, idx.dims = o.tableMax, o.counted, o.dims
-	idx.papers, idx.slot, idx.data, idx.scales, idx.bits = o.papers, o.slot, o.data, o.scales, o.bits
+	idx.papers, idx.slot, idx.data, idx.scales, idx.bits, idx.mags = o.papers, o.slot, o.data, o.scales, o.bits, o.mags
 	idx.signsOnly, idx.unslotted = o.signsOnly, o.unslotted
 }

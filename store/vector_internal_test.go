@@ -129,3 +129,94 @@ func TestNearest_Window(t *testing.T) {
 		t.Fatalf("Nearest=%v, %v; want the 3 newest papers only, nearest first", got, err)
 	}
 }
+
+// slowBits is signBits as its comment defines it, a component at a time.
+func slowBits(q []int8) []uint64 {
+	words := (len(q) + 63) / 64
+	out := make([]uint64, 2*words)
+	var sum int64
+	for _, x := range q {
+		sum += int64(x) * int64(x)
+	}
+	for i, x := range q {
+		if x > 0 {
+			out[i/64] |= 1 << (i % 64)
+		}
+		if sum > 0 && int64(x)*int64(x)*int64(len(q))*10000 >= magCut*sum {
+			out[words+i/64] |= 1 << (i % 64)
+		}
+	}
+	return out
+}
+
+// TestSignBits: the branchless code is the sign and magnitude bits as
+// defined, for lengths not a multiple of 64, zero vectors and extremes.
+func TestSignBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{0, 1, 63, 64, 65, 768, 100} {
+		for range 200 {
+			q := make([]int8, n)
+			for i := range q {
+				q[i] = int8(r.IntN(256) - 128)
+				if r.IntN(5) == 0 {
+					q[i] = 0
+				}
+			}
+			if !slices.Equal(signBits(q), slowBits(q)) {
+				t.Fatal(n, q)
+			}
+		}
+	}
+}
+
+// TestFine: the histogram's cut keeps what sorting every candidate by
+// score, ties to the lowest rowid, keeps, with many ties, in one part or
+// several.
+func TestFine(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	idx := &vectorIndex{}
+	idx.reset("m")
+	const dims = 128
+	for i := range 20000 {
+		q := make([]int8, dims)
+		for k := range q {
+			q[k] = int8(r.IntN(5) - 2) // few distinct codes: ties
+		}
+		idx.put(int64(20000-i)*7, 1, q) // rowids against position order
+	}
+	for trial := range 20 {
+		q := make([]int8, dims)
+		for k := range q {
+			q[k] = int8(r.IntN(255) - 127)
+		}
+		fq := fineQuery(q)
+		var at []int
+		for i := range idx.papers {
+			if r.IntN(3) == 0 {
+				at = append(at, i)
+			}
+		}
+		keep := 1 + r.IntN(len(at)-1)
+		type ks struct{ i, score int }
+		all := make([]ks, len(at))
+		for k, i := range at {
+			all[k] = ks{i, fineScore(fq, idx.bits[i*2:(i+1)*2], idx.mags[i*2:(i+1)*2])}
+		}
+		slices.SortFunc(all, func(a, b ks) int {
+			if a.score != b.score {
+				return b.score - a.score
+			}
+			return int(idx.papers[a.i] - idx.papers[b.i])
+		})
+		var want []int
+		for _, s := range all[:keep] {
+			want = append(want, s.i)
+		}
+		slices.Sort(want)
+		for _, parts := range []int{1, 2, 3} {
+			if got := idx.fine(fq, at, keep, parts); !slices.Equal(got, want) {
+				t.Fatalf("trial %d, %d parts: fine kept %d positions, not the %d of the sort", trial, parts, len(got), len(want))
+			}
+		}
+	}
+}

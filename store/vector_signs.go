@@ -1,25 +1,30 @@
 package store
 
 import (
-	"cmp"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"paperboy/bot"
 )
 
 // Sign bits on disk. The approximate search (vector_approx.go) scores
-// every paper by its vector's sign bits and reads only the best few percent
-// of the int8 vectors. A process that searches once need not load every
-// vector for that: the vector_signs table (migrations 0011, PostgreSQL
-// 0009) keeps the sign bits in chunks of signChunk vectors, 96 bytes a
-// vector of 768 dimensions in one row a chunk, so loading them for 100k
-// papers reads ~10 MB in a hundred rows instead of 77 MB in 100k rows
-// (about a second through database/sql, most of a one-shot search's time).
+// every paper by its vector's sign bits, the best few percent by their
+// two-bit codes (sign and magnitude bits), and reads only the best few
+// hundred int8 vectors. A process that searches once need not load every
+// vector for that: the vector_signs table (migrations 0011 and 0012,
+// PostgreSQL 0009 and 0011) keeps the sign and magnitude bits in chunks of
+// signChunk vectors, 192 bytes a vector of 768 dimensions in one row a
+// chunk, so loading them for 100k papers reads ~19 MB in a hundred rows
+// instead of 77 MB in 100k rows (about a second through database/sql, most
+// of a one-shot search's time). Without the magnitude bits the one-shot
+// search read 4,000 int8 vectors, random rows, 30–40 ms at 100k papers;
+// with them it reads 400, and 10 MB more of chunks, ~10 ms.
 //
 // Backfill is lazy, on the first read rather than in the migration or at
 // Open: SQL cannot compute a blob's per-component sign bits portably (the
@@ -38,7 +43,7 @@ import (
 // covers the vector's id, by a trigger. Two processes may write chunks
 // covering the same vectors; reading both is harmless (a paper's bits are
 // put once), and either goes with the first delete among its vectors.
-const signChunk = 1024
+const signChunk = 256
 
 // chunkSpan is the range of vector ids, from and to exclusive, that no
 // chunk covers.
@@ -47,7 +52,8 @@ type chunkSpan struct {
 	tail     bool // to is open: vectors written since the last chunk
 }
 
-// signRow is one vector's sign bits, for a chunk to write.
+// signRow is one vector's code (sign then magnitude bits, see signBits),
+// for a chunk to write.
 type signRow struct {
 	id, paper int64
 	sign      []uint64
@@ -56,17 +62,32 @@ type signRow struct {
 // loadSigns fills idx, empty and signsOnly, with the sign bits of its
 // model's vectors: those of the chunks, then those of the vectors no chunk
 // covers, read from the vectors themselves, for which it writes chunks
-// unless the store is read-only.
-func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) error {
-	spans, err := db.readChunks(ctx, idx)
+// unless the store is read-only. It returns the highest vector id it saw
+// and how many chunks it read.
+func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chunked int, err error) {
+	spans, chunked, err := db.readChunks(ctx, idx)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	var chunks [][]signRow
+	maxID = spans[len(spans)-1].from // the last chunk's last vector
+	fromChunks := len(idx.papers)
+	var (
+		chunks [][]signRow
+		late   map[int64]bool // papers of the vectors read as vectors
+	)
 	for _, sp := range spans {
 		rows, err := db.uncoveredSigns(ctx, idx, sp)
 		if err != nil {
-			return err
+			return 0, 0, err
+		}
+		for _, r := range rows {
+			if fromChunks > 0 {
+				if late == nil {
+					late = map[int64]bool{}
+				}
+				late[r.paper] = true
+			}
+			maxID = max(maxID, r.id)
 		}
 		for len(rows) > 0 {
 			n := min(len(rows), signChunk)
@@ -77,45 +98,88 @@ func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) error {
 			rows = rows[n:]
 		}
 	}
+	// A paper re-embedded between the read of its chunk and the read of
+	// the vectors no chunk covers is in both (the delete dropped the chunk
+	// after it was read): its later vector goes in its place.
+	for _, p := range idx.papers[:min(fromChunks, len(idx.papers))] {
+		if late[p] {
+			idx.indexSlots()
+			break
+		}
+	}
 	if len(chunks) > 0 && !db.readOnly {
 		// The search is right without the chunks; one that failed to be
 		// written (another writer held the lock too long) is written by a
 		// later read.
 		_ = db.writeChunks(ctx, idx.model, idx.dims, chunks)
 	}
-	return nil
+	return maxID, chunked, nil
+}
+
+// loadChunked loads idx with model's sign bits alone, from the chunks and
+// the vectors they leave out, without counting model's vectors first: the
+// count, a read of the model's whole index (10–15 ms of a one-shot search
+// at 100k papers), is the papers read, as the chunks are never stale. It
+// reports false, leaving idx empty, when there is no chunk (the first read
+// after the upgrade, or a store searched exactly so far) or the count
+// calls for another index than sign bits alone (fewer than approxFrom
+// vectors, or more than the window): refresh then counts first.
+func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, tableMax int64) (bool, error) {
+	var chunks, signBytes, dims int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(signs)), 0), coalesce(max(dims), 0)
+		FROM vector_signs WHERE model = ?`, model).Scan(&chunks, &signBytes, &dims)
+	if err != nil || chunks == 0 || dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
+		return false, err // past the window: refresh loads the newest vectors whole
+	}
+	idx.reset(model)
+	idx.signsOnly = true
+	idx.grow(signBytes/(8*((dims+63)/64)) + signChunk) // and the vectors no chunk covers
+	maxID, chunked, err := db.loadSigns(ctx, idx)
+	if err != nil {
+		idx.reset("")
+		return false, err
+	}
+	n := len(idx.papers)
+	if chunked == 0 || n < idx.approxFromOr() || n > db.vectorWindow {
+		idx.reset("")
+		return false, nil
+	}
+	idx.count, idx.maxID, idx.tableMax, idx.counted = int64(n), maxID, tableMax, time.Now()
+	return true, nil
 }
 
 // readChunks puts the sign bits of idx.model's chunks into idx and returns
 // the spans of vector ids they leave uncovered, in order, the last one the
-// open tail.
-func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT first_id, last_id, dims, papers, signs FROM vector_signs
+// open tail, and how many chunks it read.
+func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, int, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
 		WHERE model = ? ORDER BY first_id`, idx.model)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	var (
 		spans   []chunkSpan
 		covered int64 // every id up to it is in a chunk
 		overlap bool  // two processes wrote chunks of the same vectors
+		read    int
 	)
 	for rows.Next() {
 		var (
-			first, last   int64
-			dims          int
-			papers, signs []byte
+			first, last         int64
+			dims                int
+			papers, signs, mags sql.RawBytes // decoded at once: no copy kept
 		)
-		if err := rows.Scan(&first, &last, &dims, &papers, &signs); err != nil {
-			return nil, err
+		if err := rows.Scan(&first, &last, &dims, &papers, &signs, &mags); err != nil {
+			return nil, 0, err
 		}
 		if idx.dims == 0 {
 			idx.dims = dims
 		}
-		if dims != idx.dims || !idx.putChunk(papers, signs) {
+		if dims != idx.dims || !idx.putChunk(papers, signs, mags) {
 			continue // another length, or unreadable: its vectors are read instead
 		}
+		read++
 		if first > covered+1 {
 			spans = append(spans, chunkSpan{from: covered, to: first})
 		} else if first <= covered {
@@ -124,45 +188,60 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, er
 		covered = max(covered, last)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if overlap {
 		idx.indexSlots() // drop the papers put twice
 	}
-	return append(spans, chunkSpan{from: covered, tail: true}), nil
+	return append(spans, chunkSpan{from: covered, tail: true}), read, nil
 }
 
-// putChunk puts a chunk's papers and sign bits into idx, and reports
-// whether they were well formed (nothing is put otherwise).
-func (idx *vectorIndex) putChunk(papers, signs []byte) bool {
+// putChunk puts a chunk's papers, sign bits and magnitude bits into idx,
+// and reports whether they were well formed (nothing is put otherwise).
+// The words go straight from the row's bytes into idx.bits and idx.mags,
+// laid out as in the chunk, which grow made room for every vector (see
+// grow): at 100k papers, growing them chunk by chunk copied more than the
+// chunks hold.
+func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 	words := (idx.dims + 63) / 64
-	if words == 0 || len(signs)%(8*words) != 0 {
+	if words == 0 || len(signs)%(8*words) != 0 || len(mags) != len(signs) {
 		return false
 	}
 	n := len(signs) / (8 * words)
-	ids := make([]int64, 0, n)
+	base := len(idx.papers)
 	var paper int64
-	for len(papers) > 0 && len(ids) < n {
+	for len(papers) > 0 && len(idx.papers)-base < n {
 		d, k := binary.Varint(papers)
 		if k <= 0 {
-			return false
+			break
 		}
 		paper += d
-		ids = append(ids, paper)
+		idx.papers = append(idx.papers, paper)
 		papers = papers[k:]
 	}
-	if len(ids) != n || len(papers) != 0 {
+	if len(idx.papers)-base != n || len(papers) != 0 {
+		idx.papers = idx.papers[:base]
 		return false
 	}
-	idx.bits = slices.Grow(idx.bits, n*words)
-	sign := make([]uint64, words)
-	for k, p := range ids {
-		for w := range sign {
-			sign[w] = binary.LittleEndian.Uint64(signs[(k*words+w)*8:])
-		}
-		idx.appendSigns(p, sign)
+	if cap(idx.bits) == 0 {
+		idx.bits = make([]uint64, 0, max(idx.expect, n)*words)
+		idx.mags = make([]uint64, 0, max(idx.expect, n)*words)
 	}
+	idx.bits = appendWords(idx.bits, signs)
+	idx.mags = appendWords(idx.mags, mags)
+	idx.unslotted = true
 	return true
+}
+
+// appendWords appends to dst the little-endian words of b, whose length is
+// a multiple of 8.
+func appendWords(dst []uint64, b []byte) []uint64 {
+	at := len(dst)
+	dst = slices.Grow(dst, len(b)/8)[:at+len(b)/8]
+	for i, out := 0, dst[at:]; i < len(out); i++ {
+		out[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
+	}
+	return dst
 }
 
 // uncoveredSigns puts into idx the sign bits of the vectors of idx.model
@@ -207,6 +286,12 @@ func (db *DB) writeChunks(ctx context.Context, model string, dims int, chunks []
 	return db.write(ctx, func(tx *txn) error {
 		for _, c := range chunks {
 			first, last := c[0].id, c[len(c)-1].id
+			// A chunk without magnitude bits (an older paperboy's) is read
+			// as not there; it goes for the one written in its place.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM vector_signs
+				WHERE model = ? AND first_id <= ? AND last_id >= ? AND length(mags) = 0`, model, last, first); err != nil {
+				return err
+			}
 			var n, overlap int
 			err := tx.QueryRowContext(ctx, `SELECT
 				(SELECT count(*) FROM paper_vectors WHERE model = ? AND id BETWEEN ? AND ?),
@@ -218,9 +303,9 @@ func (db *DB) writeChunks(ctx context.Context, model string, dims int, chunks []
 			if n != len(c) || overlap > 0 {
 				continue
 			}
-			papers, signs := encodeChunk(c)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO vector_signs (model, first_id, last_id, dims, papers, signs)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, model, first, last, dims, papers, signs); err != nil {
+			papers, signs, mags := encodeChunk(c)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO vector_signs (model, first_id, last_id, dims, papers, signs, mags)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, model, first, last, dims, papers, signs, mags); err != nil {
 				return err
 			}
 		}
@@ -228,41 +313,50 @@ func (db *DB) writeChunks(ctx context.Context, model string, dims int, chunks []
 	})
 }
 
-// encodeChunk returns a chunk's papers (zigzag varint deltas) and sign
-// bits (little-endian words), as vector_signs keeps them.
-func encodeChunk(c []signRow) (papers, signs []byte) {
+// encodeChunk returns a chunk's papers (zigzag varint deltas), sign bits
+// and magnitude bits (little-endian words), as vector_signs keeps them.
+func encodeChunk(c []signRow) (papers, signs, mags []byte) {
 	var prev int64
 	for _, r := range c {
 		papers = binary.AppendVarint(papers, r.paper-prev)
 		prev = r.paper
-		for _, w := range r.sign {
+		words := len(r.sign) / 2
+		for _, w := range r.sign[:words] {
 			signs = binary.LittleEndian.AppendUint64(signs, w)
 		}
+		for _, w := range r.sign[words:] {
+			mags = binary.LittleEndian.AppendUint64(mags, w)
+		}
 	}
-	return papers, signs
+	return papers, signs, mags
 }
 
-// putSigns adds or replaces a paper's sign bits, in an index of sign bits
-// alone.
-func (idx *vectorIndex) putSigns(paper int64, sign []uint64) {
+// putSigns adds or replaces a paper's code (sign then magnitude bits, see
+// signBits), in an index of sign bits alone.
+func (idx *vectorIndex) putSigns(paper int64, code []uint64) {
 	idx.indexSlots()
+	words := len(code) / 2
 	if i, ok := idx.slot[paper]; ok {
-		copy(idx.bits[i*len(sign):], sign)
+		copy(idx.bits[i*words:], code[:words])
+		copy(idx.mags[i*words:], code[words:])
 		return
 	}
 	idx.slot[paper] = len(idx.papers)
 	idx.papers = append(idx.papers, paper)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 }
 
-// appendSigns adds a paper's sign bits to an index of sign bits alone
-// without looking it up: loadSigns adds each paper once (a paper has one
-// vector, and no two chunks it reads overlap), and a map of 100k papers
-// took longer to fill than the chunks to read. The map is made when first
-// needed (indexSlots).
-func (idx *vectorIndex) appendSigns(paper int64, sign []uint64) {
+// appendSigns adds a paper's code (sign then magnitude bits) to an index
+// of sign bits alone without looking it up: loadSigns adds each paper once
+// (a paper has one vector, and no two chunks it reads overlap), and a map
+// of 100k papers took longer to fill than the chunks to read. The map is
+// made when first needed (indexSlots).
+func (idx *vectorIndex) appendSigns(paper int64, code []uint64) {
+	words := len(code) / 2
 	idx.papers = append(idx.papers, paper)
-	idx.bits = append(idx.bits, sign...)
+	idx.bits = append(idx.bits, code[:words]...)
+	idx.mags = append(idx.mags, code[words:]...)
 	idx.unslotted = true
 }
 
@@ -275,18 +369,22 @@ func (idx *vectorIndex) indexSlots() {
 	idx.unslotted = false
 	idx.slot = make(map[int64]int, len(idx.papers))
 	words := len(idx.bits) / max(1, len(idx.papers))
+	move := func(to, from int) {
+		copy(idx.bits[to*words:(to+1)*words], idx.bits[from*words:(from+1)*words])
+		copy(idx.mags[to*words:(to+1)*words], idx.mags[from*words:(from+1)*words])
+	}
 	n := 0
 	for i, p := range idx.papers {
 		if j, ok := idx.slot[p]; ok { // the later entry replaces the earlier
-			copy(idx.bits[j*words:(j+1)*words], idx.bits[i*words:(i+1)*words])
+			move(j, i)
 			continue
 		}
 		idx.slot[p] = n
 		idx.papers[n] = p
-		copy(idx.bits[n*words:(n+1)*words], idx.bits[i*words:(i+1)*words])
+		move(n, i)
 		n++
 	}
-	idx.papers, idx.bits = idx.papers[:n], idx.bits[:n*words]
+	idx.papers, idx.bits, idx.mags = idx.papers[:n], idx.bits[:n*words], idx.mags[:n*words]
 }
 
 // approxFromOr is idx.approxFrom, or approxFrom when unset.
@@ -330,84 +428,89 @@ func (db *DB) nearestIn(ctx context.Context, idx *vectorIndex, v []float32, limi
 		parts = runtime.GOMAXPROCS(0)
 	}
 	at := idx.candidates(signQuery(q), idx.rerankWant(limit), parts)
+	at = idx.fine(fineQuery(q), at, fineWant(limit), parts)
 	papers := make([]int64, len(at))
 	for k, i := range at {
 		papers[k] = idx.papers[i]
 	}
-	vecs, err := db.vectorsOf(ctx, idx.model, papers)
+	sims, err := db.similarities(ctx, idx.model, q, qs, papers)
 	if err != nil {
 		return nil, nil, err
 	}
 	all := make([]scored, 0, len(at))
 	for k, i := range at {
-		if x, ok := vecs[papers[k]]; ok && len(x.q) == len(q) {
-			all = append(all, scored{i, similarityTo(q, qs, x.q, x.scale)})
+		if sim, ok := sims[papers[k]]; ok {
+			all = append(all, scored{i, sim})
 		}
 	}
-	slices.SortFunc(all, func(a, b scored) int { return compareSim(b.sim, a.sim) })
+	idx.sortScored(all)
 	all = all[:min(len(all), limit)]
 	ids := make([]int64, len(all))
-	sims := make([]float64, len(all))
+	out := make([]float64, len(all))
 	for k, s := range all {
-		ids[k], sims[k] = idx.papers[s.i], s.sim
+		ids[k], out[k] = idx.papers[s.i], s.sim
 	}
-	return ids, sims, nil
+	return ids, out, nil
 }
 
-// stored is one vector read from the table.
-type stored struct {
-	scale float32
-	q     []int8
-}
-
-// vectorsOf reads the vectors of model of the papers (rowids), by paper,
-// a thousand a query, in rowid order. (Queries at once on connections of
-// their own were slower: each new connection starts with a cold cache.)
-func (db *DB) vectorsOf(ctx context.Context, model string, papers []int64) (map[int64]stored, error) {
+// similarities reads the vectors of model of the papers (rowids), by
+// paper, a thousand a query, in rowid order, and returns each one's
+// similarity to the quantised query q, computed as the rows come (no copy
+// of a vector is kept). (Queries at once on connections of their own were
+// slower: each new connection starts with a cold cache.)
+func (db *DB) similarities(ctx context.Context, model string, q []int8, qs float32, papers []int64) (map[int64]float64, error) {
 	sorted := slices.Clone(papers)
-	slices.SortFunc(sorted, cmp.Compare)
-	out := make(map[int64]stored, len(papers))
+	slices.Sort(sorted)
+	out := make(map[int64]float64, len(papers))
+	x := make([]int8, len(q))
+	args := make([]any, 0, min(len(sorted), 1000))
 	for len(sorted) > 0 {
 		batch := sorted[:min(len(sorted), 1000)]
 		sorted = sorted[len(batch):]
-		args := make([]any, 0, len(batch))
+		args = args[:0]
 		for _, p := range batch {
 			args = append(args, p)
 		}
 		// By paper alone (a paper has one vector): with the model in the
 		// WHERE clause, SQLite's planner, which has no statistics, takes
 		// the (model, id) index and reads every vector of the model.
-		q := `SELECT paper, model, scale, vector FROM paper_vectors WHERE paper IN (?` +
-			strings.Repeat(", ?", len(batch)-1) + `)`
-		if err := db.scanVectors(ctx, q, args, model, out); err != nil {
+		err := db.scanRows(ctx, `SELECT paper, model, scale, vector FROM paper_vectors WHERE paper IN (?`+
+			strings.Repeat(", ?", len(batch)-1)+`)`, args, func(rows *sql.Rows) error {
+			var (
+				paper     int64
+				m, vector sql.RawBytes
+				scale     float32
+			)
+			if err := rows.Scan(&paper, &m, &scale, &vector); err != nil {
+				return err
+			}
+			if string(m) != model || len(vector) != len(x) {
+				return nil
+			}
+			for i, b := range vector {
+				x[i] = int8(b)
+			}
+			out[paper] = similarityTo(q, qs, x, scale)
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("read vectors: %w", err)
 		}
 	}
 	return out, nil
 }
 
-// scanVectors runs q and puts the vectors of model it returns into out.
-func (db *DB) scanVectors(ctx context.Context, q string, args []any, model string, out map[int64]stored) error {
+// scanRows runs q and calls row for each of its rows.
+func (db *DB) scanRows(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			paper int64
-			m     string
-			s     stored
-			blob  []byte
-		)
-		if err := rows.Scan(&paper, &m, &s.scale, &blob); err != nil {
+		if err := row(rows); err != nil {
 			return err
 		}
-		if m != model {
-			continue
-		}
-		s.q = bytesInt8(blob)
-		out[paper] = s
 	}
 	return rows.Err()
 }

@@ -212,24 +212,27 @@ func TestNearest_SignsReadOnly(t *testing.T) {
 	}
 }
 
-// TestChunkEncoding: a chunk's papers and sign bits read back as written,
-// papers in any order; a truncated chunk is refused whole.
+// TestChunkEncoding: a chunk's papers, sign bits and magnitude bits read
+// back as written, papers in any order; a truncated chunk, or one without
+// magnitude bits (an older paperboy's), is refused whole.
 func TestChunkEncoding(t *testing.T) {
-	rows := []signRow{{1, 90, []uint64{1, 2}}, {2, 3, []uint64{3, 1 << 63}}, {5, 1 << 40, []uint64{0, 7}}}
-	papers, signs := encodeChunk(rows)
+	rows := []signRow{{1, 90, []uint64{1, 2, 8, 9}}, {2, 3, []uint64{3, 1 << 63, 10, 11}}, {5, 1 << 40, []uint64{0, 7, 12, 1 << 62}}}
+	papers, signs, mags := encodeChunk(rows)
 	idx := &vectorIndex{}
 	idx.reset("m")
 	idx.dims = 128
-	if !idx.putChunk(papers, signs) {
+	if !idx.putChunk(papers, signs, mags) {
 		t.Fatal("putChunk refused a chunk encodeChunk wrote")
 	}
-	if !slices.Equal(idx.papers, []int64{90, 3, 1 << 40}) || !slices.Equal(idx.bits, []uint64{1, 2, 3, 1 << 63, 0, 7}) {
-		t.Fatalf("read back papers %v, bits %v", idx.papers, idx.bits)
+	if !slices.Equal(idx.papers, []int64{90, 3, 1 << 40}) || !slices.Equal(idx.bits, []uint64{1, 2, 3, 1 << 63, 0, 7}) ||
+		!slices.Equal(idx.mags, []uint64{8, 9, 10, 11, 12, 1 << 62}) {
+		t.Fatalf("read back papers %v, bits %v, mags %v", idx.papers, idx.bits, idx.mags)
 	}
 	bad := &vectorIndex{}
 	bad.reset("m")
 	bad.dims = 128
-	if bad.putChunk(papers[:len(papers)-1], signs) || bad.putChunk(papers, signs[:len(signs)-8]) || len(bad.papers) != 0 {
+	if bad.putChunk(papers[:len(papers)-1], signs, mags) || bad.putChunk(papers, signs[:len(signs)-8], mags) ||
+		bad.putChunk(papers, signs, nil) || bad.putChunk(papers, signs, mags[:len(mags)-16]) || len(bad.papers) != 0 || len(bad.bits) != 0 {
 		t.Fatalf("a truncated chunk was read: %v", bad.papers)
 	}
 }
@@ -241,16 +244,150 @@ func TestIndexSlots(t *testing.T) {
 	idx := &vectorIndex{}
 	idx.reset("m")
 	idx.signsOnly = true
-	idx.appendSigns(7, []uint64{1, 1})
-	idx.appendSigns(9, []uint64{2, 2})
-	idx.appendSigns(7, []uint64{3, 3})
-	idx.appendSigns(4, []uint64{5, 5})
+	idx.appendSigns(7, []uint64{1, 1, 11, 11})
+	idx.appendSigns(9, []uint64{2, 2, 12, 12})
+	idx.appendSigns(7, []uint64{3, 3, 13, 13})
+	idx.appendSigns(4, []uint64{5, 5, 15, 15})
 	idx.indexSlots()
-	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) {
-		t.Fatalf("papers %v, bits %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits)
+	if !slices.Equal(idx.papers, []int64{7, 9, 4}) || !slices.Equal(idx.bits, []uint64{3, 3, 2, 2, 5, 5}) ||
+		!slices.Equal(idx.mags, []uint64{13, 13, 12, 12, 15, 15}) {
+		t.Fatalf("papers %v, bits %v, mags %v; want 7, 9, 4 with 7's later bits", idx.papers, idx.bits, idx.mags)
 	}
-	idx.putSigns(9, []uint64{6, 6})
-	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) {
-		t.Fatalf("after putSigns(9): slots %v, bits %v", idx.slot, idx.bits)
+	idx.putSigns(9, []uint64{6, 6, 16, 16})
+	if idx.slot[4] != 2 || !slices.Equal(idx.bits, []uint64{3, 3, 6, 6, 5, 5}) || !slices.Equal(idx.mags, []uint64{13, 13, 16, 16, 15, 15}) {
+		t.Fatalf("after putSigns(9): slots %v, bits %v, mags %v", idx.slot, idx.bits, idx.mags)
+	}
+}
+
+// TestNearest_ChunksWithoutMags: a chunk without magnitude bits (written by
+// a paperboy from before them, which reads and writes only the signs) is
+// read as not there: its vectors are read instead, the same papers are
+// found, and the next read writes it again with both.
+func TestNearest_ChunksWithoutMags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	engines := []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "mags.db") }},
+		{"PostgreSQL", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			st := newSignsTest(t, e.dsn(t))
+			want := st.fullIDs(t) // WarmVectors wrote the chunks
+			db := st.open(t)
+			if _, err := db.sql.ExecContext(t.Context(), `UPDATE vector_signs SET mags = ?`, []byte{}); err != nil {
+				t.Fatal(err)
+			}
+			db = st.open(t)
+			for k, q := range st.queries {
+				if got, _ := nearestIDs(t, db, q); !slices.Equal(got, want[k]) {
+					t.Fatalf("query %d: %v, with every vector in memory %v", k, got, want[k])
+				}
+			}
+			var n, without int
+			err := db.sql.QueryRowContext(t.Context(), `SELECT count(*), count(CASE WHEN length(mags) = 0 THEN 1 END)
+				FROM vector_signs WHERE model = 'm'`).Scan(&n, &without)
+			if err != nil || n != signsPapers/signChunk || without != 0 {
+				t.Fatalf("%d chunks, %d without magnitude bits, %v; want %d, all with", n, without, err, signsPapers/signChunk)
+			}
+		})
+	}
+}
+
+// TestNearest_ReEmbeddedWhileRead: a paper re-embedded between the read of
+// its chunk and the read of the vectors no chunk covers is in both (here
+// the chunk read is played by putting the dropped chunk back): it is kept
+// once, with its new vector, and counted once.
+func TestNearest_ReEmbeddedWhileRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	engines := []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "race.db") }},
+		{"PostgreSQL", func(t *testing.T) string { return pgtest.Shared(t).NewDatabase(t) }},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := t.Context()
+			st := newSignsTest(t, e.dsn(t))
+			st.fullIDs(t) // WarmVectors wrote the chunks
+			db := st.open(t)
+			var (
+				first, last, dims   int64
+				papers, signs, mags []byte
+			)
+			err := db.sql.QueryRowContext(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
+				WHERE model = 'm' ORDER BY first_id LIMIT 1`).Scan(&first, &last, &dims, &papers, &signs, &mags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := st.papers[100] // in the first chunk
+			if err := db.SaveVectors(ctx, "m", []bot.PaperVector{{ID: p.ID, Vector: st.queries[0]}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.sql.ExecContext(ctx, `INSERT INTO vector_signs (model, first_id, last_id, dims, papers, signs, mags)
+				VALUES ('m', ?, ?, ?, ?, ?, ?)`, first, last, dims, papers, signs, mags); err != nil {
+				t.Fatal(err)
+			}
+			db = st.open(t)
+			got, sims := nearestIDs(t, db, st.queries[0])
+			if len(got) < 2 || got[0] != p.ID || got[1] == p.ID || sims[0] < 0.99 {
+				t.Fatalf("nearest to the re-embedded paper's vector: %v (%v), want %s first, once", got, sims, p.ID)
+			}
+			if n := len(db.vectors.papers); n != signsPapers || db.vectors.count != signsPapers {
+				t.Fatalf("%d papers in the index, counted %d; want %d", n, db.vectors.count, signsPapers)
+			}
+		})
+	}
+}
+
+// TestPrepareNearest: PrepareNearest loads the sign bits in the
+// background, as Nearest would (a one-shot search does it while its query
+// is embedded); the Nearest after it finds the same papers, and a second
+// PrepareNearest with the index loaded does nothing.
+func TestPrepareNearest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "prepare.db"))
+	want := st.fullIDs(t)
+	db := st.open(t)
+	db.PrepareNearest(t.Context(), "m")
+	db.running.Wait()
+	if !db.vectors.signsOnly || len(db.vectors.papers) != signsPapers {
+		t.Fatalf("after PrepareNearest: signs only %v, %d papers; want the sign bits of %d", db.vectors.signsOnly, len(db.vectors.papers), signsPapers)
+	}
+	db.PrepareNearest(t.Context(), "m")
+	db.running.Wait()
+	for k, q := range st.queries {
+		if got, _ := nearestIDs(t, db, q); !slices.Equal(got, want[k]) {
+			t.Fatalf("query %d: %v, want %v", k, got, want[k])
+		}
+	}
+}
+
+// TestNearest_ChunksPastTheWindow: with more vectors in chunks than the
+// window holds, the chunks are not loaded: the newest vectors are, whole.
+func TestNearest_ChunksPastTheWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("volume, one goroutine: the race pass (-short) has nothing to find here; go test ./... runs it")
+	}
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "window.db"))
+	st.fullIDs(t) // WarmVectors wrote the chunks
+	db := st.open(t)
+	db.vectorWindow = 2000
+	if got, _ := nearestIDs(t, db, st.queries[0]); len(got) != 10 {
+		t.Fatalf("%d hits, want 10", len(got))
+	}
+	if db.vectors.signsOnly || !db.vectors.windowed || len(db.vectors.papers) != 2000 {
+		t.Fatalf("index: signs only %v, windowed %v, %d papers; want the newest 2000 vectors whole",
+			db.vectors.signsOnly, db.vectors.windowed, len(db.vectors.papers))
 	}
 }
