@@ -18,7 +18,7 @@ import (
 // two-bit codes (sign and magnitude bits), and reads only the best few
 // hundred int8 vectors. A process that searches once need not load every
 // vector for that: the vector_signs table (migrations 0011 and 0012,
-// PostgreSQL 0009 and 0011) keeps the sign and magnitude bits in chunks of
+// PostgreSQL 0009 and 0012) keeps the sign and magnitude bits in chunks of
 // signChunk vectors, 192 bytes a vector of 768 dimensions in one row a
 // chunk, so loading them for 100k papers reads ~19 MB in a hundred rows
 // instead of 77 MB in 100k rows (about a second through database/sql, most
