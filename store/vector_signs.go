@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"paperboy/bot"
@@ -63,9 +66,13 @@ type signRow struct {
 // model's vectors: those of the chunks, then those of the vectors no chunk
 // covers, read from the vectors themselves, for which it writes chunks
 // unless the store is read-only. It returns the highest vector id it saw
-// and how many chunks it read.
-func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chunked int, err error) {
-	spans, chunked, err := db.readChunks(ctx, idx)
+// and how many chunks it read. With the chunks' layout (chunkLayout), they
+// are read in parts at once (readChunksAtOnce).
+func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex, layout []chunkMeta) (maxID int64, chunked int, err error) {
+	spans, chunked, done, err := db.readChunksAtOnce(ctx, idx, layout, chunkParts(len(layout)))
+	if err == nil && !done {
+		spans, chunked, err = db.readChunks(ctx, idx)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
@@ -125,16 +132,21 @@ func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chu
 // calls for another index than sign bits alone (fewer than approxFrom
 // vectors, or more than the window): refresh then counts first.
 func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, tableMax int64) (bool, error) {
-	var chunks, signBytes, dims int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(signs)), 0), coalesce(max(dims), 0)
-		FROM vector_signs WHERE model = ?`, model).Scan(&chunks, &signBytes, &dims)
-	if err != nil || chunks == 0 || dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
-		return false, err // past the window: refresh loads the newest vectors whole
+	layout, err := db.chunkLayout(ctx, model)
+	if err != nil || len(layout) == 0 {
+		return false, err
+	}
+	var signBytes, dims int
+	for _, c := range layout {
+		signBytes, dims = signBytes+c.signs, max(dims, c.dims)
+	}
+	if dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
+		return false, nil // past the window: refresh loads the newest vectors whole
 	}
 	idx.reset(model)
 	idx.signsOnly = true
 	idx.grow(signBytes/(8*((dims+63)/64)) + signChunk) // and the vectors no chunk covers
-	maxID, chunked, err := db.loadSigns(ctx, idx)
+	maxID, chunked, err := db.loadSigns(ctx, idx, layout)
 	if err != nil {
 		idx.reset("")
 		return false, err
@@ -146,6 +158,196 @@ func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, t
 	}
 	idx.count, idx.maxID, idx.tableMax, idx.counted = int64(n), maxID, tableMax, time.Now()
 	return true, nil
+}
+
+// chunkMeta is a chunk as chunkLayout reads it, without its blobs (length
+// reads a blob's header, not its overflow pages).
+type chunkMeta struct {
+	first, last       int64
+	dims, signs, mags int // the lengths of the blobs
+}
+
+// chunkLayout returns model's chunks without their blobs, in order.
+func (db *DB) chunkLayout(ctx context.Context, model string) ([]chunkMeta, error) {
+	var out []chunkMeta
+	err := db.scanRows(ctx, `SELECT first_id, last_id, dims, length(signs), length(mags) FROM vector_signs
+		WHERE model = ? ORDER BY first_id`, []any{model}, func(rows *sql.Rows) error {
+		var c chunkMeta
+		if err := rows.Scan(&c.first, &c.last, &c.dims, &c.signs, &c.mags); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// chunkParts is how many parts readChunksAtOnce reads n chunks in: one a
+// core, up to 3 (the bm25 search of a hybrid one takes a connection of the
+// pool meanwhile), and none below 4 chunks.
+func chunkParts(n int) int {
+	if n < 4 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 3, n/2)
+}
+
+// readChunksAtOnce is readChunks in parts read at once, each on a
+// connection of its own, in a place of idx known from the layout (the
+// lengths of the chunks' blobs): idx ends up exactly as readChunks would
+// leave it. At 100k papers a one-shot search spends most of its time
+// reading the chunks (SQLite's reads of their overflow pages, the driver's
+// copy of each blob and the decode, in equal parts), which bm25's search
+// beside it leaves a core for. It reports false, leaving idx as it was,
+// when it cannot say where a chunk goes: one part, a chunk whose papers do
+// not decode, or chunks that are not those of the layout (written or
+// deleted since): readChunks then reads them in one query.
+func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []chunkMeta, parts int) ([]chunkSpan, int, bool, error) {
+	if parts < 2 || len(idx.papers) != 0 || len(idx.bits) != 0 || len(layout) == 0 {
+		return nil, 0, false, nil
+	}
+	dims := idx.dims
+	if dims == 0 {
+		dims = layout[0].dims
+	}
+	words := (dims + 63) / 64
+	if words == 0 {
+		return nil, 0, false, nil
+	}
+	// at[k] is the place of chunk k's first vector; -1 for a chunk that
+	// putChunk refuses by its lengths (readChunks reads its vectors instead).
+	at := make([]int, len(layout))
+	total := 0
+	for k, c := range layout {
+		if c.dims != dims || c.signs%(8*words) != 0 || c.mags != c.signs {
+			at[k] = -1
+			continue
+		}
+		at[k] = total
+		total += c.signs / (8 * words)
+	}
+	papers := slices.Grow(idx.papers[:0], max(idx.expect, total))[:total]
+	bits := make([]uint64, total*words, max(idx.expect, total)*words)
+	mags := make([]uint64, total*words, max(idx.expect, total)*words)
+	// Parts of about as many vectors each, by chunk, that cover every
+	// first_id: a chunk written since the layout was read is met, and the
+	// chunks are read by readChunks.
+	bounds := []int{0}
+	for k := range layout {
+		if len(bounds) < parts && k > bounds[len(bounds)-1] && at[k] >= total*len(bounds)/parts {
+			bounds = append(bounds, k)
+		}
+	}
+	bounds = append(bounds, len(layout))
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, len(bounds)-1)
+		fit  = make([]bool, len(bounds)-1)
+	)
+	for p := range len(bounds) - 1 {
+		lo, hi := bounds[p], bounds[p+1]
+		from, to := int64(math.MinInt64), int64(math.MaxInt64)
+		if p > 0 {
+			from = layout[lo].first
+		}
+		if hi < len(layout) {
+			to = layout[hi].first
+		}
+		wg.Go(func() {
+			j := lo
+			errs[p] = db.scanRows(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
+				WHERE model = ? AND first_id >= ? AND first_id < ? ORDER BY first_id`,
+				[]any{idx.model, from, to}, func(rows *sql.Rows) error {
+					var (
+						first, last         int64
+						d                   int
+						pb, signs, magBytes sql.RawBytes // decoded at once: no copy kept
+					)
+					if err := rows.Scan(&first, &last, &d, &pb, &signs, &magBytes); err != nil {
+						return err
+					}
+					if j >= hi {
+						j = hi + 1 // a chunk the layout has not
+						return nil
+					}
+					c := layout[j]
+					if first != c.first || last != c.last || d != c.dims || len(signs) != c.signs || len(magBytes) != c.mags {
+						j = hi + 1 // not the layout's chunks
+						return nil
+					}
+					if at[j] >= 0 {
+						n := c.signs / (8 * words)
+						if !decodePapers(papers[at[j]:at[j]+n], pb) {
+							j = hi + 1
+							return nil
+						}
+						copyWords(bits[at[j]*words:(at[j]+n)*words], signs)
+						copyWords(mags[at[j]*words:(at[j]+n)*words], magBytes)
+					}
+					j++
+					return nil
+				})
+			fit[p] = j == hi
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, 0, false, err
+	}
+	for _, ok := range fit {
+		if !ok {
+			return nil, 0, false, nil
+		}
+	}
+	idx.dims, idx.papers, idx.bits, idx.mags = dims, papers, bits, mags
+	var (
+		spans   []chunkSpan
+		covered int64
+		overlap bool
+		read    int
+	)
+	for k, c := range layout {
+		if at[k] < 0 {
+			continue
+		}
+		read++
+		if c.first > covered+1 {
+			spans = append(spans, chunkSpan{from: covered, to: c.first})
+		} else if c.first <= covered {
+			overlap = true
+		}
+		covered = max(covered, c.last)
+	}
+	if read > 0 {
+		idx.unslotted = true
+	}
+	if overlap {
+		idx.indexSlots()
+	}
+	return append(spans, chunkSpan{from: covered, tail: true}), read, true, nil
+}
+
+// decodePapers decodes a chunk's papers (zigzag varint deltas) into out,
+// and reports whether b held exactly len(out) of them.
+func decodePapers(out []int64, b []byte) bool {
+	var paper int64
+	for i := range out {
+		d, k := binary.Varint(b)
+		if k <= 0 {
+			return false
+		}
+		paper += d
+		out[i] = paper
+		b = b[k:]
+	}
+	return len(b) == 0
+}
+
+// copyWords sets dst to the little-endian words of b, len(dst)*8 bytes.
+func copyWords(dst []uint64, b []byte) {
+	for i := range dst {
+		dst[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
+	}
 }
 
 // readChunks puts the sign bits of idx.model's chunks into idx and returns
