@@ -1,6 +1,8 @@
 package store
 
 import (
+	"database/sql"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -452,6 +454,32 @@ func TestReadChunksAtOnce(t *testing.T) {
 		}
 		if _, err := db.sql.ExecContext(ctx, `DELETE FROM vector_signs WHERE first_id = ?`, at); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestSimilaritiesInParts: the vectors read in parts at once give the
+// similarities read in one part give, for every paper.
+func TestSimilaritiesInParts(t *testing.T) {
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "parts.db"))
+	db := st.open(t)
+	var papers []int64
+	if err := db.scanRows(t.Context(), `SELECT paper FROM paper_vectors ORDER BY id DESC`, nil, func(rows *sql.Rows) error {
+		var p int64
+		papers = append(papers, p)
+		return rows.Scan(&papers[len(papers)-1])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, qs := bot.Quantize(st.queries[0])
+	for _, n := range []int{readParallel - 1, readParallel, 1001, len(papers)} {
+		got, err := db.similarities(t.Context(), "m", q, qs, papers[:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.similaritiesOf(t.Context(), "m", q, qs, slices.Sorted(slices.Values(papers[:n])))
+		if err != nil || len(want) != n || !maps.Equal(got, want) {
+			t.Fatalf("%d papers: %d similarities in parts, %d in one (%v)", n, len(got), len(want), err)
 		}
 	}
 }
