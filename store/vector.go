@@ -248,7 +248,7 @@ func (db *DB) refresh(ctx context.Context, idx *vectorIndex, model string, full 
 			idx.grow(int(min(count, int64(db.vectorWindow))))
 		}
 		if idx.signsOnly && idx.maxID == 0 {
-			_, _, err := db.loadSigns(ctx, idx)
+			_, _, err := db.loadSigns(ctx, idx, nil)
 			return err
 		}
 		return db.loadVectors(ctx, idx, window)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"paperboy/bot"
 )
@@ -63,9 +68,13 @@ type signRow struct {
 // model's vectors: those of the chunks, then those of the vectors no chunk
 // covers, read from the vectors themselves, for which it writes chunks
 // unless the store is read-only. It returns the highest vector id it saw
-// and how many chunks it read.
-func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chunked int, err error) {
-	spans, chunked, err := db.readChunks(ctx, idx)
+// and how many chunks it read. With the chunks' layout (chunkLayout), they
+// are read in parts at once (readChunksAtOnce).
+func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex, layout []chunkMeta) (maxID int64, chunked int, err error) {
+	spans, chunked, done, err := db.readChunksAtOnce(ctx, idx, layout, chunkParts(len(layout)))
+	if err == nil && !done {
+		spans, chunked, err = db.readChunks(ctx, idx)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
@@ -101,8 +110,14 @@ func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chu
 	// A paper re-embedded between the read of its chunk and the read of
 	// the vectors no chunk covers is in both (the delete dropped the chunk
 	// after it was read): its later vector goes in its place.
+	// The late papers are mostly the newest (highest rowids): a range test
+	// spares 100k map lookups (1–2 ms of a one-shot search at 100k papers).
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for p := range late {
+		lo, hi = min(lo, p), max(hi, p)
+	}
 	for _, p := range idx.papers[:min(fromChunks, len(idx.papers))] {
-		if late[p] {
+		if p >= lo && p <= hi && late[p] {
 			idx.indexSlots()
 			break
 		}
@@ -125,16 +140,21 @@ func (db *DB) loadSigns(ctx context.Context, idx *vectorIndex) (maxID int64, chu
 // calls for another index than sign bits alone (fewer than approxFrom
 // vectors, or more than the window): refresh then counts first.
 func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, tableMax int64) (bool, error) {
-	var chunks, signBytes, dims int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(signs)), 0), coalesce(max(dims), 0)
-		FROM vector_signs WHERE model = ?`, model).Scan(&chunks, &signBytes, &dims)
-	if err != nil || chunks == 0 || dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
-		return false, err // past the window: refresh loads the newest vectors whole
+	layout, err := db.chunkLayout(ctx, model)
+	if err != nil || len(layout) == 0 {
+		return false, err
+	}
+	var signBytes, dims int
+	for _, c := range layout {
+		signBytes, dims = signBytes+c.signs, max(dims, c.dims)
+	}
+	if dims == 0 || signBytes/(8*((dims+63)/64)) > db.vectorWindow {
+		return false, nil // past the window: refresh loads the newest vectors whole
 	}
 	idx.reset(model)
 	idx.signsOnly = true
 	idx.grow(signBytes/(8*((dims+63)/64)) + signChunk) // and the vectors no chunk covers
-	maxID, chunked, err := db.loadSigns(ctx, idx)
+	maxID, chunked, err := db.loadSigns(ctx, idx, layout)
 	if err != nil {
 		idx.reset("")
 		return false, err
@@ -147,6 +167,206 @@ func (db *DB) loadChunked(ctx context.Context, idx *vectorIndex, model string, t
 	idx.count, idx.maxID, idx.tableMax, idx.counted = int64(n), maxID, tableMax, time.Now()
 	return true, nil
 }
+
+// chunkMeta is a chunk as chunkLayout reads it, without its blobs (length
+// reads a blob's header, not its overflow pages).
+type chunkMeta struct {
+	first, last       int64
+	dims, signs, mags int // the lengths of the blobs
+}
+
+// chunkLayout returns model's chunks without their blobs, in order.
+func (db *DB) chunkLayout(ctx context.Context, model string) ([]chunkMeta, error) {
+	var out []chunkMeta
+	err := db.scanRows(ctx, `SELECT first_id, last_id, dims, length(signs), length(mags) FROM vector_signs
+		WHERE model = ? ORDER BY first_id`, []any{model}, func(rows *sql.Rows) error {
+		var c chunkMeta
+		if err := rows.Scan(&c.first, &c.last, &c.dims, &c.signs, &c.mags); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// chunkParts is how many parts readChunksAtOnce reads n chunks in: one a
+// core, up to 3 (the bm25 search of a hybrid one takes a connection of the
+// pool meanwhile), and none below 4 chunks.
+func chunkParts(n int) int {
+	if n < 4 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 3, n/2)
+}
+
+// readChunksAtOnce is readChunks in parts read at once, each on a
+// connection of its own, in a place of idx known from the layout (the
+// lengths of the chunks' blobs): idx ends up exactly as readChunks would
+// leave it. At 100k papers a one-shot search spends most of its time
+// reading the chunks (SQLite's reads of their overflow pages, the driver's
+// copy of each blob and the decode, in equal parts), which bm25's search
+// beside it leaves a core for. It reports false, leaving idx as it was,
+// when it cannot say where a chunk goes: one part, a chunk whose papers do
+// not decode, or chunks that are not those of the layout (written or
+// deleted since): readChunks then reads them in one query.
+func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []chunkMeta, parts int) ([]chunkSpan, int, bool, error) {
+	if parts < 2 || len(idx.papers) != 0 || len(idx.bits) != 0 || len(layout) == 0 {
+		return nil, 0, false, nil
+	}
+	dims := idx.dims
+	if dims == 0 {
+		dims = layout[0].dims
+	}
+	words := (dims + 63) / 64
+	if words == 0 {
+		return nil, 0, false, nil
+	}
+	// at[k] is the place of chunk k's first vector; -1 for a chunk that
+	// putChunk refuses by its lengths (readChunks reads its vectors instead).
+	at := make([]int, len(layout))
+	total := 0
+	for k, c := range layout {
+		if c.dims != dims || c.signs%(8*words) != 0 || c.mags != c.signs {
+			at[k] = -1
+			continue
+		}
+		at[k] = total
+		total += c.signs / (8 * words)
+	}
+	papers := slices.Grow(idx.papers[:0], max(idx.expect, total))[:total]
+	bits := make([]uint64, total*words, max(idx.expect, total)*words)
+	mags := make([]uint64, total*words, max(idx.expect, total)*words)
+	// Parts of about as many vectors each, by chunk, that cover every
+	// first_id: a chunk written since the layout was read is met, and the
+	// chunks are read by readChunks.
+	bounds := []int{0}
+	for k := range layout {
+		if len(bounds) < parts && k > bounds[len(bounds)-1] && at[k] >= total*len(bounds)/parts {
+			bounds = append(bounds, k)
+		}
+	}
+	bounds = append(bounds, len(layout))
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, len(bounds)-1)
+		fit  = make([]bool, len(bounds)-1)
+	)
+	for p := range len(bounds) - 1 {
+		lo, hi := bounds[p], bounds[p+1]
+		from, to := int64(math.MinInt64), int64(math.MaxInt64)
+		if p > 0 {
+			from = layout[lo].first
+		}
+		if hi < len(layout) {
+			to = layout[hi].first
+		}
+		wg.Go(func() {
+			j := lo
+			errs[p] = db.scanMapped(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
+				WHERE model = ? AND first_id >= ? AND first_id < ? ORDER BY first_id`,
+				[]any{idx.model, from, to}, func(rows *sql.Rows) error {
+					var (
+						first, last         int64
+						d                   int
+						pb, signs, magBytes sql.RawBytes // decoded at once: no copy kept
+					)
+					if err := rows.Scan(&first, &last, &d, &pb, &signs, &magBytes); err != nil {
+						return err
+					}
+					if j >= hi {
+						j = hi + 1 // a chunk the layout has not
+						return nil
+					}
+					c := layout[j]
+					if first != c.first || last != c.last || d != c.dims || len(signs) != c.signs || len(magBytes) != c.mags {
+						j = hi + 1 // not the layout's chunks
+						return nil
+					}
+					if at[j] >= 0 {
+						n := c.signs / (8 * words)
+						if !decodePapers(papers[at[j]:at[j]+n], pb) {
+							j = hi + 1
+							return nil
+						}
+						copyWords(bits[at[j]*words:(at[j]+n)*words], signs)
+						copyWords(mags[at[j]*words:(at[j]+n)*words], magBytes)
+					}
+					j++
+					return nil
+				})
+			fit[p] = j == hi
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, 0, false, err
+	}
+	for _, ok := range fit {
+		if !ok {
+			return nil, 0, false, nil
+		}
+	}
+	idx.dims, idx.papers, idx.bits, idx.mags = dims, papers, bits, mags
+	var (
+		spans   []chunkSpan
+		covered int64
+		overlap bool
+		read    int
+	)
+	for k, c := range layout {
+		if at[k] < 0 {
+			continue
+		}
+		read++
+		if c.first > covered+1 {
+			spans = append(spans, chunkSpan{from: covered, to: c.first})
+		} else if c.first <= covered {
+			overlap = true
+		}
+		covered = max(covered, c.last)
+	}
+	if read > 0 {
+		idx.unslotted = true
+	}
+	if overlap {
+		idx.indexSlots()
+	}
+	return append(spans, chunkSpan{from: covered, tail: true}), read, true, nil
+}
+
+// decodePapers decodes a chunk's papers (zigzag varint deltas) into out,
+// and reports whether b held exactly len(out) of them.
+func decodePapers(out []int64, b []byte) bool {
+	var paper int64
+	for i := range out {
+		d, k := binary.Varint(b)
+		if k <= 0 {
+			return false
+		}
+		paper += d
+		out[i] = paper
+		b = b[k:]
+	}
+	return len(b) == 0
+}
+
+// copyWords sets dst to the little-endian words of b, len(dst)*8 bytes:
+// on a little-endian machine, one copy of the bytes (half the time of a
+// word-by-word decode, which was ~5 ms of a one-shot search at 100k).
+func copyWords(dst []uint64, b []byte) {
+	if littleEndian && len(dst) > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 8*len(dst)), b[:8*len(dst)])
+		return
+	}
+	for i := range dst {
+		dst[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
+	}
+}
+
+// littleEndian is whether words are laid out in memory as the chunks keep
+// them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // readChunks puts the sign bits of idx.model's chunks into idx and returns
 // the spans of vector ids they leave uncovered, in order, the last one the
@@ -238,9 +458,7 @@ func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 func appendWords(dst []uint64, b []byte) []uint64 {
 	at := len(dst)
 	dst = slices.Grow(dst, len(b)/8)[:at+len(b)/8]
-	for i, out := 0, dst[at:]; i < len(out); i++ {
-		out[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
-	}
+	copyWords(dst[at:], b)
 	return dst
 }
 
@@ -456,12 +674,47 @@ func (db *DB) nearestIn(ctx context.Context, idx *vectorIndex, v []float32, limi
 // similarities reads the vectors of model of the papers (rowids), by
 // paper, a thousand a query, in rowid order, and returns each one's
 // similarity to the quantised query q, computed as the rows come (no copy
-// of a vector is kept). (Queries at once on connections of their own were
-// slower: each new connection starts with a cold cache.)
+// of a vector is kept). From readParallel papers on they are read in parts
+// at once, one a core: a one-shot search reads its 400 vectors once the
+// chunks are read, on the connections that read them (at 4,000 vectors, in
+// a process whose other connections were new, parts were slower: each new
+// connection starts with a cold cache and reads the schema).
 func (db *DB) similarities(ctx context.Context, model string, q []int8, qs float32, papers []int64) (map[int64]float64, error) {
 	sorted := slices.Clone(papers)
 	slices.Sort(sorted)
+	parts := 1
+	if len(sorted) >= readParallel {
+		parts = min(runtime.GOMAXPROCS(0), 2)
+	}
+	if parts == 1 {
+		return db.similaritiesOf(ctx, model, q, qs, sorted)
+	}
+	var (
+		wg   sync.WaitGroup
+		outs = make([]map[int64]float64, parts)
+		errs = make([]error, parts)
+	)
+	for k := range parts {
+		part := sorted[k*len(sorted)/parts : (k+1)*len(sorted)/parts]
+		wg.Go(func() { outs[k], errs[k] = db.similaritiesOf(ctx, model, q, qs, part) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	out := make(map[int64]float64, len(papers))
+	for _, o := range outs {
+		maps.Copy(out, o)
+	}
+	return out, nil
+}
+
+// readParallel is how many vectors similarities reads in parts at once.
+const readParallel = 200
+
+// similaritiesOf is similarities of sorted papers, read in one part.
+func (db *DB) similaritiesOf(ctx context.Context, model string, q []int8, qs float32, sorted []int64) (map[int64]float64, error) {
+	out := make(map[int64]float64, len(sorted))
 	x := make([]int8, len(q))
 	args := make([]any, 0, min(len(sorted), 1000))
 	for len(sorted) > 0 {
@@ -474,7 +727,7 @@ func (db *DB) similarities(ctx context.Context, model string, q []int8, qs float
 		// By paper alone (a paper has one vector): with the model in the
 		// WHERE clause, SQLite's planner, which has no statistics, takes
 		// the (model, id) index and reads every vector of the model.
-		err := db.scanRows(ctx, `SELECT paper, model, scale, vector FROM paper_vectors WHERE paper IN (?`+
+		err := db.scanMapped(ctx, `SELECT paper, model, scale, vector FROM paper_vectors WHERE paper IN (?`+
 			strings.Repeat(", ?", len(batch)-1)+`)`, args, func(rows *sql.Rows) error {
 			var (
 				paper     int64
@@ -498,6 +751,39 @@ func (db *DB) similarities(ctx context.Context, model string, q []int8, qs float
 		}
 	}
 	return out, nil
+}
+
+// scanMapped is scanRows on a connection of its own that reads SQLite's
+// file through a memory map meanwhile (mmap_size, set back to 0 after):
+// reading the chunks' overflow pages, and the rescan's rows, by pread was
+// ~15% of a one-shot hybrid search's CPU at 100k papers. Only these reads
+// map the file: every other query of every command reads it as before (an
+// I/O error under a map is a signal, not an error, see SQLite's mmap.html).
+// On PostgreSQL it is scanRows.
+func (db *DB) scanMapped(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
+	if db.sql.pg {
+		return db.scanRows(ctx, q, args, row)
+	}
+	c, err := db.sql.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "PRAGMA mmap_size = 1073741824"); err != nil { // 1 GiB; past it, pread
+		return err
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), "PRAGMA mmap_size = 0")
+	rows, err := c.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // scanRows runs q and calls row for each of its rows.

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"database/sql"
+	"encoding/binary"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -389,5 +392,117 @@ func TestNearest_ChunksPastTheWindow(t *testing.T) {
 	if db.vectors.signsOnly || !db.vectors.windowed || len(db.vectors.papers) != 2000 {
 		t.Fatalf("index: signs only %v, windowed %v, %d papers; want the newest 2000 vectors whole",
 			db.vectors.signsOnly, db.vectors.windowed, len(db.vectors.papers))
+	}
+}
+
+// TestReadChunksAtOnce: the chunks read in parts at once leave the index
+// exactly as one query does (papers, bits, magnitudes, the spans left
+// uncovered), and a chunk it cannot place (papers that do not decode, a
+// chunk gone since the layout was read) leaves the index as it was, for
+// readChunks.
+func TestReadChunksAtOnce(t *testing.T) {
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "atonce.db"))
+	st.fullIDs(t) // WarmVectors writes the chunks
+	db := st.open(t)
+	ctx := t.Context()
+	// A gap between chunks: a vector of the third deleted (its chunk goes).
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM paper_vectors WHERE id = (SELECT first_id + 3 FROM vector_signs ORDER BY first_id LIMIT 1 OFFSET 2)`); err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *vectorIndex {
+		idx := &vectorIndex{}
+		idx.reset("m")
+		idx.signsOnly = true
+		idx.grow(signsPapers)
+		return idx
+	}
+	layout, err := db.chunkLayout(ctx, "m")
+	if err != nil || len(layout) != signsPapers/signChunk-1 {
+		t.Fatalf("layout of %d chunks (%v), want %d", len(layout), err, signsPapers/signChunk-1)
+	}
+	one := fresh()
+	wantSpans, wantRead, err := db.readChunks(ctx, one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for parts := 2; parts <= 4; parts++ {
+		idx := fresh()
+		spans, read, done, err := db.readChunksAtOnce(ctx, idx, layout, parts)
+		if err != nil || !done {
+			t.Fatalf("%d parts: done %v, %v", parts, done, err)
+		}
+		if !slices.Equal(spans, wantSpans) || read != wantRead || idx.dims != one.dims || idx.unslotted != one.unslotted ||
+			!slices.Equal(idx.papers, one.papers) || !slices.Equal(idx.bits, one.bits) || !slices.Equal(idx.mags, one.mags) {
+			t.Fatalf("%d parts: spans %v, %d chunks, %d papers; one query: %v, %d, %d", parts, spans, read, len(idx.papers), wantSpans, wantRead, len(one.papers))
+		}
+	}
+	if _, _, done, _ := db.readChunksAtOnce(ctx, fresh(), layout, 1); done {
+		t.Fatal("read in one part")
+	}
+	// Papers that do not decode, against a layout read after the change;
+	// then that chunk gone since the layout was read.
+	at := layout[len(layout)-2].first
+	if _, err := db.sql.ExecContext(ctx, `UPDATE vector_signs SET papers = x'01' WHERE first_id = ?`, at); err != nil {
+		t.Fatal(err)
+	}
+	if layout, err = db.chunkLayout(ctx, "m"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"papers that do not decode", "a chunk gone"} {
+		idx := fresh()
+		if _, _, done, err := db.readChunksAtOnce(ctx, idx, layout, 2); done || err != nil || len(idx.papers) != 0 || len(idx.bits) != 0 || idx.dims != 0 {
+			t.Fatalf("%s: done %v (%v), %d papers put", name, done, err, len(idx.papers))
+		}
+		if _, err := db.sql.ExecContext(ctx, `DELETE FROM vector_signs WHERE first_id = ?`, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSimilaritiesInParts: the vectors read in parts at once give the
+// similarities read in one part give, for every paper.
+func TestSimilaritiesInParts(t *testing.T) {
+	st := newSignsTest(t, filepath.Join(t.TempDir(), "parts.db"))
+	db := st.open(t)
+	var papers []int64
+	if err := db.scanRows(t.Context(), `SELECT paper FROM paper_vectors ORDER BY id DESC`, nil, func(rows *sql.Rows) error {
+		var p int64
+		papers = append(papers, p)
+		return rows.Scan(&papers[len(papers)-1])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, qs := bot.Quantize(st.queries[0])
+	for _, n := range []int{readParallel - 1, readParallel, 1001, len(papers)} {
+		got, err := db.similarities(t.Context(), "m", q, qs, papers[:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.similaritiesOf(t.Context(), "m", q, qs, slices.Sorted(slices.Values(papers[:n])))
+		if err != nil || len(want) != n || !maps.Equal(got, want) {
+			t.Fatalf("%d papers: %d similarities in parts, %d in one (%v)", n, len(got), len(want), err)
+		}
+	}
+}
+
+// TestCopyWords: the copy of the bytes and the word-by-word decode give
+// the same words.
+func TestCopyWords(t *testing.T) {
+	b := make([]byte, 8*5)
+	for i := range b {
+		b[i] = byte(7*i + 3)
+	}
+	want := make([]uint64, 5)
+	for i := range want {
+		want[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	for _, little := range []bool{true, false} {
+		defer func(was bool) { littleEndian = was }(littleEndian)
+		littleEndian = little && littleEndian
+		got := make([]uint64, 5)
+		copyWords(got, b)
+		if !slices.Equal(got, want) {
+			t.Fatalf("little-endian copy %v: %x, want %x", littleEndian, got, want)
+		}
 	}
 }
