@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"encoding/binary"
 	"maps"
 	"math/rand/v2"
 	"path/filepath"
@@ -481,28 +480,6 @@ func TestSimilaritiesInParts(t *testing.T) {
 		want, err := db.similaritiesOf(t.Context(), "m", q, qs, slices.Sorted(slices.Values(papers[:n])))
 		if err != nil || len(want) != n || !maps.Equal(got, want) {
 			t.Fatalf("%d papers: %d similarities in parts, %d in one (%v)", n, len(got), len(want), err)
-		}
-	}
-}
-
-// TestCopyWords: the copy of the bytes and the word-by-word decode give
-// the same words.
-func TestCopyWords(t *testing.T) {
-	b := make([]byte, 8*5)
-	for i := range b {
-		b[i] = byte(7*i + 3)
-	}
-	want := make([]uint64, 5)
-	for i := range want {
-		want[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	for _, little := range []bool{true, false} {
-		defer func(was bool) { littleEndian = was }(littleEndian)
-		littleEndian = little && littleEndian
-		got := make([]uint64, 5)
-		copyWords(got, b)
-		if !slices.Equal(got, want) {
-			t.Fatalf("little-endian copy %v: %x, want %x", littleEndian, got, want)
 		}
 	}
 }
