@@ -89,27 +89,11 @@ type signWord struct {
 
 // signQuery returns the query's words for contradicted.
 func signQuery(q []int8) []signWord {
-	var peak int
-	for _, x := range q {
-		peak = max(peak, abs(int(x)))
-	}
 	out := make([]signWord, (len(q)+63)/64)
-	if peak == 0 {
-		return out
-	}
-	const top = 1<<signPlanes - 1
-	for i, x := range q {
-		w, bit := &out[i/64], uint64(1)<<(i%64)
-		if x > 0 {
-			w.bits |= bit
-		}
-		weight := (abs(int(x))*top + peak/2) / peak
-		for p := range signPlanes {
-			if weight&(1<<p) != 0 {
-				w.plane[p] |= bit
-			}
-		}
-	}
+	quantise(q, signPlanes, func(i int, positive bool, weight int) {
+		w := &out[i/64]
+		setBits(&w.bits, w.plane[:], i, positive, weight)
+	})
 	return out
 }
 
@@ -200,28 +184,43 @@ type fineWord struct {
 // fineQuery returns the query's words for fineScore: its components'
 // magnitudes rounded to finePlanes bits.
 func fineQuery(q []int8) []fineWord {
+	out := make([]fineWord, (len(q)+63)/64)
+	quantise(q, finePlanes, func(i int, positive bool, weight int) {
+		w := &out[i/64]
+		setBits(&w.bits, w.plane[:], i, positive, weight)
+	})
+	return out
+}
+
+// quantise calls set for every component i of q with its sign and its
+// magnitude relative to the largest of q, rounded to planes bits. It calls
+// nothing for an all-zero q.
+func quantise(q []int8, planes int, set func(i int, positive bool, weight int)) {
 	var peak int
 	for _, x := range q {
 		peak = max(peak, abs(int(x)))
 	}
-	out := make([]fineWord, (len(q)+63)/64)
 	if peak == 0 {
-		return out
+		return
 	}
-	const top = 1<<finePlanes - 1
+	top := 1<<planes - 1
 	for i, x := range q {
-		w, bit := &out[i/64], uint64(1)<<(i%64)
-		if x > 0 {
-			w.bits |= bit
-		}
-		weight := (abs(int(x))*top + peak/2) / peak
-		for p := range finePlanes {
-			if weight&(1<<p) != 0 {
-				w.plane[p] |= bit
-			}
+		set(i, x > 0, (abs(int(x))*top+peak/2)/peak)
+	}
+}
+
+// setBits sets component i's bit (i mod 64) in bits when positive, and in
+// plane[p] for each bit p of weight.
+func setBits(bits *uint64, plane []uint64, i int, positive bool, weight int) {
+	bit := uint64(1) << (i % 64)
+	if positive {
+		*bits |= bit
+	}
+	for p := range plane {
+		if weight&(1<<p) != 0 {
+			plane[p] |= bit
 		}
 	}
-	return out
 }
 
 // fineScore is the query's dot product with a vector's two-bit code
