@@ -134,7 +134,10 @@ func (w pgWords) dense(mask uint32, and bool) bool {
 // marked as a prefix. Rows (kind, number, text, number): "group", i, the
 // word's tsquery, its matches, per word in query order; "sample", a
 // bitmask of words, empty text, the sampled papers with just those words;
-// "top", the papers sampled, empty text, the highest paper id.
+// "top", the papers sampled, empty text, the highest paper id. The
+// sampled tsvectors are read once, each as the scan reaches it: kept in a
+// CTE of their own (1.6 MB copied at 3.2 KB a paper) they cost a one-shot
+// process 1.3-1.5 ms more (5.1 against 3.7 ms for "masked" at 50k papers).
 const pgPlanSQL = `WITH words AS (
 		SELECT i, coalesce(nullif(phraseto_tsquery('paperboy_english', t)::text, ''),
 			phraseto_tsquery('paperboy_simple', t)::text) AS g,
@@ -145,10 +148,10 @@ const pgPlanSQL = `WITH words AS (
 			SELECT i, CASE WHEN right(p, 1) <> '''' THEN g WHEN g = '' THEN p || ':*'
 				ELSE '(' || g || ') | (' || p || ':*)' END AS g FROM words) AS w
 		WHERE g <> ''),
-	newest AS MATERIALIZED (SELECT search FROM papers ORDER BY id DESC LIMIT ?),
-	masks AS (SELECT mask, count(*) AS papers FROM (SELECT (SELECT coalesce(bit_or(1 << n::int), 0)
-			FROM groups WHERE search @@ q) AS mask FROM newest) AS m GROUP BY mask),
-	top AS (SELECT coalesce(max(id), 0) AS top, (SELECT count(*) FROM newest) AS sampled,
+	masks AS MATERIALIZED (SELECT mask, count(*) AS papers FROM (SELECT (SELECT coalesce(bit_or(1 << n::int), 0)
+			FROM groups WHERE search @@ q) AS mask
+		FROM (SELECT search FROM papers ORDER BY id DESC LIMIT ?) AS newest) AS m GROUP BY mask),
+	top AS (SELECT coalesce(max(id), 0) AS top, (SELECT coalesce(sum(papers), 0) FROM masks) AS sampled,
 			(SELECT count(*) FROM groups) AS words FROM papers),
 	shares AS (SELECT n, g, q, coalesce((SELECT sum(papers) FROM masks WHERE mask & (1 << n::int) <> 0), 0)::float8
 			/ greatest(sampled, 1) AS share FROM groups, top)
