@@ -131,7 +131,10 @@ func (w pgWords) dense(mask uint32, and bool) bool {
 // 40–60 ms for "using and" at 50k papers); the other words' matches are
 // counted through the GIN index, up to pgRankCap+1. PostgreSQL's output
 // for the prefix words ends with the quoted last lexeme, which is then
-// marked as a prefix. Rows (kind, number, text, number): "group", i, the
+// marked as a prefix; the words before the last have no prefix text, and
+// are not made a tsquery, which for empty text would send the client a
+// notice ("text-search query doesn't contain lexemes") each time it is
+// used, three per word. Rows (kind, number, text, number): "group", i, the
 // word's tsquery, its matches, per word in query order; "sample", a
 // bitmask of words, empty text, the sampled papers with just those words;
 // "top", the papers sampled, empty text, the highest paper id. The
@@ -141,7 +144,7 @@ func (w pgWords) dense(mask uint32, and bool) bool {
 const pgPlanSQL = `WITH words AS (
 		SELECT i, coalesce(nullif(phraseto_tsquery('paperboy_english', t)::text, ''),
 			phraseto_tsquery('paperboy_simple', t)::text) AS g,
-			phraseto_tsquery('paperboy_simple', w)::text AS p
+			CASE WHEN w <> '' THEN phraseto_tsquery('paperboy_simple', w)::text ELSE '' END AS p
 		FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u (t, w, i)),
 	groups AS MATERIALIZED (
 		SELECT row_number() OVER (ORDER BY i) - 1 AS n, g, g::tsquery AS q FROM (
