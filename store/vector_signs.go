@@ -213,88 +213,23 @@ func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []c
 	if parts < 2 || len(idx.papers) != 0 || len(idx.bits) != 0 || len(layout) == 0 {
 		return nil, 0, false, nil
 	}
-	dims := idx.dims
-	if dims == 0 {
-		dims = layout[0].dims
-	}
-	words := (dims + 63) / 64
-	if words == 0 {
+	plan := planChunks(layout, idx.dims)
+	if plan.words == 0 {
 		return nil, 0, false, nil
 	}
-	// at[k] is the place of chunk k's first vector; -1 for a chunk that
-	// putChunk refuses by its lengths (readChunks reads its vectors instead).
-	at := make([]int, len(layout))
-	total := 0
-	for k, c := range layout {
-		if c.dims != dims || c.signs%(8*words) != 0 || c.mags != c.signs {
-			at[k] = -1
-			continue
-		}
-		at[k] = total
-		total += c.signs / (8 * words)
-	}
-	papers := slices.Grow(idx.papers[:0], max(idx.expect, total))[:total]
-	bits := make([]uint64, total*words, max(idx.expect, total)*words)
-	mags := make([]uint64, total*words, max(idx.expect, total)*words)
-	// Parts of about as many vectors each, by chunk, that cover every
-	// first_id: a chunk written since the layout was read is met, and the
-	// chunks are read by readChunks.
-	bounds := []int{0}
-	for k := range layout {
-		if len(bounds) < parts && k > bounds[len(bounds)-1] && at[k] >= total*len(bounds)/parts {
-			bounds = append(bounds, k)
-		}
-	}
-	bounds = append(bounds, len(layout))
+	room := max(idx.expect, plan.total)
+	papers := slices.Grow(idx.papers[:0], room)[:plan.total]
+	bits := make([]uint64, plan.total*plan.words, room*plan.words)
+	mags := make([]uint64, plan.total*plan.words, room*plan.words)
+	bounds := plan.partBounds(parts)
 	var (
 		wg   sync.WaitGroup
 		errs = make([]error, len(bounds)-1)
 		fit  = make([]bool, len(bounds)-1)
 	)
 	for p := range len(bounds) - 1 {
-		lo, hi := bounds[p], bounds[p+1]
-		from, to := int64(math.MinInt64), int64(math.MaxInt64)
-		if p > 0 {
-			from = layout[lo].first
-		}
-		if hi < len(layout) {
-			to = layout[hi].first
-		}
 		wg.Go(func() {
-			j := lo
-			errs[p] = db.scanMapped(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
-				WHERE model = ? AND first_id >= ? AND first_id < ? ORDER BY first_id`,
-				[]any{idx.model, from, to}, func(rows *sql.Rows) error {
-					var (
-						first, last         int64
-						d                   int
-						pb, signs, magBytes sql.RawBytes // decoded at once: no copy kept
-					)
-					if err := rows.Scan(&first, &last, &d, &pb, &signs, &magBytes); err != nil {
-						return err
-					}
-					if j >= hi {
-						j = hi + 1 // a chunk the layout has not
-						return nil
-					}
-					c := layout[j]
-					if first != c.first || last != c.last || d != c.dims || len(signs) != c.signs || len(magBytes) != c.mags {
-						j = hi + 1 // not the layout's chunks
-						return nil
-					}
-					if at[j] >= 0 {
-						n := c.signs / (8 * words)
-						if !decodePapers(papers[at[j]:at[j]+n], pb) {
-							j = hi + 1
-							return nil
-						}
-						copyWords(bits[at[j]*words:(at[j]+n)*words], signs)
-						copyWords(mags[at[j]*words:(at[j]+n)*words], magBytes)
-					}
-					j++
-					return nil
-				})
-			fit[p] = j == hi
+			fit[p], errs[p] = db.readPart(ctx, idx.model, layout, bounds[p], bounds[p+1], plan, papers, bits, mags)
 		})
 	}
 	wg.Wait()
@@ -306,13 +241,113 @@ func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []c
 			return nil, 0, false, nil
 		}
 	}
-	idx.dims, idx.papers, idx.bits, idx.mags = dims, papers, bits, mags
-	var (
-		spans   []chunkSpan
-		covered int64
-		overlap bool
-		read    int
-	)
+	idx.dims, idx.papers, idx.bits, idx.mags = plan.dims, papers, bits, mags
+	spans, read, overlap := chunkSpans(layout, plan.at)
+	if read > 0 {
+		idx.unslotted = true
+	}
+	if overlap {
+		idx.indexSlots()
+	}
+	return spans, read, true, nil
+}
+
+// chunkPlan is where readChunksAtOnce puts the chunks of a layout.
+type chunkPlan struct {
+	dims, words int
+	total       int   // vectors placed
+	at          []int // chunk k's first vector's place; -1 for a chunk putChunk refuses by its lengths (readChunks reads its vectors instead)
+}
+
+// planChunks places layout's chunks of dims (0: the first chunk's) one
+// after another.
+func planChunks(layout []chunkMeta, dims int) chunkPlan {
+	if dims == 0 {
+		dims = layout[0].dims
+	}
+	p := chunkPlan{dims: dims, words: (dims + 63) / 64, at: make([]int, len(layout))}
+	if p.words == 0 {
+		return p
+	}
+	for k, c := range layout {
+		if c.dims != dims || c.signs%(8*p.words) != 0 || c.mags != c.signs {
+			p.at[k] = -1
+			continue
+		}
+		p.at[k] = p.total
+		p.total += c.signs / (8 * p.words)
+	}
+	return p
+}
+
+// partBounds splits the layout into at most parts runs of chunks of about
+// as many vectors each, part i being chunks bounds[i] to bounds[i+1].
+func (p chunkPlan) partBounds(parts int) []int {
+	bounds := []int{0}
+	for k := range p.at {
+		if len(bounds) < parts && k > bounds[len(bounds)-1] && p.at[k] >= p.total*len(bounds)/parts {
+			bounds = append(bounds, k)
+		}
+	}
+	return append(bounds, len(p.at))
+}
+
+// readPart reads chunks lo to hi of layout into their places in papers,
+// bits and mags. Its query covers every first_id from chunk lo's to chunk
+// hi's (from the lowest for the first part, to the highest for the last),
+// so that a chunk written since the layout was read is met: it reports
+// false when the chunks read are not the layout's or their papers do not
+// decode.
+func (db *DB) readPart(ctx context.Context, model string, layout []chunkMeta, lo, hi int, plan chunkPlan,
+	papers []int64, bits, mags []uint64) (bool, error) {
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if lo > 0 {
+		from = layout[lo].first
+	}
+	if hi < len(layout) {
+		to = layout[hi].first
+	}
+	words, j := plan.words, lo
+	err := db.scanMapped(ctx, `SELECT first_id, last_id, dims, papers, signs, mags FROM vector_signs
+		WHERE model = ? AND first_id >= ? AND first_id < ? ORDER BY first_id`,
+		[]any{model, from, to}, func(rows *sql.Rows) error {
+			var (
+				first, last         int64
+				d                   int
+				pb, signs, magBytes sql.RawBytes // decoded at once: no copy kept
+			)
+			if err := rows.Scan(&first, &last, &d, &pb, &signs, &magBytes); err != nil {
+				return err
+			}
+			if j >= hi {
+				j = hi + 1 // a chunk the layout has not
+				return nil
+			}
+			c, at := layout[j], plan.at[j]
+			if first != c.first || last != c.last || d != c.dims || len(signs) != c.signs || len(magBytes) != c.mags {
+				j = hi + 1 // not the layout's chunks
+				return nil
+			}
+			if at >= 0 {
+				n := c.signs / (8 * words)
+				if !decodePapers(papers[at:at+n], pb) {
+					j = hi + 1
+					return nil
+				}
+				copyWords(bits[at*words:(at+n)*words], signs)
+				copyWords(mags[at*words:(at+n)*words], magBytes)
+			}
+			j++
+			return nil
+		})
+	return j == hi, err
+}
+
+// chunkSpans returns the spans of ids that the placed chunks of layout
+// (at[k] ≥ 0) leave to be read as vectors, the open tail last; how many
+// chunks were placed; and whether any two of them overlap.
+func chunkSpans(layout []chunkMeta, at []int) (spans []chunkSpan, read int, overlap bool) {
+	var covered int64
 	for k, c := range layout {
 		if at[k] < 0 {
 			continue
@@ -325,13 +360,7 @@ func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []c
 		}
 		covered = max(covered, c.last)
 	}
-	if read > 0 {
-		idx.unslotted = true
-	}
-	if overlap {
-		idx.indexSlots()
-	}
-	return append(spans, chunkSpan{from: covered, tail: true}), read, true, nil
+	return append(spans, chunkSpan{from: covered, tail: true}), read, overlap
 }
 
 // decodePapers decodes a chunk's papers (zigzag varint deltas) into out,
@@ -765,21 +794,18 @@ func (db *DB) scanMapped(ctx context.Context, q string, args []any, row func(*sq
 	}
 	defer c.ExecContext(context.WithoutCancel(ctx), "PRAGMA mmap_size = 0")
 	rows, err := c.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, err, row)
 }
 
 // scanRows runs q and calls row for each of its rows.
 func (db *DB) scanRows(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
+	return eachRow(rows, err, row)
+}
+
+// eachRow calls row for each of rows (or returns err, the query's), then
+// closes them.
+func eachRow(rows *sql.Rows, err error, row func(*sql.Rows) error) error {
 	if err != nil {
 		return err
 	}
