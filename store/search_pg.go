@@ -255,16 +255,10 @@ func idf(papers int64, matches int) float64 {
 	return math.Log(1 + (float64(max(papers, int64(matches)))-n+0.5)/(n+0.5))
 }
 
-// rankPG returns a page of the newest pgRankCap papers that match the
-// words in mask (all of them when and is set, else any), ranked by the
-// sum of each word tsquery's ts_rank times its weight: ts_rank of the
-// words ORed weighs a word every paper has as much as one in a single
-// paper, which on known-item questions put the described paper behind
-// papers with more of the common words. Finding the candidates and
-// ranking them is one statement (how the candidates are found: see
-// pgSample); the tsvectors are read in place, in the papers rows
-// (migration 0011).
-func (db *DB) rankPG(ctx context.Context, w pgWords, mask uint32, and bool, limit, offset int) ([]bot.Hit, error) {
+// rankTerms returns rankPG's rank expression (each word group's ts_rank by
+// its weight) and its arguments, then the match of the groups in mask:
+// all of them when and, else any.
+func (w pgWords) rankTerms(mask uint32, and bool) (string, []any) {
 	op := " | "
 	if and {
 		op = " & "
@@ -283,7 +277,21 @@ func (db *DB) rankPG(ctx context.Context, w pgWords, mask uint32, and bool, limi
 			picked = append(picked, g)
 		}
 	}
-	args = append(args, joinTS(picked, op), pgRankCap, limit, offset)
+	return rank.String(), append(args, joinTS(picked, op))
+}
+
+// rankPG returns a page of the newest pgRankCap papers that match the
+// words in mask (all of them when and is set, else any), ranked by the
+// sum of each word tsquery's ts_rank times its weight: ts_rank of the
+// words ORed weighs a word every paper has as much as one in a single
+// paper, which on known-item questions put the described paper behind
+// papers with more of the common words. Finding the candidates and
+// ranking them is one statement (how the candidates are found: see
+// pgSample); the tsvectors are read in place, in the papers rows
+// (migration 0011).
+func (db *DB) rankPG(ctx context.Context, w pgWords, mask uint32, and bool, limit, offset int) ([]bot.Hit, error) {
+	rank, args := w.rankTerms(mask, and)
+	args = append(args, pgRankCap, limit, offset)
 	if w.dense(mask, and) {
 		// Each candidate is read once, ranked as the walk finds it; the
 		// page's papers are then read again by id (measured for one
@@ -295,7 +303,7 @@ func (db *DB) rankPG(ctx context.Context, w pgWords, mask uint32, and bool, limi
 		// matches expected, 4,596 found), and then ranked every match
 		// before keeping the newest 1,000 (one-shot processes: 27–32 ms,
 		// against 25–27 ms walking).
-		q := `WITH hits AS (SELECT id, rank FROM (SELECT p.id, p.published, -(` + rank.String() + `) AS rank
+		q := `WITH hits AS (SELECT id, rank FROM (SELECT p.id, p.published, -(` + rank + `) AS rank
 	FROM papers AS p WHERE ts_match_vq(p.search, ?::tsquery) ORDER BY p.id DESC LIMIT ?) AS c
 	ORDER BY rank, published DESC NULLS LAST, id DESC LIMIT ? OFFSET ?)
 SELECT ` + paperColumns + `, hits.rank FROM hits JOIN papers AS p USING (id)
@@ -305,7 +313,7 @@ ORDER BY hits.rank, p.published DESC NULLS LAST, p.id DESC`
 	}
 	// Sparse: the GIN index's candidates come sorted by id, so they are
 	// ranked after that, not as found, which would rank every match.
-	q := `SELECT ` + paperColumns + `, -(` + rank.String() + `) AS rank
+	q := `SELECT ` + paperColumns + `, -(` + rank + `) AS rank
 FROM papers AS p
 WHERE p.id = ANY(ARRAY(SELECT id FROM papers WHERE search @@ ?::tsquery ORDER BY id DESC LIMIT ?))
 ORDER BY rank, p.published DESC NULLS LAST, p.id DESC
