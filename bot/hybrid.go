@@ -31,8 +31,9 @@ const (
 // be its keywords). Papers found by both lists rise, a paraphrase that
 // shares no word with its paper is still found, and a paper whose title is
 // the query comes first. Ties go to the better bm25 rank, so keyword
-// queries keep their order; id queries never reach here (see search). The first maxFused hits are fused; later pages are bm25
-// alone, as is every search when the embedder fails.
+// queries keep their order; id queries never reach here (see search).
+// The first maxFused hits are fused; later pages are bm25 alone, as is
+// every search when the embedder fails.
 func (e *Engine) textHits(ctx context.Context, text, meaning string, limit, offset int) ([]Hit, error) {
 	q := Query{Text: text, Limit: limit, Offset: offset}
 	model, ok := e.embedding()
@@ -70,17 +71,22 @@ func (e *Engine) textHits(ctx context.Context, text, meaning string, limit, offs
 		return nil, err
 	}
 	if embedErr != nil {
+		// The bm25 list read meanwhile is the answer: no second search.
 		e.logger().Debug("embed query failed; searching words alone", "error", embedErr)
-		return e.Store.Search(ctx, q)
+		return page(words, offset, limit), nil
 	}
 	if nearErr != nil {
 		return nil, nearErr
 	}
-	fused := Fuse(text, words, near)
-	if offset >= len(fused) {
-		return nil, nil
+	return page(Fuse(text, words, near), offset, limit), nil
+}
+
+// page returns hits[offset:offset+limit], as far as hits go.
+func page(hits []Hit, offset, limit int) []Hit {
+	if offset >= len(hits) {
+		return nil
 	}
-	return fused[offset:min(len(fused), offset+limit)], nil
+	return hits[offset:min(len(hits), offset+limit)]
 }
 
 // embedQuery returns the vector of a query.

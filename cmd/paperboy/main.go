@@ -46,7 +46,7 @@ type Main struct {
 	// StderrIsTerminal shows progress bars (import) on Stderr.
 	StderrIsTerminal bool
 
-	// sleep, when set, is the sources', the LLM's and the embeddings wait:
+	// sleep, when set, is the sources', the LLM's and the embeddings' wait:
 	// between tries and arXiv's spacing of its requests (tests set it, so
 	// that a fake source's answers come at once and a test's time is not
 	// the machine's).
