@@ -242,14 +242,20 @@ func (db *DB) readChunksAtOnce(ctx context.Context, idx *vectorIndex, layout []c
 		}
 	}
 	idx.dims, idx.papers, idx.bits, idx.mags = plan.dims, papers, bits, mags
-	spans, read, overlap := chunkSpans(layout, plan.at)
-	if read > 0 {
+	var placed []chunkMeta
+	for k, c := range layout {
+		if plan.at[k] >= 0 {
+			placed = append(placed, c)
+		}
+	}
+	spans, overlap := chunkSpans(placed)
+	if len(placed) > 0 {
 		idx.unslotted = true
 	}
 	if overlap {
 		idx.indexSlots()
 	}
-	return spans, read, true, nil
+	return spans, len(placed), true, nil
 }
 
 // chunkPlan is where readChunksAtOnce puts the chunks of a layout.
@@ -343,16 +349,12 @@ func (db *DB) readPart(ctx context.Context, model string, layout []chunkMeta, lo
 	return j == hi, err
 }
 
-// chunkSpans returns the spans of ids that the placed chunks of layout
-// (at[k] ≥ 0) leave to be read as vectors, the open tail last; how many
-// chunks were placed; and whether any two of them overlap.
-func chunkSpans(layout []chunkMeta, at []int) (spans []chunkSpan, read int, overlap bool) {
-	var covered int64
-	for k, c := range layout {
-		if at[k] < 0 {
-			continue
-		}
-		read++
+// chunkSpans returns the spans of ids that the chunks read (in order of
+// first id) leave to be read as vectors, the open tail last, and whether
+// any two of them overlap (two processes wrote chunks of the same vectors).
+func chunkSpans(read []chunkMeta) (spans []chunkSpan, overlap bool) {
+	var covered int64 // every id up to it is in a chunk
+	for _, c := range read {
 		if c.first > covered+1 {
 			spans = append(spans, chunkSpan{from: covered, to: c.first})
 		} else if c.first <= covered {
@@ -360,7 +362,7 @@ func chunkSpans(layout []chunkMeta, at []int) (spans []chunkSpan, read int, over
 		}
 		covered = max(covered, c.last)
 	}
-	return append(spans, chunkSpan{from: covered, tail: true}), read, overlap
+	return append(spans, chunkSpan{from: covered, tail: true}), overlap
 }
 
 // decodePapers decodes a chunk's papers (zigzag varint deltas) into out,
@@ -396,12 +398,7 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, in
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var (
-		spans   []chunkSpan
-		covered int64 // every id up to it is in a chunk
-		overlap bool  // two processes wrote chunks of the same vectors
-		read    int
-	)
+	var read []chunkMeta
 	for rows.Next() {
 		var (
 			first, last         int64
@@ -417,21 +414,16 @@ func (db *DB) readChunks(ctx context.Context, idx *vectorIndex) ([]chunkSpan, in
 		if dims != idx.dims || !idx.putChunk(papers, signs, mags) {
 			continue // another length, or unreadable: its vectors are read instead
 		}
-		read++
-		if first > covered+1 {
-			spans = append(spans, chunkSpan{from: covered, to: first})
-		} else if first <= covered {
-			overlap = true
-		}
-		covered = max(covered, last)
+		read = append(read, chunkMeta{first: first, last: last})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
+	spans, overlap := chunkSpans(read)
 	if overlap {
 		idx.indexSlots() // drop the papers put twice
 	}
-	return append(spans, chunkSpan{from: covered, tail: true}), read, nil
+	return spans, len(read), nil
 }
 
 // putChunk puts a chunk's papers, sign bits and magnitude bits into idx,
@@ -447,17 +439,8 @@ func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 	}
 	n := len(signs) / (8 * words)
 	base := len(idx.papers)
-	var paper int64
-	for len(papers) > 0 && len(idx.papers)-base < n {
-		d, k := binary.Varint(papers)
-		if k <= 0 {
-			break
-		}
-		paper += d
-		idx.papers = append(idx.papers, paper)
-		papers = papers[k:]
-	}
-	if len(idx.papers)-base != n || len(papers) != 0 {
+	idx.papers = slices.Grow(idx.papers, n)[:base+n]
+	if !decodePapers(idx.papers[base:], papers) {
 		idx.papers = idx.papers[:base]
 		return false
 	}
@@ -476,9 +459,7 @@ func (idx *vectorIndex) putChunk(papers, signs, mags []byte) bool {
 func appendWords(dst []uint64, b []byte) []uint64 {
 	at := len(dst)
 	dst = slices.Grow(dst, len(b)/8)[:at+len(b)/8]
-	for i, out := 0, dst[at:]; i < len(out); i++ {
-		out[i] = binary.LittleEndian.Uint64(b[8*i : 8*i+8])
-	}
+	copyWords(dst[at:], b)
 	return dst
 }
 
